@@ -1,0 +1,67 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthModule } from './auth/auth.module';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { ContentModule } from './content/content.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { ProcessorCoverage } from './queues/processor-coverage';
+import { QueuesModule } from './queues/queues.module';
+import { RedisModule } from './redis/redis.module';
+import { SystemModule } from './system/system.module';
+import { TemplatesModule } from './templates/templates.module';
+
+@Module({
+  imports: [
+    AuthModule,
+    ContentModule,
+    HealthModule,
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'per-key', ttl: 60_000, limit: config.apiRateLimitPerMinute }],
+        errorMessage: 'rate limit exceeded; retry after the time in Retry-After',
+      }),
+    }),
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
+})
+export class ApiModule {}
+
+@Module({
+  imports: [DiscoveryModule, SystemModule],
+  providers: [ProcessorCoverage],
+})
+export class WorkerModule {}
+
+/** One codebase, three roles: the role decides which halves are loaded. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueuesModule,
+        TemplatesModule,
+        ...(config.role === 'worker' ? [] : [ApiModule]),
+        ...(config.role === 'api' ? [] : [WorkerModule]),
+      ],
+    };
+  }
+}

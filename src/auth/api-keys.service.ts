@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DomainError } from '../common/domain-error';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { Principal } from './roles';
+
+export const BOOTSTRAP_ADMIN_KEY_ID = 'bootstrap-admin';
+const KEY_PREFIX_LENGTH = 12;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function toDto(key: ApiKey): ApiKeyDto {
+  return { id: key.id, name: key.name, role: key.role, keyPrefix: key.keyPrefix, createdAt: key.createdAt };
+}
+
+@Injectable()
+export class ApiKeysService {
+  private readonly adminKeyHash?: Buffer;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.adminKeyHash = config.adminApiKey ? Buffer.from(hashApiKey(config.adminApiKey), 'hex') : undefined;
+  }
+
+  async authenticate(presentedKey: string): Promise<Principal | undefined> {
+    const hash = hashApiKey(presentedKey);
+    if (this.adminKeyHash && timingSafeEqual(this.adminKeyHash, Buffer.from(hash, 'hex'))) {
+      return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
+    }
+    const key = await this.keys.findOne({ where: { keyHash: hash }, select: ['id', 'role'] });
+    return key ? { keyId: key.id, role: key.role } : undefined;
+  }
+
+  async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    const secret = `gck_${randomBytes(32).toString('base64url')}`;
+    const key = await this.keys.save(
+      this.keys.create({
+        name: dto.name,
+        role: dto.role,
+        keyHash: hashApiKey(secret),
+        keyPrefix: secret.slice(0, KEY_PREFIX_LENGTH),
+      }),
+    );
+    return { ...toDto(key), key: secret };
+  }
+
+  async list(): Promise<ApiKeyDto[]> {
+    const keys = await this.keys.find({ order: { createdAt: 'ASC' } });
+    return keys.map(toDto);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.keys.delete({ id });
+    if (!result.affected) throw DomainError.notFound('api key', id);
+  }
+}

@@ -1,0 +1,26 @@
+import { IsIn, IsString, Length } from 'class-validator';
+import { API_ROLES, ApiRole } from '../roles';
+
+export class CreateApiKeyDto {
+  /** What the key is for, e.g. "editor laptop" or "planning bot". */
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @IsIn(API_ROLES)
+  role: ApiRole;
+}
+
+export class ApiKeyDto {
+  id: string;
+  name: string;
+  role: ApiRole;
+  /** The first characters of the key. */
+  keyPrefix: string;
+  createdAt: Date;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  /** The key itself. Shown only in this response; store it now. */
+  key: string;
+}

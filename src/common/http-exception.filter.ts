@@ -1,0 +1,87 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, DomainErrorCode } from './domain-error';
+import { ErrorBody, errorBody } from './error-body';
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  precondition_failed: HttpStatus.PRECONDITION_FAILED,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+/** Errors raised by body-parser carry an HTTP status and a type such as entity.too.large. */
+interface BodyParserError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'request body is not valid JSON',
+  'entity.too.large': 'request body is too large',
+  'encoding.unsupported': 'request body encoding is not supported',
+  'charset.unsupported': 'request body charset is not supported',
+  'request.aborted': 'request was aborted',
+};
+
+interface HealthReport {
+  status: 'error';
+  error?: Record<string, { status: string; message?: unknown }>;
+}
+
+function isHealthReport(response: unknown): response is HealthReport {
+  return typeof response === 'object' && response !== null && (response as HealthReport).status === 'error' && 'details' in response;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as BodyParserError).status === 'number';
+}
+
+export function toErrorBody(exception: unknown): ErrorBody | undefined {
+  if (exception instanceof DomainError) {
+    return errorBody(STATUS_BY_CODE[exception.code], exception.message, exception.details);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (isHealthReport(response)) {
+      const down = Object.entries(response.error ?? {});
+      return errorBody(
+        status,
+        `not ready: ${down.map(([name]) => name).join(', ')}`,
+        down.map(([field, result]) => ({ field, message: String(result.message ?? result.status) })),
+      );
+    }
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? ((response as { message: string[] }).message.join('; '))
+          : String((response as { message?: unknown }).message ?? exception.message);
+    return errorBody(status, message);
+  }
+  if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+    return errorBody(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? exception.message);
+  }
+  return undefined;
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    let body = toErrorBody(exception);
+    if (!body) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      body = errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
+    }
+    if (!response.headersSent) {
+      response.status(body.statusCode).json(body);
+    }
+  }
+}

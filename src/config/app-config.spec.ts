@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the local services and the all role', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      role: 'all',
+      port: 3000,
+      databaseUrl: 'mysql://root@127.0.0.1:3306/groupcast',
+      redisUrl: 'redis://127.0.0.1:6379',
+      allowPrivateTargets: false,
+      logLevel: 'info',
+    });
+    expect(config.adminApiKey).toBeUndefined();
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      ROLE: 'worker',
+      PORT: '8080',
+      DATABASE_URL: 'mysql://u:p@db:3306/gc',
+      REDIS_URL: 'redis://cache:6380/2',
+      ADMIN_API_KEY: 'a-long-enough-admin-key',
+      LOG_LEVEL: 'debug',
+      ALLOW_PRIVATE_TARGETS: 'true',
+      TZ_DEFAULT: 'America/New_York',
+    });
+    expect(config).toMatchObject({
+      role: 'worker',
+      port: 8080,
+      databaseUrl: 'mysql://u:p@db:3306/gc',
+      redisUrl: 'redis://cache:6380/2',
+      adminApiKey: 'a-long-enough-admin-key',
+      logLevel: 'debug',
+      allowPrivateTargets: true,
+      tzDefault: 'America/New_York',
+    });
+  });
+
+  it.each([
+    ['ROLE', 'scheduler'],
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'postgres://localhost/x'],
+    ['REDIS_URL', 'not a url'],
+    ['ADMIN_API_KEY', 'short'],
+    ['LOG_LEVEL', 'loud'],
+    ['ALLOW_PRIVATE_TARGETS', 'yes please'],
+    ['TZ_DEFAULT', 'Mars/Olympus'],
+  ])('refuses %s=%s and names the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ ROLE: 'x', PORT: 'y' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['PORT', 'ROLE']);
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
+  );
+
+const envSchema = z.object({
+  ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: urlWithScheme(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/groupcast'),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'must be 1-64 letters, digits, _, -, { or }')
+    .default('groupcast'),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ALLOW_PRIVATE_TARGETS: booleanFlag.default('false'),
+  TZ_DEFAULT: z
+    .string()
+    .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  TEMPLATES_DIR: z.string().min(1).default(resolve(__dirname, '..', '..', 'templates')),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1200),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
+    .default('1mb'),
+  WORKER_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(15000),
+});
+
+export interface AppConfig {
+  role: Role;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  adminApiKey?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  allowPrivateTargets: boolean;
+  tzDefault: string;
+  templatesDir: string;
+  apiRateLimitPerMinute: number;
+  bodyLimit: string;
+  workerHeartbeatMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    role: e.ROLE,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    adminApiKey: e.ADMIN_API_KEY,
+    logLevel: e.LOG_LEVEL,
+    allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
+    tzDefault: e.TZ_DEFAULT,
+    templatesDir: resolve(e.TEMPLATES_DIR),
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    bodyLimit: e.BODY_LIMIT,
+    workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+  };
+}

@@ -1,0 +1,333 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { IANAZone } from 'luxon';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Principal } from '../auth/roles';
+import { DomainError } from '../common/domain-error';
+import { Kind } from '../templates/kind';
+import { KindRegistry } from '../templates/kind-registry.service';
+import { RenderGroup } from '../templates/render-context';
+import { RendererService } from '../templates/renderer.service';
+import { FORMATS } from '../templates/formats';
+import { ContentPiece } from './content-piece.entity';
+import { ContentRevision } from './content-revision.entity';
+import { ContentTag } from './content-tag.entity';
+import {
+  CreateContentDto,
+  ListContentQuery,
+  PageQuery,
+  PreviewContentDto,
+  PreviewGroupDto,
+  PublishContentDto,
+  UpdateContentDto,
+} from './dto/content.dto';
+import {
+  ContentPageDto,
+  ContentPieceDto,
+  ContentSummaryDto,
+  KindDto,
+  PreviewDto,
+  RevisionDto,
+  RevisionPageDto,
+} from './dto/content-views';
+
+type RevisionContent = Pick<ContentRevision, 'title' | 'fields' | 'body' | 'media' | 'link' | 'tags'>;
+
+const MAX_VAR_LENGTH = 500;
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
+  return {
+    id: piece.id,
+    kind: piece.kind,
+    slug: piece.slug,
+    title: piece.title,
+    status: piece.status,
+    revision: piece.currentRevision,
+    publishedRevision: piece.publishedRevision,
+    version: piece.version,
+    tags,
+    createdAt: piece.createdAt,
+    updatedAt: piece.updatedAt,
+    publishedAt: piece.publishedAt,
+  };
+}
+
+function revisionView(revision: ContentRevision, piece: ContentPiece): RevisionDto {
+  return {
+    revision: revision.revision,
+    title: revision.title,
+    fields: revision.fields,
+    body: revision.body,
+    media: revision.media,
+    link: revision.link,
+    tags: revision.tags,
+    createdBy: revision.createdBy,
+    createdAt: revision.createdAt,
+    published: piece.publishedRevision === revision.revision,
+  };
+}
+
+@Injectable()
+export class ContentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(ContentPiece) private readonly pieces: Repository<ContentPiece>,
+    @InjectRepository(ContentRevision) private readonly revisions: Repository<ContentRevision>,
+    @InjectRepository(ContentTag) private readonly tags: Repository<ContentTag>,
+    private readonly renderer: RendererService,
+    private readonly kinds: KindRegistry,
+  ) {}
+
+  listKinds(): KindDto[] {
+    return this.kinds.list().map((kind) => ({
+      name: kind.name,
+      label: kind.label,
+      description: kind.description,
+      promotional: kind.promotional,
+      schema: kind.schema as Record<string, unknown>,
+    }));
+  }
+
+  async create(dto: CreateContentDto, author: Principal): Promise<ContentPieceDto> {
+    const kind = this.renderer.kind(dto.kind);
+    const content = this.revisionContent(kind, dto);
+    const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
+    try {
+      const id = await this.dataSource.transaction(async (manager) => {
+        const piece = await manager.save(
+          manager.create(ContentPiece, {
+            kind: kind.name,
+            slug,
+            title: content.title,
+            status: 'draft',
+            currentRevision: 1,
+            publishedRevision: null,
+            version: 1,
+            publishedAt: null,
+          }),
+        );
+        await this.writeRevision(manager, piece.id, 1, content, author);
+        return piece.id;
+      });
+      return this.get(id);
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        throw DomainError.conflict(`slug ${slug} is taken`, [{ field: 'slug', message: 'is already used by another piece' }]);
+      }
+      throw error;
+    }
+  }
+
+  async update(id: string, dto: UpdateContentDto, expectedVersion: number | undefined, author: Principal): Promise<ContentPieceDto> {
+    const { piece, revision } = await this.loadCurrent(id);
+    if (piece.status === 'archived') throw DomainError.conflict(`content ${id} is archived; publish it again to edit it`);
+    const basedOn = expectedVersion ?? dto.version ?? piece.version;
+    const kind = this.renderer.kind(piece.kind);
+    const content = this.revisionContent(kind, {
+      title: dto.title ?? revision.title,
+      fields: dto.fields ?? revision.fields,
+      body: dto.body === undefined ? revision.body : dto.body,
+      media: dto.media ?? revision.media,
+      link: dto.link === undefined ? revision.link : dto.link,
+      tags: dto.tags ?? revision.tags,
+    });
+    const next = piece.currentRevision + 1;
+    await this.dataSource.transaction(async (manager) => {
+      await this.bumpVersion(manager, piece.id, basedOn, { currentRevision: next, title: content.title });
+      await this.writeRevision(manager, piece.id, next, content, author);
+    });
+    return this.get(id);
+  }
+
+  async publish(id: string, dto: PublishContentDto, expectedVersion: number | undefined): Promise<ContentPieceDto> {
+    const piece = await this.findPiece(id);
+    const number = dto.revision ?? piece.currentRevision;
+    const revision = await this.revisions.findOneBy({ pieceId: id, revision: number });
+    if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
+    const kind = this.renderer.kind(piece.kind);
+    this.renderer.validateFields(kind, revision.fields);
+    if (revision.body) this.renderer.checkBody(kind, revision.body);
+    for (const format of FORMATS) this.renderer.render(this.renderable(piece, revision), format);
+    await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? dto.version ?? piece.version, {
+      status: 'published',
+      publishedRevision: number,
+      publishedAt: new Date(),
+    });
+    return this.get(id);
+  }
+
+  async archive(id: string, expectedVersion: number | undefined): Promise<ContentPieceDto> {
+    const piece = await this.findPiece(id);
+    if (piece.status !== 'archived') {
+      await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? piece.version, { status: 'archived' });
+    }
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ContentPieceDto> {
+    const { piece, revision } = await this.loadCurrent(id);
+    return {
+      ...summary(piece, revision.tags),
+      fields: revision.fields,
+      body: revision.body,
+      media: revision.media,
+      link: revision.link,
+    };
+  }
+
+  async list(query: ListContentQuery): Promise<ContentPageDto> {
+    const qb = this.pieces.createQueryBuilder('p');
+    if (query.kind) qb.andWhere('p.kind = :kind', { kind: query.kind });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.tag) {
+      qb.andWhere('EXISTS (SELECT 1 FROM content_tags t WHERE t.piece_id = p.id AND t.tag = :tag)', { tag: query.tag });
+    }
+    if (query.q) {
+      qb.andWhere('(p.title LIKE :q OR p.slug LIKE :q)', { q: `%${escapeLike(query.q)}%` });
+    }
+    const [pieces, total] = await qb
+      .orderBy('p.updatedAt', 'DESC')
+      .addOrderBy('p.id', 'ASC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    const tagsByPiece = await this.tagsOf(pieces.map((p) => p.id));
+    return {
+      items: pieces.map((piece) => summary(piece, tagsByPiece.get(piece.id) ?? [])),
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+    };
+  }
+
+  async listRevisions(id: string, query: PageQuery): Promise<RevisionPageDto> {
+    const piece = await this.findPiece(id);
+    const [revisions, total] = await this.revisions.findAndCount({
+      where: { pieceId: id },
+      order: { revision: 'DESC' },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items: revisions.map((r) => revisionView(r, piece)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async getRevision(id: string, number: number): Promise<RevisionDto> {
+    const piece = await this.findPiece(id);
+    const revision = await this.revisions.findOneBy({ pieceId: id, revision: number });
+    if (!revision) throw DomainError.notFound(`revision ${number} of content`, id);
+    return revisionView(revision, piece);
+  }
+
+  async preview(id: string, dto: PreviewContentDto): Promise<PreviewDto> {
+    const piece = await this.findPiece(id);
+    const number = dto.revision ?? piece.currentRevision;
+    const revision = await this.revisions.findOneBy({ pieceId: id, revision: number });
+    if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
+    const group = dto.group ? this.previewGroup(dto.group) : undefined;
+    return this.renderer.render(this.renderable(piece, revision), dto.format, group, {
+      dueAt: dto.at ? new Date(dto.at) : new Date(),
+    });
+  }
+
+  private renderable(piece: ContentPiece, revision: ContentRevision) {
+    return {
+      cacheKey: `${piece.id}:${revision.revision}`,
+      kind: piece.kind,
+      title: revision.title,
+      fields: revision.fields,
+      body: revision.body,
+      link: revision.link,
+      media: revision.media,
+      tags: revision.tags,
+    };
+  }
+
+  private previewGroup(group: PreviewGroupDto): RenderGroup {
+    if (!IANAZone.isValidZone(group.timezone)) {
+      throw DomainError.invalid([{ field: 'group.timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }]);
+    }
+    const vars = group.vars ?? {};
+    const bad = Object.entries(vars).find(([, value]) => typeof value !== 'string' || value.length > MAX_VAR_LENGTH);
+    if (bad) {
+      throw DomainError.invalid([{ field: `group.vars.${bad[0]}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` }]);
+    }
+    return { name: group.name, timezone: group.timezone, vars };
+  }
+
+  private revisionContent(kind: Kind, input: Omit<Partial<RevisionContent>, 'title' | 'fields'> & Pick<RevisionContent, 'title' | 'fields'>): RevisionContent {
+    this.renderer.validateFields(kind, input.fields);
+    if (input.body) this.renderer.checkBody(kind, input.body);
+    return {
+      title: input.title,
+      fields: input.fields,
+      body: input.body || null,
+      media: input.media ?? [],
+      link: input.link ?? null,
+      tags: input.tags ?? [],
+    };
+  }
+
+  private async writeRevision(
+    manager: EntityManager,
+    pieceId: string,
+    revision: number,
+    content: RevisionContent,
+    author: Principal,
+  ): Promise<void> {
+    await manager.save(manager.create(ContentRevision, { pieceId, revision, ...content, createdBy: author.keyId }));
+    await manager.delete(ContentTag, { pieceId });
+    if (content.tags.length > 0) {
+      await manager.insert(ContentTag, content.tags.map((tag) => ({ pieceId, tag })));
+    }
+  }
+
+  /** Applies a change only if the piece is still at `expected`; otherwise a 409 says what it is now. */
+  private async bumpVersion(
+    manager: EntityManager,
+    id: string,
+    expected: number,
+    changes: Partial<ContentPiece>,
+  ): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ContentPiece)
+      .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'CURRENT_TIMESTAMP(3)' })
+      .where('id = :id AND version = :expected', { id, expected })
+      .execute();
+    if (result.affected === 1) return;
+    const current = await manager.findOne(ContentPiece, { where: { id }, select: ['id', 'version'] });
+    if (!current) throw DomainError.notFound('content', id);
+    throw DomainError.conflict(`content ${id} is at version ${current.version}, not ${expected}; reload and retry`, [
+      { field: 'version', message: `stale: current version is ${current.version}` },
+    ]);
+  }
+
+  private async findPiece(id: string): Promise<ContentPiece> {
+    const piece = await this.pieces.findOneBy({ id });
+    if (!piece) throw DomainError.notFound('content', id);
+    return piece;
+  }
+
+  private async loadCurrent(id: string): Promise<{ piece: ContentPiece; revision: ContentRevision }> {
+    const piece = await this.findPiece(id);
+    const revision = await this.revisions.findOneByOrFail({ pieceId: id, revision: piece.currentRevision });
+    return { piece, revision };
+  }
+
+  private async tagsOf(ids: string[]): Promise<Map<string, string[]>> {
+    const byPiece = new Map<string, string[]>();
+    if (ids.length === 0) return byPiece;
+    const rows = await this.tags.createQueryBuilder('t').where('t.pieceId IN (:...ids)', { ids }).orderBy('t.tag').getMany();
+    for (const row of rows) byPiece.set(row.pieceId, [...(byPiece.get(row.pieceId) ?? []), row.tag]);
+    return byPiece;
+  }
+}

@@ -1,0 +1,217 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FORMATS, Format } from '../../templates/formats';
+import { CONTENT_STATUSES, ContentStatus } from '../content-status';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+export class ContentBodyDto {
+  @IsString()
+  @Length(1, 200)
+  title: string;
+
+  /** The kind's structured fields; see GET /v1/kinds for each kind's schema. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsObject()
+  fields: Record<string, unknown>;
+
+  /** Optional Handlebars source that replaces the kind's templates for this piece. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  body?: string | null;
+
+  /** Image URLs. */
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_OPTIONS, { each: true })
+  @MaxLength(2048, { each: true })
+  media?: string[];
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  link?: string | null;
+
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  tags?: string[];
+}
+
+export class CreateContentDto extends ContentBodyDto {
+  /** One of the kinds in GET /v1/kinds, e.g. morning_brief. */
+  @IsString()
+  @Length(1, 64)
+  kind: string;
+
+  /** Unique, lower-case; generated from the kind when left out. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,127}$/, { message: 'must be lower-case letters, digits and -, at most 128' })
+  slug?: string;
+}
+
+export class UpdateContentDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  /** Replaces all fields; they are validated against the kind's schema as a whole. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  fields?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  body?: string | null;
+
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_OPTIONS, { each: true })
+  @MaxLength(2048, { each: true })
+  media?: string[];
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  link?: string | null;
+
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  tags?: string[];
+
+  /** The version this update is based on (or send If-Match); a stale one is a 409. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class PublishContentDto {
+  /** The revision to make live; the current one when left out. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ListContentQuery {
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  kind?: string;
+
+  @IsOptional()
+  @IsIn(CONTENT_STATUSES)
+  status?: ContentStatus;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  tag?: string;
+
+  /** Text search in title and slug. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+}
+
+export class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize: number = 20;
+}
+
+export class PreviewGroupDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  /** IANA time zone, e.g. Asia/Shanghai. */
+  @IsString()
+  @Length(1, 64)
+  timezone: string;
+
+  /** Per-group variables such as persona (the owner's name) or city. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  vars?: Record<string, string>;
+}
+
+export class PreviewContentDto {
+  @IsIn(FORMATS)
+  format: Format;
+
+  /** The group to render for; a sample group in the default time zone when left out. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PreviewGroupDto)
+  group?: PreviewGroupDto;
+
+  /** The send time to render for (ISO 8601); now when left out. */
+  @IsOptional()
+  @IsDateString({ strict: true })
+  at?: string;
+
+  /** The revision to render; the current one when left out. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
+}

@@ -1,0 +1,45 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { hostname } from 'node:os';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobName, JobOf, QueueName } from '../queues/queue-names';
+import { REDIS } from '../redis/redis.module';
+import { HEARTBEAT_KEY, Heartbeat } from './heartbeat';
+
+type SystemJob = Job<JobOf<typeof QueueName.System, 'heartbeat'>, void, JobName<typeof QueueName.System>>;
+
+/**
+ * A scheduled job that travels the whole path (Redis → BullMQ → worker) and leaves a timestamp,
+ * so health checks can tell that some worker is consuming.
+ */
+@Processor(QueueName.System)
+export class HeartbeatProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(HeartbeatProcessor.name);
+  private readonly workerId = `${hostname()}:${process.pid}`;
+
+  constructor(
+    @InjectQueue(QueueName.System) private readonly queue: Queue,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      'heartbeat',
+      { every: this.config.workerHeartbeatMs },
+      { name: 'heartbeat', data: {}, opts: { removeOnComplete: true, removeOnFail: 10 } },
+    );
+    this.logger.log(`worker ${this.workerId} ready`);
+  }
+
+  async process(job: SystemJob): Promise<void> {
+    if (job.name !== 'heartbeat') throw new Error(`unknown job ${job.name} on ${QueueName.System}`);
+    const beat: Heartbeat = { at: new Date().toISOString(), worker: this.workerId };
+    await this.redis.set(HEARTBEAT_KEY, JSON.stringify(beat), 'PX', this.config.workerHeartbeatMs * 4);
+  }
+}

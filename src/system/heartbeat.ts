@@ -1,0 +1,6 @@
+export const HEARTBEAT_KEY = 'system:heartbeat';
+
+export interface Heartbeat {
+  at: string;
+  worker: string;
+}

@@ -1,0 +1,93 @@
+import { DateTime } from 'luxon';
+
+/** Handlebars passes an options object as the last argument of every helper. */
+interface HelperOptions {
+  data?: { root?: { group?: { timezone?: string } } };
+}
+
+const isOptions = (value: unknown): value is HelperOptions =>
+  typeof value === 'object' && value !== null && 'hash' in value && 'data' in value;
+
+function args(raw: unknown[]): { params: unknown[]; options: HelperOptions } {
+  const options = raw[raw.length - 1];
+  return isOptions(options) ? { params: raw.slice(0, -1), options } : { params: raw, options: {} };
+}
+
+export const DEFAULT_DATE_FORMAT = 'yyyy年M月d日';
+
+/** Luxon tokens, rendered in the group's time zone and in Chinese: "M月d日 EEEE" → 11月23日 星期一. */
+export function formatDate(value: unknown, format: string, timezone: string): string {
+  const parsed =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : typeof value === 'number'
+        ? DateTime.fromMillis(value)
+        : DateTime.fromISO(String(value), { setZone: true });
+  if (!parsed.isValid) return '';
+  return parsed.setZone(timezone).setLocale('zh-CN').toFormat(format);
+}
+
+/** ¥1,299 for whole amounts, ¥12.90 otherwise. */
+export function formatPrice(amount: unknown, currency = 'CNY'): string {
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return '';
+  const whole = Number.isInteger(value);
+  return new Intl.NumberFormat('zh-CN', {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: whole ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(value);
+}
+
+export function formatNumber(value: unknown): string {
+  const n = Number(value);
+  return Number.isFinite(n) ? new Intl.NumberFormat('zh-CN').format(n) : '';
+}
+
+const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' });
+
+/** Cuts to `length` user-visible characters (emoji and CJK count as one) and adds an ellipsis. */
+export function truncate(value: unknown, length: number, ellipsis = '…'): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  const graphemes = Array.from(segmenter.segment(text), (s) => s.segment);
+  if (graphemes.length <= length) return text;
+  return graphemes.slice(0, Math.max(0, length)).join('').replace(/\\$/, '') + ellipsis;
+}
+
+export function createHelpers(defaultTimezone: string): Record<string, (...raw: unknown[]) => unknown> {
+  return {
+    date: (...raw) => {
+      const { params, options } = args(raw);
+      const format = typeof params[1] === 'string' ? params[1] : DEFAULT_DATE_FORMAT;
+      return formatDate(params[0], format, options.data?.root?.group?.timezone ?? defaultTimezone);
+    },
+    price: (...raw) => {
+      const { params } = args(raw);
+      return formatPrice(params[0], typeof params[1] === 'string' ? params[1] : undefined);
+    },
+    number: (...raw) => formatNumber(args(raw).params[0]),
+    truncate: (...raw) => {
+      const { params } = args(raw);
+      return truncate(params[0], Number(params[1]), typeof params[2] === 'string' ? params[2] : undefined);
+    },
+    default: (...raw) => {
+      const { params } = args(raw);
+      return params.find((v) => v !== undefined && v !== null && v !== '') ?? '';
+    },
+    add: (...raw) => {
+      const { params } = args(raw);
+      return params.reduce<number>((sum, v) => sum + Number(v), 0);
+    },
+    join: (...raw) => {
+      const { params } = args(raw);
+      return Array.isArray(params[0]) ? params[0].join(typeof params[1] === 'string' ? params[1] : '、') : '';
+    },
+    eq: (...raw) => {
+      const { params } = args(raw);
+      return params[0] === params[1];
+    },
+  };
+}
+
+export const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];

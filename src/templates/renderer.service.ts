@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { Format } from './formats';
+import { Kind } from './kind';
+import { KindRegistry } from './kind-registry.service';
+import { RenderGroup, RenderPost, RenderablePiece, buildRenderContext, contextSchema } from './render-context';
+import { RenderFailure, runTemplate } from './render';
+import { SizeWarning, TextSize, measure, sizeWarnings } from './size-limits';
+import { checkTemplate } from './template-checker';
+import { TemplateProblem, problemToDetail } from './template-problem';
+
+export interface PieceToRender extends RenderablePiece {
+  /** Identifies the body override in the compiled-template cache: piece id and revision. */
+  cacheKey: string;
+  body?: string | null;
+}
+
+export interface RenderedText extends TextSize {
+  format: Format;
+  text: string;
+  warnings: SizeWarning[];
+}
+
+const BODY_CACHE_SIZE = 1000;
+
+@Injectable()
+export class RendererService {
+  private readonly bodyCache = new Map<string, HandlebarsTemplateDelegate>();
+
+  constructor(private readonly kinds: KindRegistry) {}
+
+  kind(name: string): Kind {
+    const kind = this.kinds.get(name);
+    if (!kind) {
+      throw DomainError.invalid([{ field: 'kind', message: `unknown kind; known kinds: ${this.kinds.names().join(', ')}` }]);
+    }
+    return kind;
+  }
+
+  /** Checks fields against the kind's schema; every problem names its field. */
+  validateFields(kind: Kind, fields: unknown): void {
+    if (kind.validate(fields)) return;
+    const details = (kind.validate.errors ?? []).map((error) => {
+      const path = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
+        .join('');
+      const params = error.params as { missingProperty?: string; additionalProperty?: string };
+      if (error.keyword === 'required') return { field: `fields${path}.${params.missingProperty}`, message: 'is required' };
+      if (error.keyword === 'additionalProperties') {
+        return { field: `fields${path}.${params.additionalProperty}`, message: `is not a field of kind ${kind.name}` };
+      }
+      return { field: `fields${path}`, message: error.message ?? error.keyword };
+    });
+    throw DomainError.invalid(details);
+  }
+
+  /** Checks a piece's body override as a template of its kind: syntax, helpers, variables. */
+  checkBody(kind: Kind, body: string): void {
+    const problems = checkTemplate(this.kinds.env, 'body', body, contextSchema(kind.schema));
+    if (problems.length > 0) throw this.templateError(problems);
+  }
+
+  render(piece: PieceToRender, format: Format, group?: RenderGroup, post?: RenderPost): RenderedText {
+    const kind = this.kind(piece.kind);
+    const template = piece.body ? { file: 'body', render: this.compiledBody(piece.cacheKey, piece.body) } : kind.templates[format];
+    const context = buildRenderContext(
+      piece,
+      kind.schema,
+      group ?? this.kinds.sampleGroup(),
+      post ?? { dueAt: new Date() },
+      format,
+    );
+    let text: string;
+    try {
+      text = runTemplate(template.file, template.render, context);
+    } catch (error) {
+      if (!(error instanceof RenderFailure)) throw error;
+      throw this.templateError([{ template: error.template, message: `cannot render: ${error.message}` }]);
+    }
+    const size = measure(text);
+    return { format, text, ...size, warnings: sizeWarnings(format, size) };
+  }
+
+  private compiledBody(cacheKey: string, body: string): HandlebarsTemplateDelegate {
+    let compiled = this.bodyCache.get(cacheKey);
+    if (!compiled) {
+      compiled = this.kinds.env.compile(body);
+      if (this.bodyCache.size >= BODY_CACHE_SIZE) {
+        this.bodyCache.delete(this.bodyCache.keys().next().value as string);
+      }
+      this.bodyCache.set(cacheKey, compiled);
+    }
+    return compiled;
+  }
+
+  private templateError(problems: TemplateProblem[]): DomainError {
+    return DomainError.invalid(problems.map((p) => problemToDetail(p.template === 'body' ? 'body' : `template ${p.template}`, p)));
+  }
+}

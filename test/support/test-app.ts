@@ -1,0 +1,46 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { startApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { deleteRedisPrefix, dropDatabase } from './cleanup';
+import { ADMIN_KEY, isolatedEnv } from './test-env';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  http: TestAgent;
+  /** Requests with a bearer key already set. */
+  as(key: string): RequestWith;
+  admin: RequestWith;
+  close(): Promise<void>;
+}
+
+type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
+export type RequestWith = Record<Method, (path: string) => request.Test>;
+
+function withKey(http: TestAgent, key: string): RequestWith {
+  const make = (method: Method) => (path: string) => http[method](path).set('Authorization', `Bearer ${key}`);
+  return { get: make('get'), post: make('post'), patch: make('patch'), delete: make('delete'), put: make('put') };
+}
+
+/** The real application (api role) on its own database and Redis prefix, listening on a free port. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(isolatedEnv(env));
+  const started = await startApp(config);
+  if (started.role === 'worker') throw new Error('createTestApp needs an HTTP role');
+  const app = started.app;
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    config,
+    http,
+    as: (key) => withKey(http, key),
+    admin: withKey(http, ADMIN_KEY),
+    close: async () => {
+      await app.close();
+      await dropDatabase(config.databaseUrl);
+      await deleteRedisPrefix(config.queuePrefix);
+    },
+  };
+}

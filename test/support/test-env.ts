@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+
+export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_DATABASE_PREFIX = 'gc_test_';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+/** A database and a Redis prefix of its own, so test files run in parallel without meeting. */
+export function isolatedEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  return {
+    ROLE: 'api',
+    PORT: '0',
+    DATABASE_URL: `${TEST_MYSQL_URL}/${TEST_DATABASE_PREFIX}${id}`,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: `gctest_${id}`,
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    ALLOW_PRIVATE_TARGETS: 'true',
+    ...overrides,
+  };
+}
