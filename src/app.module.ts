@@ -26,7 +26,7 @@ import { TemplatesModule } from './templates/templates.module';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'per-key', ttl: 60_000, limit: config.apiRateLimitPerMinute }],
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.apiRateLimitPerMinute }],
         errorMessage: 'rate limit exceeded; retry after the time in Retry-After',
       }),
     }),

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/http-exception.filter';
+import { rejectPrototypeKeys } from './common/prototype-keys';
 import { AppConfig } from './config/app-config';
 
 export type StartedApp =
@@ -23,6 +24,7 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.use(rejectPrototypeKeys);
   app.use(bodyParserErrors);
   const document = SwaggerModule.createDocument(
     app,
@@ -41,7 +43,6 @@ export async function startApp(config: AppConfig): Promise<StartedApp> {
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });
     app.useLogger(app.get(Logger));
-    app.enableShutdownHooks();
     await app.init();
     return { role: 'worker', app };
   }

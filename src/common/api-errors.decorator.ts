@@ -1,26 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-
-export class ErrorDetailDto {
-  /** The offending field, e.g. `fields.headlines[0].title` or `body`. */
-  field: string;
-  message: string;
-  /** For template errors: the line in the template. */
-  line?: number;
-  column?: number;
-}
-
-export class ErrorBodyDto {
-  @ApiProperty({ example: 400 })
-  statusCode: number;
-  @ApiProperty({ example: 'Bad Request' })
-  error: string;
-  @ApiProperty({ example: 'title: must be longer than or equal to 1 characters' })
-  message: string;
-  @ApiPropertyOptional({ type: [ErrorDetailDto] })
-  details?: ErrorDetailDto[];
-}
+import { ErrorBodyDto } from './error-body.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid input; details name each field',

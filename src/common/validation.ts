@@ -8,10 +8,10 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: error.constraints?.whitelistValidation === message ? 'is not a known field' : stripProperty(message, error.property),
-    }));
+    const messages = Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
+      constraint === 'whitelistValidation' ? 'is not a known field' : stripProperty(message, error.property),
+    );
+    const own = messages.length > 0 ? [{ field, message: messages.join('; ') }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

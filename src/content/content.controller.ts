@@ -16,7 +16,7 @@ import {
   PublishContentDto,
   UpdateContentDto,
 } from './dto/content.dto';
-import { ContentPageDto, ContentPieceDto, KindDto, PreviewDto, RevisionDto, RevisionPageDto } from './dto/content-views';
+import { ContentPageDto, ContentPieceDto, KindDto, PreviewDto, RevisionDto, RevisionPageDto } from './dto/content-views.dto';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'the version the change is based on, e.g. "3"' };
 

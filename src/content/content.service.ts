@@ -30,7 +30,7 @@ import {
   PreviewDto,
   RevisionDto,
   RevisionPageDto,
-} from './dto/content-views';
+} from './dto/content-views.dto';
 
 type RevisionContent = Pick<ContentRevision, 'title' | 'fields' | 'body' | 'media' | 'link' | 'tags'>;
 

@@ -1,0 +1,57 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+/** The built service (`npm run build`) as a child process, with its output collected. */
+export class ServiceProcess {
+  readonly child: ChildProcess;
+  private text = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(env: Record<string, string>) {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+    this.child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  get output(): string {
+    return this.text;
+  }
+
+  /** Resolves with the first match of `pattern` in the output; rejects at the deadline or on exit. */
+  async waitFor(pattern: RegExp, timeoutMs = 20000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (;;) {
+      const match = this.text.match(pattern);
+      if (match) return match;
+      if (exited) throw new Error(`process exited before printing ${pattern}:\n${this.text}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
