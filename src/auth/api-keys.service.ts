@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -11,6 +12,8 @@ import { Principal } from './roles';
 
 export const BOOTSTRAP_ADMIN_KEY_ID = 'bootstrap-admin';
 const KEY_PREFIX_LENGTH = 12;
+/** How long another process may still accept a key revoked elsewhere. */
+export const KEY_CACHE_TTL_MS = 10_000;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -23,6 +26,7 @@ function toDto(key: ApiKey): ApiKeyDto {
 @Injectable()
 export class ApiKeysService {
   private readonly adminKeyHash?: Buffer;
+  private readonly known = new LRUCache<string, Principal>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
@@ -36,8 +40,13 @@ export class ApiKeysService {
     if (this.adminKeyHash && timingSafeEqual(this.adminKeyHash, Buffer.from(hash, 'hex'))) {
       return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
     }
+    const cached = this.known.get(hash);
+    if (cached) return cached;
     const key = await this.keys.findOne({ where: { keyHash: hash }, select: ['id', 'role'] });
-    return key ? { keyId: key.id, role: key.role } : undefined;
+    if (!key) return undefined;
+    const principal: Principal = { keyId: key.id, role: key.role };
+    this.known.set(hash, principal);
+    return principal;
   }
 
   async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -61,5 +70,8 @@ export class ApiKeysService {
   async remove(id: string): Promise<void> {
     const result = await this.keys.delete({ id });
     if (!result.affected) throw DomainError.notFound('api key', id);
+    for (const [hash, principal] of this.known.entries()) {
+      if (principal.keyId === id) this.known.delete(hash);
+    }
   }
 }

@@ -1,12 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ErrorDetail } from './domain-error';
+import { ErrorBodyDto } from './error-body.dto';
 
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  details?: ErrorDetail[];
-}
+export type ErrorBody = ErrorBodyDto;
 
 export function errorBody(statusCode: number, message: string, details?: ErrorDetail[]): ErrorBody {
   return {

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { IANAZone } from 'luxon';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
 import { DomainError } from '../common/domain-error';
 import { Kind } from '../templates/kind';
@@ -33,6 +34,7 @@ import {
 } from './dto/content-views.dto';
 
 type RevisionContent = Pick<ContentRevision, 'title' | 'fields' | 'body' | 'media' | 'link' | 'tags'>;
+type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<RevisionContent, 'title' | 'fields'>>;
 
 const MAX_VAR_LENGTH = 500;
 
@@ -263,7 +265,7 @@ export class ContentService {
     return { name: group.name, timezone: group.timezone, vars };
   }
 
-  private revisionContent(kind: Kind, input: Omit<Partial<RevisionContent>, 'title' | 'fields'> & Pick<RevisionContent, 'title' | 'fields'>): RevisionContent {
+  private revisionContent(kind: Kind, input: RevisionInput): RevisionContent {
     this.renderer.validateFields(kind, input.fields);
     if (input.body) this.renderer.checkBody(kind, input.body);
     return {
@@ -283,7 +285,9 @@ export class ContentService {
     content: RevisionContent,
     author: Principal,
   ): Promise<void> {
-    await manager.save(manager.create(ContentRevision, { pieceId, revision, ...content, createdBy: author.keyId }));
+    const row: Omit<ContentRevision, 'createdAt'> = { pieceId, revision, ...content, createdBy: author.keyId };
+    // TypeORM's deep-partial type cannot express a JSON column of unknown shape.
+    await manager.insert(ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
     await manager.delete(ContentTag, { pieceId });
     if (content.tags.length > 0) {
       await manager.insert(ContentTag, content.tags.map((tag) => ({ pieceId, tag })));
