@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ProcessorCoverage } from './queues/processor-coverage';
@@ -22,6 +23,7 @@ import { TemplatesModule } from './templates/templates.module';
   imports: [
     AuthModule,
     ContentModule,
+    GroupsModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],

@@ -5,13 +5,13 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal } from '../auth/roles';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { DomainError } from '../common/domain-error';
+import { PageQuery } from '../common/page.dto';
 import { UuidParam } from '../common/id-param';
 import { IfMatchVersion } from '../common/if-match';
 import { ContentService } from './content.service';
 import {
   CreateContentDto,
   ListContentQuery,
-  PageQuery,
   PreviewContentDto,
   PublishContentDto,
   UpdateContentDto,

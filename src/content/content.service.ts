@@ -6,6 +6,7 @@ import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
 import { DomainError } from '../common/domain-error';
+import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { RenderGroup } from '../templates/render-context';
@@ -17,7 +18,6 @@ import { ContentTag } from './content-tag.entity';
 import {
   CreateContentDto,
   ListContentQuery,
-  PageQuery,
   PreviewContentDto,
   PreviewGroupDto,
   PublishContentDto,
@@ -199,7 +199,7 @@ export class ContentService {
     const [pieces, total] = await qb
       .orderBy('p.updatedAt', 'DESC')
       .addOrderBy('p.id', 'ASC')
-      .skip((query.page - 1) * query.pageSize)
+      .skip(pageOffset(query))
       .take(query.pageSize)
       .getManyAndCount();
     const tagsByPiece = await this.tagsOf(pieces.map((p) => p.id));
@@ -216,7 +216,7 @@ export class ContentService {
     const [revisions, total] = await this.revisions.findAndCount({
       where: { pieceId: id },
       order: { revision: 'DESC' },
-      skip: (query.page - 1) * query.pageSize,
+      skip: pageOffset(query),
       take: query.pageSize,
     });
     return { items: revisions.map((r) => revisionView(r, piece)), page: query.page, pageSize: query.pageSize, total };

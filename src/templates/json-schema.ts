@@ -10,6 +10,8 @@ export interface SchemaNode {
   required?: string[];
   examples?: unknown[];
   'x-groupcast'?: { promotional?: boolean };
+  /** Validation keywords (pattern, enum, minimum…) that only Ajv reads. */
+  [keyword: string]: unknown;
 }
 
 export function hasType(node: SchemaNode, type: string): boolean {

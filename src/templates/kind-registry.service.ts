@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { createAjv } from '../common/json-schema-validation';
 import { FORMATS, Format } from './formats';
 import { TemplateEnvironment, createTemplateEnvironment } from './handlebars-env';
 import { SchemaNode, hasType } from './json-schema';
@@ -25,13 +24,6 @@ export class KindLoadError extends Error {
     super(`templates in ${directory} are broken:\n${problems.map((p) => `  - ${describeProblem(p)}`).join('\n')}`);
     this.name = 'KindLoadError';
   }
-}
-
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv);
-  ajv.addVocabulary(['x-groupcast']);
-  return ajv;
 }
 
 function readPartials(directory: string): Map<string, string> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { schemaErrorDetails } from '../common/json-schema-validation';
 import { Format } from './formats';
 import { Kind } from './kind';
 import { KindRegistry } from './kind-registry.service';
@@ -40,20 +41,7 @@ export class RendererService {
   /** Checks fields against the kind's schema; every problem names its field. */
   validateFields(kind: Kind, fields: unknown): void {
     if (kind.validate(fields)) return;
-    const details = (kind.validate.errors ?? []).map((error) => {
-      const path = error.instancePath
-        .split('/')
-        .slice(1)
-        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
-        .join('');
-      const params = error.params as { missingProperty?: string; additionalProperty?: string };
-      if (error.keyword === 'required') return { field: `fields${path}.${params.missingProperty}`, message: 'is required' };
-      if (error.keyword === 'additionalProperties') {
-        return { field: `fields${path}.${params.additionalProperty}`, message: `is not a field of kind ${kind.name}` };
-      }
-      return { field: `fields${path}`, message: error.message ?? error.keyword };
-    });
+    const details = schemaErrorDetails(kind.validate.errors, 'fields', `kind ${kind.name}`);
     throw DomainError.invalid(details);
   }
 

@@ -11,7 +11,6 @@ import {
   IsUrl,
   Length,
   Matches,
-  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -19,6 +18,7 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FORMATS, Format } from '../../templates/formats';
 import { CONTENT_STATUSES, ContentStatus } from '../content-status';
+import { PageQuery } from '../../common/page.dto';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
@@ -125,7 +125,7 @@ export class PublishContentDto {
   version?: number;
 }
 
-export class ListContentQuery {
+export class ListContentQuery extends PageQuery {
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -145,36 +145,6 @@ export class ListContentQuery {
   @IsString()
   @Length(1, 200)
   q?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
-}
-
-export class PageQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize: number = 20;
 }
 
 export class PreviewGroupDto {

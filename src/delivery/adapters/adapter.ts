@@ -1,0 +1,81 @@
+import { SchemaNode } from '../../templates/json-schema';
+import { ChannelType, RateLimit } from './channel-types';
+import { SendResult } from './outcomes';
+
+/** A post rendered for sending. Both formats are rendered; the adapter picks what its provider takes. */
+export interface OutgoingMessage {
+  /** The post id: the idempotency key where the provider takes one. */
+  id: string;
+  title: string;
+  text: string;
+  markdown: string;
+  stage?: string | null;
+  group: { id: string; name: string };
+  runId?: string | null;
+  dueAt?: Date;
+  /** Parts of a split message already delivered by an earlier attempt. */
+  skipParts?: number;
+}
+
+/** The channel as an adapter sees it: settings plus credentials, both already validated. */
+export interface ChannelSettings {
+  id: string;
+  name: string;
+  type: ChannelType;
+  config: ChannelConfig;
+  credentials: Record<string, string>;
+}
+
+export interface ChannelConfig {
+  baseUrl?: string;
+  format?: 'text' | 'markdown';
+  keywords?: string[];
+  rateLimit?: { perSecond?: number; perMinute?: number };
+  timeoutMs?: number;
+  retryAmbiguous?: boolean;
+  region?: 'feishu' | 'lark';
+  mentionAll?: boolean;
+}
+
+export interface SendTarget {
+  channel: ChannelSettings;
+  /** The group's address, secrets included. Never logged, never queued. */
+  address: Record<string, string>;
+}
+
+export interface ChannelAdapter {
+  send(message: OutgoingMessage, target: SendTarget): Promise<SendResult>;
+}
+
+/**
+ * Everything one channel type knows: how its config and addresses look, which parts are secret,
+ * its provider's limits, and the adapter that talks to it.
+ */
+export interface ChannelDefinition {
+  type: ChannelType;
+  /** JSON Schema of `config` (beyond the common keys). */
+  configSchema: SchemaNode;
+  /** JSON Schema of `credentials`; none when the type keeps nothing account-wide. */
+  credentialsSchema?: SchemaNode;
+  /** JSON Schema of a group's address, in its object form. */
+  addressSchema: SchemaNode;
+  /** The property a plain string address stands for, e.g. `key` for WeCom. */
+  addressShorthand?: string;
+  /** Address and credential properties that are secrets: masked in responses, never logged. */
+  secretFields: string[];
+  defaultBaseUrl?: string;
+  /** Base URLs by config.region (Feishu or Lark). */
+  regionBaseUrls?: Record<string, string>;
+  /** The provider's documented limits per address. */
+  rateLimits: RateLimit[];
+  /** Whether the provider drops a repeated idempotency key, so an ambiguous send may be retried. */
+  dedupes: boolean;
+  /** The address property holding a user-supplied URL, checked against private targets. */
+  userSuppliedUrl?: string;
+}
+
+/** The provider base URL a channel uses: its own, its region's, or the provider's default. */
+export function baseUrlOf(definition: ChannelDefinition, config: ChannelConfig): string | undefined {
+  const base = config.baseUrl ?? (config.region ? definition.regionBaseUrls?.[config.region] : undefined) ?? definition.defaultBaseUrl;
+  return base?.replace(/\/+$/, '');
+}

@@ -1,0 +1,13 @@
+import { ChannelDefinition } from '../adapter';
+import { addressSchema, configSchema } from '../config-schema';
+
+/** Posts go to their own queue for a consumer outside groupcast; there is no adapter in-process. */
+export const EXTERNAL: ChannelDefinition = {
+  type: 'external',
+  configSchema: configSchema(),
+  addressSchema: addressSchema({ target: { type: 'string', maxLength: 500 } }, []),
+  addressShorthand: 'target',
+  secretFields: [],
+  rateLimits: [],
+  dedupes: false,
+};

@@ -1,0 +1,86 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { Ambiguous, Permanent, Transient } from '../outcomes';
+import { PrivateTargetError, assertPublicLiteral, publicOnlyLookup } from './ssrf-guard';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface PostOptions {
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** A URL a user typed (webhook, Slack): refused when it points at a private address. */
+  userSupplied?: boolean;
+}
+
+const CONNECT_TIMEOUT_MS = 5000;
+/** Failures that happen before a byte of the request leaves: safe to retry. */
+const NOT_SENT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/** Turns a failed request into an outcome: not sent → transient, sent without answer → ambiguous. */
+export function classifyRequestError(error: unknown): Transient | Permanent | Ambiguous {
+  if (error instanceof PrivateTargetError) return new Permanent(error.code, error.message);
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (NOT_SENT.has(code)) return new Transient(`${code}: ${message}`, code);
+  return new Ambiguous(`${code || 'error'}: ${message}`);
+}
+
+/** One pooled keep-alive client for every provider call; no redirects are ever followed. */
+@Injectable()
+export class HttpClient implements OnModuleDestroy {
+  private readonly agent: Agent;
+  private readonly publicOnly: Agent;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const pool = { keepAliveTimeout: 30_000, connections: 128 };
+    this.agent = new Agent({ ...pool, connect: { timeout: CONNECT_TIMEOUT_MS } });
+    this.publicOnly = config.allowPrivateTargets
+      ? this.agent
+      : new Agent({ ...pool, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: publicOnlyLookup } });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.agent.close(), this.publicOnly === this.agent ? undefined : this.publicOnly.close()]);
+  }
+
+  /** Posts JSON and reads the whole answer; throws on network failure (see classifyRequestError). */
+  async postJson(url: string, body: unknown, options: PostOptions): Promise<HttpAnswer> {
+    const target = new URL(url);
+    if (options.userSupplied && !this.config.allowPrivateTargets) assertPublicLiteral(target);
+    const response = await request(target, {
+      method: 'POST',
+      dispatcher: options.userSupplied ? this.publicOnly : this.agent,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text };
+  }
+}
+
+export function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds. */
+export function retryAfterMs(header: string | string[] | undefined, fallbackMs: number): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return fallbackMs;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : fallbackMs;
+}

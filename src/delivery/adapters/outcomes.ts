@@ -1,0 +1,77 @@
+/** What one send attempt came to; the worker turns each kind into a queue decision. */
+export class Sent {
+  readonly kind = 'ok';
+  constructor(
+    readonly externalId?: string,
+    readonly partsSent = 1,
+  ) {}
+}
+
+/** The provider refused because of its rate limit: wait retryAfterMs; no attempt is spent. */
+export class RateLimited {
+  readonly kind = 'rate';
+  constructor(
+    readonly retryAfterMs: number,
+    readonly code?: string,
+    readonly reason?: string,
+    readonly partsSent = 0,
+  ) {}
+}
+
+/** The request did not reach the provider, or the provider failed (5xx): retry with backoff. */
+export class Transient {
+  readonly kind = 'transient';
+  constructor(
+    readonly reason: string,
+    readonly code?: string,
+    readonly partsSent = 0,
+  ) {}
+}
+
+/** The provider refused for good (bad key, robot removed, bad request): do not retry. */
+export class Permanent {
+  readonly kind = 'permanent';
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+    readonly partsSent = 0,
+  ) {}
+}
+
+/** The request was sent and no answer came: a retry may post twice. */
+export class Ambiguous {
+  readonly kind = 'ambiguous';
+  constructor(
+    readonly reason: string,
+    readonly partsSent = 0,
+  ) {}
+}
+
+/** The chat moved (a Telegram group became a supergroup): update the address and send again. */
+export class AddressMoved {
+  readonly kind = 'moved';
+  constructor(
+    readonly address: Record<string, unknown>,
+    readonly reason: string,
+    readonly partsSent = 0,
+  ) {}
+}
+
+export type SendResult = Sent | RateLimited | Transient | Permanent | Ambiguous | AddressMoved;
+export type Failure = Exclude<SendResult, Sent>;
+
+/** The same failure, noting how many parts of a split message had already gone out. */
+export function withPartsSent(failure: Failure, partsSent: number): Failure {
+  switch (failure.kind) {
+    case 'rate':
+      return new RateLimited(failure.retryAfterMs, failure.code, failure.reason, partsSent);
+    case 'transient':
+      return new Transient(failure.reason, failure.code, partsSent);
+    case 'permanent':
+      return new Permanent(failure.code, failure.reason, partsSent);
+    case 'ambiguous':
+      return new Ambiguous(failure.reason, partsSent);
+    case 'moved':
+      return new AddressMoved(failure.address, failure.reason, partsSent);
+  }
+}

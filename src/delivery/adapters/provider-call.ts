@@ -1,0 +1,51 @@
+import { HttpAnswer, HttpClient, PostOptions, classifyRequestError } from './http/http-client';
+import { SendTarget } from './adapter';
+import { Failure, Permanent, SendResult, Sent, Transient, withPartsSent } from './outcomes';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Posts to a provider and classifies the answer; network failures are classified the same way for all. */
+export async function callProvider(
+  http: HttpClient,
+  target: SendTarget,
+  url: string,
+  body: unknown,
+  classify: (answer: HttpAnswer) => SendResult,
+  options: Omit<PostOptions, 'timeoutMs'> = {},
+): Promise<SendResult> {
+  let answer: HttpAnswer;
+  try {
+    answer = await http.postJson(url, body, { timeoutMs: target.channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...options });
+  } catch (error) {
+    return classifyRequestError(error);
+  }
+  return classify(answer);
+}
+
+/** 5xx is the provider's trouble (retry); other non-2xx statuses are ours (do not). */
+export function statusFailure(answer: HttpAnswer): Failure | undefined {
+  if (answer.status >= 500) return new Transient(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`, String(answer.status));
+  if (answer.status >= 300) return new Permanent(String(answer.status), answer.text.slice(0, 500) || `HTTP ${answer.status}`);
+  return undefined;
+}
+
+/** Sends the parts of a split message in order, from where an earlier attempt stopped. */
+export async function deliverParts(
+  parts: string[],
+  skip: number,
+  sendOne: (part: string, index: number) => Promise<SendResult>,
+): Promise<SendResult> {
+  let externalId: string | undefined;
+  for (let index = skip; index < parts.length; index++) {
+    const result = await sendOne(parts[index], index);
+    if (result.kind !== 'ok') return withPartsSent(result, index);
+    externalId ??= result.externalId;
+  }
+  return new Sent(externalId, parts.length);
+}
+
+/** Robots that demand a keyword refuse a message without one; add the first when none is there. */
+export function withKeyword(text: string, keywords: string[] | undefined): string {
+  if (!keywords?.length || keywords.some((k) => text.includes(k))) return text;
+  return `${text}\n\n${keywords[0]}`;
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../adapter';
+import { addressSchema, configSchema, httpUrl } from '../config-schema';
+import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
+import { toSlackMrkdwn } from '../markdown/convert';
+import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { callProvider, deliverParts } from '../provider-call';
+import { splitIntoParts } from '../split';
+
+export const SLACK: ChannelDefinition = {
+  type: 'slack',
+  configSchema: configSchema('format'),
+  addressSchema: addressSchema({ url: httpUrl }, ['url']),
+  addressShorthand: 'url',
+  secretFields: ['url'],
+  rateLimits: [{ limit: 1, windowMs: 1000 }],
+  dedupes: false,
+  userSuppliedUrl: 'url',
+};
+
+/** One section block holds 3,000 characters. */
+const MAX_CHARACTERS = 3000;
+const DEFAULT_RATE_WAIT_MS = 1000;
+
+/** Slack incoming webhook: POST to the webhook URL; answers are plain text (`ok`, `invalid_token`…). */
+@Injectable()
+export class SlackAdapter implements ChannelAdapter {
+  constructor(private readonly http: HttpClient) {}
+
+  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const markdown = target.channel.config.format !== 'text';
+    const content = markdown ? toSlackMrkdwn(message.markdown) : message.text;
+    const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Slack section' });
+    if ('refused' in split) return new Permanent('too_long', split.refused);
+    return deliverParts(split.parts, message.skipParts ?? 0, (part) => {
+      const body = markdown
+        ? { text: part, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part } }] }
+        : { text: part };
+      return callProvider(this.http, target, target.address.url, body, classify, { userSupplied: true });
+    });
+  }
+}
+
+function classify(answer: HttpAnswer): SendResult {
+  const text = answer.text.trim();
+  if (answer.status >= 200 && answer.status < 300) return new Sent();
+  if (answer.status === 429) return new RateLimited(retryAfterMs(answer.headers['retry-after'], DEFAULT_RATE_WAIT_MS), '429', text);
+  if (answer.status >= 500) return new Transient(`HTTP ${answer.status}: ${text.slice(0, 200)}`, String(answer.status));
+  return new Permanent(text || String(answer.status), `HTTP ${answer.status}: ${text.slice(0, 200)}`);
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { addressSchema, configSchema, pattern } from '../config-schema';
+import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
+import { toTelegramHtml } from '../markdown/convert';
+import { AddressMoved, Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { callProvider, deliverParts } from '../provider-call';
+import { splitIntoParts } from '../split';
+
+export const TELEGRAM: ChannelDefinition = {
+  type: 'telegram',
+  configSchema: configSchema('baseUrl', 'format'),
+  credentialsSchema: addressSchema({ botToken: pattern('^[0-9]{3,20}:[A-Za-z0-9_-]{20,64}$') }, ['botToken']),
+  addressSchema: addressSchema({ chatId: pattern('^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32})$') }, ['chatId']),
+  addressShorthand: 'chatId',
+  secretFields: ['botToken'],
+  defaultBaseUrl: 'https://api.telegram.org',
+  rateLimits: [
+    { limit: 20, windowMs: 60_000 },
+    { limit: 1, windowMs: 1000 },
+  ],
+  dedupes: false,
+};
+
+/** 4,096 characters after entity parsing; counting the HTML source is the safe side of that. */
+const MAX_CHARACTERS = 4096;
+const DEFAULT_RATE_WAIT_MS = 5000;
+
+interface TelegramAnswer {
+  ok?: boolean;
+  error_code?: number;
+  description?: string;
+  result?: { message_id?: number };
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+/** Telegram Bot API sendMessage with parse_mode HTML; the bot token is the channel's credential. */
+@Injectable()
+export class TelegramAdapter implements ChannelAdapter {
+  constructor(private readonly http: HttpClient) {}
+
+  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const { config, credentials } = target.channel;
+    const html = config.format !== 'text';
+    const content = html ? toTelegramHtml(message.markdown) : message.text;
+    const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
+    if ('refused' in split) return new Permanent('too_long', split.refused);
+    const url = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}/sendMessage`;
+    return deliverParts(split.parts, message.skipParts ?? 0, (text) => {
+      const body = { chat_id: target.address.chatId, text, ...(html ? { parse_mode: 'HTML' } : {}) };
+      return callProvider(this.http, target, url, body, classify);
+    });
+  }
+}
+
+function classify(answer: HttpAnswer): SendResult {
+  const json = parseJson(answer.text) as TelegramAnswer | undefined;
+  if (json?.ok === true) return new Sent(json.result?.message_id === undefined ? undefined : String(json.result.message_id));
+  const code = String(json?.error_code ?? answer.status);
+  const reason = json?.description ?? answer.text.slice(0, 200);
+  if (answer.status === 429) {
+    const seconds = json?.parameters?.retry_after;
+    return new RateLimited(seconds === undefined ? DEFAULT_RATE_WAIT_MS : seconds * 1000, code, reason);
+  }
+  if (json?.parameters?.migrate_to_chat_id !== undefined) {
+    return new AddressMoved({ chatId: String(json.parameters.migrate_to_chat_id) }, reason);
+  }
+  if (answer.status >= 500 || !json) return new Transient(`HTTP ${answer.status}: ${reason}`, code);
+  return new Permanent(code, reason);
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { addressSchema, configSchema, pattern } from '../config-schema';
+import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
+import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { callProvider, deliverParts, statusFailure } from '../provider-call';
+import { splitIntoParts } from '../split';
+
+export const WECOM: ChannelDefinition = {
+  type: 'wecom',
+  configSchema: configSchema('baseUrl', 'format', 'mentionAll'),
+  addressSchema: addressSchema({ key: pattern('^[A-Za-z0-9-]{8,64}$') }, ['key']),
+  addressShorthand: 'key',
+  secretFields: ['key'],
+  defaultBaseUrl: 'https://qyapi.weixin.qq.com',
+  rateLimits: [{ limit: 20, windowMs: 60_000 }],
+  dedupes: false,
+};
+
+const LIMITS = { text: 2048, markdown: 4096 };
+const RATE_LIMITED = 45009;
+/** "api freq out of limit" lifts within the minute. */
+const RATE_WAIT_MS = 60_000;
+const SYSTEM_BUSY = -1;
+
+/** WeCom group robot: POST /cgi-bin/webhook/send?key=…; answers HTTP 200 with an errcode. */
+@Injectable()
+export class WecomAdapter implements ChannelAdapter {
+  constructor(private readonly http: HttpClient) {}
+
+  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const { config } = target.channel;
+    const format = config.format ?? 'markdown';
+    const split = splitIntoParts(format === 'text' ? message.text : message.markdown, {
+      unit: 'bytes',
+      max: LIMITS[format],
+      label: `WeCom ${format}`,
+    });
+    if ('refused' in split) return new Permanent('too_long', split.refused);
+    const url = `${baseUrlOf(WECOM, config)}/cgi-bin/webhook/send?key=${encodeURIComponent(target.address.key)}`;
+    return deliverParts(split.parts, message.skipParts ?? 0, (content) => {
+      const body =
+        format === 'text'
+          ? { msgtype: 'text', text: { content, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] } }
+          : { msgtype: 'markdown', markdown: { content } };
+      return callProvider(this.http, target, url, body, classify);
+    });
+  }
+}
+
+function classify(answer: HttpAnswer): SendResult {
+  const failure = statusFailure(answer);
+  if (failure) return failure;
+  const json = parseJson(answer.text);
+  if (!json || typeof json.errcode !== 'number') return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
+  const code = json.errcode;
+  const reason = String(json.errmsg ?? '');
+  if (code === 0) return new Sent();
+  if (code === RATE_LIMITED) return new RateLimited(RATE_WAIT_MS, String(code), reason);
+  if (code === SYSTEM_BUSY) return new Transient(reason, String(code));
+  return new Permanent(String(code), reason);
+}

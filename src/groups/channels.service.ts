@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { ValidateFunction } from 'ajv';
+import { In, QueryFailedError, Repository } from 'typeorm';
+import { DomainError, ErrorDetail } from '../common/domain-error';
+import { createAjv, schemaErrorDetails } from '../common/json-schema-validation';
+import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf } from '../delivery/adapters/adapter';
+import { AdapterRegistry } from '../delivery/adapters/adapter-registry';
+import { ChannelType, RateLimit } from '../delivery/adapters/channel-types';
+import { SchemaNode } from '../templates/json-schema';
+import { Channel } from './channel.entity';
+import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { maskFields } from './secrets';
+
+const QUEUE_SAFE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const WINDOW_KEYS: Record<number, 'perSecond' | 'perMinute'> = { 1000: 'perSecond', 60_000: 'perMinute' };
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
+}
+
+/** The provider's limits per address, lowered where the channel's config asks for less. */
+export function effectiveRateLimits(definition: ChannelDefinition, config: ChannelConfig): RateLimit[] {
+  const limits = new Map(definition.rateLimits.map((l) => [l.windowMs, l.limit]));
+  for (const [windowMs, key] of Object.entries(WINDOW_KEYS)) {
+    const asked = config.rateLimit?.[key];
+    if (asked !== undefined) limits.set(Number(windowMs), Math.min(asked, limits.get(Number(windowMs)) ?? asked));
+  }
+  return [...limits].map(([windowMs, limit]) => ({ limit, windowMs })).sort((a, b) => a.windowMs - b.windowMs);
+}
+
+@Injectable()
+export class ChannelsService {
+  private readonly ajv = createAjv();
+  private readonly validators = new Map<SchemaNode, ValidateFunction>();
+
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    private readonly adapters: AdapterRegistry,
+  ) {}
+
+  async create(dto: CreateChannelDto): Promise<ChannelDto> {
+    const definition = this.adapters.definition(dto.type);
+    const config = this.checkConfig(definition, dto.config ?? {});
+    const credentials = this.checkCredentials(definition, dto.credentials);
+    this.checkName(dto.type, dto.name);
+    const channel = await this.save(this.channels.create({ name: dto.name, type: dto.type, config, credentials, status: 'active', disabledReason: null }));
+    return this.view(channel);
+  }
+
+  async list(): Promise<ChannelDto[]> {
+    const channels = await this.channels.find({ order: { name: 'ASC' } });
+    return channels.map((c) => this.view(c));
+  }
+
+  async get(id: string): Promise<ChannelDto> {
+    return this.view(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateChannelDto): Promise<ChannelDto> {
+    const channel = await this.find(id);
+    const definition = this.adapters.definition(channel.type);
+    if (dto.name !== undefined) {
+      this.checkName(channel.type, dto.name);
+      channel.name = dto.name;
+    }
+    if (dto.config !== undefined) channel.config = this.checkConfig(definition, dto.config);
+    if (dto.credentials !== undefined) channel.credentials = this.checkCredentials(definition, dto.credentials);
+    return this.view(await this.save(channel));
+  }
+
+  async find(id: string): Promise<Channel> {
+    const channel = await this.channels.findOneBy({ id });
+    if (!channel) throw DomainError.notFound('channel', id);
+    return channel;
+  }
+
+  async findMany(ids: string[]): Promise<Map<string, Channel>> {
+    if (ids.length === 0) return new Map();
+    const channels = await this.channels.findBy({ id: In(ids) });
+    return new Map(channels.map((c) => [c.id, c]));
+  }
+
+  settings(channel: Channel): ChannelSettings {
+    return { id: channel.id, name: channel.name, type: channel.type, config: channel.config, credentials: channel.credentials };
+  }
+
+  /** Validates a value against one of a channel type's schemas; problems are named under `prefix`. */
+  schemaProblems(schema: SchemaNode, value: unknown, prefix: string, owner: string): ErrorDetail[] {
+    let validate = this.validators.get(schema);
+    if (!validate) {
+      validate = this.ajv.compile(schema);
+      this.validators.set(schema, validate);
+    }
+    return validate(value) ? [] : schemaErrorDetails(validate.errors, prefix, owner);
+  }
+
+  private checkName(type: ChannelType, name: string): void {
+    if (type === 'external' && !QUEUE_SAFE_NAME.test(name)) {
+      throw DomainError.invalid([{ field: 'name', message: 'an external channel names its queue: use a-z, 0-9, _ and -, at most 64' }]);
+    }
+  }
+
+  private checkConfig(definition: ChannelDefinition, config: Record<string, unknown>): ChannelConfig {
+    const details = this.schemaProblems(definition.configSchema, config, 'config', `a ${definition.type} channel's config`);
+    if (details.length > 0) throw DomainError.invalid(details);
+    const checked = config as ChannelConfig;
+    for (const limit of definition.rateLimits) {
+      const key = WINDOW_KEYS[limit.windowMs];
+      const asked = key ? checked.rateLimit?.[key] : undefined;
+      if (asked !== undefined && asked > limit.limit) {
+        details.push({ field: `config.rateLimit.${key}`, message: `can only lower the provider's limit of ${limit.limit}` });
+      }
+    }
+    if (details.length > 0) throw DomainError.invalid(details);
+    return checked;
+  }
+
+  private checkCredentials(definition: ChannelDefinition, credentials: Record<string, unknown> | undefined): Record<string, string> {
+    if (!definition.credentialsSchema) {
+      if (credentials && Object.keys(credentials).length > 0) {
+        throw DomainError.invalid([{ field: 'credentials', message: `a ${definition.type} channel keeps no credentials; its secrets go in each group's address` }]);
+      }
+      return {};
+    }
+    const details = this.schemaProblems(definition.credentialsSchema, credentials ?? {}, 'credentials', `a ${definition.type} channel's credentials`);
+    if (details.length > 0) throw DomainError.invalid(details);
+    return credentials as Record<string, string>;
+  }
+
+  private async save(channel: Channel): Promise<Channel> {
+    try {
+      return await this.channels.save(channel);
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        throw DomainError.conflict(`a channel named ${channel.name} exists`, [{ field: 'name', message: 'is already used by another channel' }]);
+      }
+      throw error;
+    }
+  }
+
+  private view(channel: Channel): ChannelDto {
+    const definition = this.adapters.definition(channel.type);
+    return {
+      id: channel.id,
+      name: channel.name,
+      type: channel.type,
+      config: channel.config as Record<string, unknown>,
+      baseUrl: baseUrlOf(definition, channel.config) ?? null,
+      credentials: maskFields(channel.credentials, definition.secretFields),
+      rateLimits: effectiveRateLimits(definition, channel.config),
+      status: channel.status,
+      disabledReason: channel.disabledReason,
+      createdAt: channel.createdAt,
+      updatedAt: channel.updatedAt,
+    };
+  }
+}

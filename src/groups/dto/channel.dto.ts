@@ -1,0 +1,92 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { CHANNEL_TYPES, ChannelType } from '../../delivery/adapters/channel-types';
+import { ChannelStatus } from '../channel.entity';
+
+export class CreateChannelDto {
+  /** A unique name; for external channels also the queue name, so letters, digits, _ and - only. */
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @IsIn(CHANNEL_TYPES)
+  type: ChannelType;
+
+  /** Per type: baseUrl, format, keywords, mentionAll, region, rateLimit {perSecond, perMinute}, timeoutMs, retryAmbiguous. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  /** Account-wide secrets, write-only: Telegram `{ botToken }`. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, unknown>;
+}
+
+export class UpdateChannelDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  /** Replaces the whole config. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  /** Replaces the credentials; left out, they stay as they are. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, unknown>;
+}
+
+export class TestSendDto {
+  /** A group of this channel to send to. */
+  @IsUUID()
+  groupId: string;
+
+  /** Sent as is, as text and as markdown. */
+  @IsString()
+  @Length(1, 4000)
+  text: string;
+}
+
+export class RateLimitDto {
+  limit: number;
+  windowMs: number;
+}
+
+export class ChannelDto {
+  id: string;
+  name: string;
+  type: ChannelType;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  config: Record<string, unknown>;
+  /** The provider base URL in use. */
+  baseUrl: string | null;
+  /** Masked: at most the last four characters. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  credentials: Record<string, string>;
+  /** Sends allowed per group address: the provider's limits, lowered by config.rateLimit. */
+  rateLimits: RateLimitDto[];
+  status: ChannelStatus;
+  disabledReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class TestSendResultDto {
+  /** ok · rate · transient · permanent · ambiguous · moved */
+  outcome: string;
+  externalId?: string;
+  code?: string;
+  reason?: string;
+  retryAfterMs?: number;
+  partsSent?: number;
+  /** Set when the provider moved the chat (Telegram supergroup) and the group's address was updated. */
+  addressUpdated?: boolean;
+}

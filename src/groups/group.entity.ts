@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Channel } from './channel.entity';
+
+export const GROUP_TYPES = ['product', 'learning', 'interest', 'friends'] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+export const GROUP_STATUSES = ['active', 'paused', 'archived'] as const;
+export type GroupStatus = (typeof GROUP_STATUSES)[number];
+
+@Entity('groups')
+@Index(['channelId', 'status'])
+@Index(['status', 'createdAt'])
+export class Group {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  channelId: string;
+
+  @ManyToOne(() => Channel, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'channel_id' })
+  channel?: Channel;
+
+  /** Where this group's posts go, secrets included (a robot key, a signing secret). Never returned as is. */
+  @Column({ type: 'json' })
+  address: Record<string, string>;
+
+  @Column({ length: 64 })
+  timezone: string;
+
+  /** "HH:mm-HH:mm" in the group's time zone; may cross midnight. */
+  @Column({ type: 'varchar', length: 11, nullable: true })
+  quietHours: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  memberCount: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  type: GroupType;
+
+  @Column({ type: 'json' })
+  vars: Record<string, string>;
+
+  @Column({ type: 'json' })
+  tags: string[];
+
+  @Column({ type: 'varchar', length: 16 })
+  status: GroupStatus;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  pausedReason: string | null;
+
+  @CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
+  updatedAt: Date;
+}

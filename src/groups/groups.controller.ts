@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { UuidParam } from '../common/id-param';
+import {
+  BulkImportGroupsDto,
+  BulkImportResultDto,
+  CreateGroupDto,
+  CreatedGroupDto,
+  GroupDto,
+  GroupPageDto,
+  ListGroupsQuery,
+  PauseGroupDto,
+  UpdateGroupDto,
+} from './dto/group.dto';
+import { GroupsService } from './groups.service';
+
+@ApiTags('groups')
+@ApiBearerAuth()
+@ApiErrors(401, 403, 429)
+@Controller('v1/groups')
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Post()
+  @ApiErrors(400)
+  create(@Body() dto: CreateGroupDto): Promise<CreatedGroupDto> {
+    return this.groups.create(dto);
+  }
+
+  /** Up to 5,000 groups, all or none; a 400 lists every bad row by index and field. */
+  @Post('bulk')
+  @ApiErrors(400, 413)
+  bulkImport(@Body() dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
+    return this.groups.bulkImport(dto);
+  }
+
+  @Get()
+  @Allow('planner', 'viewer')
+  @ApiErrors(400)
+  list(@Query() query: ListGroupsQuery): Promise<GroupPageDto> {
+    return this.groups.list(query);
+  }
+
+  @Get(':id')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  get(@UuidParam() id: string): Promise<GroupDto> {
+    return this.groups.get(id);
+  }
+
+  @Patch(':id')
+  @ApiErrors(400, 404)
+  update(@UuidParam() id: string, @Body() dto: UpdateGroupDto): Promise<CreatedGroupDto> {
+    return this.groups.update(id, dto);
+  }
+
+  /** Stops sending to the group until it is resumed. */
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  pause(@UuidParam() id: string, @Body() dto: PauseGroupDto): Promise<GroupDto> {
+    return this.groups.pause(id, dto);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  resume(@UuidParam() id: string): Promise<GroupDto> {
+    return this.groups.resume(id);
+  }
+}

@@ -1,0 +1,304 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { IANAZone } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DomainError, ErrorDetail } from '../common/domain-error';
+import { pageOffset } from '../common/page.dto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { SendTarget } from '../delivery/adapters/adapter';
+import { AdapterRegistry, CHANNEL_DEFINITIONS } from '../delivery/adapters/adapter-registry';
+import { PrivateTargetError, assertPublicUrl } from '../delivery/adapters/http/ssrf-guard';
+import { generateWebhookSecret } from '../delivery/adapters/webhook/webhook.adapter';
+import { Channel } from './channel.entity';
+import { ChannelsService } from './channels.service';
+import {
+  BulkImportGroupsDto,
+  BulkImportResultDto,
+  CreateGroupDto,
+  CreatedGroupDto,
+  GroupDto,
+  GroupPageDto,
+  ListGroupsQuery,
+  PauseGroupDto,
+  UpdateGroupDto,
+} from './dto/group.dto';
+import { GroupTag } from './group-tag.entity';
+import { Group } from './group.entity';
+import { maskFields } from './secrets';
+
+const INSERT_CHUNK = 1000;
+/** Every address field that is secret in some channel type; masking them all needs no channel lookup. */
+const SECRET_ADDRESS_FIELDS = [...new Set(Object.values(CHANNEL_DEFINITIONS).flatMap((d) => d.secretFields))];
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_VARS = 50;
+const MAX_VAR_LENGTH = 500;
+
+interface CheckedAddress {
+  address: Record<string, string>;
+  /** A webhook secret we generated: shown once, in the response that created it. */
+  generatedSecret?: string;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Group) private readonly groups: Repository<Group>,
+    private readonly channels: ChannelsService,
+    private readonly adapters: AdapterRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreateGroupDto): Promise<CreatedGroupDto> {
+    const channel = await this.channels.find(dto.channelId).catch(() => undefined);
+    const { group, generatedSecret, details } = await this.checkRow(dto, channel, '');
+    if (details.length > 0) throw DomainError.invalid(details);
+    await this.dataSource.transaction((manager) => this.insert(manager, [group!]));
+    return { ...this.view(await this.find(group!.id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
+  }
+
+  /** All rows or none: every bad row is reported with its index before anything is written. */
+  async bulkImport(dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
+    const channels = await this.channels.findMany([...new Set(dto.groups.map((g) => g.channelId))]);
+    const checked = await Promise.all(dto.groups.map((row, i) => this.checkRow(row, channels.get(row.channelId), `groups[${i}].`)));
+    const details = checked.flatMap((c) => c.details);
+    if (details.length > 0) {
+      const rows = new Set(details.map((d) => d.field.match(/^groups\[(\d+)\]/)?.[1])).size;
+      throw DomainError.invalid(details, `${rows} of ${dto.groups.length} rows are invalid; nothing was imported`);
+    }
+    const groups = checked.map((c) => c.group!);
+    await this.dataSource.transaction((manager) => this.insert(manager, groups));
+    return {
+      count: groups.length,
+      groups: checked.map((c) => ({ ...this.view(c.group!), ...(c.generatedSecret ? { signingSecret: c.generatedSecret } : {}) })),
+    };
+  }
+
+  async list(query: ListGroupsQuery): Promise<GroupPageDto> {
+    const qb = this.groups.createQueryBuilder('g');
+    if (query.channelId) qb.andWhere('g.channelId = :channelId', { channelId: query.channelId });
+    if (query.status) qb.andWhere('g.status = :status', { status: query.status });
+    if (query.type) qb.andWhere('g.type = :type', { type: query.type });
+    if (query.tag) qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
+    if (query.q) qb.andWhere('g.name LIKE :q', { q: `%${escapeLike(query.q)}%` });
+    const [groups, total] = await qb
+      .orderBy('g.createdAt', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .skip(pageOffset(query))
+      .take(query.pageSize)
+      .getManyAndCount();
+    return { items: groups.map((g) => this.view(g)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async get(id: string): Promise<GroupDto> {
+    return this.view(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateGroupDto): Promise<CreatedGroupDto> {
+    const group = await this.find(id);
+    const details: ErrorDetail[] = [];
+    let generatedSecret: string | undefined;
+    if (dto.channelId !== undefined && dto.channelId !== group.channelId && dto.address === undefined) {
+      details.push({ field: 'address', message: 'is required when the group moves to another channel' });
+    }
+    const channel = await this.channels.find(dto.channelId ?? group.channelId).catch(() => undefined);
+    if (!channel) details.push({ field: 'channelId', message: 'no such channel' });
+    if (channel && dto.address !== undefined) {
+      const checked = await this.checkAddress(channel, dto.address, '', details);
+      if (checked) {
+        group.address = checked.address;
+        group.channelId = channel.id;
+        generatedSecret = checked.generatedSecret;
+      }
+    }
+    if (dto.timezone !== undefined) this.checkTimezone(dto.timezone, '', details);
+    if (dto.vars !== undefined) this.checkVars(dto.vars, '', details);
+    if (details.length > 0) throw DomainError.invalid(details);
+    Object.assign(group, {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.timezone !== undefined && { timezone: dto.timezone }),
+      ...(dto.quietHours !== undefined && { quietHours: dto.quietHours }),
+      ...(dto.memberCount !== undefined && { memberCount: dto.memberCount }),
+      ...(dto.type !== undefined && { type: dto.type }),
+      ...(dto.vars !== undefined && { vars: dto.vars }),
+      ...(dto.tags !== undefined && { tags: dto.tags }),
+      ...(dto.status !== undefined && { status: dto.status, pausedReason: null }),
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.save(group);
+      if (dto.tags !== undefined) {
+        await manager.delete(GroupTag, { groupId: group.id });
+        await this.insertTags(manager, [group]);
+      }
+    });
+    return { ...this.view(await this.find(id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
+  }
+
+  async pause(id: string, dto: PauseGroupDto): Promise<GroupDto> {
+    return this.setStatus(id, 'paused', dto.reason ?? 'paused by an operator');
+  }
+
+  async resume(id: string): Promise<GroupDto> {
+    return this.setStatus(id, 'active', null);
+  }
+
+  /** What an adapter needs to reach a group: its channel's settings and its full address. */
+  async deliveryTarget(id: string): Promise<{ group: Group; channel: Channel; target: SendTarget }> {
+    const group = await this.find(id);
+    const channel = await this.channels.find(group.channelId);
+    return { group, channel, target: { channel: this.channels.settings(channel), address: group.address } };
+  }
+
+  /** Follows the provider when it moves a chat (a Telegram group that became a supergroup). */
+  async moveAddress(id: string, address: Record<string, unknown>): Promise<void> {
+    const group = await this.find(id);
+    const merged = { ...group.address, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [k, String(v)])) };
+    await this.groups.update({ id }, { address: merged });
+  }
+
+  private async setStatus(id: string, status: 'active' | 'paused', reason: string | null): Promise<GroupDto> {
+    const group = await this.find(id);
+    if (group.status === 'archived') throw DomainError.conflict(`group ${id} is archived; set its status to active first`);
+    await this.groups.update({ id }, { status, pausedReason: reason });
+    return this.get(id);
+  }
+
+  private async find(id: string): Promise<Group> {
+    const group = await this.groups.findOneBy({ id });
+    if (!group) throw DomainError.notFound('group', id);
+    return group;
+  }
+
+  private async checkRow(
+    dto: CreateGroupDto,
+    channel: Channel | undefined,
+    prefix: string,
+  ): Promise<{ group?: Group; generatedSecret?: string; details: ErrorDetail[] }> {
+    const details: ErrorDetail[] = [];
+    if (!channel) details.push({ field: `${prefix}channelId`, message: `no channel ${dto.channelId}` });
+    const checked = channel ? await this.checkAddress(channel, dto.address, prefix, details) : undefined;
+    this.checkTimezone(dto.timezone, prefix, details);
+    if (dto.vars !== undefined) this.checkVars(dto.vars, prefix, details);
+    if (details.length > 0 || !checked) return { details };
+    const now = new Date();
+    const group = this.groups.create({
+      id: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      name: dto.name,
+      channelId: dto.channelId,
+      address: checked.address,
+      timezone: dto.timezone,
+      quietHours: dto.quietHours ?? null,
+      memberCount: dto.memberCount ?? null,
+      type: dto.type ?? 'interest',
+      vars: (dto.vars ?? {}) as Record<string, string>,
+      tags: dto.tags ?? [],
+      status: dto.status ?? 'active',
+      pausedReason: dto.status === 'paused' ? 'created paused' : null,
+    });
+    return { group, generatedSecret: checked.generatedSecret, details };
+  }
+
+  /** Puts an address in its object form and checks it against the channel type, URLs included. */
+  private async checkAddress(channel: Channel, input: unknown, prefix: string, details: ErrorDetail[]): Promise<CheckedAddress | undefined> {
+    const definition = this.adapters.definition(channel.type);
+    let address: Record<string, unknown>;
+    if (typeof input === 'string' || typeof input === 'number') {
+      address = definition.addressShorthand ? { [definition.addressShorthand]: String(input) } : {};
+    } else if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      address = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+    } else {
+      details.push({ field: `${prefix}address`, message: 'must be a string, a number or an object' });
+      return undefined;
+    }
+    const problems = this.channels.schemaProblems(definition.addressSchema, address, `${prefix}address`, `a ${channel.type} address`);
+    if (problems.length > 0) {
+      details.push(...problems);
+      return undefined;
+    }
+    if (definition.userSuppliedUrl) {
+      const field = definition.userSuppliedUrl;
+      const problem = await this.urlProblem(String(address[field]));
+      if (problem) {
+        details.push({ field: `${prefix}address.${field}`, message: problem });
+        return undefined;
+      }
+    }
+    let generatedSecret: string | undefined;
+    if (channel.type === 'webhook' && !address.secret) {
+      generatedSecret = generateWebhookSecret();
+      address.secret = generatedSecret;
+    }
+    return { address: address as Record<string, string>, generatedSecret };
+  }
+
+  private async urlProblem(url: string): Promise<string | undefined> {
+    const parsed = new URL(url);
+    if (this.config.allowPrivateTargets) return undefined;
+    if (parsed.protocol !== 'https:') return 'must be an https:// URL';
+    try {
+      await assertPublicUrl(parsed);
+      return undefined;
+    } catch (error) {
+      if (error instanceof PrivateTargetError) return `is refused: ${error.message}`;
+      return `cannot be resolved: ${(error as Error).message}`;
+    }
+  }
+
+  private checkTimezone(timezone: string, prefix: string, details: ErrorDetail[]): void {
+    if (!IANAZone.isValidZone(timezone)) {
+      details.push({ field: `${prefix}timezone`, message: 'must be an IANA time zone such as Asia/Shanghai' });
+    }
+  }
+
+  private checkVars(vars: Record<string, unknown>, prefix: string, details: ErrorDetail[]): void {
+    const entries = Object.entries(vars);
+    if (entries.length > MAX_VARS) details.push({ field: `${prefix}vars`, message: `at most ${MAX_VARS} variables` });
+    for (const [name, value] of entries) {
+      if (!VAR_NAME.test(name)) details.push({ field: `${prefix}vars.${name}`, message: 'a name must be letters, digits and _' });
+      else if (typeof value !== 'string' || value.length > MAX_VAR_LENGTH) {
+        details.push({ field: `${prefix}vars.${name}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` });
+      }
+    }
+  }
+
+  private async insert(manager: EntityManager, groups: Group[]): Promise<void> {
+    for (let i = 0; i < groups.length; i += INSERT_CHUNK) {
+      await manager.insert(Group, groups.slice(i, i + INSERT_CHUNK));
+    }
+    await this.insertTags(manager, groups);
+  }
+
+  private async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
+    const rows = groups.flatMap((g) => g.tags.map((tag) => ({ groupId: g.id, tag })));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await manager.insert(GroupTag, rows.slice(i, i + INSERT_CHUNK));
+    }
+  }
+
+  private view(group: Group): GroupDto {
+    return {
+      id: group.id,
+      name: group.name,
+      channelId: group.channelId,
+      address: maskFields(group.address, SECRET_ADDRESS_FIELDS),
+      timezone: group.timezone,
+      quietHours: group.quietHours,
+      memberCount: group.memberCount,
+      type: group.type,
+      vars: group.vars,
+      tags: group.tags,
+      status: group.status,
+      pausedReason: group.pausedReason,
+      createdAt: group.createdAt,
+      updatedAt: group.updatedAt,
+    };
+  }
+}
