@@ -1,7 +1,9 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { DomainError, ErrorDetail } from './domain-error';
 
-function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
+export function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property)
       ? `${parent}[${error.property}]`
@@ -20,13 +22,24 @@ function stripProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => DomainError.invalid(flatten(errors)),
   });
+}
+
+/**
+ * Validates one item of a batch as the global pipe validates a body, so that a service can
+ * report every bad item at once, each under its own prefix such as `groups[12]`.
+ */
+export function validateItem<T extends object>(type: ClassConstructor<T>, plain: unknown, prefix: string): { value: T; details: ErrorDetail[] } {
+  const value = plainToInstance(type, plain);
+  const errors = typeof plain === 'object' && plain !== null ? validateSync(value, VALIDATOR_OPTIONS) : [];
+  const details = typeof plain === 'object' && plain !== null ? flatten(errors, prefix) : [{ field: prefix, message: 'must be an object' }];
+  return { value, details };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { IANAZone } from 'luxon';
+import { isValidTimezone } from '../common/timezones';
 import { z } from 'zod';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
@@ -37,7 +37,7 @@ const envSchema = z.object({
   ALLOW_PRIVATE_TARGETS: booleanFlag.default('false'),
   TZ_DEFAULT: z
     .string()
-    .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Shanghai')
+    .refine((tz) => isValidTimezone(tz), 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
   TEMPLATES_DIR: z.string().min(1).default(resolve(__dirname, '..', '..', 'templates')),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1200),

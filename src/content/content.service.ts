@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { IANAZone } from 'luxon';
+import { isValidTimezone } from '../common/timezones';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -254,7 +254,7 @@ export class ContentService {
   }
 
   private previewGroup(group: PreviewGroupDto): RenderGroup {
-    if (!IANAZone.isValidZone(group.timezone)) {
+    if (!isValidTimezone(group.timezone)) {
       throw DomainError.invalid([{ field: 'group.timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }]);
     }
     const vars = group.vars ?? {};

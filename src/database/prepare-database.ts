@@ -22,12 +22,30 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
 }
 
 /**
+ * Dates go over the wire in UTC (timezone: 'Z'); the server's own CURRENT_TIMESTAMP defaults must
+ * be UTC too, whatever time zone the server runs in.
+ */
+async function useUtcSessions(dataSource: DataSource): Promise<void> {
+  const pool = (dataSource.driver as unknown as { pool: { on(event: 'connection', listener: (c: PoolConnection) => void): void } }).pool;
+  pool.on('connection', (connection) => connection.query(UTC_SESSION));
+  // The pool's only connection so far was opened by initialize(), before the listener.
+  await dataSource.query(UTC_SESSION);
+}
+
+const UTC_SESSION = "SET time_zone = '+00:00'";
+
+interface PoolConnection {
+  query(sql: string): void;
+}
+
+/**
  * Creates the database if needed, connects, and runs pending migrations while holding a MySQL
  * named lock, so that several processes starting together migrate once, one after the other.
  */
 export async function prepareDatabase(databaseUrl: string, logger = new Logger('Database')): Promise<DataSource> {
   await createDatabaseIfMissing(databaseUrl);
   const dataSource = await new DataSource(typeormOptions(databaseUrl)).initialize();
+  await useUtcSessions(dataSource);
   const runner = dataSource.createQueryRunner();
   try {
     const [{ acquired }] = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { IANAZone } from 'luxon';
+import { isValidTimezone } from '../common/timezones';
 import { randomUUID } from 'node:crypto';
+import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
+import { validateItem } from '../common/validation';
 import { AppConfig } from '../config/app-config';
+import { bulkInsert } from '../database/bulk-insert';
 import { APP_CONFIG } from '../config/config.module';
 import { SendTarget } from '../delivery/adapters/adapter';
 import { AdapterRegistry, CHANNEL_DEFINITIONS } from '../delivery/adapters/adapter-registry';
@@ -28,7 +31,6 @@ import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 import { maskFields } from './secrets';
 
-const INSERT_CHUNK = 1000;
 /** Every address field that is secret in some channel type; masking them all needs no channel lookup. */
 const SECRET_ADDRESS_FIELDS = [...new Set(Object.values(CHANNEL_DEFINITIONS).flatMap((d) => d.secretFields))];
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -39,6 +41,14 @@ interface CheckedAddress {
   address: Record<string, string>;
   /** A webhook secret we generated: shown once, in the response that created it. */
   generatedSecret?: string;
+}
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
+
+interface CheckedRow {
+  group?: Group;
+  generatedSecret?: string;
+  details: ErrorDetail[];
 }
 
 function escapeLike(text: string): string {
@@ -65,8 +75,13 @@ export class GroupsService {
 
   /** All rows or none: every bad row is reported with its index before anything is written. */
   async bulkImport(dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
-    const channels = await this.channels.findMany([...new Set(dto.groups.map((g) => g.channelId))]);
-    const checked = await Promise.all(dto.groups.map((row, i) => this.checkRow(row, channels.get(row.channelId), `groups[${i}].`)));
+    const rows = dto.groups.map((row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
+    const channels = await this.channels.findMany([...new Set(rows.map((r) => r.value.channelId).filter(isUuid))]);
+    const checked: CheckedRow[] = await Promise.all(
+      rows.map(async ({ value, details }, i) =>
+        details.length > 0 ? { details } : this.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
+      ),
+    );
     const details = checked.flatMap((c) => c.details);
     if (details.length > 0) {
       const rows = new Set(details.map((d) => d.field.match(/^groups\[(\d+)\]/)?.[1])).size;
@@ -179,7 +194,7 @@ export class GroupsService {
     dto: CreateGroupDto,
     channel: Channel | undefined,
     prefix: string,
-  ): Promise<{ group?: Group; generatedSecret?: string; details: ErrorDetail[] }> {
+  ): Promise<CheckedRow> {
     const details: ErrorDetail[] = [];
     if (!channel) details.push({ field: `${prefix}channelId`, message: `no channel ${dto.channelId}` });
     const checked = channel ? await this.checkAddress(channel, dto.address, prefix, details) : undefined;
@@ -253,7 +268,7 @@ export class GroupsService {
   }
 
   private checkTimezone(timezone: string, prefix: string, details: ErrorDetail[]): void {
-    if (!IANAZone.isValidZone(timezone)) {
+    if (!isValidTimezone(timezone)) {
       details.push({ field: `${prefix}timezone`, message: 'must be an IANA time zone such as Asia/Shanghai' });
     }
   }
@@ -270,17 +285,32 @@ export class GroupsService {
   }
 
   private async insert(manager: EntityManager, groups: Group[]): Promise<void> {
-    for (let i = 0; i < groups.length; i += INSERT_CHUNK) {
-      await manager.insert(Group, groups.slice(i, i + INSERT_CHUNK));
-    }
+    await bulkInsert(
+      manager,
+      'groups',
+      ['id', 'name', 'channel_id', 'address', 'timezone', 'quiet_hours', 'member_count', 'type', 'vars', 'tags', 'status', 'paused_reason', 'created_at', 'updated_at'],
+      groups.map((g) => [
+        g.id,
+        g.name,
+        g.channelId,
+        JSON.stringify(g.address),
+        g.timezone,
+        g.quietHours,
+        g.memberCount,
+        g.type,
+        JSON.stringify(g.vars),
+        JSON.stringify(g.tags),
+        g.status,
+        g.pausedReason,
+        g.createdAt,
+        g.updatedAt,
+      ]),
+    );
     await this.insertTags(manager, groups);
   }
 
   private async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
-    const rows = groups.flatMap((g) => g.tags.map((tag) => ({ groupId: g.id, tag })));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await manager.insert(GroupTag, rows.slice(i, i + INSERT_CHUNK));
-    }
+    await bulkInsert(manager, 'group_tags', ['group_id', 'tag'], groups.flatMap((g) => g.tags.map((tag) => [g.id, tag])));
   }
 
   private view(group: Group): GroupDto {

@@ -38,3 +38,35 @@ export async function createKey(app: TestApp, role: ApiRole): Promise<string> {
   const response = await app.admin.post('/v1/api-keys').send({ name: `${role} key`, role }).expect(201);
   return (response.body as { key: string }).key;
 }
+
+let serial = 0;
+const next = () => `${Date.now().toString(36)}${(serial++).toString(36)}`;
+
+export const ChannelFactory = {
+  async create(app: TestApp, type: string, body: Record<string, unknown> = {}) {
+    const response = await app.admin.post('/v1/channels').send({ name: `${type}-${next()}`, type, ...body }).expect(201);
+    return response.body as { id: string; name: string; type: string; credentials: Record<string, string> };
+  },
+};
+
+export const GroupFactory = {
+  body(channelId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      name: `群 ${next()}`,
+      channelId,
+      address: `robot-key-${next()}`,
+      timezone: 'Asia/Shanghai',
+      quietHours: '22:30-07:30',
+      tags: ['vip'],
+      memberCount: 320,
+      type: 'product',
+      vars: { persona: '小当家', city: '杭州' },
+      ...overrides,
+    };
+  },
+
+  async create(app: TestApp, channelId: string, overrides: Record<string, unknown> = {}) {
+    const response = await app.admin.post('/v1/groups').send(GroupFactory.body(channelId, overrides)).expect(201);
+    return response.body as { id: string; address: Record<string, string>; signingSecret?: string };
+  },
+};

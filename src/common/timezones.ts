@@ -1,0 +1,13 @@
+import { IANAZone } from 'luxon';
+
+const known = new Map<string, boolean>();
+
+/** Whether a name is an IANA time zone. Luxon builds an Intl formatter per check, so answers are kept. */
+export function isValidTimezone(name: string): boolean {
+  let valid = known.get(name);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(name);
+    if (known.size < 10_000) known.set(name, valid);
+  }
+  return valid;
+}
