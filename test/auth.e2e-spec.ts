@@ -1,11 +1,14 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { API_ROLES, ApiRole } from '../src/auth/roles';
-import { ContentFactory, createKey } from './support/factories';
+import { ChannelFactory, ContentFactory, GroupFactory, createKey } from './support/factories';
 import { TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY } from './support/test-env';
 
 const PIECE = ':piece';
+const CHANNEL = ':channel';
+const GROUP = ':group';
+const READERS: ApiRole[] = ['admin', 'planner', 'viewer'];
 
 /** Every route with the roles allowed on it (admin may do everything). */
 const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles: ApiRole[]; body?: object }[] = [
@@ -22,25 +25,42 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'get', path: `/v1/content/${PIECE}/revisions`, roles: [...API_ROLES] },
   { method: 'get', path: `/v1/content/${PIECE}/revisions/1`, roles: [...API_ROLES] },
   { method: 'post', path: `/v1/content/${PIECE}/preview`, roles: [...API_ROLES], body: { format: 'text' } },
+  { method: 'post', path: '/v1/channels', roles: ['admin'], body: {} },
+  { method: 'get', path: '/v1/channels', roles: READERS },
+  { method: 'get', path: `/v1/channels/${CHANNEL}`, roles: READERS },
+  { method: 'patch', path: `/v1/channels/${CHANNEL}`, roles: ['admin'], body: {} },
+  { method: 'post', path: `/v1/channels/${CHANNEL}/test-send`, roles: ['admin'], body: {} },
+  { method: 'post', path: '/v1/groups', roles: ['admin'], body: {} },
+  { method: 'post', path: '/v1/groups/bulk', roles: ['admin'], body: {} },
+  { method: 'get', path: '/v1/groups', roles: READERS },
+  { method: 'get', path: `/v1/groups/${GROUP}`, roles: READERS },
+  { method: 'patch', path: `/v1/groups/${GROUP}`, roles: ['admin'], body: {} },
+  { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin'], body: {} },
+  { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin'] },
 ];
 
 describe('API keys and roles', () => {
   let t: TestApp;
   const keys = {} as Record<ApiRole, string>;
   let pieceId: string;
+  let channelId: string;
+  let groupId: string;
+  const fill = (path: string) => path.replace(PIECE, pieceId).replace(CHANNEL, channelId).replace(GROUP, groupId);
 
   beforeAll(async () => {
     t = await createTestApp();
     keys.admin = ADMIN_KEY;
     for (const role of ['editor', 'planner', 'viewer'] as const) keys[role] = await createKey(t, role);
     pieceId = (await ContentFactory.create(t.as(keys.editor))).id;
+    channelId = (await ChannelFactory.create(t, 'console')).id;
+    groupId = (await GroupFactory.create(t, channelId)).id;
   });
   afterAll(() => t.close());
 
   const matrix = ROUTES.flatMap((route) => API_ROLES.map((role) => ({ ...route, role, allowed: route.roles.includes(role) })));
 
   it.each(matrix)('$method $path as $role → allowed: $allowed', async ({ method, path, role, allowed, body }) => {
-    const request = t.as(keys[role])[method](path.replace(PIECE, pieceId));
+    const request = t.as(keys[role])[method](fill(path));
     const response = await (body ? request.send(body) : request);
     if (allowed) {
       expect([401, 403]).not.toContain(response.status);
@@ -53,7 +73,7 @@ describe('API keys and roles', () => {
   });
 
   it.each(ROUTES)('$method $path without a key → 401', async ({ method, path }) => {
-    const response = await t.http[method](path.replace(PIECE, pieceId));
+    const response = await t.http[method](fill(path));
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('missing API key') });
   });

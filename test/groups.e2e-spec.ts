@@ -139,9 +139,8 @@ describe('groups', () => {
       expect(await total('tag=odd&type=learning')).toBe(833);
       expect(await total(`q=${encodeURIComponent('批量群 4999')}`)).toBe(1);
       const first = await viewer.get(`/v1/groups?channelId=${channelId}&tag=hundred&pageSize=20&page=3`).expect(200);
-      expect(first.body.items.map((g: { name: string }) => g.name)).toEqual(
-        Array.from({ length: 10 }, (_, i) => `批量群 ${(40 + i) * 100}`),
-      );
+      const byName = Array.from({ length: 50 }, (_, i) => `批量群 ${i * 100}`).sort();
+      expect(first.body.items.map((g: { name: string }) => g.name)).toEqual(byName.slice(40, 50));
       const someone = first.body.items[0].id;
       await t.admin.post(`/v1/groups/${someone}/pause`).send({}).expect(200);
       expect(await total('status=paused')).toBe(1);

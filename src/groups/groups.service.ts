@@ -103,7 +103,7 @@ export class GroupsService {
     if (query.tag) qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
     if (query.q) qb.andWhere('g.name LIKE :q', { q: `%${escapeLike(query.q)}%` });
     const [groups, total] = await qb
-      .orderBy('g.createdAt', 'ASC')
+      .orderBy('g.name', 'ASC')
       .addOrderBy('g.id', 'ASC')
       .skip(pageOffset(query))
       .take(query.pageSize)
