@@ -1,9 +1,9 @@
 import { ChannelFactory, GroupFactory, createKey } from './support/factories';
 import { FakeTelegram } from './support/providers/telegram';
 import { FakeWecom } from './support/providers/wecom';
+import { fieldsOf } from './support/details';
 import { TestApp, createTestApp } from './support/test-app';
 
-const fieldsOf = (body: { details?: { field: string }[] }) => (body.details ?? []).map((d) => d.field).sort();
 const BOT_TOKEN = '123456789:AAHfake-token_for_tests_0123456789';
 
 describe('channels', () => {

@@ -1,13 +1,11 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ContentFactory, SEED_KINDS, createKey, exampleFields } from './support/factories';
+import { fieldsOf } from './support/details';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
-function fieldsOf(body: { details?: { field: string }[] }): string[] {
-  return (body.details ?? []).map((d) => d.field).sort();
-}
 
 describe('content library', () => {
   let t: TestApp;

@@ -1,9 +1,9 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelFactory, GroupFactory, createKey } from './support/factories';
+import { fieldsOf } from './support/details';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
-const fieldsOf = (body: { details?: { field: string }[] }) => (body.details ?? []).map((d) => d.field).sort();
 
 describe('groups', () => {
   let t: TestApp;

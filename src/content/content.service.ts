@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isValidTimezone } from '../common/timezones';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
+import { isDuplicateKey, containsPattern } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
@@ -38,13 +39,7 @@ type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<Re
 
 const MAX_VAR_LENGTH = 500;
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
-}
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
 
 function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
   return {
@@ -194,7 +189,7 @@ export class ContentService {
       qb.andWhere('EXISTS (SELECT 1 FROM content_tags t WHERE t.piece_id = p.id AND t.tag = :tag)', { tag: query.tag });
     }
     if (query.q) {
-      qb.andWhere('(p.title LIKE :q OR p.slug LIKE :q)', { q: `%${escapeLike(query.q)}%` });
+      qb.andWhere('(p.title LIKE :q OR p.slug LIKE :q)', { q: containsPattern(query.q) });
     }
     const [pieces, total] = await qb
       .orderBy('p.updatedAt', 'DESC')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { isDuplicateKey } from '../database/mysql';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { createAjv, schemaErrorDetails } from '../common/json-schema-validation';
 import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf } from '../delivery/adapters/adapter';
@@ -15,9 +16,6 @@ import { maskFields } from './secrets';
 const QUEUE_SAFE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const WINDOW_KEYS: Record<number, 'perSecond' | 'perMinute'> = { 1000: 'perSecond', 60_000: 'perMinute' };
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
-}
 
 /** The provider's limits per address, lowered where the channel's config asks for less. */
 export function effectiveRateLimits(definition: ChannelDefinition, config: ChannelConfig): RateLimit[] {

@@ -4,6 +4,7 @@ import { isValidTimezone } from '../common/timezones';
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { containsPattern } from '../database/mysql';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { validateItem } from '../common/validation';
@@ -51,9 +52,6 @@ interface CheckedRow {
   details: ErrorDetail[];
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
 
 @Injectable()
 export class GroupsService {
@@ -101,7 +99,7 @@ export class GroupsService {
     if (query.status) qb.andWhere('g.status = :status', { status: query.status });
     if (query.type) qb.andWhere('g.type = :type', { type: query.type });
     if (query.tag) qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
-    if (query.q) qb.andWhere('g.name LIKE :q', { q: `%${escapeLike(query.q)}%` });
+    if (query.q) qb.andWhere('g.name LIKE :q', { q: containsPattern(query.q) });
     const [groups, total] = await qb
       .orderBy('g.name', 'ASC')
       .addOrderBy('g.id', 'ASC')

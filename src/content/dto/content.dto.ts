@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayUnique,
   IsDateString,
   IsIn,
   IsInt,
@@ -15,7 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { TagList } from '../../common/tags.decorator';
 import { FORMATS, Format } from '../../templates/formats';
 import { CONTENT_STATUSES, ContentStatus } from '../content-status';
 import { PageQuery } from '../../common/page.dto';
@@ -50,11 +50,7 @@ export class ContentBodyDto {
   @MaxLength(2048)
   link?: string | null;
 
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @TagList()
   tags?: string[];
 }
 
@@ -70,41 +66,7 @@ export class CreateContentDto extends ContentBodyDto {
   slug?: string;
 }
 
-export class UpdateContentDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
-
-  /** Replaces all fields; they are validated against the kind's schema as a whole. */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  fields?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  body?: string | null;
-
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @IsUrl(URL_OPTIONS, { each: true })
-  @MaxLength(2048, { each: true })
-  media?: string[];
-
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  @MaxLength(2048)
-  link?: string | null;
-
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  tags?: string[];
-
+export class UpdateContentDto extends PartialType(ContentBodyDto) {
   /** The version this update is based on (or send If-Match); a stale one is a 409. */
   @IsOptional()
   @IsInt()

@@ -1,6 +1,6 @@
-import { HttpAnswer, HttpClient, PostOptions, classifyRequestError } from './http/http-client';
+import { HttpAnswer, HttpClient, PostOptions, classifyRequestError, parseJson } from './http/http-client';
 import { SendTarget } from './adapter';
-import { Failure, Permanent, SendResult, Sent, Transient, withPartsSent } from './outcomes';
+import { Failure, Permanent, RateLimited, SendResult, Sent, Transient, withPartsSent } from './outcomes';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -48,4 +48,21 @@ export async function deliverParts(
 export function withKeyword(text: string, keywords: string[] | undefined): string {
   if (!keywords?.length || keywords.some((k) => text.includes(k))) return text;
   return `${text}\n\n${keywords[0]}`;
+}
+
+/**
+ * WeCom and DingTalk robots answer HTTP 200 with `{ errcode, errmsg }`: 0 is success, -1 is
+ * "system busy", one code means rate limited, every other code is a refusal.
+ */
+export function classifyErrcode(answer: HttpAnswer, rateCode: number, rateWaitMs: number): SendResult {
+  const failure = statusFailure(answer);
+  if (failure) return failure;
+  const json = parseJson(answer.text);
+  if (!json || typeof json.errcode !== 'number') return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
+  const code = json.errcode;
+  const reason = String(json.errmsg ?? '');
+  if (code === 0) return new Sent();
+  if (code === rateCode) return new RateLimited(rateWaitMs, String(code), reason);
+  if (code === -1) return new Transient(reason, String(code));
+  return new Permanent(String(code), reason);
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CHANNEL_TYPES, ChannelType } from '../../delivery/adapters/channel-types';
 import { ChannelStatus } from '../channel.entity';
@@ -25,24 +25,8 @@ export class CreateChannelDto {
   credentials?: Record<string, unknown>;
 }
 
-export class UpdateChannelDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  /** Replaces the whole config. */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  config?: Record<string, unknown>;
-
-  /** Replaces the credentials; left out, they stay as they are. */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsObject()
-  credentials?: Record<string, unknown>;
-}
+/** Config is replaced whole; credentials are replaced when given and kept when left out. */
+export class UpdateChannelDto extends PartialType(OmitType(CreateChannelDto, ['type'])) {}
 
 export class TestSendDto {
   /** A group of this channel to send to. */

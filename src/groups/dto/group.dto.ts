@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { TagList } from '../../common/tags.decorator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  ArrayUnique,
   IsDefined,
   IsIn,
   IsInt,
@@ -51,11 +51,7 @@ export class CreateGroupDto {
   @Matches(QUIET_HOURS, { message: 'must be HH:mm-HH:mm, e.g. 22:30-07:30' })
   quietHours?: string | null;
 
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
+  @TagList()
   tags?: string[];
 
   @IsOptional()
@@ -79,53 +75,11 @@ export class CreateGroupDto {
   status?: GroupStatus;
 }
 
-export class UpdateGroupDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  /** Moving to another channel needs a new address too. */
-  @IsOptional()
-  @IsUUID()
-  channelId?: string;
-
-  /** Replaces the whole address: a secret not given again is wiped (a webhook gets a new one). */
+export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['address', 'status'])) {
+  /** Replaces the whole address: a secret not given again is wiped (a webhook gets a new one). Moving to another channel needs one. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }] })
   @IsOptional()
   address?: unknown;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  timezone?: string;
-
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @Matches(QUIET_HOURS, { message: 'must be HH:mm-HH:mm, e.g. 22:30-07:30' })
-  quietHours?: string | null;
-
-  @IsOptional()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  tags?: string[];
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  memberCount?: number;
-
-  @IsOptional()
-  @IsIn(GROUP_TYPES)
-  type?: GroupType;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsObject()
-  vars?: Record<string, unknown>;
 
   /** Archive or unarchive; pause and resume have their own routes. */
   @IsOptional()

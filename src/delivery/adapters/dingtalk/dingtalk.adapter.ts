@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
-import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
-import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
-import { callProvider, deliverParts, statusFailure, withKeyword } from '../provider-call';
+import { HttpAnswer, HttpClient } from '../http/http-client';
+import { Permanent, SendResult } from '../outcomes';
+import { callProvider, classifyErrcode, deliverParts, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
 export const DINGTALK: ChannelDefinition = {
@@ -65,15 +65,4 @@ export class DingtalkAdapter implements ChannelAdapter {
   }
 }
 
-function classify(answer: HttpAnswer): SendResult {
-  const failure = statusFailure(answer);
-  if (failure) return failure;
-  const json = parseJson(answer.text);
-  if (!json || typeof json.errcode !== 'number') return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
-  const code = json.errcode;
-  const reason = String(json.errmsg ?? '');
-  if (code === 0) return new Sent();
-  if (code === RATE_LIMITED) return new RateLimited(RATE_WAIT_MS, String(code), reason);
-  if (code === -1) return new Transient(reason, String(code));
-  return new Permanent(String(code), reason);
-}
+const classify = (answer: HttpAnswer) => classifyErrcode(answer, RATE_LIMITED, RATE_WAIT_MS);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
-import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
-import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
-import { callProvider, deliverParts, statusFailure } from '../provider-call';
+import { HttpAnswer, HttpClient } from '../http/http-client';
+import { Permanent, SendResult } from '../outcomes';
+import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
 export const WECOM: ChannelDefinition = {
@@ -21,7 +21,6 @@ const LIMITS = { text: 2048, markdown: 4096 };
 const RATE_LIMITED = 45009;
 /** "api freq out of limit" lifts within the minute. */
 const RATE_WAIT_MS = 60_000;
-const SYSTEM_BUSY = -1;
 
 /** WeCom group robot: POST /cgi-bin/webhook/send?key=…; answers HTTP 200 with an errcode. */
 @Injectable()
@@ -48,15 +47,4 @@ export class WecomAdapter implements ChannelAdapter {
   }
 }
 
-function classify(answer: HttpAnswer): SendResult {
-  const failure = statusFailure(answer);
-  if (failure) return failure;
-  const json = parseJson(answer.text);
-  if (!json || typeof json.errcode !== 'number') return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
-  const code = json.errcode;
-  const reason = String(json.errmsg ?? '');
-  if (code === 0) return new Sent();
-  if (code === RATE_LIMITED) return new RateLimited(RATE_WAIT_MS, String(code), reason);
-  if (code === SYSTEM_BUSY) return new Transient(reason, String(code));
-  return new Permanent(String(code), reason);
-}
+const classify = (answer: HttpAnswer) => classifyErrcode(answer, RATE_LIMITED, RATE_WAIT_MS);
