@@ -8,7 +8,10 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContentModule } from './content/content.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
@@ -24,6 +27,8 @@ import { TemplatesModule } from './templates/templates.module';
     AuthModule,
     ContentModule,
     GroupsModule,
+    CampaignsModule,
+    SchedulingModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
@@ -43,7 +48,7 @@ import { TemplatesModule } from './templates/templates.module';
 export class ApiModule {}
 
 @Module({
-  imports: [DiscoveryModule, SystemModule],
+  imports: [DiscoveryModule, SystemModule, DeliveryModule],
   providers: [ProcessorCoverage],
 })
 export class WorkerModule {}

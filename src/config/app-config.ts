@@ -46,6 +46,12 @@ const envSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
     .default('5mb'),
   WORKER_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(15000),
+  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(16),
+  SCHEDULER_TICK_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).default(1000),
+  SCHEDULER_HORIZON_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(600_000),
+  MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(50).default(5),
+  RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).default(2000),
+  CLAIM_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(60_000),
 });
 
 export interface AppConfig {
@@ -62,6 +68,13 @@ export interface AppConfig {
   apiRateLimitPerMinute: number;
   bodyLimit: string;
   workerHeartbeatMs: number;
+  workerConcurrency: number;
+  schedulerTickMs: number;
+  schedulerHorizonMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** How long a worker holds a post it claimed before another may take it over. */
+  claimLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    schedulerTickMs: e.SCHEDULER_TICK_MS,
+    schedulerHorizonMs: e.SCHEDULER_HORIZON_MS,
+    maxAttempts: e.MAX_ATTEMPTS,
+    retryBaseMs: e.RETRY_BASE_MS,
+    claimLeaseMs: e.CLAIM_LEASE_MS,
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isValidTimezone } from '../common/timezones';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
 import { isDuplicateKey, containsPattern } from '../database/mysql';
@@ -11,7 +11,8 @@ import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { RenderGroup } from '../templates/render-context';
-import { RendererService } from '../templates/renderer.service';
+import { PieceToRender, RendererService } from '../templates/renderer.service';
+import { LRUCache } from 'lru-cache';
 import { FORMATS } from '../templates/formats';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
@@ -75,6 +76,8 @@ function revisionView(revision: ContentRevision, piece: ContentPiece): RevisionD
 
 @Injectable()
 export class ContentService {
+  private readonly renderables = new LRUCache<string, PieceToRender>({ max: 2000 });
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ContentPiece) private readonly pieces: Repository<ContentPiece>,
@@ -153,7 +156,7 @@ export class ContentService {
     const kind = this.renderer.kind(piece.kind);
     this.renderer.validateFields(kind, revision.fields);
     if (revision.body) this.renderer.checkBody(kind, revision.body);
-    for (const format of FORMATS) this.renderer.render(this.renderable(piece, revision), format);
+    for (const format of FORMATS) this.renderer.render(this.toRenderable(piece, revision), format);
     await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? dto.version ?? piece.version, {
       status: 'published',
       publishedRevision: number,
@@ -168,6 +171,26 @@ export class ContentService {
       await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? piece.version, { status: 'archived' });
     }
     return this.get(id);
+  }
+
+  /** The live revision of each piece that has one, with its kind. */
+  async publishedRevisions(ids: string[]): Promise<Map<string, { kind: string; revision: number | null; status: string }>> {
+    if (ids.length === 0) return new Map();
+    const pieces = await this.pieces.findBy({ id: In(ids) });
+    return new Map(pieces.map((p) => [p.id, { kind: p.kind, revision: p.status === 'published' ? p.publishedRevision : null, status: p.status }]));
+  }
+
+  /** A published revision as the renderer takes it; revisions never change, so they are kept. */
+  async renderable(id: string, revision: number): Promise<PieceToRender> {
+    const key = `${id}:${revision}`;
+    const cached = this.renderables.get(key);
+    if (cached) return cached;
+    const piece = await this.findPiece(id);
+    const row = await this.revisions.findOneBy({ pieceId: id, revision });
+    if (!row) throw DomainError.notFound(`revision ${revision} of content`, id);
+    const value = this.toRenderable(piece, row);
+    this.renderables.set(key, value);
+    return value;
   }
 
   async get(id: string): Promise<ContentPieceDto> {
@@ -230,12 +253,12 @@ export class ContentService {
     const revision = await this.revisions.findOneBy({ pieceId: id, revision: number });
     if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
     const group = dto.group ? this.previewGroup(dto.group) : undefined;
-    return this.renderer.render(this.renderable(piece, revision), dto.format, group, {
+    return this.renderer.render(this.toRenderable(piece, revision), dto.format, group, {
       dueAt: dto.at ? new Date(dto.at) : new Date(),
     });
   }
 
-  private renderable(piece: ContentPiece, revision: ContentRevision) {
+  private toRenderable(piece: ContentPiece, revision: ContentRevision): PieceToRender {
     return {
       cacheKey: `${piece.id}:${revision.revision}`,
       kind: piece.kind,

@@ -37,6 +37,20 @@ export class Group {
   @Column({ type: 'int', nullable: true })
   memberCount: number | null;
 
+  /** Policy: null takes the global default. */
+  @Column({ type: 'int', nullable: true })
+  minGapMinutes: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  dailyCap: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  promoCap: number | null;
+
+  /** YYYY-MM-DD local dates when nothing is sent to this group (on top of the global ones). */
+  @Column({ type: 'json', nullable: true })
+  blackoutDates: string[] | null;
+
   @Column({ type: 'varchar', length: 16 })
   type: GroupType;
 

@@ -46,6 +46,12 @@ interface CheckedAddress {
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
+export interface AudienceMember {
+  id: string;
+  timezone: string;
+  channelType: Channel['type'];
+}
+
 interface CheckedRow {
   group?: Group;
   generatedSecret?: string;
@@ -138,6 +144,10 @@ export class GroupsService {
       ...(dto.timezone !== undefined && { timezone: dto.timezone }),
       ...(dto.quietHours !== undefined && { quietHours: dto.quietHours }),
       ...(dto.memberCount !== undefined && { memberCount: dto.memberCount }),
+      ...(dto.minGapMinutes !== undefined && { minGapMinutes: dto.minGapMinutes }),
+      ...(dto.dailyCap !== undefined && { dailyCap: dto.dailyCap }),
+      ...(dto.promoCap !== undefined && { promoCap: dto.promoCap }),
+      ...(dto.blackoutDates !== undefined && { blackoutDates: dto.blackoutDates }),
       ...(dto.type !== undefined && { type: dto.type }),
       ...(dto.vars !== undefined && { vars: dto.vars }),
       ...(dto.tags !== undefined && { tags: dto.tags }),
@@ -159,6 +169,24 @@ export class GroupsService {
 
   async resume(id: string): Promise<GroupDto> {
     return this.setStatus(id, 'active', null);
+  }
+
+  /** Active groups chosen by id or by any of the tags, with what scheduling needs of them. */
+  async audience(groupIds: string[], tags: string[]): Promise<{ unknownIds: string[]; groups: AudienceMember[] }> {
+    const qb = this.groups
+      .createQueryBuilder('g')
+      .innerJoin(Channel, 'c', 'c.id = g.channel_id')
+      .select(['g.id AS id', 'g.timezone AS timezone', 'g.status AS status', 'c.type AS channelType']);
+    const conditions: string[] = [];
+    if (groupIds.length > 0) conditions.push('g.id IN (:...groupIds)');
+    if (tags.length > 0) conditions.push('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))');
+    if (conditions.length === 0) return { unknownIds: [], groups: [] };
+    const rows = await qb.where(`(${conditions.join(' OR ')})`, { groupIds, tags }).getRawMany<AudienceMember & { status: string }>();
+    const found = new Set(rows.map((r) => r.id));
+    return {
+      unknownIds: groupIds.filter((id) => !found.has(id)),
+      groups: rows.filter((r) => r.status === 'active').map(({ id, timezone, channelType }) => ({ id, timezone, channelType })),
+    };
   }
 
   /** What an adapter needs to reach a group: its channel's settings and its full address. */
@@ -210,6 +238,10 @@ export class GroupsService {
       timezone: dto.timezone,
       quietHours: dto.quietHours ?? null,
       memberCount: dto.memberCount ?? null,
+      minGapMinutes: dto.minGapMinutes ?? null,
+      dailyCap: dto.dailyCap ?? null,
+      promoCap: dto.promoCap ?? null,
+      blackoutDates: dto.blackoutDates ?? null,
       type: dto.type ?? 'interest',
       vars: (dto.vars ?? {}) as Record<string, string>,
       tags: dto.tags ?? [],
@@ -286,7 +318,10 @@ export class GroupsService {
     await bulkInsert(
       manager,
       'groups',
-      ['id', 'name', 'channel_id', 'address', 'timezone', 'quiet_hours', 'member_count', 'type', 'vars', 'tags', 'status', 'paused_reason', 'created_at', 'updated_at'],
+      [
+        'id', 'name', 'channel_id', 'address', 'timezone', 'quiet_hours', 'member_count', 'min_gap_minutes', 'daily_cap', 'promo_cap',
+        'blackout_dates', 'type', 'vars', 'tags', 'status', 'paused_reason', 'created_at', 'updated_at',
+      ],
       groups.map((g) => [
         g.id,
         g.name,
@@ -295,6 +330,10 @@ export class GroupsService {
         g.timezone,
         g.quietHours,
         g.memberCount,
+        g.minGapMinutes,
+        g.dailyCap,
+        g.promoCap,
+        g.blackoutDates === null ? null : JSON.stringify(g.blackoutDates),
         g.type,
         JSON.stringify(g.vars),
         JSON.stringify(g.tags),
@@ -320,6 +359,10 @@ export class GroupsService {
       timezone: group.timezone,
       quietHours: group.quietHours,
       memberCount: group.memberCount,
+      minGapMinutes: group.minGapMinutes,
+      dailyCap: group.dailyCap,
+      promoCap: group.promoCap,
+      blackoutDates: group.blackoutDates,
       type: group.type,
       vars: group.vars,
       tags: group.tags,

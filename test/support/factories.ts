@@ -70,3 +70,24 @@ export const GroupFactory = {
     return response.body as { id: string; address: Record<string, string>; signingSecret?: string };
   },
 };
+
+/** Published pieces of the custom kind, one per label. */
+export async function publishedPieces(as: RequestWith, labels: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const label of labels) {
+    const piece = await ContentFactory.create(as, 'custom', { title: label, fields: { text: `${label}：{{group}}` } });
+    await as.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+    ids.push(piece.id);
+  }
+  return ids;
+}
+
+export const FIVE_STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'] as const;
+
+export const CampaignFactory = {
+  async create(as: RequestWith, contentIds: string[], timings: object[], overrides: Record<string, unknown> = {}) {
+    const steps = contentIds.map((contentId, i) => ({ stage: FIVE_STAGES[Math.min(i, 4)], contentId, timing: timings[i] }));
+    const response = await as.post('/v1/campaigns').send({ name: `campaign ${next()}`, steps, ...overrides }).expect(201);
+    return response.body as { id: string };
+  },
+};

@@ -15,7 +15,7 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `gctest_${id}`,
     ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ALLOW_PRIVATE_TARGETS: 'true',
     ...overrides,
   };

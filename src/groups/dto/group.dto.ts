@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsDefined,
   IsIn,
+  IsISO8601,
   IsInt,
   IsObject,
   IsOptional,
@@ -73,6 +74,38 @@ export class CreateGroupDto {
   @IsOptional()
   @IsIn(['active', 'paused'])
   status?: GroupStatus;
+
+  /** Least time between two posts to this group; left out, the global default applies. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  minGapMinutes?: number | null;
+
+  /** Most posts a local day. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  dailyCap?: number | null;
+
+  /** Most promotional posts (trigger_need, close, product picks) a local day. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  promoCap?: number | null;
+
+  /** Local dates (YYYY-MM-DD) when nothing is sent to this group. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @ArrayMaxSize(366)
+  @IsISO8601({ strict: true }, { each: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each must be a date YYYY-MM-DD' })
+  blackoutDates?: string[] | null;
 }
 
 export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['address', 'status'])) {
@@ -137,6 +170,10 @@ export class GroupDto {
   timezone: string;
   quietHours: string | null;
   memberCount: number | null;
+  minGapMinutes: number | null;
+  dailyCap: number | null;
+  promoCap: number | null;
+  blackoutDates: string[] | null;
   type: GroupType;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   vars: Record<string, string>;

@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { UuidParam } from '../common/id-param';
+import { IdempotencyKey } from '../common/idempotency-key';
+import { CampaignsService } from './campaigns.service';
+import { CampaignDto, CreateCampaignDto, LaunchRunDto, RunDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
+import { RunsService } from './runs.service';
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@ApiErrors(401, 403, 429)
+@Allow('planner')
+@Controller('v1/campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly runs: RunsService,
+  ) {}
+
+  @Post()
+  @ApiErrors(400)
+  create(@Body() dto: CreateCampaignDto): Promise<CampaignDto> {
+    return this.campaigns.create(dto);
+  }
+
+  @Get()
+  @Allow('planner', 'viewer')
+  list(): Promise<CampaignDto[]> {
+    return this.campaigns.list();
+  }
+
+  @Get(':id')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  get(@UuidParam() id: string): Promise<CampaignDto> {
+    return this.campaigns.get(id);
+  }
+
+  /** Drafts only; steps are replaced as a whole. */
+  @Patch(':id')
+  @ApiErrors(400, 404, 409)
+  update(@UuidParam() id: string, @Body() dto: UpdateCampaignDto): Promise<CampaignDto> {
+    return this.campaigns.update(id, dto);
+  }
+
+  /** Every problem at once: stage order, close without educate, unpublished content, timing. */
+  @Post(':id/validate')
+  @HttpCode(200)
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  validate(@UuidParam() id: string): Promise<ValidationReportDto> {
+    return this.campaigns.validate(id);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ApiErrors(400, 404)
+  archive(@UuidParam() id: string): Promise<CampaignDto> {
+    return this.campaigns.archive(id);
+  }
+
+  /** Launches a run: one post per step and group. The same Idempotency-Key returns the same run. */
+  @Post(':id/runs')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiErrors(400, 404, 409)
+  async launch(@UuidParam() id: string, @Body() dto: LaunchRunDto, @IdempotencyKey() key?: string): Promise<RunDto> {
+    return (await this.runs.launch(id, dto, key)).run;
+  }
+
+  @Get(':id/runs')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  listRuns(@UuidParam() id: string): Promise<RunDto[]> {
+    return this.runs.list(id);
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { ContentService } from '../content/content.service';
+import { Campaign } from './campaign.entity';
+import { campaignProblems } from './campaign-rules';
+import { CampaignStep } from './campaign-step.entity';
+import { CampaignDto, CreateCampaignDto, StepDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
+
+export interface LoadedCampaign {
+  campaign: Campaign;
+  steps: CampaignStep[];
+}
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    @InjectRepository(CampaignStep) private readonly steps: Repository<CampaignStep>,
+    private readonly content: ContentService,
+  ) {}
+
+  async create(dto: CreateCampaignDto): Promise<CampaignDto> {
+    const id = await this.dataSource.transaction(async (manager) => {
+      const campaign = await manager.save(
+        manager.create(Campaign, { name: dto.name, objective: dto.objective ?? null, allowDirectClose: dto.allowDirectClose ?? false, status: 'draft' }),
+      );
+      await manager.insert(CampaignStep, this.stepRows(campaign.id, dto.steps));
+      return campaign.id;
+    });
+    return this.get(id);
+  }
+
+  async list(): Promise<CampaignDto[]> {
+    const campaigns = await this.campaigns.find({ order: { createdAt: 'DESC' } });
+    const steps = await this.steps.find({ order: { position: 'ASC' } });
+    return campaigns.map((c) => this.view(c, steps.filter((s) => s.campaignId === c.id)));
+  }
+
+  async get(id: string): Promise<CampaignDto> {
+    const { campaign, steps } = await this.load(id);
+    return this.view(campaign, steps);
+  }
+
+  async update(id: string, dto: UpdateCampaignDto): Promise<CampaignDto> {
+    const { campaign } = await this.load(id);
+    if (campaign.status !== 'draft') throw DomainError.conflict(`campaign ${id} is ${campaign.status}; only drafts change`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(Campaign, { id }, {
+        ...(dto.name !== undefined && { name: dto.name }),
+        ...(dto.objective !== undefined && { objective: dto.objective }),
+        ...(dto.allowDirectClose !== undefined && { allowDirectClose: dto.allowDirectClose }),
+      });
+      if (dto.steps) {
+        await manager.delete(CampaignStep, { campaignId: id });
+        await manager.insert(CampaignStep, this.stepRows(id, dto.steps));
+      }
+    });
+    return this.get(id);
+  }
+
+  async validate(id: string): Promise<ValidationReportDto> {
+    const problems = await this.problems(await this.load(id));
+    return { valid: problems.length === 0, problems };
+  }
+
+  async archive(id: string): Promise<CampaignDto> {
+    await this.load(id);
+    await this.campaigns.update({ id }, { status: 'archived' });
+    return this.get(id);
+  }
+
+  /** A campaign ready to launch: valid (else a 400 listing every problem) and active. */
+  async activate(id: string): Promise<LoadedCampaign> {
+    const loaded = await this.load(id);
+    if (loaded.campaign.status === 'archived') throw DomainError.conflict(`campaign ${id} is archived`);
+    const problems = await this.problems(loaded);
+    if (problems.length > 0) throw DomainError.invalid(problems, `campaign ${id} cannot launch: ${problems.length} problem(s)`);
+    if (loaded.campaign.status === 'draft') {
+      await this.campaigns.update({ id }, { status: 'active' });
+      loaded.campaign.status = 'active';
+    }
+    return loaded;
+  }
+
+  async load(id: string): Promise<LoadedCampaign> {
+    const campaign = await this.campaigns.findOneBy({ id });
+    if (!campaign) throw DomainError.notFound('campaign', id);
+    const steps = await this.steps.find({ where: { campaignId: id }, order: { position: 'ASC' } });
+    return { campaign, steps };
+  }
+
+  private async problems({ campaign, steps }: LoadedCampaign) {
+    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    return campaignProblems(steps, campaign.allowDirectClose, published);
+  }
+
+  private stepRows(campaignId: string, steps: StepDto[]): CampaignStep[] {
+    return steps.map((step, position) => Object.assign(new CampaignStep(), { campaignId, position, stage: step.stage, contentId: step.contentId, timing: step.timing }));
+  }
+
+  private view(campaign: Campaign, steps: CampaignStep[]): CampaignDto {
+    return {
+      id: campaign.id,
+      name: campaign.name,
+      objective: campaign.objective,
+      status: campaign.status,
+      allowDirectClose: campaign.allowDirectClose,
+      steps: steps.map((s) => ({ stage: s.stage, contentId: s.contentId, timing: s.timing })),
+      createdAt: campaign.createdAt,
+      updatedAt: campaign.updatedAt,
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TagList } from '../../common/tags.decorator';
+import { BLACKOUT_MODES, BlackoutMode, RunStatus } from '../run.entity';
+import { CampaignStatus } from '../campaign.entity';
+import { STAGES, Stage } from '../stages';
+import { Timing } from '../timing';
+
+export class StepDto {
+  @IsIn(STAGES)
+  stage: Stage;
+
+  /** A published content piece. */
+  @IsUUID()
+  contentId: string;
+
+  /** `{ "day": 0, "at": "08:00" }` in each group's local time, or `{ "after": "PT30M" }` after the previous step. */
+  @ApiProperty({ oneOf: [{ type: 'object', properties: { day: { type: 'integer' }, at: { type: 'string' } } }, { type: 'object', properties: { after: { type: 'string' } } }] })
+  @IsDefined()
+  timing: Timing;
+}
+
+export class CreateCampaignDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  objective?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  allowDirectClose?: boolean;
+
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => StepDto)
+  steps: StepDto[];
+}
+
+/** Only drafts change; steps are replaced as a whole. */
+export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
+
+export class CampaignDto {
+  id: string;
+  name: string;
+  objective: string | null;
+  status: CampaignStatus;
+  allowDirectClose: boolean;
+  steps: StepDto[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class ValidationReportDto {
+  valid: boolean;
+  problems: { field: string; message: string }[];
+}
+
+export class AudienceDto {
+  @IsOptional()
+  @ArrayMaxSize(10000)
+  @IsUUID('all', { each: true })
+  groupIds?: string[];
+
+  @TagList()
+  tags?: string[];
+}
+
+export class LaunchRunDto {
+  /** Groups by id and/or by tag; only active groups take part. */
+  @ValidateNested()
+  @Type(() => AudienceDto)
+  audience: AudienceDto;
+
+  /** When day 0 starts (ISO 8601); now when left out. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startAt?: string;
+
+  /** After a pause, posts later than this are skipped rather than sent. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  maxLatenessMinutes?: number;
+
+  /** What a post due on a blackout date does: skip it, or shift it to the next allowed day. */
+  @IsOptional()
+  @IsIn(BLACKOUT_MODES)
+  blackoutMode?: BlackoutMode;
+}
+
+export class RunDto {
+  id: string;
+  campaignId: string;
+  status: RunStatus;
+  @ApiPropertyOptional()
+  audience: { groupIds: string[]; tags: string[] };
+  startAt: Date;
+  maxLatenessMinutes: number | null;
+  blackoutMode: BlackoutMode;
+  postCount: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export class RunStatsDto {
+  /** Posts per stage and status, e.g. { "educate": { "sent": 3, "queued": 1 } }. */
+  byStage: Record<string, Record<string, number>>;
+  /** Per group, the last stage sent to it (null before the first). */
+  groups: { groupId: string; lastStage: Stage | null; sent: number; open: number }[];
+}

@@ -1,0 +1,51 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const RUN_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const BLACKOUT_MODES = ['skip', 'shift'] as const;
+export type BlackoutMode = (typeof BLACKOUT_MODES)[number];
+
+export interface Audience {
+  groupIds: string[];
+  tags: string[];
+}
+
+@Entity('runs')
+@Index(['status'])
+export class Run {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 36 })
+  campaignId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: RunStatus;
+
+  @Column({ type: 'json' })
+  audience: Audience;
+
+  @Column({ type: 'datetime', precision: 3 })
+  startAt: Date;
+
+  /** Posts later than this when they could go (after a pause) are skipped; null sends them however late. */
+  @Column({ type: 'int', nullable: true })
+  maxLatenessMinutes: number | null;
+
+  @Column({ type: 'varchar', length: 8 })
+  blackoutMode: BlackoutMode;
+
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  idempotencyKey: string | null;
+
+  @Column({ type: 'int' })
+  postCount: number;
+
+  @CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { UuidParam } from '../common/id-param';
+import { RunDto, RunStatsDto } from './dto/campaign.dto';
+import { RunsService } from './runs.service';
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@ApiErrors(401, 403, 404, 429)
+@Allow('planner')
+@Controller('v1/runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Get(':id')
+  @Allow('planner', 'viewer')
+  get(@UuidParam() id: string): Promise<RunDto> {
+    return this.runs.get(id);
+  }
+
+  /** Nothing more is sent until resumed. */
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiErrors(409)
+  pause(@UuidParam() id: string): Promise<RunDto> {
+    return this.runs.pause(id);
+  }
+
+  /** Posts whose time passed go now, in step order, or are skipped past maxLatenessMinutes. */
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiErrors(409)
+  resume(@UuidParam() id: string): Promise<RunDto> {
+    return this.runs.resume(id);
+  }
+
+  /** Every unsent post is cancelled; nothing is sent afterwards. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiErrors(409)
+  cancel(@UuidParam() id: string): Promise<RunDto> {
+    return this.runs.cancel(id);
+  }
+
+  @Get(':id/stats')
+  @Allow('planner', 'viewer')
+  stats(@UuidParam() id: string): Promise<RunStatsDto> {
+    return this.runs.stats(id);
+  }
+}

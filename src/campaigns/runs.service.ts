@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { isDuplicateKey } from '../database/mysql';
+import { ContentService } from '../content/content.service';
+import { GroupsService } from '../groups/groups.service';
+import { NewPost, PostsService } from '../scheduling/posts.service';
+import { KindRegistry } from '../templates/kind-registry.service';
+import { CampaignsService } from './campaigns.service';
+import { LaunchRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { Run } from './run.entity';
+import { PROMOTIONAL_STAGES, Stage } from './stages';
+import { dueTimes } from './timing';
+
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    private readonly campaigns: CampaignsService,
+    private readonly content: ContentService,
+    private readonly groups: GroupsService,
+    private readonly posts: PostsService,
+    private readonly kinds: KindRegistry,
+  ) {}
+
+  /**
+   * Validates and activates the campaign, then writes the run and one post per (step, group) in
+   * one transaction, each pinned to the step's published revision and due in the group's zone.
+   */
+  async launch(campaignId: string, dto: LaunchRunDto, idempotencyKey?: string): Promise<{ run: RunDto; created: boolean }> {
+    if (idempotencyKey) {
+      const existing = await this.byIdempotencyKey(campaignId, idempotencyKey);
+      if (existing) return { run: existing, created: false };
+    }
+    const { steps } = await this.campaigns.activate(campaignId);
+    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const audience = { groupIds: dto.audience.groupIds ?? [], tags: dto.audience.tags ?? [] };
+    const { unknownIds, groups } = await this.groups.audience(audience.groupIds, audience.tags);
+    if (unknownIds.length > 0) {
+      throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
+    }
+    if (groups.length === 0) throw DomainError.invalid([{ field: 'audience', message: 'matches no active group' }]);
+    const startAt = dto.startAt ? new Date(dto.startAt) : new Date();
+    const runId = randomUUID();
+    const timings = steps.map((s) => s.timing);
+    const posts: NewPost[] = groups.flatMap((group) =>
+      dueTimes(timings, startAt, group.timezone).map((dueAt, step) => {
+        const { stage, contentId } = steps[step];
+        const { kind, revision } = published.get(contentId)!;
+        return {
+          id: randomUUID(),
+          runId,
+          step,
+          stage,
+          groupId: group.id,
+          channelType: group.channelType,
+          contentId,
+          revision: revision!,
+          promotional: PROMOTIONAL_STAGES.includes(stage as Stage) || this.kinds.get(kind)?.promotional === true,
+          dueAt,
+        };
+      }),
+    );
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.insert(Run, {
+          id: runId,
+          campaignId,
+          status: startAt.getTime() > Date.now() ? 'scheduled' : 'running',
+          audience,
+          startAt,
+          maxLatenessMinutes: dto.maxLatenessMinutes ?? null,
+          blackoutMode: dto.blackoutMode ?? 'shift',
+          idempotencyKey: idempotencyKey ?? null,
+          postCount: posts.length,
+          finishedAt: null,
+        });
+        await this.posts.insert(manager, posts);
+      });
+    } catch (error) {
+      const existing = idempotencyKey && isDuplicateKey(error) ? await this.byIdempotencyKey(campaignId, idempotencyKey) : undefined;
+      if (existing) return { run: existing, created: false };
+      throw error;
+    }
+    return { run: await this.get(runId), created: true };
+  }
+
+  async list(campaignId: string): Promise<RunDto[]> {
+    await this.campaigns.load(campaignId);
+    return (await this.runs.find({ where: { campaignId }, order: { createdAt: 'DESC' } })).map((r) => this.view(r));
+  }
+
+  async get(id: string): Promise<RunDto> {
+    return this.view(await this.find(id));
+  }
+
+  async find(id: string): Promise<Run> {
+    const run = await this.runs.findOneBy({ id });
+    if (!run) throw DomainError.notFound('run', id);
+    return run;
+  }
+
+  async pause(id: string): Promise<RunDto> {
+    const run = await this.find(id);
+    if (!['scheduled', 'running'].includes(run.status)) throw DomainError.conflict(`run ${id} is ${run.status}; only a scheduled or running run pauses`);
+    await this.runs.update({ id }, { status: 'paused' });
+    await this.posts.pauseRun(id);
+    return this.get(id);
+  }
+
+  async resume(id: string): Promise<RunDto> {
+    const run = await this.find(id);
+    if (run.status !== 'paused') throw DomainError.conflict(`run ${id} is ${run.status}; only a paused run resumes`);
+    await this.posts.resumeRun(id, run.maxLatenessMinutes);
+    await this.runs.update({ id }, { status: 'running' });
+    return this.get(id);
+  }
+
+  async cancel(id: string): Promise<RunDto> {
+    const run = await this.find(id);
+    if (['completed', 'cancelled'].includes(run.status)) throw DomainError.conflict(`run ${id} is already ${run.status}`);
+    await this.runs.update({ id }, { status: 'cancelled', finishedAt: new Date() });
+    await this.posts.cancelRun(id);
+    return this.get(id);
+  }
+
+  async stats(id: string): Promise<RunStatsDto> {
+    await this.find(id);
+    return (await this.posts.stats(id)) as RunStatsDto;
+  }
+
+  private async byIdempotencyKey(campaignId: string, key: string): Promise<RunDto | undefined> {
+    const run = await this.runs.findOneBy({ idempotencyKey: key });
+    if (!run) return undefined;
+    if (run.campaignId !== campaignId) {
+      throw DomainError.conflict(`Idempotency-Key ${key} was used for a run of another campaign`, [{ field: 'Idempotency-Key', message: 'already used' }]);
+    }
+    return this.view(run);
+  }
+
+  private view(run: Run): RunDto {
+    return {
+      id: run.id,
+      campaignId: run.campaignId,
+      status: run.status,
+      audience: run.audience,
+      startAt: run.startAt,
+      maxLatenessMinutes: run.maxLatenessMinutes,
+      blackoutMode: run.blackoutMode,
+      postCount: run.postCount,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
+    };
+  }
+}

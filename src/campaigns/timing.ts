@@ -1,0 +1,73 @@
+import { DateTime, Duration } from 'luxon';
+
+export type Timing = { day: number; at: string } | { after: string };
+
+const AT = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const MAX_DAY = 365;
+
+/** The problem with a timing rule, or undefined when it parses. */
+export function timingProblem(timing: unknown): string | undefined {
+  if (typeof timing !== 'object' || timing === null) return 'must be { day, at } or { after }';
+  const keys = Object.keys(timing).sort().join(',');
+  if (keys === 'at,day') {
+    const { day, at } = timing as { day: unknown; at: unknown };
+    if (!Number.isInteger(day) || (day as number) < 0 || (day as number) > MAX_DAY) return `day must be a whole number from 0 to ${MAX_DAY}`;
+    if (typeof at !== 'string' || !AT.test(at)) return 'at must be HH:mm, e.g. 08:00';
+    return undefined;
+  }
+  if (keys === 'after') {
+    const { after } = timing as { after: unknown };
+    const duration = typeof after === 'string' ? Duration.fromISO(after) : undefined;
+    if (!duration?.isValid || duration.as('milliseconds') < 0) return 'after must be an ISO-8601 duration such as PT30M or PT10S';
+    return undefined;
+  }
+  return 'must be { day, at } or { after }, nothing else';
+}
+
+export function afterMs(after: string): number {
+  return Duration.fromISO(after).as('milliseconds');
+}
+
+/** Minutes from day 0, 00:00 local: used to check that steps never go back in time. */
+export function nominalMinutes(timing: Timing, previous: number): number {
+  if ('after' in timing) return previous + afterMs(timing.after) / 60_000;
+  const [h, m] = timing.at.split(':').map(Number);
+  return timing.day * 1440 + h * 60 + m;
+}
+
+/**
+ * A wall-clock time in a zone as an instant. A time that does not exist (the spring-forward gap)
+ * moves forward to the next valid minute; a time that exists twice (fall back) takes the first.
+ */
+export function localInstant(date: { year: number; month: number; day: number }, hour: number, minute: number, zone: string): DateTime {
+  const wall = DateTime.fromObject({ ...date, hour, minute }, { zone: 'UTC' });
+  for (let step = 0; step <= 24 * 60; step++) {
+    const want = wall.plus({ minutes: step });
+    const local = DateTime.fromObject({ year: want.year, month: want.month, day: want.day, hour: want.hour, minute: want.minute }, { zone });
+    if (local.hour !== want.hour || local.minute !== want.minute) continue;
+    for (const shift of [60, 30, 120]) {
+      const earlier = local.minus({ minutes: shift });
+      if (earlier.hour === local.hour && earlier.minute === local.minute && earlier.day === local.day) return earlier;
+    }
+    return local;
+  }
+  throw new Error(`no valid local time near ${wall.toISODate()} ${hour}:${minute} in ${zone}`);
+}
+
+/** Due times of a run's steps for one group: day N counts from the run's start date in the group's zone. */
+export function dueTimes(timings: Timing[], start: Date, zone: string): Date[] {
+  const startLocal = DateTime.fromJSDate(start, { zone });
+  const due: Date[] = [];
+  let previous = start;
+  for (const timing of timings) {
+    if ('after' in timing) {
+      previous = new Date(previous.getTime() + afterMs(timing.after));
+    } else {
+      const date = startLocal.plus({ days: timing.day });
+      const [hour, minute] = timing.at.split(':').map(Number);
+      previous = localInstant({ year: date.year, month: date.month, day: date.day }, hour, minute, zone).toJSDate();
+    }
+    due.push(previous);
+  }
+  return due;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ContentModule } from '../content/content.module';
+import { GroupsModule } from '../groups/groups.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { SchedulerService } from '../scheduling/scheduler.service';
+import { AdaptersModule } from './adapters/adapters.module';
+import { DeliveryService } from './delivery.service';
+import { POST_PROCESSORS } from './post-processors';
+
+/** The worker half: the scheduler tick and one processor per post queue. */
+@Module({
+  imports: [AdaptersModule, CampaignsModule, ContentModule, GroupsModule, SchedulingModule],
+  providers: [DeliveryService, SchedulerService, ...POST_PROCESSORS],
+})
+export class DeliveryModule {}

@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { RunsService } from '../campaigns/runs.service';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContentService } from '../content/content.service';
+import { GroupsService } from '../groups/groups.service';
+import { DeliverJob } from '../queues/queue-names';
+import { PolicyGate } from '../scheduling/policy-gate.service';
+import { Post } from '../scheduling/post.entity';
+import { PostsService } from '../scheduling/posts.service';
+import { RendererService } from '../templates/renderer.service';
+import { OutgoingMessage } from './adapters/adapter';
+import { AdapterRegistry } from './adapters/adapter-registry';
+import { SendResult } from './adapters/outcomes';
+
+/** How long a post to a paused or archived group waits before it looks again. */
+const INACTIVE_GROUP_WAIT_MS = 60_000;
+
+/**
+ * One job, one post: claim it, ask the policy gate, render it for its group, hand it to the
+ * channel's adapter, and record what happened. Deferrals move the job to delayed without
+ * spending an attempt; transient failures throw so BullMQ retries with backoff; permanent ones
+ * fail at once.
+ */
+@Injectable()
+export class DeliveryService {
+  constructor(
+    private readonly posts: PostsService,
+    private readonly runs: RunsService,
+    private readonly groups: GroupsService,
+    private readonly content: ContentService,
+    private readonly renderer: RendererService,
+    private readonly gate: PolicyGate,
+    private readonly adapters: AdapterRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
+    const { postId } = job.data;
+    if (!(await this.posts.claim(postId, this.config.claimLeaseMs))) return;
+    const post = await this.posts.find(postId);
+    const run = await this.runs.find(post.runId);
+    if (run.status === 'paused' || run.status === 'cancelled') {
+      await this.posts.release(postId, run.status);
+      return;
+    }
+    const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
+    if (group.status !== 'active') {
+      return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
+    }
+    const definition = this.adapters.definition(channel.type);
+    const decision = await this.gate.decide(post, group, run.blackoutMode, definition, target);
+    if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
+    if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
+    const adapter = this.adapters.adapter(channel.type);
+    if (!adapter) {
+      const reason = `no in-process adapter for ${channel.type} channels`;
+      await this.posts.finish(postId, 'failed', { errorCode: 'no_adapter', error: reason });
+      throw new UnrecoverableError(reason);
+    }
+    const message = await this.message(post, group);
+    const started = Date.now();
+    const result = await adapter.send(message, target);
+    await this.posts.recordAttempt({
+      postId,
+      attemptedAt: new Date(started),
+      latencyMs: Date.now() - started,
+      outcome: result.kind,
+      code: 'code' in result ? (result.code ?? null) : null,
+      error: 'reason' in result ? (result.reason ?? null)?.slice(0, 1000) ?? null : null,
+    });
+    await this.record(job, token, post, result, definition.dedupes || channel.config.retryAmbiguous === true);
+  }
+
+  private async record(job: Job<DeliverJob>, token: string | undefined, post: Post, result: SendResult, retrySafe: boolean): Promise<void> {
+    const attempts = post.attempts + 1;
+    const partsSent = Math.max(post.partsSent, result.partsSent);
+    switch (result.kind) {
+      case 'ok':
+        return this.posts.finish(post.id, 'sent', { sentAt: new Date(), externalId: result.externalId ?? null, partsSent, attempts, error: null, errorCode: null });
+      case 'rate':
+        await this.posts.finish(post.id, 'sending', { attempts, partsSent });
+        return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`);
+      case 'permanent':
+        await this.posts.finish(post.id, 'failed', { attempts, partsSent, errorCode: result.code, error: result.reason.slice(0, 1000) });
+        throw new UnrecoverableError(`${result.code}: ${result.reason}`);
+      case 'moved':
+        await this.groups.moveAddress(post.groupId, result.address);
+        return this.retryOrFail(job, post, attempts, partsSent, 'moved', `address moved: ${result.reason}`);
+      case 'ambiguous':
+        if (!retrySafe) {
+          await this.posts.finish(post.id, 'unconfirmed', { attempts, partsSent, errorCode: 'ambiguous', error: result.reason.slice(0, 1000) });
+          return;
+        }
+        return this.retryOrFail(job, post, attempts, partsSent, 'ambiguous', result.reason);
+      case 'transient':
+        return this.retryOrFail(job, post, attempts, partsSent, result.code ?? 'transient', result.reason);
+    }
+  }
+
+  /** Throws so that BullMQ retries with backoff; the last attempt marks the post failed. */
+  private async retryOrFail(job: Job<DeliverJob>, post: Post, attempts: number, partsSent: number, code: string, reason: string): Promise<never> {
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await this.posts.finish(post.id, last ? 'failed' : 'queued', { attempts, partsSent, errorCode: code.slice(0, 64), error: reason.slice(0, 1000) });
+    throw new Error(reason);
+  }
+
+  private async defer(job: Job<DeliverJob>, token: string | undefined, post: Pick<Post, 'id'>, until: Date, reason: string): Promise<void> {
+    await this.posts.defer(post.id, until, reason);
+    await job.moveToDelayed(until.getTime(), token);
+    throw new DelayedError();
+  }
+
+  private async message(post: Post, group: { id: string; name: string; timezone: string; vars: Record<string, string> }): Promise<OutgoingMessage> {
+    const piece = await this.content.renderable(post.contentId, post.revision);
+    const context = { name: group.name, timezone: group.timezone, vars: group.vars };
+    const at = { dueAt: post.dueAt, stage: post.stage };
+    return {
+      id: post.id,
+      title: piece.title,
+      text: this.renderer.render(piece, 'text', context, at).text,
+      markdown: this.renderer.render(piece, 'markdown', context, at).text,
+      stage: post.stage,
+      group: { id: group.id, name: group.name },
+      runId: post.runId,
+      dueAt: post.dueAt,
+      skipParts: post.partsSent,
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PolicyDto } from './dto/policy.dto';
+import { PolicySettings } from './policy-settings.entity';
+
+const GLOBAL = 'global';
+const CACHE_MS = 5000;
+
+@Injectable()
+export class PoliciesService {
+  private cached?: { at: number; value: PolicySettings };
+
+  constructor(@InjectRepository(PolicySettings) private readonly settings: Repository<PolicySettings>) {}
+
+  /** The global defaults; read at most every five seconds per process. */
+  async current(): Promise<PolicySettings> {
+    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
+    const value =
+      (await this.settings.findOneBy({ id: GLOBAL })) ??
+      Object.assign(new PolicySettings(), { id: GLOBAL, quietHours: null, minGapMinutes: null, dailyCap: null, promoCap: null, blackoutDates: [] });
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
+  async get(): Promise<PolicyDto> {
+    const { id: _, ...policy } = await this.current();
+    return policy;
+  }
+
+  async update(dto: PolicyDto): Promise<PolicyDto> {
+    const next = { ...(await this.current()), ...dto, id: GLOBAL };
+    await this.settings.save(Object.assign(new PolicySettings(), next));
+    this.cached = undefined;
+    return this.get();
+  }
+}

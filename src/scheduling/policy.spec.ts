@@ -1,0 +1,31 @@
+import { localDay, quietHoursEnd, shiftPastBlackout } from './policy';
+
+describe('policy time rules', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('finds the end of quiet hours that cross midnight, on either side of midnight', () => {
+    // 22:30–07:30 in Shanghai (UTC+8)
+    expect(quietHoursEnd('22:30-07:30', at('2026-11-23T15:00:00Z'), 'Asia/Shanghai')?.toISOString()).toBe('2026-11-23T23:30:00.000Z');
+    expect(quietHoursEnd('22:30-07:30', at('2026-11-23T18:00:00Z'), 'Asia/Shanghai')?.toISOString()).toBe('2026-11-23T23:30:00.000Z');
+    expect(quietHoursEnd('22:30-07:30', at('2026-11-23T02:00:00Z'), 'Asia/Shanghai')).toBeUndefined();
+  });
+
+  it('handles quiet hours within one day and ignores an empty window', () => {
+    expect(quietHoursEnd('12:00-14:00', at('2026-11-23T04:30:00Z'), 'Asia/Shanghai')?.toISOString()).toBe('2026-11-23T06:00:00.000Z');
+    expect(quietHoursEnd('12:00-14:00', at('2026-11-23T06:00:00Z'), 'Asia/Shanghai')).toBeUndefined();
+    expect(quietHoursEnd('08:00-08:00', at('2026-11-23T00:00:00Z'), 'Asia/Shanghai')).toBeUndefined();
+  });
+
+  it('knows the local day in the group’s zone', () => {
+    expect(localDay(at('2026-11-23T18:00:00Z'), 'Asia/Shanghai')).toEqual({
+      start: at('2026-11-23T16:00:00Z'),
+      next: at('2026-11-24T16:00:00Z'),
+      date: '2026-11-24',
+    });
+  });
+
+  it('shifts a post past blackout dates to the same local time', () => {
+    const due = at('2026-12-31T00:00:00Z'); // 08:00 on 31 Dec in Shanghai
+    expect(shiftPastBlackout(due, 'Asia/Shanghai', new Set(['2026-12-31', '2027-01-01'])).toISOString()).toBe('2027-01-02T00:00:00.000Z');
+  });
+});

@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon';
+import { localInstant } from '../campaigns/timing';
+
+export interface EffectivePolicy {
+  quietHours: string | null;
+  minGapMinutes: number;
+  dailyCap: number | null;
+  promoCap: number | null;
+  blackoutDates: Set<string>;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** When quiet hours that include `now` end, in the group's zone; undefined outside them. */
+export function quietHoursEnd(quietHours: string | null, now: Date, zone: string): Date | undefined {
+  if (!quietHours) return undefined;
+  const [start, end] = quietHours.split('-').map(minutesOf);
+  if (start === end) return undefined;
+  const local = DateTime.fromJSDate(now, { zone });
+  const minute = local.hour * 60 + local.minute;
+  const crossesMidnight = start > end;
+  const inside = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
+  if (!inside) return undefined;
+  const endDay = crossesMidnight && minute >= start ? local.plus({ days: 1 }) : local;
+  return localInstant({ year: endDay.year, month: endDay.month, day: endDay.day }, Math.floor(end / 60), end % 60, zone).toJSDate();
+}
+
+/** The start of the local day containing `now`, and of the next one. */
+export function localDay(now: Date, zone: string): { start: Date; next: Date; date: string } {
+  const local = DateTime.fromJSDate(now, { zone }).startOf('day');
+  return { start: local.toJSDate(), next: local.plus({ days: 1 }).toJSDate(), date: local.toISODate() as string };
+}
+
+/** The same local time on the first day after `due` that is not a blackout date. */
+export function shiftPastBlackout(due: Date, zone: string, blackout: Set<string>): Date {
+  let local = DateTime.fromJSDate(due, { zone });
+  while (blackout.has(local.toISODate() as string)) local = local.plus({ days: 1 });
+  return localInstant({ year: local.year, month: local.month, day: local.day }, local.hour, local.minute, zone).toJSDate();
+}

@@ -1,0 +1,81 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Stage } from '../campaigns/stages';
+import { ChannelType } from '../delivery/adapters/channel-types';
+
+export const POST_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'failed', 'unconfirmed', 'paused', 'skipped', 'cancelled'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+/** Statuses from which a post will still be sent. */
+export const OPEN_POST_STATUSES: PostStatus[] = ['scheduled', 'queued', 'sending', 'paused'];
+
+/** One delivery of one content revision to one group at one due time: the unit the queue carries. */
+@Entity('posts')
+@Index(['status', 'dueAt'])
+@Index(['runId', 'status'])
+@Index(['groupId', 'dueAt'])
+export class Post {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  runId: string;
+
+  @Column({ type: 'int' })
+  step: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  stage: Stage;
+
+  @Column({ type: 'varchar', length: 36 })
+  groupId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  channelType: ChannelType;
+
+  @Column({ type: 'varchar', length: 36 })
+  contentId: string;
+
+  @Column({ type: 'int' })
+  revision: number;
+
+  @Column({ type: 'boolean' })
+  promotional: boolean;
+
+  @Column({ type: 'datetime', precision: 3 })
+  dueAt: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: PostStatus;
+
+  /** When a deferred post may go next, and why it waits. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  notBefore: Date | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  deferReason: string | null;
+
+  /** Sends to the provider so far (deferrals do not count). */
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  /** Parts of a split message already delivered. */
+  @Column({ type: 'int', default: 0 })
+  partsSent: number;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  claimedAt: Date | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  sentAt: Date | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  externalId: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  errorCode: string | null;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  error: string | null;
+
+  @Column({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
+  updatedAt: Date;
+}

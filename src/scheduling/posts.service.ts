@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { pageOffset } from '../common/page.dto';
+import { bulkInsert } from '../database/bulk-insert';
+import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
+import { PostAttempt } from './post-attempt.entity';
+import { PostQueues } from './post-queues';
+import { OPEN_POST_STATUSES, Post, PostStatus } from './post.entity';
+
+/** Posts that will still be sent and may therefore hold up a later post to the same group. */
+const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
+
+export type NewPost = Pick<Post, 'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'>;
+
+function affected(result: unknown): number {
+  return (result as { affectedRows?: number }).affectedRows ?? 0;
+}
+
+@Injectable()
+export class PostsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
+    private readonly queues: PostQueues,
+  ) {}
+
+  async insert(manager: EntityManager, posts: NewPost[]): Promise<void> {
+    await bulkInsert(
+      manager,
+      'posts',
+      ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status'],
+      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, 'scheduled']),
+    );
+  }
+
+  async find(id: string): Promise<Post> {
+    const post = await this.posts.findOneBy({ id });
+    if (!post) throw DomainError.notFound('post', id);
+    return post;
+  }
+
+  /** Takes a queued post for sending, or one whose claim lapsed (its worker died). False: leave it. */
+  async claim(id: string, leaseMs: number): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = 'sending', claimed_at = NOW(3)
+       WHERE id = ? AND (status = 'queued' OR (status = 'sending' AND claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
+      [id, leaseMs * 1000],
+    );
+    return affected(result) === 1;
+  }
+
+  async defer(id: string, until: Date, reason: string): Promise<void> {
+    await this.posts.update({ id, status: 'sending' }, { status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
+  }
+
+  /** Hands a claimed post back (its run was paused or cancelled while it waited). */
+  async release(id: string, status: PostStatus): Promise<void> {
+    await this.posts.update({ id, status: 'sending' }, { status, claimedAt: null });
+  }
+
+  async finish(id: string, status: PostStatus, fields: Partial<Post> = {}): Promise<void> {
+    await this.posts.update({ id }, { ...fields, status, claimedAt: null });
+  }
+
+  async recordAttempt(attempt: Omit<PostAttempt, 'id'>): Promise<void> {
+    await this.attempts.insert(attempt);
+  }
+
+  /** The earliest post to the same group that must go before this one and has not gone yet. */
+  async blocker(post: Post): Promise<Pick<Post, 'id' | 'dueAt' | 'notBefore'> | null> {
+    return this.posts
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.dueAt', 'p.notBefore'])
+      .where('p.groupId = :groupId AND p.id <> :id AND p.status IN (:...open)', { groupId: post.groupId, id: post.id, open: BLOCKING })
+      .andWhere('(p.dueAt < :due OR (p.dueAt = :due AND p.runId = :runId AND p.step < :step))', { due: post.dueAt, runId: post.runId, step: post.step })
+      .orderBy('p.dueAt', 'ASC')
+      .getOne();
+  }
+
+  /** What this group has been sent since `since`: for gaps and daily caps. */
+  async sentSince(groupId: string, since: Date): Promise<{ total: number; promotional: number; last: Date | null }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS total, COALESCE(SUM(promotional), 0) AS promotional, MAX(sent_at) AS last
+       FROM posts WHERE group_id = ? AND status = 'sent' AND sent_at >= ?`,
+      [groupId, since],
+    )) as { total: string; promotional: string; last: Date | null }[];
+    return { total: Number(row.total), promotional: Number(row.promotional), last: row.last };
+  }
+
+  async lastSentAt(groupId: string): Promise<Date | null> {
+    const [row] = (await this.dataSource.query(`SELECT MAX(sent_at) AS last FROM posts WHERE group_id = ? AND status = 'sent'`, [groupId])) as {
+      last: Date | null;
+    }[];
+    return row.last;
+  }
+
+  async pauseRun(runId: string): Promise<void> {
+    await this.posts.update({ runId, status: In(['scheduled', 'queued']) }, { status: 'paused', claimedAt: null });
+  }
+
+  /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
+  async resumeRun(runId: string, maxLatenessMinutes: number | null): Promise<void> {
+    if (maxLatenessMinutes !== null) {
+      await this.dataSource.query(
+        `UPDATE posts SET status = 'skipped', error = 'later than the run allows after a pause'
+         WHERE run_id = ? AND status = 'paused' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MINUTE`,
+        [runId, maxLatenessMinutes],
+      );
+    }
+    await this.posts.update({ runId, status: 'paused' }, { status: 'scheduled' });
+  }
+
+  async cancelRun(runId: string): Promise<void> {
+    const open = await this.posts.find({ where: { runId, status: In(['scheduled', 'queued', 'paused']) }, select: ['id', 'channelType'] });
+    await this.posts.update({ runId, status: In(['scheduled', 'queued', 'paused']) }, { status: 'cancelled', claimedAt: null });
+    await this.queues.remove(open);
+  }
+
+  async openCount(runId: string): Promise<number> {
+    return this.posts.countBy({ runId, status: In(OPEN_POST_STATUSES) });
+  }
+
+  async stats(runId: string): Promise<{ byStage: Record<string, Record<string, number>>; groups: { groupId: string; lastStage: string | null; sent: number; open: number }[] }> {
+    const counts = (await this.dataSource.query('SELECT stage, status, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY stage, status', [runId])) as {
+      stage: string;
+      status: string;
+      n: string;
+    }[];
+    const byStage: Record<string, Record<string, number>> = {};
+    for (const { stage, status, n } of counts) byStage[stage] = { ...byStage[stage], [status]: Number(n) };
+    const groups = (await this.dataSource.query(
+      `SELECT group_id AS groupId,
+              (SELECT p2.stage FROM posts p2 WHERE p2.run_id = p.run_id AND p2.group_id = p.group_id AND p2.status = 'sent' ORDER BY p2.step DESC LIMIT 1) AS lastStage,
+              SUM(status = 'sent') AS sent, SUM(status IN ('scheduled', 'queued', 'sending', 'paused')) AS open
+       FROM posts p WHERE run_id = ? GROUP BY group_id, run_id ORDER BY group_id`,
+      [runId],
+    )) as { groupId: string; lastStage: string | null; sent: string; open: string }[];
+    return { byStage, groups: groups.map((g) => ({ ...g, sent: Number(g.sent), open: Number(g.open) })) };
+  }
+
+  async list(query: ListPostsQuery): Promise<PostPageDto> {
+    const qb = this.posts.createQueryBuilder('p');
+    if (query.runId) qb.andWhere('p.runId = :runId', { runId: query.runId });
+    if (query.groupId) qb.andWhere('p.groupId = :groupId', { groupId: query.groupId });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });
+    if (query.dueFrom) qb.andWhere('p.dueAt >= :dueFrom', { dueFrom: new Date(query.dueFrom) });
+    if (query.dueTo) qb.andWhere('p.dueAt < :dueTo', { dueTo: new Date(query.dueTo) });
+    const [posts, total] = await qb.orderBy('p.dueAt', 'ASC').addOrderBy('p.step', 'ASC').addOrderBy('p.id', 'ASC').skip(pageOffset(query)).take(query.pageSize).getManyAndCount();
+    return { items: posts.map((p) => this.view(p)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async get(id: string): Promise<PostWithAttemptsDto> {
+    const post = await this.find(id);
+    const attempts = await this.attempts.find({ where: { postId: id }, order: { attemptedAt: 'ASC', id: 'ASC' } });
+    return {
+      ...this.view(post),
+      attemptLog: attempts.map((a) => ({ attemptedAt: a.attemptedAt, latencyMs: a.latencyMs, outcome: a.outcome, code: a.code, error: a.error })),
+    };
+  }
+
+  /** A failed or unconfirmed post goes back to the scheduler, to be sent as soon as policy allows. */
+  async retry(id: string): Promise<PostDto> {
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = 'scheduled', not_before = NULL, defer_reason = NULL, error = NULL, error_code = NULL, attempts = 0
+       WHERE id = ? AND status IN ('failed', 'unconfirmed')`,
+      [id],
+    );
+    if (affected(result) === 0) await this.refuse(id, 'only a failed or unconfirmed post can be retried');
+    return this.view(await this.find(id));
+  }
+
+  async cancel(id: string): Promise<PostDto> {
+    const post = await this.find(id);
+    const result = await this.dataSource.query(`UPDATE posts SET status = 'cancelled', claimed_at = NULL WHERE id = ? AND status IN ('scheduled', 'queued', 'paused')`, [id]);
+    if (affected(result) === 0) await this.refuse(id, 'only a post that has not started sending can be cancelled');
+    await this.queues.remove([post]);
+    return this.view(await this.find(id));
+  }
+
+  /** The operator checked the chat: an unconfirmed post did arrive. */
+  async markSent(id: string): Promise<PostDto> {
+    const result = await this.dataSource.query(`UPDATE posts SET status = 'sent', sent_at = COALESCE(sent_at, NOW(3)) WHERE id = ? AND status = 'unconfirmed'`, [id]);
+    if (affected(result) === 0) await this.refuse(id, 'only an unconfirmed post can be marked as sent');
+    return this.view(await this.find(id));
+  }
+
+  private async refuse(id: string, message: string): Promise<never> {
+    const post = await this.find(id);
+    throw DomainError.conflict(`post ${id} is ${post.status}: ${message}`);
+  }
+
+  view(p: Post): PostDto {
+    return {
+      id: p.id,
+      runId: p.runId,
+      step: p.step,
+      stage: p.stage,
+      groupId: p.groupId,
+      channelType: p.channelType,
+      contentId: p.contentId,
+      revision: p.revision,
+      dueAt: p.dueAt,
+      status: p.status,
+      notBefore: p.notBefore,
+      deferReason: p.deferReason,
+      attempts: p.attempts,
+      partsSent: p.partsSent,
+      sentAt: p.sentAt,
+      externalId: p.externalId,
+      errorCode: p.errorCode,
+      error: p.error,
+    };
+  }
+}

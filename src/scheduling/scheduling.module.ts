@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PoliciesController } from './policies.controller';
+import { PoliciesService } from './policies.service';
+import { PolicyGate } from './policy-gate.service';
+import { PolicySettings } from './policy-settings.entity';
+import { PostAttempt } from './post-attempt.entity';
+import { PostQueues } from './post-queues';
+import { Post } from './post.entity';
+import { PostsController } from './posts.controller';
+import { PostsService } from './posts.service';
+import { RateLimiter } from './rate-limiter';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Post, PostAttempt, PolicySettings])],
+  controllers: [PostsController, PoliciesController],
+  providers: [PostsService, PostQueues, PoliciesService, PolicyGate, RateLimiter],
+  exports: [PostsService, PostQueues, PolicyGate],
+})
+export class SchedulingModule {}
