@@ -46,8 +46,11 @@ export class RunsService {
     const startAt = dto.startAt ? new Date(dto.startAt) : new Date();
     const runId = randomUUID();
     const timings = steps.map((s) => s.timing);
+    // Due times depend only on the zone; thousands of groups share a handful of zones.
+    const byZone = new Map<string, Date[]>();
+    const dueIn = (zone: string) => byZone.get(zone) ?? byZone.set(zone, dueTimes(timings, startAt, zone)).get(zone)!;
     const posts: NewPost[] = groups.flatMap((group) =>
-      dueTimes(timings, startAt, group.timezone).map((dueAt, step) => {
+      dueIn(group.timezone).map((dueAt, step) => {
         const { stage, contentId } = steps[step];
         const { kind, revision } = published.get(contentId)!;
         return {

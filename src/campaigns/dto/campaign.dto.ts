@@ -88,6 +88,7 @@ export class AudienceDto {
 
 export class LaunchRunDto {
   /** Groups by id and/or by tag; only active groups take part. */
+  @IsDefined()
   @ValidateNested()
   @Type(() => AudienceDto)
   audience: AudienceDto;
