@@ -29,7 +29,8 @@ export class PoliciesService {
   }
 
   async update(dto: PolicyDto): Promise<PolicyDto> {
-    const next = { ...(await this.current()), ...dto, id: GLOBAL };
+    const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    const next = { ...(await this.current()), ...given, id: GLOBAL };
     await this.settings.save(Object.assign(new PolicySettings(), next));
     this.cached = undefined;
     return this.get();
