@@ -30,6 +30,9 @@ end
 return 0
 `;
 
+/** Windows are kept this much longer than the provider's, so that network and clock skew never tip a robot over. */
+const SAFETY_MARGIN_MS = 1000;
+
 @Injectable()
 export class RateLimiter {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -40,7 +43,7 @@ export class RateLimiter {
     // Keys name the address by a hash, so no secret (a robot key) ever lands in Redis.
     const who = createHash('sha256').update(JSON.stringify(address)).digest('base64url').slice(0, 22);
     const keys = limits.map((l) => `ratelimit:${channelId}:${who}:${l.windowMs}`);
-    const args = [sendId, ...limits.flatMap((l) => [String(l.limit), String(l.windowMs)])];
+    const args = [sendId, ...limits.flatMap((l) => [String(l.limit), String(l.windowMs + SAFETY_MARGIN_MS)])];
     return Number(await this.redis.eval(TAKE, keys.length, ...keys, ...args));
   }
 }

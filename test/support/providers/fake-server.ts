@@ -27,6 +27,8 @@ export type Override = Answer | { drop: true } | { delayMs: number } | { normal:
  */
 export abstract class FakeServer {
   readonly received: Received[] = [];
+  /** When each request arrived (ms since epoch), in the order of `received`. */
+  readonly arrivals: number[] = [];
   private readonly overrides: Override[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -69,6 +71,7 @@ export abstract class FakeServer {
     }
     const request: Received = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, json };
     this.received.push(request);
+    this.arrivals.push(Date.now());
     const override = this.overrides.shift();
     if (override && 'drop' in override) {
       req.socket.destroy();

@@ -1,0 +1,40 @@
+import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import { waitForPosts } from './support/poll';
+import { FakeWecom } from './support/providers/wecom';
+import { TestApp, createTestApp } from './support/test-app';
+
+describe('the provider rate limit per robot', () => {
+  let t: TestApp;
+  const wecom = new FakeWecom();
+
+  beforeAll(async () => {
+    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
+    await wecom.start();
+  });
+  afterAll(async () => {
+    await t.close();
+    await wecom.stop();
+  });
+
+  it('sends 25 posts to one WeCom robot at most 20 in any rolling minute, deferring the rest and losing none', async () => {
+    const key = 'shared-robot-key-0001';
+    wecom.keys.add(key);
+    const channel = await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } });
+    for (let i = 0; i < 25; i++) await GroupFactory.create(t, channel.id, { address: key, tags: ['one-robot'], quietHours: null });
+    const planner = t.as(await createKey(t, 'planner'));
+    const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['限流']);
+    const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
+    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['one-robot'] } }).expect(201);
+
+    const posts = await waitForPosts<{ status: string; deferReason: string | null }>(
+      planner,
+      run.body.id,
+      (all) => all.length === 25 && all.every((p) => p.status === 'sent'),
+      90_000,
+    );
+    const times = [...wecom.arrivals].sort((a, b) => a - b);
+    expect(times).toHaveLength(25);
+    for (const start of times) expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(20);
+    expect(posts.filter((p) => p.deferReason === 'provider rate limit for this address')).toHaveLength(5);
+  }, 120_000);
+});
