@@ -2,12 +2,12 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  testRegex: '\\.(spec|e2e-spec|fault-spec)\\.ts$',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { astTransformers: { before: ['<rootDir>/test/support/swagger-plugin.js'] } }],
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
-  maxWorkers: 2,
 };

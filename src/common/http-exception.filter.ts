@@ -40,6 +40,28 @@ function isBodyParserError(e: unknown): e is BodyParserError {
   return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as BodyParserError).status === 'number';
 }
 
+/** Errors that mean MySQL or Redis is out of reach for now, not that the request was wrong. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_LOCK_WAIT_TIMEOUT',
+]);
+
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string }; name?: string; message?: string };
+  const code = e?.driverError?.code ?? e?.code;
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    e?.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Pool is closed|connect ECONNREFUSED/.test(e?.message ?? '')
+  );
+}
+
 export function toErrorBody(exception: unknown): ErrorBody | undefined {
   if (exception instanceof DomainError) {
     return errorBody(STATUS_BY_CODE[exception.code], exception.message, exception.details);
@@ -63,6 +85,9 @@ export function toErrorBody(exception: unknown): ErrorBody | undefined {
           : String((response as { message?: unknown }).message ?? exception.message);
     return errorBody(status, message);
   }
+  if (isUnavailable(exception)) {
+    return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'the database or the queue is unavailable; retry shortly');
+  }
   if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
     return errorBody(exception.status, BODY_PARSER_MESSAGES[exception.type] ?? exception.message);
   }
@@ -81,6 +106,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       body = errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
     }
     if (!response.headersSent) {
+      if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
       response.status(body.statusCode).json(body);
     }
   }

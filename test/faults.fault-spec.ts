@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import Redis from 'ioredis';
+import { CampaignFactory, ChannelFactory, createKey, publishedPieces } from './support/factories';
+import { waitForPosts } from './support/poll';
+import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
+import { ServiceProcess, eventually } from './support/service-process';
+import { RequestWith, TestApp, createTestApp } from './support/test-app';
+import { TEST_REDIS_URL } from './support/test-env';
+
+const GROUPS = 200;
+const STEPS = 5;
+const CONCURRENCY = 16;
+
+const mariadbUp = () => {
+  try {
+    execFileSync('mysqladmin', ['--protocol=tcp', '-h127.0.0.1', '-uroot', 'ping'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const mariadbRunning = () => {
+  try {
+    execFileSync('pgrep', ['-x', 'mariadbd'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Starts MariaDB once the old process has fully exited (start-stop-daemon would otherwise see it and do nothing). */
+const startMariadb = async () => {
+  await eventually(async () => (mariadbRunning() ? undefined : true), 60_000);
+  execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']);
+  await eventually(async () => (mariadbUp() ? true : undefined), 60_000);
+};
+
+describe('faults: every post is sent after a worker crash, a Redis flush and a database outage', () => {
+  let t: TestApp;
+  let planner: RequestWith;
+  let campaignId: string;
+  let workerEnv: Record<string, string>;
+  const workers: ServiceProcess[] = [];
+  const receiver = new FakeWebhookReceiver();
+  const seen = new Map<string, number>();
+
+  const startWorker = async () => {
+    const worker = new ServiceProcess(workerEnv);
+    workers.push(worker);
+    await worker.waitFor(/worker \S+ ready/);
+    return worker;
+  };
+
+  beforeAll(async () => {
+    await receiver.start();
+    const original = receiver['answer'].bind(receiver);
+    receiver['answer'] = (request) => {
+      const id = String(request.headers['webhook-id']);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      return original(request);
+    };
+    t = await createTestApp({ ROLE: 'api' });
+    workerEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'PATH')),
+      ROLE: 'worker',
+      DATABASE_URL: t.config.databaseUrl,
+      REDIS_URL: t.config.redisUrl,
+      QUEUE_PREFIX: t.config.queuePrefix,
+      ALLOW_PRIVATE_TARGETS: 'true',
+      LOG_LEVEL: 'info',
+      SCHEDULER_TICK_MS: '100',
+      CLAIM_LEASE_MS: '3000',
+      RETRY_BASE_MS: '100',
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+    };
+    planner = t.as(await createKey(t, 'planner'));
+    const channel = await ChannelFactory.create(t, 'webhook', { config: { timeoutMs: 2000 } });
+    receiver.secret = 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+    const rows = Array.from({ length: GROUPS }, (_, i) => ({
+      name: `故障群 ${i}`,
+      channelId: channel.id,
+      address: { url: `${receiver.url}/hooks/${i}`, secret: receiver.secret },
+      timezone: 'Asia/Shanghai',
+      tags: ['faults'],
+    }));
+    await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+    const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二', '三', '四', '五']);
+    campaignId = (await CampaignFactory.create(planner, content, Array(STEPS).fill({ after: 'PT0S' }))).id;
+    await startWorker();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (!mariadbUp()) await startMariadb();
+    await Promise.all(workers.map((w) => w.stop()));
+    await t.close();
+    await receiver.stop();
+  }, 90_000);
+
+  /** Launches 1,000 posts and returns once `fraction` of them have reached the receiver. */
+  async function launchAndWait(fraction: number) {
+    const before = new Set(seen.keys());
+    const run = await planner.post(`/v1/campaigns/${campaignId}/runs`).send({ audience: { tags: ['faults'] } }).expect(201);
+    expect(run.body.postCount).toBe(GROUPS * STEPS);
+    await eventually(async () => ([...seen.keys()].filter((id) => !before.has(id)).length >= GROUPS * STEPS * fraction ? true : undefined), 60_000);
+    return run.body.id as string;
+  }
+
+  async function outcome(runId: string) {
+    await eventually(async () => {
+      const stats = (await planner.get(`/v1/runs/${runId}/stats`)).body as { byStage?: Record<string, Record<string, number>> };
+      const sent = Object.values(stats.byStage ?? {}).reduce((n, s) => n + (s.sent ?? 0), 0);
+      return sent === GROUPS * STEPS ? true : undefined;
+    }, 150_000);
+    const posts = await waitForPosts<{ id: string; status: string }>(planner, runId, () => true);
+    const ids = posts.map((p) => p.id);
+    return {
+      sent: ids.filter((id) => receiver.accepted.has(id)).length,
+      lost: ids.filter((id) => !receiver.accepted.has(id)).length,
+      doubled: ids.filter((id) => (seen.get(id) ?? 0) > 1).length,
+    };
+  }
+
+  it('loses nothing when the worker is killed mid-run; only posts in flight may go twice', async () => {
+    const runId = await launchAndWait(0.3);
+    workers[0].child.kill('SIGKILL');
+    await workers[0].exited;
+    await startWorker();
+    const result = await outcome(runId);
+    console.log(`SIGKILL: ${JSON.stringify(result)}`);
+    expect(result.sent).toBe(GROUPS * STEPS);
+    expect(result.lost).toBe(0);
+    expect(result.doubled).toBeLessThanOrEqual(CONCURRENCY);
+  }, 180_000);
+
+  it('sends every post exactly once when Redis is flushed mid-run', async () => {
+    const runId = await launchAndWait(0.3);
+    const redis = new Redis(TEST_REDIS_URL);
+    await redis.flushall();
+    redis.disconnect();
+    const result = await outcome(runId);
+    console.log(`FLUSHALL: ${JSON.stringify(result)}`);
+    expect(result).toEqual({ sent: GROUPS * STEPS, lost: 0, doubled: 0 });
+  }, 180_000);
+
+  it('answers 503 while MariaDB is down and sends everything once it is back, without a restart', async () => {
+    const runId = await launchAndWait(0.3);
+    execFileSync('mysqladmin', ['--protocol=tcp', '-h127.0.0.1', '-uroot', 'shutdown']);
+    await eventually(async () => (mariadbUp() ? undefined : true), 30_000);
+    const during = await planner.get(`/v1/posts?runId=${runId}`);
+    expect(during.status).toBe(503);
+    expect(during.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect((await t.http.get('/health')).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    await startMariadb();
+    const result = await outcome(runId);
+    console.log(`MariaDB outage: ${JSON.stringify(result)}`);
+    expect(result.sent).toBe(GROUPS * STEPS);
+    expect(result.lost).toBe(0);
+    expect(result.doubled).toBeLessThanOrEqual(CONCURRENCY);
+  }, 240_000);
+});
