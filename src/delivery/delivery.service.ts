@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { RunsService } from '../campaigns/runs.service';
+import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContentService } from '../content/content.service';
@@ -59,7 +60,15 @@ export class DeliveryService {
       await this.posts.finish(postId, 'failed', { errorCode: 'no_adapter', error: reason });
       throw new UnrecoverableError(reason);
     }
-    const message = await this.message(post, group);
+    let message: OutgoingMessage;
+    try {
+      message = await this.message(post, group);
+    } catch (error) {
+      // A post that cannot be rendered will not render on the next attempt either.
+      if (!(error instanceof DomainError)) throw error;
+      await this.posts.finish(postId, 'failed', { errorCode: 'render', error: error.message.slice(0, 1000) });
+      throw new UnrecoverableError(error.message);
+    }
     const started = Date.now();
     const result = await adapter.send(message, target);
     await this.posts.recordAttempt({
