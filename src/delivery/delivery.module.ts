@@ -6,11 +6,13 @@ import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SchedulerService } from '../scheduling/scheduler.service';
 import { AdaptersModule } from './adapters/adapters.module';
 import { DeliveryService } from './delivery.service';
+import { ExternalOutcomes } from './external-outcomes.service';
+import { ExternalQueues } from './external-queues';
 import { POST_PROCESSORS } from './post-processors';
 
 /** The worker half: the scheduler tick and one processor per post queue. */
 @Module({
   imports: [AdaptersModule, CampaignsModule, ContentModule, GroupsModule, SchedulingModule],
-  providers: [DeliveryService, SchedulerService, ...POST_PROCESSORS],
+  providers: [DeliveryService, SchedulerService, ExternalQueues, ExternalOutcomes, ...POST_PROCESSORS],
 })
 export class DeliveryModule {}

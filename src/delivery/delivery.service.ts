@@ -14,6 +14,7 @@ import { RendererService } from '../templates/renderer.service';
 import { OutgoingMessage } from './adapters/adapter';
 import { AdapterRegistry } from './adapters/adapter-registry';
 import { SendResult } from './adapters/outcomes';
+import { ExternalQueues } from './external-queues';
 
 /** How long a post to a paused or archived group waits before it looks again. */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
@@ -34,6 +35,7 @@ export class DeliveryService {
     private readonly renderer: RendererService,
     private readonly gate: PolicyGate,
     private readonly adapters: AdapterRegistry,
+    private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,12 +56,6 @@ export class DeliveryService {
     const decision = await this.gate.decide(post, group, run.blackoutMode, definition, target);
     if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
-    const adapter = this.adapters.adapter(channel.type);
-    if (!adapter) {
-      const reason = `no in-process adapter for ${channel.type} channels`;
-      await this.posts.finish(postId, 'failed', { errorCode: 'no_adapter', error: reason });
-      throw new UnrecoverableError(reason);
-    }
     let message: OutgoingMessage;
     try {
       message = await this.message(post, group);
@@ -68,6 +64,19 @@ export class DeliveryService {
       if (!(error instanceof DomainError)) throw error;
       await this.posts.finish(postId, 'failed', { errorCode: 'render', error: error.message.slice(0, 1000) });
       throw new UnrecoverableError(error.message);
+    }
+    const adapter = this.adapters.adapter(channel.type);
+    if (!adapter) {
+      // External channels: a consumer outside groupcast sends it; the scheduler reads back the outcome.
+      return this.external.handoff(channel.name, {
+        postId,
+        runId: post.runId,
+        stage: post.stage,
+        dueAt: post.dueAt.toISOString(),
+        group: message.group,
+        address: target.address,
+        message: { title: message.title, text: message.text, markdown: message.markdown },
+      });
     }
     const started = Date.now();
     const result = await adapter.send(message, target);

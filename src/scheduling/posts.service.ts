@@ -61,6 +61,11 @@ export class PostsService {
     await this.posts.update({ id, status: 'sending' }, { status, claimedAt: null });
   }
 
+  /** Gives a post handed to an external consumer back to the scheduler, to go again at `notBefore`. */
+  async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
+    await this.posts.update({ id, status: 'sending' }, { status: 'scheduled', notBefore, deferReason: reason.slice(0, 300), attempts, claimedAt: null });
+  }
+
   async finish(id: string, status: PostStatus, fields: Partial<Post> = {}): Promise<void> {
     await this.posts.update({ id }, { ...fields, status, claimedAt: null });
   }

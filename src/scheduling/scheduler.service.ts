@@ -102,7 +102,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const stale = (await this.dataSource.query(
       `SELECT id, channel_type AS channelType, status, COALESCE(not_before, due_at) AS readyAt FROM posts
        WHERE (status = 'queued' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MICROSECOND)
-          OR (status = 'sending' AND claimed_at < NOW(3) - INTERVAL ? MICROSECOND)
+          OR (status = 'sending' AND channel_type <> 'external' AND claimed_at < NOW(3) - INTERVAL ? MICROSECOND)
        ORDER BY due_at LIMIT 1000`,
       [RECOVERY_GRACE_MS * 1000, this.config.claimLeaseMs * 1000],
     )) as (DueRow & { status: string })[];

@@ -75,7 +75,7 @@ export const GroupFactory = {
 export async function publishedPieces(as: RequestWith, labels: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const label of labels) {
-    const piece = await ContentFactory.create(as, 'custom', { title: label, fields: { text: `${label}：{{group}}` } });
+    const piece = await ContentFactory.create(as, 'custom', { title: label, fields: { text: `${label}` } });
     await as.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
     ids.push(piece.id);
   }

@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PostsService } from '../scheduling/posts.service';
+import { ExternalQueues } from './external-queues';
+
+/** How long to wait when an external consumer reports RateLimited. */
+const RATE_LIMITED_WAIT_MS = 60_000;
+
+interface HandedOff {
+  id: string;
+  attempts: number;
+  claimedAt: Date;
+  channel: string;
+}
+
+/**
+ * Reads back what external consumers did with the posts handed to them: a returned `{ externalId }`
+ * is a send; a thrown error named RateLimited waits, Permanent fails, anything else retries.
+ */
+@Injectable()
+export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExternalOutcomes.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly posts: PostsService,
+    private readonly external: ExternalQueues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.reconcile().catch((e: Error) => this.logger.error(`external outcomes: ${e.message}`)).finally(() => (this.running = undefined));
+    }, this.config.schedulerTickMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async reconcile(): Promise<void> {
+    const handedOff = (await this.dataSource.query(
+      `SELECT p.id, p.attempts, p.claimed_at AS claimedAt, c.name AS channel
+       FROM posts p JOIN \`groups\` g ON g.id = p.group_id JOIN channels c ON c.id = g.channel_id
+       WHERE p.channel_type = 'external' AND p.status = 'sending' LIMIT 500`,
+    )) as HandedOff[];
+    for (const post of handedOff) await this.settle(post);
+  }
+
+  private async settle(post: HandedOff): Promise<void> {
+    const outcome = await this.external.state(post.channel, post.id);
+    const attempts = post.attempts + 1;
+    if (outcome.state === 'pending') return;
+    if (outcome.state === 'missing') {
+      if (Date.now() - new Date(post.claimedAt).getTime() > this.config.claimLeaseMs) {
+        await this.posts.reschedule(post.id, new Date(), 'its job left the external queue unfinished', post.attempts);
+      }
+      return;
+    }
+    const record = (kind: string, code: string | null, error: string | null) =>
+      this.posts.recordAttempt({ postId: post.id, attemptedAt: new Date(), latencyMs: 0, outcome: kind, code, error });
+    if (outcome.state === 'completed') {
+      await this.posts.finish(post.id, 'sent', { sentAt: outcome.finishedAt, externalId: outcome.externalId ?? null, attempts, error: null, errorCode: null });
+      await record('ok', null, null);
+      return;
+    }
+    await this.external.forget(post.channel, post.id);
+    if (outcome.errorName === 'RateLimited') {
+      await record('rate', outcome.errorName, outcome.reason);
+      await this.posts.reschedule(post.id, new Date(Date.now() + RATE_LIMITED_WAIT_MS), `external consumer rate limited: ${outcome.reason}`, post.attempts);
+    } else if (outcome.errorName === 'Permanent' || attempts >= this.config.maxAttempts) {
+      await record('permanent', outcome.errorName, outcome.reason);
+      await this.posts.finish(post.id, 'failed', { attempts, errorCode: outcome.errorName.slice(0, 64), error: outcome.reason.slice(0, 1000) });
+    } else {
+      await record('transient', outcome.errorName, outcome.reason);
+      const backoff = this.config.retryBaseMs * 2 ** (attempts - 1);
+      await this.posts.reschedule(post.id, new Date(Date.now() + backoff), `external consumer failed: ${outcome.reason}`, attempts);
+    }
+  }
+}

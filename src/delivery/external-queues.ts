@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { redisOptionsFromUrl } from '../redis/redis-options';
+
+/** What a consumer outside groupcast receives for each post: ids, the rendered message, never a secret. */
+export interface ExternalPostJob {
+  postId: string;
+  runId: string;
+  stage: string;
+  dueAt: string;
+  group: { id: string; name: string };
+  address: Record<string, string>;
+  message: { title: string; text: string; markdown: string };
+}
+
+export type ExternalState =
+  | { state: 'pending' }
+  | { state: 'missing' }
+  | { state: 'completed'; externalId?: string; finishedAt: Date }
+  | { state: 'failed'; errorName: string; reason: string };
+
+export const externalQueueName = (channelName: string) => `posts.external.${channelName}`;
+
+/** The queues that external consumers work: `posts.external.<channel name>`. */
+@Injectable()
+export class ExternalQueues implements OnApplicationShutdown {
+  private readonly queues = new Map<string, Queue<ExternalPostJob>>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private queue(channelName: string): Queue<ExternalPostJob> {
+    let queue = this.queues.get(channelName);
+    if (!queue) {
+      queue = new Queue(externalQueueName(channelName), { connection: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
+      this.queues.set(channelName, queue);
+    }
+    return queue;
+  }
+
+  async handoff(channelName: string, job: ExternalPostJob): Promise<void> {
+    await this.queue(channelName).add('post', job, { jobId: job.postId, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+  }
+
+  /** Where the consumer has got with a post; the error name comes from its stack. */
+  async state(channelName: string, postId: string): Promise<ExternalState> {
+    const job = await Job.fromId<ExternalPostJob>(this.queue(channelName), postId);
+    if (!job) return { state: 'missing' };
+    const state = await job.getState();
+    if (state === 'completed') {
+      const value = job.returnvalue as { externalId?: unknown } | null;
+      return { state: 'completed', externalId: value?.externalId === undefined ? undefined : String(value.externalId), finishedAt: new Date(job.finishedOn ?? Date.now()) };
+    }
+    if (state === 'failed') {
+      // Node stacks start with "Name: message"; Python tracebacks end with it.
+      const stack = job.stacktrace?.[job.stacktrace.length - 1] ?? '';
+      const errorName = /^(RateLimited|Permanent)(:|$)/m.exec(stack)?.[1] ?? 'Error';
+      return { state: 'failed', errorName, reason: job.failedReason ?? '' };
+    }
+    return { state: 'pending' };
+  }
+
+  async forget(channelName: string, postId: string): Promise<void> {
+    await this.queue(channelName).remove(postId).catch(() => 0);
+  }
+}
