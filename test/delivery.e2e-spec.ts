@@ -140,21 +140,20 @@ describe('delivery: outcomes, run control and policy', () => {
   });
 
   describe('policy', () => {
-    const localWindow = (zone: string, fromMinutes: number, toMinutes: number) => {
-      const now = DateTime.now().setZone(zone);
-      return `${now.plus({ minutes: fromMinutes }).toFormat('HH:mm')}-${now.plus({ minutes: toMinutes }).toFormat('HH:mm')}`;
-    };
     const waitForReason = (runId: string, index: number, reason: string) =>
       waitForPosts<PostView>(planner, runId, (all) => all[index]?.deferReason === reason);
 
-    it('defers a post in quiet hours to the window’s end', async () => {
-      const quietHours = localWindow('Asia/Shanghai', -30, 60);
-      const { runId } = await runTo({ quietHours });
+    it('defers a post in quiet hours that cross midnight to the window’s end, the next local day', async () => {
+      // A fixed-offset zone where it is now 23:xx, so that 23:00-01:00 holds "now" and crosses midnight.
+      const offset = ((23 - new Date().getUTCHours() + 36) % 24) - 12;
+      const zone = offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+      const { runId } = await runTo({ quietHours: '23:00-01:00', timezone: zone });
       const [post] = await waitForPosts<PostView>(planner, runId, (all) => all[0].deferReason !== null);
       expect(post.status).toBe('queued');
-      expect(post.deferReason).toBe(`quiet hours ${quietHours}`);
-      const end = DateTime.fromISO(post.notBefore!).setZone('Asia/Shanghai').toFormat('HH:mm');
-      expect(end).toBe(quietHours.slice(6));
+      expect(post.deferReason).toBe('quiet hours 23:00-01:00');
+      const end = DateTime.fromISO(post.notBefore!).setZone(zone);
+      expect(end.toFormat('HH:mm')).toBe('01:00');
+      expect(end.toISODate()).toBe(DateTime.now().setZone(zone).plus({ days: 1 }).toISODate());
     });
 
     it('keeps the minimum gap between two posts to a group', async () => {
