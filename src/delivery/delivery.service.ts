@@ -98,8 +98,7 @@ export class DeliveryService {
       case 'ok':
         return this.posts.finish(post.id, 'sent', { sentAt: new Date(), externalId: result.externalId ?? null, partsSent, attempts, error: null, errorCode: null });
       case 'rate':
-        await this.posts.finish(post.id, 'sending', { attempts, partsSent });
-        return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`);
+        return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`, { attempts, partsSent });
       case 'permanent':
         await this.posts.finish(post.id, 'failed', { attempts, partsSent, errorCode: result.code, error: result.reason.slice(0, 1000) });
         throw new UnrecoverableError(`${result.code}: ${result.reason}`);
@@ -124,8 +123,15 @@ export class DeliveryService {
     throw new Error(reason);
   }
 
-  private async defer(job: Job<DeliverJob>, token: string | undefined, post: Pick<Post, 'id'>, until: Date, reason: string): Promise<void> {
-    await this.posts.defer(post.id, until, reason);
+  private async defer(
+    job: Job<DeliverJob>,
+    token: string | undefined,
+    post: Pick<Post, 'id'>,
+    until: Date,
+    reason: string,
+    progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {},
+  ): Promise<void> {
+    await this.posts.defer(post.id, until, reason, progress);
     await job.moveToDelayed(until.getTime(), token);
     throw new DelayedError();
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PostsService } from '../scheduling/posts.service';
@@ -23,25 +24,23 @@ interface HandedOff {
 @Injectable()
 export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExternalOutcomes.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: IntervalLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly posts: PostsService,
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new IntervalLoop(() => this.reconcile(), config.schedulerTickMs, (e) => this.logger.error(`external outcomes: ${e.message}`));
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.reconcile().catch((e: Error) => this.logger.error(`external outcomes: ${e.message}`)).finally(() => (this.running = undefined));
-    }, this.config.schedulerTickMs);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   async reconcile(): Promise<void> {

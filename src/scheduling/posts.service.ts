@@ -52,8 +52,8 @@ export class PostsService {
     return affected(result) === 1;
   }
 
-  async defer(id: string, until: Date, reason: string): Promise<void> {
-    await this.posts.update({ id, status: 'sending' }, { status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
+  async defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
+    await this.posts.update({ id, status: 'sending' }, { ...progress, status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
   }
 
   /** Hands a claimed post back (its run was paused or cancelled while it waited). */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChannelType } from '../delivery/adapters/channel-types';
@@ -35,8 +36,7 @@ interface DueRow {
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SchedulerService.name);
   private readonly instance = randomUUID();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: IntervalLoop;
   private ticks = 0;
 
   constructor(
@@ -44,32 +44,27 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queues: PostQueues,
-  ) {}
+  ) {
+    this.loop = new IntervalLoop(() => this.tick(), config.schedulerTickMs, (e) => this.logger.error(`scheduler tick failed: ${e.message}`));
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.tick().finally(() => (this.running = undefined));
-    }, this.config.schedulerTickMs);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`, 1, LEADER_KEY, this.instance).catch(() => 0);
   }
 
   async tick(): Promise<void> {
-    try {
-      if (!(await this.lead())) return;
-      this.ticks++;
-      await this.dataSource.query(`UPDATE runs SET status = 'running' WHERE status = 'scheduled' AND start_at <= NOW(3)`);
-      await this.enqueueDue();
-      if (this.ticks % RECOVERY_EVERY_TICKS === 0) {
-        await this.recoverLostJobs();
-        await this.completeRuns();
-      }
-    } catch (error) {
-      this.logger.error(`scheduler tick failed: ${(error as Error).message}`);
+    if (!(await this.lead())) return;
+    this.ticks++;
+    await this.dataSource.query(`UPDATE runs SET status = 'running' WHERE status = 'scheduled' AND start_at <= NOW(3)`);
+    await this.enqueueDue();
+    if (this.ticks % RECOVERY_EVERY_TICKS === 0) {
+      await this.recoverLostJobs();
+      await this.completeRuns();
     }
   }
 
