@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { hostname } from 'node:os';
@@ -16,9 +16,10 @@ type SystemJob = Job<JobOf<typeof QueueName.System, 'heartbeat'>, void, JobName<
  * so health checks can tell that some worker is consuming.
  */
 @Processor(QueueName.System)
-export class HeartbeatProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class HeartbeatProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HeartbeatProcessor.name);
   private readonly workerId = `${hostname()}:${process.pid}`;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectQueue(QueueName.System) private readonly queue: Queue,
@@ -29,12 +30,22 @@ export class HeartbeatProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.schedule();
+    // Upserting is idempotent; doing it again brings the heartbeat back after Redis lost its keys.
+    this.timer = setInterval(() => void this.schedule().catch((e: Error) => this.logger.warn(`heartbeat schedule: ${e.message}`)), this.config.workerHeartbeatMs * 4);
+    this.logger.log(`worker ${this.workerId} ready`);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async schedule(): Promise<void> {
     await this.queue.upsertJobScheduler(
       'heartbeat',
       { every: this.config.workerHeartbeatMs },
       { name: 'heartbeat', data: {}, opts: { removeOnComplete: true, removeOnFail: 10 } },
     );
-    this.logger.log(`worker ${this.workerId} ready`);
   }
 
   async process(job: SystemJob): Promise<void> {
