@@ -70,7 +70,7 @@ export class GroupsService {
   ) {}
 
   async create(dto: CreateGroupDto): Promise<CreatedGroupDto> {
-    const channel = await this.channels.find(dto.channelId).catch(() => undefined);
+    const channel = (await this.channels.findMany([dto.channelId])).get(dto.channelId);
     const { group, generatedSecret, details } = await this.checkRow(dto, channel, '');
     if (details.length > 0) throw DomainError.invalid(details);
     await this.dataSource.transaction((manager) => this.insert(manager, [group!]));
@@ -126,7 +126,8 @@ export class GroupsService {
     if (dto.channelId !== undefined && dto.channelId !== group.channelId && dto.address === undefined) {
       details.push({ field: 'address', message: 'is required when the group moves to another channel' });
     }
-    const channel = await this.channels.find(dto.channelId ?? group.channelId).catch(() => undefined);
+    const channelId = dto.channelId ?? group.channelId;
+    const channel = (await this.channels.findMany([channelId])).get(channelId);
     if (!channel) details.push({ field: 'channelId', message: 'no such channel' });
     if (channel && dto.address !== undefined) {
       const checked = await this.checkAddress(channel, dto.address, '', details);

@@ -6,6 +6,8 @@ export const POST_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'failed'
 export type PostStatus = (typeof POST_STATUSES)[number];
 /** Statuses from which a post will still be sent. */
 export const OPEN_POST_STATUSES: PostStatus[] = ['scheduled', 'queued', 'sending', 'paused'];
+/** The same, as an SQL list for raw queries. */
+export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /** One delivery of one content revision to one group at one due time: the unit the queue carries. */
 @Entity('posts')

@@ -7,7 +7,7 @@ import { bulkInsert } from '../database/bulk-insert';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues } from './post-queues';
-import { OPEN_POST_STATUSES, Post, PostStatus } from './post.entity';
+import { OPEN_POST_STATUSES_SQL, Post, PostStatus } from './post.entity';
 
 /** Posts that will still be sent and may therefore hold up a later post to the same group. */
 const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
@@ -124,10 +124,6 @@ export class PostsService {
     await this.queues.remove(open);
   }
 
-  async openCount(runId: string): Promise<number> {
-    return this.posts.countBy({ runId, status: In(OPEN_POST_STATUSES) });
-  }
-
   async stats(runId: string): Promise<{ byStage: Record<string, Record<string, number>>; groups: { groupId: string; lastStage: string | null; sent: number; open: number }[] }> {
     const counts = (await this.dataSource.query('SELECT stage, status, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY stage, status', [runId])) as {
       stage: string;
@@ -139,7 +135,7 @@ export class PostsService {
     const groups = (await this.dataSource.query(
       `SELECT group_id AS groupId,
               (SELECT p2.stage FROM posts p2 WHERE p2.run_id = p.run_id AND p2.group_id = p.group_id AND p2.status = 'sent' ORDER BY p2.step DESC LIMIT 1) AS lastStage,
-              SUM(status = 'sent') AS sent, SUM(status IN ('scheduled', 'queued', 'sending', 'paused')) AS open
+              SUM(status = 'sent') AS sent, SUM(status IN (${OPEN_POST_STATUSES_SQL})) AS open
        FROM posts p WHERE run_id = ? GROUP BY group_id, run_id ORDER BY group_id`,
       [runId],
     )) as { groupId: string; lastStage: string | null; sent: string; open: string }[];

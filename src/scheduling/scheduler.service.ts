@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ChannelType } from '../delivery/adapters/channel-types';
 import { REDIS } from '../redis/redis.module';
+import { OPEN_POST_STATUSES_SQL } from './post.entity';
 import { PostQueues } from './post-queues';
 
 const LEADER_KEY = 'scheduler:leader';
@@ -113,7 +114,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await this.dataSource.query(
       `UPDATE runs r SET status = 'completed', finished_at = NOW(3)
        WHERE r.status = 'running' AND NOT EXISTS (
-         SELECT 1 FROM posts p WHERE p.run_id = r.id AND p.status IN ('scheduled', 'queued', 'sending', 'paused'))`,
+         SELECT 1 FROM posts p WHERE p.run_id = r.id AND p.status IN (${OPEN_POST_STATUSES_SQL}))`,
     );
   }
 }
