@@ -23,6 +23,8 @@ export interface RenderedText extends TextSize {
 }
 
 const BODY_CACHE_SIZE = 1000;
+/** Whitespace and invisible format characters (zero-width spaces, direction marks) only. */
+const BLANK = /^[\s\p{Cf}]*$/u;
 
 @Injectable()
 export class RendererService {
@@ -68,8 +70,9 @@ export class RendererService {
       if (!(error instanceof RenderFailure)) throw error;
       throw this.templateError([{ template: error.template, message: `cannot render: ${error.message}` }]);
     }
-    const size = measure(text);
-    return { format, text, ...size, warnings: sizeWarnings(format, size) };
+    // Providers refuse an empty message, and a chat would show nothing: refuse it here, at save time.
+    if (BLANK.test(text)) throw DomainError.invalid([{ field: piece.body ? 'body' : 'fields', message: `renders to an empty ${format} message` }]);
+    return { format, text, ...measure(text), warnings: sizeWarnings(format, text) };
   }
 
   private compiledBody(cacheKey: string, body: string): HandlebarsTemplateDelegate {

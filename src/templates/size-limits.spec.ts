@@ -1,4 +1,4 @@
-import { measure, sizeWarnings } from './size-limits';
+import { measure, sizeIn, sizeWarnings } from './size-limits';
 
 describe('measure', () => {
   it('counts a Chinese character as one character and three UTF-8 bytes', () => {
@@ -9,13 +9,20 @@ describe('measure', () => {
 
   it('warns when a text passes WeCom’s 2048-byte text limit although it has only 683 characters', () => {
     const text = '早'.repeat(683);
-    const warnings = sizeWarnings('text', measure(text));
+    const warnings = sizeWarnings('text', text);
     expect(warnings).toEqual([
       expect.objectContaining({ channel: 'wecom', unit: 'bytes', limit: 2048, size: 2049 }),
     ]);
   });
 
   it('does not warn at exactly the limit', () => {
-    expect(sizeWarnings('markdown', measure('a'.repeat(3000)))).toEqual([]);
+    expect(sizeWarnings('markdown', 'a'.repeat(3000))).toEqual([]);
+  });
+});
+
+describe('sizeIn', () => {
+  it('counts an emoji outside the BMP as two characters, as Slack and Telegram do', () => {
+    expect(sizeIn('characters', '😀早')).toBe(3);
+    expect(sizeWarnings('markdown', '😀'.repeat(1501))).toContainEqual(expect.objectContaining({ channel: 'slack', size: 3002 }));
   });
 });

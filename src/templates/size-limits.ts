@@ -1,9 +1,11 @@
 import { Format } from './formats';
 
+export type SizeUnit = 'bytes' | 'characters';
+
 export interface SizeLimit {
   channel: string;
   format: Format;
-  unit: 'bytes' | 'characters';
+  unit: SizeUnit;
   limit: number;
 }
 
@@ -29,15 +31,23 @@ export function measure(text: string): TextSize {
   return { characters, bytes: Buffer.byteLength(text, 'utf8') };
 }
 
+/**
+ * A text's size as a provider counts it against its limit. Slack and Telegram count characters
+ * in UTF-16 code units (an emoji outside the BMP is two), which is never fewer than code points.
+ */
+export function sizeIn(unit: SizeUnit, text: string): number {
+  return unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : text.length;
+}
+
 export interface SizeWarning extends SizeLimit {
   size: number;
   message: string;
 }
 
-export function sizeWarnings(format: Format, size: TextSize): SizeWarning[] {
-  return SIZE_LIMITS.filter((l) => l.format === format && size[l.unit] > l.limit).map((l) => ({
-    ...l,
-    size: size[l.unit],
-    message: `${size[l.unit]} ${l.unit} exceeds ${l.channel} ${format} limit of ${l.limit} ${l.unit}; it will be split into several messages`,
-  }));
+/** The limits `text` passes, counted exactly as the adapters' splitting counts them. */
+export function sizeWarnings(format: Format, text: string): SizeWarning[] {
+  return SIZE_LIMITS.filter((l) => l.format === format && sizeIn(l.unit, text) > l.limit).map((l) => {
+    const size = sizeIn(l.unit, text);
+    return { ...l, size, message: `${size} ${l.unit} exceeds ${l.channel} ${format} limit of ${l.limit} ${l.unit}; it will be split into several messages` };
+  });
 }

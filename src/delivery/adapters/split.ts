@@ -1,15 +1,10 @@
+import { SizeUnit, sizeIn } from '../../templates/size-limits';
+
 export interface PartLimit {
-  unit: 'bytes' | 'characters';
+  unit: SizeUnit;
   max: number;
   /** Named in the refusal, e.g. "WeCom text". */
   label: string;
-}
-
-export function sizeIn(unit: PartLimit['unit'], text: string): number {
-  if (unit === 'bytes') return Buffer.byteLength(text, 'utf8');
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 export type SplitResult = { parts: string[] } | { refused: string };
