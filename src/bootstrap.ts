@@ -2,6 +2,9 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { errorBody } from './common/error-body';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -18,6 +21,17 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   const body = toErrorBody(error);
   if (!body || res.headersSent) return next(error);
   res.status(body.statusCode).json(body);
+}
+
+/** Requests Node's HTTP parser refuses (a 16 KB header block, say) get the same error shape as the rest. */
+function parserErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(errorBody(tooLarge ? 431 : 400, tooLarge ? 'request line and headers are too large' : 'malformed HTTP request'));
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }
 
 function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
@@ -54,6 +68,7 @@ export async function startApp(config: AppConfig): Promise<StartedApp> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   setUpHttp(app, config);
+  parserErrors(app.getHttpServer() as Server);
   await app.listen(config.port, '0.0.0.0');
   return { role: config.role, app };
 }

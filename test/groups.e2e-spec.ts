@@ -161,5 +161,10 @@ describe('groups', () => {
       const tooMany = Array.from({ length: 5001 }, () => ({}));
       expect(fieldsOf((await t.admin.post('/v1/groups/bulk').send({ groups: tooMany }).expect(400)).body)).toContain('groups');
     });
+
+    it('names rows that are not objects at all', async () => {
+      const response = await t.admin.post('/v1/groups/bulk').send({ groups: [null, 'row', [1]] }).expect(400);
+      expect(response.body.details).toEqual([0, 1, 2].map((i) => ({ field: `groups[${i}]`, message: 'must be an object' })));
+    });
   });
 });

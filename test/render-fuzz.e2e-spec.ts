@@ -23,7 +23,7 @@ import { FakeSlack } from './support/providers/slack';
 import { FakeTelegram } from './support/providers/telegram';
 import { FakeWecom } from './support/providers/wecom';
 
-const RUNS_PER_KIND = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS_PER_KIND = Number(process.env.FUZZ_RUNS ?? 200);
 const TOKEN = '123456:fuzz-token';
 
 interface Route {

@@ -38,8 +38,9 @@ export function createValidationPipe(): ValidationPipe {
  * report every bad item at once, each under its own prefix such as `groups[12]`.
  */
 export function validateItem<T extends object>(type: ClassConstructor<T>, plain: unknown, prefix: string): { value: T; details: ErrorDetail[] } {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { value: plainToInstance(type, {}), details: [{ field: prefix, message: 'must be an object' }] };
+  }
   const value = plainToInstance(type, plain);
-  const errors = typeof plain === 'object' && plain !== null ? validateSync(value, VALIDATOR_OPTIONS) : [];
-  const details = typeof plain === 'object' && plain !== null ? flatten(errors, prefix) : [{ field: prefix, message: 'must be an object' }];
-  return { value, details };
+  return { value, details: flatten(validateSync(value, VALIDATOR_OPTIONS), prefix) };
 }
