@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -33,19 +34,26 @@ export async function load(
   };
 }
 
-export function report(benchmark: string, rows: (LoadResult & { vsBaseline?: number })[], extra: Record<string, unknown> = {}): void {
-  console.table(
-    rows.map((r) => ({
-      route: r.name,
-      'req/s': r.requestsPerSecond,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      'non-2xx': r.non2xx,
-      errors: r.errors,
-      'rate vs baseline': r.vsBaseline === undefined ? '' : r.vsBaseline.toFixed(2),
-    })),
-  );
+/** One line of the closing summary: a figure, its baseline from the same run, and the target. */
+export interface Figure {
+  benchmark: string;
+  figure: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  /** value / baseline, or baseline / value where less is better: above 1 means slower. */
+  ratio?: number;
+  target: string;
+  met: boolean;
+}
+
+export const machine = () => ({ cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version });
+
+/** Prints a benchmark's own table and writes bench/results/<name>.json with its figures. */
+export function report(benchmark: string, rows: object[], figures: Figure[], extra: Record<string, unknown> = {}): Figure[] {
+  console.table(rows);
   const folder = join(__dirname, 'results');
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, `${benchmark}.json`), JSON.stringify({ benchmark, at: new Date().toISOString(), rows, ...extra }, null, 2));
+  writeFileSync(join(folder, `${benchmark}.json`), JSON.stringify({ benchmark, at: new Date().toISOString(), machine: machine(), rows, figures, ...extra }, null, 2));
+  return figures;
 }

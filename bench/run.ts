@@ -1,8 +1,21 @@
-import { contentApi } from './content-api';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { api } from './api';
+import { fanout } from './fanout';
+import { herd } from './herd';
+import { memory } from './memory';
+import { steady } from './steady';
+import { throughput } from './throughput';
+import { Figure, machine } from './report';
 
-/** npm run bench [-- <name>]: each benchmark prints a table and writes bench/results/<name>.json. */
-const BENCHMARKS: Record<string, () => Promise<void>> = {
-  'content-api': contentApi,
+/** npm run bench [-- <name>…]: each benchmark prints a table and writes bench/results/<name>.json. */
+const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
+  fanout,
+  throughput,
+  herd,
+  steady,
+  memory,
+  api,
 };
 
 async function main(): Promise<void> {
@@ -11,13 +24,20 @@ async function main(): Promise<void> {
   if (unknown.length > 0) {
     throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   }
+  const figures: Figure[] = [];
   for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
     console.log(`\n# ${name}`);
-    await BENCHMARKS[name]();
+    figures.push(...(await BENCHMARKS[name]()));
   }
+  console.log('\n# summary');
+  console.table(figures.map((f) => ({ ...f, met: f.met ? 'met' : 'MISSED' })));
+  writeFileSync(join(__dirname, 'results', 'summary.json'), JSON.stringify({ at: new Date().toISOString(), machine: machine(), figures }, null, 2));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

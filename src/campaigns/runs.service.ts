@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
@@ -16,6 +18,8 @@ import { dueTimes } from './timing';
 
 @Injectable()
 export class RunsService {
+  private readonly logger = new Logger(RunsService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
@@ -24,6 +28,7 @@ export class RunsService {
     private readonly groups: GroupsService,
     private readonly posts: PostsService,
     private readonly kinds: KindRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -67,6 +72,8 @@ export class RunsService {
         };
       }),
     );
+    // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
+    const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.insert(Run, {
@@ -81,13 +88,14 @@ export class RunsService {
           postCount: posts.length,
           finishedAt: null,
         });
-        await this.posts.insert(manager, posts);
+        await this.posts.insert(manager, posts, horizon);
       });
     } catch (error) {
       const existing = idempotencyKey && isDuplicateKey(error) ? await this.byIdempotencyKey(campaignId, idempotencyKey) : undefined;
       if (existing) return { run: existing, created: false };
       throw error;
     }
+    await this.posts.enqueue(posts, horizon).catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
     return { run: await this.get(runId), created: true };
   }
 

@@ -43,17 +43,14 @@ export class DeliveryService {
     const { postId } = job.data;
     if (!(await this.posts.claim(postId, this.config.claimLeaseMs))) return;
     const post = await this.posts.find(postId);
-    const run = await this.runs.find(post.runId);
-    if (run.status === 'paused' || run.status === 'cancelled') {
-      await this.posts.release(postId, run.status);
-      return;
-    }
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     if (group.status !== 'active') {
       return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
     }
     const definition = this.adapters.definition(channel.type);
-    const decision = await this.gate.decide(post, group, run.blackoutMode, definition, target);
+    // The run is read only on a blackout date: the claim already checked that it is live.
+    const blackoutMode = async () => (await this.runs.find(post.runId)).blackoutMode;
+    const decision = await this.gate.decide(post, group, blackoutMode, definition, target);
     if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
     let message: OutgoingMessage;

@@ -38,13 +38,13 @@ export class PolicyGate {
     };
   }
 
-  async decide(post: Post, group: Group, blackoutMode: 'skip' | 'shift', definition: ChannelDefinition, target: SendTarget): Promise<Decision> {
+  async decide(post: Post, group: Group, blackoutMode: () => Promise<'skip' | 'shift'>, definition: ChannelDefinition, target: SendTarget): Promise<Decision> {
     const now = new Date();
     const zone = group.timezone;
     const policy = await this.policyFor(group);
     const today = localDay(now, zone);
     if (policy.blackoutDates.has(today.date)) {
-      if (blackoutMode === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
+      if ((await blackoutMode()) === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
       return { action: 'defer', until: shiftPastBlackout(now, zone, policy.blackoutDates), reason: `${today.date} is a blackout date: shifted` };
     }
     const quietEnd = quietHoursEnd(policy.quietHours, now, zone);

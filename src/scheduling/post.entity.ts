@@ -14,6 +14,7 @@ export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${sta
 @Index(['status', 'dueAt'])
 @Index(['runId', 'status'])
 @Index(['groupId', 'dueAt'])
+@Index('IDX_posts_run_due_step', ['runId', 'dueAt', 'step'])
 export class Post {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -27,13 +27,23 @@ export class PostsService {
     private readonly queues: PostQueues,
   ) {}
 
-  async insert(manager: EntityManager, posts: NewPost[]): Promise<void> {
+  /** Writes new posts; those due before `queueBefore` are written as queued, for `enqueue` after the commit. */
+  async insert(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<void> {
+    const status = (p: NewPost): PostStatus => (p.dueAt <= queueBefore ? 'queued' : 'scheduled');
     await bulkInsert(
       manager,
       'posts',
       ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status'],
-      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, 'scheduled']),
+      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, status(p)]),
     );
+  }
+
+  /**
+   * Jobs for posts that `insert` wrote as queued. If Redis fails here the posts stay queued
+   * without a job, and the scheduler's recovery enqueues them.
+   */
+  async enqueue(posts: NewPost[], queuedBefore: Date): Promise<void> {
+    await this.queues.enqueue(posts.filter((p) => p.dueAt <= queuedBefore).map((p) => ({ id: p.id, channelType: p.channelType, readyAt: p.dueAt })));
   }
 
   async find(id: string): Promise<Post> {
@@ -42,11 +52,15 @@ export class PostsService {
     return post;
   }
 
-  /** Takes a queued post for sending, or one whose claim lapsed (its worker died). False: leave it. */
+  /**
+   * Takes a queued post of a live run for sending, or one whose claim lapsed (its worker died).
+   * False: leave it (sent, cancelled, or its run paused or cancelled, which moves its posts too).
+   */
   async claim(id: string, leaseMs: number): Promise<boolean> {
     const result = await this.dataSource.query(
-      `UPDATE posts SET status = 'sending', claimed_at = NOW(3)
-       WHERE id = ? AND (status = 'queued' OR (status = 'sending' AND claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = 'sending', p.claimed_at = NOW(3)
+       WHERE p.id = ? AND r.status IN ('scheduled', 'running')
+         AND (p.status = 'queued' OR (p.status = 'sending' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
       [id, leaseMs * 1000],
     );
     return affected(result) === 1;
@@ -54,11 +68,6 @@ export class PostsService {
 
   async defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
     await this.posts.update({ id, status: 'sending' }, { ...progress, status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
-  }
-
-  /** Hands a claimed post back (its run was paused or cancelled while it waited). */
-  async release(id: string, status: PostStatus): Promise<void> {
-    await this.posts.update({ id, status: 'sending' }, { status, claimedAt: null });
   }
 
   /** Gives a post handed to an external consumer back to the scheduler, to go again at `notBefore`. */

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
-/** The built service (`npm run build`) as a child process, with its output collected. */
+/** The built service (`npm run build`), or another Node script given by its arguments, as a child process with its output collected. */
 export class ServiceProcess {
   readonly child: ChildProcess;
   private text = '';
   readonly exited: Promise<number | null>;
 
-  constructor(env: Record<string, string>) {
+  constructor(env: Record<string, string>, args: string[] = [MAIN]) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    this.child = spawn(process.execPath, [MAIN], {
+    this.child = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -53,12 +53,12 @@ export class ServiceProcess {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -1,0 +1,56 @@
+import { exampleFields } from '../test/support/factories';
+import { ADMIN_KEY } from '../test/support/test-env';
+import { Figure, LoadResult, load, report } from './report';
+import { Stack, round } from './support/stack';
+
+const POSTS_IN_RUN = 10_000;
+
+/**
+ * autocannon, 50 connections, 10 s a route, against the api process; the baseline is a bare Nest
+ * route in the same process (/health/live: routing only, no auth, no I/O).
+ */
+export async function api(): Promise<Figure[]> {
+  const stack = await Stack.start({ workers: 0, env: { API_RATE_LIMIT_PER_MINUTE: '100000000' } });
+  try {
+    const channel = await stack.channel('webhook');
+    await stack.groups(channel, POSTS_IN_RUN, (i) => ({ address: { url: `https://hooks.example.com/g/${i}` }, tags: ['api'] }));
+    const runId = await stack.launch(await stack.campaign([{ day: 1, at: '08:00' }]), { tags: ['api'] }, new Date('2031-01-01T00:00:00Z'));
+    const piece = await stack.call<{ id: string }>('POST', '/v1/content', { kind: 'morning_brief', title: '早报', fields: exampleFields('morning_brief') });
+    const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+
+    const baseline = await load('GET /health/live (bare route)', { url: `${stack.base}/health/live` });
+    const routes: LoadResult[] = [
+      await load(`GET /v1/posts?runId=… (${POSTS_IN_RUN} in the run)`, { url: `${stack.base}/v1/posts?runId=${runId}`, headers }),
+      await load('POST /v1/content', {
+        url: `${stack.base}/v1/content`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ kind: 'morning_brief', title: '早报', fields: exampleFields('morning_brief'), tags: ['bench'] }),
+      }),
+      await load('POST /v1/content/:id/preview', {
+        url: `${stack.base}/v1/content/${piece.id}/preview`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ format: 'markdown', group: { name: '杭州宝妈群', timezone: 'Asia/Shanghai', vars: { persona: '小当家' } } }),
+      }),
+    ];
+    const ratio = (r: LoadResult) => round(r.requestsPerSecond / baseline.requestsPerSecond, 2);
+    const [read] = routes;
+    return report(
+      'api',
+      [baseline, ...routes].map((r) => ({ route: r.name, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'non-2xx': r.non2xx, errors: r.errors, 'vs bare route': ratio(r) })),
+      routes.map((r) => ({
+        benchmark: 'api',
+        figure: r.name,
+        value: r.requestsPerSecond,
+        unit: `req/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms)`,
+        baseline: baseline.requestsPerSecond,
+        ratio: ratio(r),
+        target: r === read ? 'p99 ≤ 25 ms and ≥ 0.5× bare route' : 'p99 ≤ 25 ms',
+        met: r.p99Ms <= 25 && (r !== read || ratio(r) >= 0.5) && r.non2xx === 0,
+      })),
+    );
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,94 @@
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { deleteRedisPrefix } from '../../test/support/cleanup';
+import { TEST_REDIS_URL } from '../../test/support/test-env';
+import { SinkStats, Stack, helperProcess, percentile, round, startSink } from './stack';
+
+/** Time for launched jobs to be in Redis before they fall due, so the figures start at the due time. */
+const LEAD_MS = 6000;
+const CONCURRENCY = 16;
+
+export interface DeliveryFigures {
+  posts: number;
+  /** Posts per second from the due time to the last arrival at the sink. */
+  rate: number;
+  /** From the due time to the last arrival, ms. */
+  lastMs: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function figures(stats: SinkStats, dueAt: number): DeliveryFigures {
+  const lastMs = stats.lastAt! - dueAt;
+  return {
+    posts: stats.count,
+    rate: round(stats.count / (lastMs / 1000)),
+    lastMs,
+    p50: percentile(stats.lateness, 50),
+    p99: percentile(stats.lateness, 99),
+    max: Math.max(...stats.lateness),
+  };
+}
+
+async function sinkReached(stats: () => Promise<SinkStats>, count: number, timeoutMs: number): Promise<SinkStats> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await stats();
+    if (s.count >= count) return s;
+    if (Date.now() > deadline) throw new Error(`the sink got ${s.count} of ${count} posts within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * groupcast end to end: `groups` webhook groups, `steps` posts each, all due at one instant,
+ * through `workers` worker processes (policy gate on, no limit binding) to the sink.
+ */
+export async function groupcastDelivery(options: { groups: number; steps: number; workers: number }): Promise<DeliveryFigures> {
+  const sink = await startSink('webhook');
+  const stack = await Stack.start({ workers: options.workers, env: { WORKER_CONCURRENCY: String(CONCURRENCY) } });
+  try {
+    const channel = await stack.channel('webhook');
+    await stack.groups(channel, options.groups, (i) => ({ address: { url: `${sink.url}/g/${i}` }, tags: ['bench'] }));
+    const campaign = await stack.campaign(Array(options.steps).fill({ after: 'PT0S' }));
+    const dueAt = Date.now() + LEAD_MS;
+    await stack.launch(campaign, { tags: ['bench'] }, new Date(dueAt));
+    const total = options.groups * options.steps;
+    return figures(await sinkReached(sink.stats, total, 300_000), dueAt);
+  } finally {
+    await stack.stop();
+    await sink.process.stop();
+  }
+}
+
+/** The baseline: the same number of jobs, due at one instant, through bare BullMQ workers to the sink. */
+export async function bareDelivery(options: { groups: number; steps: number; workers: number }): Promise<DeliveryFigures> {
+  const sink = await startSink('webhook');
+  const prefix = `gcbench_bare_${process.pid}`;
+  const workers = Array.from({ length: options.workers }, () =>
+    helperProcess('bare-worker.ts', [], { REDIS_URL: TEST_REDIS_URL, QUEUE: 'posts', PREFIX: prefix, SINK_URL: `${sink.url}/bare`, CONCURRENCY: String(CONCURRENCY) }),
+  );
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('posts', { connection: redis, prefix });
+  try {
+    await Promise.all(workers.map((w) => w.waitFor(/bare worker ready/, 60_000)));
+    const dueAt = Date.now() + LEAD_MS;
+    const total = options.groups * options.steps;
+    const text = '群 0，第 1 步的内容。';
+    for (let i = 0; i < total; i += 2000) {
+      const jobs = Array.from({ length: Math.min(2000, total - i) }, (_, k) => ({
+        name: 'deliver',
+        data: { dueAt: new Date(dueAt).toISOString(), groupId: String((i + k) % options.groups), text },
+        opts: { delay: dueAt - Date.now(), removeOnComplete: true },
+      }));
+      await queue.addBulk(jobs);
+    }
+    return figures(await sinkReached(sink.stats, total, 300_000), dueAt);
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await queue.close();
+    await deleteRedisPrefix(prefix);
+    await sink.process.stop();
+  }
+}
