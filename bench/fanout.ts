@@ -58,7 +58,7 @@ export async function fanout(): Promise<Figure[]> {
     return report(
       'fanout',
       [
-        { path: 'groupcast: POST /runs, then the tick', 'launch ms': round(launched - started), 'total ms': round(ours) },
+        { path: 'groupcast: POST /runs until all are jobs', 'launch ms': round(launched - started), 'total ms': round(ours) },
         { path: 'baseline: INSERT + addBulk', 'launch ms': round(inserted - baselineStarted), 'total ms': round(baseline) },
       ],
       [

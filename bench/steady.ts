@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { loadConfig } from '../src/config/app-config';
 import { deleteRedisPrefix } from '../test/support/cleanup';
 import { TEST_REDIS_URL } from '../test/support/test-env';
 import { Figure, report } from './report';
@@ -45,7 +46,7 @@ async function groupcastSteady(): Promise<number[]> {
 async function bareSteady(): Promise<number[]> {
   const sink = await startSink('webhook');
   const prefix = `gcbench_steady_${process.pid}`;
-  const worker = helperProcess('bare-worker.ts', [], { REDIS_URL: TEST_REDIS_URL, QUEUE: 'posts', PREFIX: prefix, SINK_URL: `${sink.url}/bare`, CONCURRENCY: '16' });
+  const worker = helperProcess('bare-worker.ts', [], { REDIS_URL: TEST_REDIS_URL, QUEUE: 'posts', PREFIX: prefix, SINK_URL: `${sink.url}/bare`, CONCURRENCY: String(loadConfig({}).workerConcurrency) });
   const queue = new Queue('posts', { connection: new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }), prefix });
   try {
     await worker.waitFor(/bare worker ready/, 60_000);

@@ -50,6 +50,16 @@ describe('campaigns and launching runs', () => {
     expect((await planner.get(`/v1/campaigns/${campaign.body.id}`)).body.status).toBe('draft');
   });
 
+  it('refuses steps that are not objects, and writes no campaign', async () => {
+    const before = (await planner.get('/v1/campaigns').expect(200)).body;
+    const response = await planner
+      .post('/v1/campaigns')
+      .send({ name: '坏步骤', steps: [{ stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } }, [], 'close'] })
+      .expect(400);
+    expect(fieldsOf(response.body)).toEqual(expect.arrayContaining(['steps']));
+    expect((await planner.get('/v1/campaigns').expect(200)).body).toEqual(before);
+  });
+
   it('lets a close step go first with allowDirectClose', async () => {
     const campaign = await CampaignFactory.create(planner, [content[0]], [{ after: 'PT0S' }], {
       allowDirectClose: true,

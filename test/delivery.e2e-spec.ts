@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
+import { eventually } from './support/service-process';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
@@ -72,6 +73,8 @@ describe('delivery: outcomes, run control and policy', () => {
     const [post] = await waitForPosts<PostView>(planner, runId, settled);
     expect(post).toMatchObject({ status: 'failed', attempts: 1, errorCode: '93000' });
     expect(post.error).toContain('invalid webhook url');
+    // The run completes with its only post failed; retrying must open it again.
+    await eventually(async () => ((await planner.get(`/v1/runs/${runId}`).expect(200)).body.status === 'completed' ? true : undefined));
     wecom.keys.add(key);
     await planner.post(`/v1/posts/${post.id}/retry`).expect(200);
     const [again] = await waitForPosts<PostView>(planner, runId, settled);

@@ -1,12 +1,14 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import { loadConfig } from '../../src/config/app-config';
 import { deleteRedisPrefix } from '../../test/support/cleanup';
 import { TEST_REDIS_URL } from '../../test/support/test-env';
 import { SinkStats, Stack, helperProcess, percentile, round, startSink } from './stack';
 
 /** Time for launched jobs to be in Redis before they fall due, so the figures start at the due time. */
 const LEAD_MS = 6000;
-const CONCURRENCY = 16;
+/** The service's default; the baseline workers run with the same. */
+const CONCURRENCY = loadConfig({}).workerConcurrency;
 
 export interface DeliveryFigures {
   posts: number;
@@ -47,7 +49,7 @@ async function sinkReached(stats: () => Promise<SinkStats>, count: number, timeo
  */
 export async function groupcastDelivery(options: { groups: number; steps: number; workers: number }): Promise<DeliveryFigures> {
   const sink = await startSink('webhook');
-  const stack = await Stack.start({ workers: options.workers, env: { WORKER_CONCURRENCY: String(CONCURRENCY) } });
+  const stack = await Stack.start({ workers: options.workers });
   try {
     const channel = await stack.channel('webhook');
     await stack.groups(channel, options.groups, (i) => ({ address: { url: `${sink.url}/g/${i}` }, tags: ['bench'] }));

@@ -46,7 +46,7 @@ const envSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
     .default('5mb'),
   WORKER_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(15000),
-  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(16),
+  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(100),
   SCHEDULER_TICK_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).default(1000),
   SCHEDULER_HORIZON_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(600_000),
   MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(50).default(5),

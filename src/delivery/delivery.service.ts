@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { RunsService } from '../campaigns/runs.service';
 import { DomainError } from '../common/domain-error';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { ContentService } from '../content/content.service';
 import { GroupsService } from '../groups/groups.service';
 import { DeliverJob } from '../queues/queue-names';
@@ -36,13 +34,12 @@ export class DeliveryService {
     private readonly gate: PolicyGate,
     private readonly adapters: AdapterRegistry,
     private readonly external: ExternalQueues,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
     const { postId } = job.data;
-    if (!(await this.posts.claim(postId, this.config.claimLeaseMs))) return;
-    const post = await this.posts.find(postId);
+    const post = await this.posts.claim(postId);
+    if (!post) return;
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     if (group.status !== 'active') {
       return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
@@ -93,7 +90,7 @@ export class DeliveryService {
     const partsSent = Math.max(post.partsSent, result.partsSent);
     switch (result.kind) {
       case 'ok':
-        return this.posts.finish(post.id, 'sent', { sentAt: new Date(), externalId: result.externalId ?? null, partsSent, attempts, error: null, errorCode: null });
+        return this.posts.finishSent(post.id, { sentAt: new Date(), externalId: result.externalId ?? null, partsSent, attempts });
       case 'rate':
         return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`, { attempts, partsSent });
       case 'permanent':

@@ -3,8 +3,9 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isValidTimezone } from '../common/timezones';
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { containsPattern } from '../database/mysql';
+import { batchLoader } from '../common/batch-loader';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { validateItem } from '../common/validation';
@@ -45,6 +46,12 @@ interface CheckedAddress {
 }
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
+
+export interface DeliveryTarget {
+  group: Group;
+  channel: Channel;
+  target: SendTarget;
+}
 
 export interface AudienceMember {
   id: string;
@@ -191,11 +198,22 @@ export class GroupsService {
   }
 
   /** What an adapter needs to reach a group: its channel's settings and its full address. */
-  async deliveryTarget(id: string): Promise<{ group: Group; channel: Channel; target: SendTarget }> {
-    const group = await this.find(id);
-    const channel = await this.channels.find(group.channelId);
-    return { group, channel, target: { channel: this.channels.settings(channel), address: group.address } };
+  /** A group with its channel, as delivery needs them; lookups made together are two queries. */
+  deliveryTarget(id: string): Promise<DeliveryTarget> {
+    return this.targets.load(id);
   }
+
+  private readonly targets = batchLoader<string, DeliveryTarget>(async (ids) => {
+    const groups = new Map((await this.groups.findBy({ id: In([...new Set(ids)]) })).map((g) => [g.id, g]));
+    const channels = await this.channels.findMany([...new Set([...groups.values()].map((g) => g.channelId))]);
+    return ids.map((id) => {
+      const group = groups.get(id);
+      if (!group) return DomainError.notFound('group', id);
+      const channel = channels.get(group.channelId);
+      if (!channel) return DomainError.notFound('channel', group.channelId);
+      return { group, channel, target: { channel: this.channels.settings(channel), address: group.address } };
+    });
+  });
 
   /** Follows the provider when it moves a chat (a Telegram group that became a supergroup). */
   async moveAddress(id: string, address: Record<string, unknown>): Promise<void> {

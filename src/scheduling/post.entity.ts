@@ -15,6 +15,7 @@ export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${sta
 @Index(['runId', 'status'])
 @Index(['groupId', 'dueAt'])
 @Index('IDX_posts_run_due_step', ['runId', 'dueAt', 'step'])
+@Index('IDX_posts_type_status', ['channelType', 'status'])
 export class Post {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -66,6 +67,10 @@ export class Post {
 
   @Column({ type: 'datetime', precision: 3, nullable: true })
   claimedAt: Date | null;
+
+  /** The claim that took the post: set with claimedAt, so a batch claim can tell which posts it got. */
+  @Column({ type: 'varchar', length: 36, nullable: true, select: false })
+  claimToken: string | null;
 
   @Column({ type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;

@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { batchLoader } from '../common/batch-loader';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
@@ -11,6 +15,13 @@ import { OPEN_POST_STATUSES_SQL, Post, PostStatus } from './post.entity';
 
 /** Posts that will still be sent and may therefore hold up a later post to the same group. */
 const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
+
+export interface SentFields {
+  sentAt: Date;
+  externalId: string | null;
+  partsSent: number;
+  attempts: number;
+}
 
 export type NewPost = Pick<Post, 'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'>;
 
@@ -25,6 +36,7 @@ export class PostsService {
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
     private readonly queues: PostQueues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Writes new posts; those due before `queueBefore` are written as queued, for `enqueue` after the commit. */
@@ -53,18 +65,30 @@ export class PostsService {
   }
 
   /**
-   * Takes a queued post of a live run for sending, or one whose claim lapsed (its worker died).
-   * False: leave it (sent, cancelled, or its run paused or cancelled, which moves its posts too).
+   * Takes a queued post of a live run for sending, or one whose claim lapsed (its worker died),
+   * and returns it. Null: leave it (sent, cancelled, or its run paused or cancelled, which moves
+   * its posts too). Claims made together go to MySQL as one UPDATE and one SELECT.
    */
-  async claim(id: string, leaseMs: number): Promise<boolean> {
-    const result = await this.dataSource.query(
-      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = 'sending', p.claimed_at = NOW(3)
-       WHERE p.id = ? AND r.status IN ('scheduled', 'running')
-         AND (p.status = 'queued' OR (p.status = 'sending' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
-      [id, leaseMs * 1000],
-    );
-    return affected(result) === 1;
+  claim(id: string): Promise<Post | null> {
+    return this.claims.load(id);
   }
+
+  private readonly claims = batchLoader<string, Post | null>(async (ids) => {
+    const token = randomUUID();
+    await this.dataSource.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = 'sending', p.claimed_at = NOW(3), p.claim_token = ?
+       WHERE p.id IN (?) AND r.status IN ('scheduled', 'running')
+         AND (p.status = 'queued' OR (p.status = 'sending' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
+      [token, [...new Set(ids)], this.config.claimLeaseMs * 1000],
+    );
+    const claimed = new Map((await this.posts.findBy({ id: In([...ids]), claimToken: token })).map((p) => [p.id, p]));
+    // A post asked for twice in one batch goes to the first caller only.
+    return ids.map((id) => {
+      const post = claimed.get(id) ?? null;
+      claimed.delete(id);
+      return post;
+    });
+  });
 
   async defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
     await this.posts.update({ id, status: 'sending' }, { ...progress, status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
@@ -79,9 +103,35 @@ export class PostsService {
     await this.posts.update({ id }, { ...fields, status, claimedAt: null });
   }
 
-  async recordAttempt(attempt: Omit<PostAttempt, 'id'>): Promise<void> {
-    await this.attempts.insert(attempt);
+  /** Attempts recorded together are one multi-row INSERT. */
+  recordAttempt(attempt: Omit<PostAttempt, 'id'>): Promise<void> {
+    return this.attemptWrites.load(attempt);
   }
+
+  private readonly attemptWrites = batchLoader<Omit<PostAttempt, 'id'>, void>(async (attempts) => {
+    await this.dataSource.query(`INSERT INTO post_attempts (post_id, attempted_at, latency_ms, outcome, code, error) VALUES ?`, [
+      attempts.map((a) => [a.postId, a.attemptedAt, a.latencyMs, a.outcome, a.code, a.error]),
+    ]);
+    return attempts.map(() => undefined);
+  });
+
+  /** A post delivered: posts that went together are marked sent in one UPDATE. */
+  finishSent(id: string, sent: SentFields): Promise<void> {
+    return this.sentWrites.load({ id, ...sent });
+  }
+
+  private readonly sentWrites = batchLoader<SentFields & { id: string }, void>(async (rows) => {
+    const each = (column: string, value: (row: SentFields & { id: string }) => unknown) => ({
+      sql: `${column} = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+      params: rows.flatMap((row) => [row.id, value(row)]),
+    });
+    const columns = [each('sent_at', (r) => r.sentAt), each('external_id', (r) => r.externalId), each('parts_sent', (r) => r.partsSent), each('attempts', (r) => r.attempts)];
+    await this.dataSource.query(
+      `UPDATE posts SET status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL, ${columns.map((c) => c.sql).join(', ')} WHERE id IN (?)`,
+      [...columns.flatMap((c) => c.params), rows.map((r) => r.id)],
+    );
+    return rows.map(() => undefined);
+  });
 
   /** The earliest post to the same group that must go before this one and has not gone yet. */
   async blocker(post: Post): Promise<Pick<Post, 'id' | 'dueAt' | 'notBefore'> | null> {
@@ -180,6 +230,11 @@ export class PostsService {
       [id],
     );
     if (affected(result) === 0) await this.refuse(id, 'only a failed or unconfirmed post can be retried');
+    // A run that had finished opens again, or the scheduler would pass the post over.
+    await this.dataSource.query(
+      `UPDATE runs r JOIN posts p ON p.run_id = r.id SET r.status = 'running', r.finished_at = NULL WHERE p.id = ? AND r.status = 'completed'`,
+      [id],
+    );
     return this.view(await this.find(id));
   }
 

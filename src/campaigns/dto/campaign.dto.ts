@@ -10,6 +10,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsObject,
   IsUUID,
   Length,
   MaxLength,
@@ -52,6 +53,7 @@ export class CreateCampaignDto {
 
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
+  @IsObject({ each: true, message: 'each step must be an object' })
   @ValidateNested({ each: true })
   @Type(() => StepDto)
   steps: StepDto[];
@@ -89,6 +91,7 @@ export class AudienceDto {
 export class LaunchRunDto {
   /** Groups by id and/or by tag; only active groups take part. */
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AudienceDto)
   audience: AudienceDto;

@@ -132,6 +132,7 @@ export class PreviewContentDto {
 
   /** The group to render for; a sample group in the default time zone when left out. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PreviewGroupDto)
   group?: PreviewGroupDto;
