@@ -37,6 +37,14 @@ describe('content library', () => {
       expect(response.body.slug).toMatch(new RegExp(`^${kind.replace(/_/g, '-')}-[0-9a-f]{8}$`));
     });
 
+    it('creates 100 pieces sent at once with the same tags, none lost to a deadlock', async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, async () => (await editor.post('/v1/content').send(ContentFactory.body('morning_brief', { tags: ['rush', 'winter'] }))).status),
+      );
+      expect(statuses.filter((s) => s !== 201)).toEqual([]);
+      expect((await editor.get('/v1/content?tag=rush').expect(200)).body.total).toBe(100);
+    });
+
     it('refuses a slug that is taken with 409 naming the slug', async () => {
       await ContentFactory.create(editor, 'custom', { slug: 'weekend-notice' });
       const response = await editor.post('/v1/content').send(ContentFactory.body('custom', { slug: 'weekend-notice' })).expect(409);

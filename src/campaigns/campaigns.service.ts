@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { inTransaction } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
 import { Campaign } from './campaign.entity';
@@ -23,7 +24,7 @@ export class CampaignsService {
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignDto> {
-    const id = await this.dataSource.transaction(async (manager) => {
+    const id = await inTransaction(this.dataSource, async (manager) => {
       const campaign = await manager.save(
         manager.create(Campaign, { name: dto.name, objective: dto.objective ?? null, allowDirectClose: dto.allowDirectClose ?? false, status: 'draft' }),
       );
@@ -47,7 +48,7 @@ export class CampaignsService {
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignDto> {
     const { campaign } = await this.load(id);
     if (campaign.status !== 'draft') throw DomainError.conflict(`campaign ${id} is ${campaign.status}; only drafts change`);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.update(Campaign, { id }, {
         ...(dto.name !== undefined && { name: dto.name }),
         ...(dto.objective !== undefined && { objective: dto.objective }),

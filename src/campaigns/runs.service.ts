@@ -5,7 +5,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { isDuplicateKey } from '../database/mysql';
+import { inTransaction, isDuplicateKey } from '../database/mysql';
 import { ContentService } from '../content/content.service';
 import { GroupsService } from '../groups/groups.service';
 import { NewPost, PostsService } from '../scheduling/posts.service';
@@ -75,7 +75,7 @@ export class RunsService {
     // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
     const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(Run, {
           id: runId,
           campaignId,

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
-import { isDuplicateKey, containsPattern } from '../database/mysql';
+import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
@@ -102,7 +102,7 @@ export class ContentService {
     const content = this.revisionContent(kind, dto);
     const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     try {
-      const id = await this.dataSource.transaction(async (manager) => {
+      const id = await inTransaction(this.dataSource, async (manager) => {
         const piece = await manager.save(
           manager.create(ContentPiece, {
             kind: kind.name,
@@ -141,7 +141,7 @@ export class ContentService {
       tags: dto.tags ?? revision.tags,
     });
     const next = piece.currentRevision + 1;
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.bumpVersion(manager, piece.id, basedOn, { currentRevision: next, title: content.title });
       await this.writeRevision(manager, piece.id, next, content, author);
     });

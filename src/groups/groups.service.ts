@@ -4,7 +4,7 @@ import { isValidTimezone } from '../common/timezones';
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { containsPattern } from '../database/mysql';
+import { containsPattern, inTransaction } from '../database/mysql';
 import { batchLoader } from '../common/batch-loader';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
@@ -80,7 +80,7 @@ export class GroupsService {
     const channel = (await this.channels.findMany([dto.channelId])).get(dto.channelId);
     const { group, generatedSecret, details } = await this.checkRow(dto, channel, '');
     if (details.length > 0) throw DomainError.invalid(details);
-    await this.dataSource.transaction((manager) => this.insert(manager, [group!]));
+    await inTransaction(this.dataSource, (manager) => this.insert(manager, [group!]));
     return { ...this.view(await this.find(group!.id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
   }
 
@@ -99,7 +99,7 @@ export class GroupsService {
       throw DomainError.invalid(details, `${rows} of ${dto.groups.length} rows are invalid; nothing was imported`);
     }
     const groups = checked.map((c) => c.group!);
-    await this.dataSource.transaction((manager) => this.insert(manager, groups));
+    await inTransaction(this.dataSource, (manager) => this.insert(manager, groups));
     return {
       count: groups.length,
       groups: checked.map((c) => ({ ...this.view(c.group!), ...(c.generatedSecret ? { signingSecret: c.generatedSecret } : {}) })),
@@ -161,7 +161,7 @@ export class GroupsService {
       ...(dto.tags !== undefined && { tags: dto.tags }),
       ...(dto.status !== undefined && { status: dto.status, pausedReason: null }),
     });
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.save(group);
       if (dto.tags !== undefined) {
         await manager.delete(GroupTag, { groupId: group.id });

@@ -42,7 +42,8 @@ export class RateLimiter {
     if (limits.length === 0) return 0;
     // Keys name the address by a hash, so no secret (a robot key) ever lands in Redis.
     const who = createHash('sha256').update(JSON.stringify(address)).digest('base64url').slice(0, 22);
-    const keys = limits.map((l) => `ratelimit:${channelId}:${who}:${l.windowMs}`);
+    // One hash tag for an address's windows: the script touches them together, so on Redis Cluster they share a slot.
+    const keys = limits.map((l) => `ratelimit:{${channelId}:${who}}:${l.windowMs}`);
     const args = [sendId, ...limits.flatMap((l) => [String(l.limit), String(l.windowMs + SAFETY_MARGIN_MS)])];
     return Number(await this.redis.eval(TAKE, keys.length, ...keys, ...args));
   }
