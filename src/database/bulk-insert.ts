@@ -12,3 +12,25 @@ export async function bulkInsert(manager: EntityManager, table: string, columns:
     await manager.query(sql, [rows.slice(i, i + CHUNK_ROWS)]);
   }
 }
+
+/**
+ * One UPDATE that gives each row its own values: `column = CASE id WHEN ? THEN ? … END` for each
+ * column, `fixed` for what all rows share. A null value keeps the column as it is.
+ */
+export async function updateEach<R extends { id: string }>(
+  manager: EntityManager,
+  table: string,
+  fixed: string,
+  rows: readonly R[],
+  columns: Record<string, (row: R) => unknown>,
+  where = 'TRUE',
+): Promise<void> {
+  const cases = Object.entries(columns).map(([column, value]) => ({
+    sql: `\`${column}\` = COALESCE(CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END, \`${column}\`)`,
+    params: rows.flatMap((row) => [row.id, value(row) ?? null]),
+  }));
+  await manager.query(`UPDATE \`${table}\` SET ${[fixed, ...cases.map((c) => c.sql)].join(', ')} WHERE id IN (?) AND ${where}`, [
+    ...cases.flatMap((c) => c.params),
+    rows.map((r) => r.id),
+  ]);
+}

@@ -7,7 +7,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
-import { bulkInsert } from '../database/bulk-insert';
+import { bulkInsert, updateEach } from '../database/bulk-insert';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues } from './post-queues';
@@ -15,6 +15,14 @@ import { OPEN_POST_STATUSES_SQL, Post, PostStatus } from './post.entity';
 
 /** Posts that will still be sent and may therefore hold up a later post to the same group. */
 const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
+
+interface Deferral {
+  id: string;
+  until: Date;
+  reason: string;
+  attempts?: number;
+  partsSent?: number;
+}
 
 export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore'>;
 
@@ -92,9 +100,16 @@ export class PostsService {
     });
   });
 
-  async defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
-    await this.posts.update({ id, status: 'sending' }, { ...progress, status: 'queued', notBefore: until, deferReason: reason.slice(0, 300), claimedAt: null });
+  /** Hands a claimed post back to wait until `until`; deferrals made together are one UPDATE. */
+  defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
+    return this.deferWrites.load({ id, until, reason: reason.slice(0, 300), ...progress });
   }
+
+  private readonly deferWrites = batchLoader<Deferral, void>(async (rows) => {
+    const columns = { not_before: (r: Deferral) => r.until, defer_reason: (r: Deferral) => r.reason, attempts: (r: Deferral) => r.attempts, parts_sent: (r: Deferral) => r.partsSent };
+    await updateEach(this.dataSource.manager, 'posts', `status = 'queued', claimed_at = NULL`, rows, columns, `status = 'sending'`);
+    return rows.map(() => undefined);
+  });
 
   /** Gives a post handed to an external consumer back to the scheduler, to go again at `notBefore`. */
   async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
@@ -123,15 +138,12 @@ export class PostsService {
   }
 
   private readonly sentWrites = batchLoader<SentFields & { id: string }, void>(async (rows) => {
-    const each = (column: string, value: (row: SentFields & { id: string }) => unknown) => ({
-      sql: `${column} = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-      params: rows.flatMap((row) => [row.id, value(row)]),
+    await updateEach(this.dataSource.manager, 'posts', `status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL`, rows, {
+      sent_at: (r) => r.sentAt,
+      external_id: (r) => r.externalId,
+      parts_sent: (r) => r.partsSent,
+      attempts: (r) => r.attempts,
     });
-    const columns = [each('sent_at', (r) => r.sentAt), each('external_id', (r) => r.externalId), each('parts_sent', (r) => r.partsSent), each('attempts', (r) => r.attempts)];
-    await this.dataSource.query(
-      `UPDATE posts SET status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL, ${columns.map((c) => c.sql).join(', ')} WHERE id IN (?)`,
-      [...columns.flatMap((c) => c.params), rows.map((r) => r.id)],
-    );
     return rows.map(() => undefined);
   });
 
