@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseName } from '../../src/database/typeorm-options';
 import { deleteRedisPrefix, dropDatabase } from '../../test/support/cleanup';
-import { ServiceProcess, eventually } from '../../test/support/service-process';
+import { MAIN, ServiceProcess, eventually } from '../../test/support/service-process';
 import { ADMIN_KEY, TEST_MYSQL_URL, TEST_REDIS_URL, isolatedEnv } from '../../test/support/test-env';
 
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
@@ -51,7 +51,9 @@ export class Stack {
     const env = isolatedEnv({ LOG_LEVEL: 'warn', ...options.env });
     const api = new ServiceProcess({ ...env, ROLE: 'api', LOG_LEVEL: 'info' });
     const port = (await api.waitFor(/listening on port (\d+)/, 60_000))[1];
-    const workers = Array.from({ length: options.workers ?? 1 }, () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }));
+    // BENCH_PROFILE=1: each worker writes a V8 CPU profile to bench/results/profiles when it stops.
+    const args = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', 'results', 'profiles')}`, MAIN] : [MAIN];
+    const workers = Array.from({ length: options.workers ?? 1 }, () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }, args));
     await Promise.all(workers.map((w) => w.waitFor(/worker .* ready/, 60_000)));
     const mysql = await createConnection({ uri: `${TEST_MYSQL_URL}/${databaseName(env.DATABASE_URL)}`, dateStrings: false });
     return new Stack(env, api, workers, `http://127.0.0.1:${port}`, mysql, new Redis(TEST_REDIS_URL));

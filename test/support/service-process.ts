@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 /** The built service (`npm run build`), or another Node script given by its arguments, as a child process with its output collected. */
 export class ServiceProcess {
