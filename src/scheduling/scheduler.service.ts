@@ -95,6 +95,13 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async recoverLostJobs(): Promise<void> {
+    // A worker died holding a post whose run was paused or cancelled since: the post follows its run.
+    await this.dataSource.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = r.status, p.claimed_at = NULL
+       WHERE p.status = 'sending' AND p.channel_type <> 'external' AND r.status IN ('paused', 'cancelled')
+         AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND`,
+      [this.config.claimLeaseMs * 1000],
+    );
     const stale = (await this.dataSource.query(
       `SELECT id, channel_type AS channelType, status, COALESCE(not_before, due_at) AS readyAt FROM posts
        WHERE (status = 'queued' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MICROSECOND)
