@@ -74,8 +74,9 @@ export class RunsService {
     );
     // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
     const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
+    let queued: NewPost[];
     try {
-      await inTransaction(this.dataSource, async (manager) => {
+      queued = await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(Run, {
           id: runId,
           campaignId,
@@ -88,14 +89,14 @@ export class RunsService {
           postCount: posts.length,
           finishedAt: null,
         });
-        await this.posts.insert(manager, posts, horizon);
+        return this.posts.insert(manager, posts, horizon);
       });
     } catch (error) {
       const existing = idempotencyKey && isDuplicateKey(error) ? await this.byIdempotencyKey(campaignId, idempotencyKey) : undefined;
       if (existing) return { run: existing, created: false };
       throw error;
     }
-    await this.posts.enqueue(posts, horizon).catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
+    await this.posts.enqueue(queued).catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
     return { run: await this.get(runId), created: true };
   }
 

@@ -197,8 +197,7 @@ export class GroupsService {
     };
   }
 
-  /** What an adapter needs to reach a group: its channel's settings and its full address. */
-  /** A group with its channel, as delivery needs them; lookups made together are two queries. */
+  /** What an adapter needs to reach a group: its channel's settings and its full address. Lookups made together are two queries. */
   deliveryTarget(id: string): Promise<DeliveryTarget> {
     return this.targets.load(id);
   }

@@ -49,23 +49,27 @@ export class PostsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Writes new posts; those due before `queueBefore` are written as queued, for `enqueue` after the commit. */
-  async insert(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<void> {
-    const status = (p: NewPost): PostStatus => (p.dueAt <= queueBefore ? 'queued' : 'scheduled');
+  /**
+   * Writes new posts; those due before `queueBefore` are written as queued and returned, for
+   * `enqueue` after the commit.
+   */
+  async insert(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
+    const queued = new Set(posts.filter((p) => p.dueAt <= queueBefore));
     await bulkInsert(
       manager,
       'posts',
       ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status'],
-      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, status(p)]),
+      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, queued.has(p) ? 'queued' : 'scheduled']),
     );
+    return [...queued];
   }
 
   /**
-   * Jobs for posts that `insert` wrote as queued. If Redis fails here the posts stay queued
+   * Jobs for the posts `insert` wrote as queued. If Redis fails here the posts stay queued
    * without a job, and the scheduler's recovery enqueues them.
    */
-  async enqueue(posts: NewPost[], queuedBefore: Date): Promise<void> {
-    await this.queues.enqueue(posts.filter((p) => p.dueAt <= queuedBefore).map((p) => ({ id: p.id, channelType: p.channelType, readyAt: p.dueAt })));
+  async enqueue(queued: NewPost[]): Promise<void> {
+    await this.queues.enqueue(queued.map((p) => ({ id: p.id, channelType: p.channelType, readyAt: p.dueAt })));
   }
 
   async find(id: string): Promise<Post> {
