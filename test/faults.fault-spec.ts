@@ -1,40 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import Redis from 'ioredis';
 import { CampaignFactory, ChannelFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { ServiceProcess, eventually } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-import { TEST_REDIS_URL } from './support/test-env';
+import { OwnMariadb, OwnRedis } from './support/own-servers';
 
 const GROUPS = 200;
 const STEPS = 5;
 const CONCURRENCY = 16;
 
-const mariadbUp = () => {
-  try {
-    execFileSync('mysqladmin', ['--protocol=tcp', '-h127.0.0.1', '-uroot', 'ping'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const mariadbRunning = () => {
-  try {
-    execFileSync('pgrep', ['-x', 'mariadbd'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-/** Starts MariaDB once the old process has fully exited (start-stop-daemon would otherwise see it and do nothing). */
-const startMariadb = async () => {
-  await eventually(async () => (mariadbRunning() ? undefined : true), 60_000);
-  execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']);
-  await eventually(async () => (mariadbUp() ? true : undefined), 60_000);
-};
+/** How long the database stays down: long enough for every worker call in flight to fail. */
+const OUTAGE_MS = 5000;
 
+// Every fault is done to a Redis and a MariaDB this file starts for itself, never to the shared ones.
 describe('faults: every post is sent after a worker crash, a Redis flush and a database outage', () => {
+  const redis = new OwnRedis();
+  const mariadb = new OwnMariadb();
   let t: TestApp;
   let planner: RequestWith;
   let campaignId: string;
@@ -51,14 +32,14 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
   };
 
   beforeAll(async () => {
-    await receiver.start();
+    await Promise.all([receiver.start(), redis.start(), mariadb.start()]);
     const original = receiver['answer'].bind(receiver);
     receiver['answer'] = (request) => {
       const id = String(request.headers['webhook-id']);
       seen.set(id, (seen.get(id) ?? 0) + 1);
       return original(request);
     };
-    t = await createTestApp({ ROLE: 'api' });
+    t = await createTestApp({ ROLE: 'api', DATABASE_URL: `${mariadb.url}/gc_test_faults`, REDIS_URL: redis.url });
     workerEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'PATH')),
       ROLE: 'worker',
@@ -89,10 +70,9 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
   }, 60_000);
 
   afterAll(async () => {
-    if (!mariadbUp()) await startMariadb();
     await Promise.all(workers.map((w) => w.stop()));
-    await t.close();
-    await receiver.stop();
+    await t?.close();
+    await Promise.all([receiver.stop(), redis.stop(), mariadb.stop()]);
   }, 90_000);
 
   /** Launches 1,000 posts and returns once `fraction` of them have reached the receiver. */
@@ -133,9 +113,7 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
 
   it('sends every post exactly once when Redis is flushed mid-run', async () => {
     const runId = await launchAndWait(0.3);
-    const redis = new Redis(TEST_REDIS_URL);
-    await redis.flushall();
-    redis.disconnect();
+    await redis.flush();
     const result = await outcome(runId);
     console.log(`FLUSHALL: ${JSON.stringify(result)}`);
     expect(result).toEqual({ sent: GROUPS * STEPS, lost: 0, doubled: 0 });
@@ -143,14 +121,13 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
 
   it('answers 503 while MariaDB is down and sends everything once it is back, without a restart', async () => {
     const runId = await launchAndWait(0.3);
-    execFileSync('mysqladmin', ['--protocol=tcp', '-h127.0.0.1', '-uroot', 'shutdown']);
-    await eventually(async () => (mariadbUp() ? undefined : true), 30_000);
+    await mariadb.kill();
     const during = await planner.get(`/v1/posts?runId=${runId}`);
     expect(during.status).toBe(503);
     expect(during.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
     expect((await t.http.get('/health')).status).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 20_000));
-    await startMariadb();
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    await mariadb.start();
     const result = await outcome(runId);
     console.log(`MariaDB outage: ${JSON.stringify(result)}`);
     expect(result.sent).toBe(GROUPS * STEPS);

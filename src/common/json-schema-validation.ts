@@ -1,11 +1,14 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { ErrorDetail } from './domain-error';
 
 /** One Ajv set-up for every JSON Schema we check: content fields, channel config, addresses. */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
+  // Content links go into chats that people click: `javascript:`, `data:` and the like are URIs too, but never ours.
+  ajv.addFormat('uri', { type: 'string', validate: (value: string) => /^https?:\/\//i.test(value) && (fullFormats.uri as (s: string) => boolean)(value) });
   ajv.addVocabulary(['x-groupcast']);
   return ajv;
 }
@@ -23,6 +26,9 @@ export function schemaErrorDetails(errors: ErrorObject[] | null | undefined, pre
     if (error.keyword === 'required') return { field: `${prefix}${path}.${params.missingProperty}`, message: 'is required' };
     if (error.keyword === 'additionalProperties') {
       return { field: `${prefix}${path}.${params.additionalProperty}`, message: `is not a field of ${owner}` };
+    }
+    if (error.keyword === 'format' && (error.params as { format?: string }).format === 'uri') {
+      return { field: `${prefix}${path}`, message: 'must be an http:// or https:// URL' };
     }
     return { field: `${prefix}${path}`, message: error.message ?? error.keyword };
   });

@@ -35,6 +35,7 @@ const envSchema = z.object({
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ALLOW_PRIVATE_TARGETS: booleanFlag.default('false'),
+  ALLOW_CUSTOM_BASE_URLS: booleanFlag.default('false'),
   TZ_DEFAULT: z
     .string()
     .refine((tz) => isValidTimezone(tz), 'must be an IANA time zone such as Asia/Shanghai')
@@ -63,6 +64,8 @@ export interface AppConfig {
   adminApiKey?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   allowPrivateTargets: boolean;
+  /** Lets a channel's config.baseUrl name a host other than its provider's own (a proxy, a test server). */
+  allowCustomBaseUrls: boolean;
   tzDefault: string;
   templatesDir: string;
   apiRateLimitPerMinute: number;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
+    allowCustomBaseUrls: e.ALLOW_CUSTOM_BASE_URLS,
     tzDefault: e.TZ_DEFAULT,
     templatesDir: resolve(e.TEMPLATES_DIR),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,

@@ -1,11 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
 import { In, Repository } from 'typeorm';
 import { isDuplicateKey } from '../database/mysql';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { createAjv, schemaErrorDetails } from '../common/json-schema-validation';
-import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf } from '../delivery/adapters/adapter';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf, providerHosts } from '../delivery/adapters/adapter';
+import { isProviderUrl } from '../delivery/adapters/http/http-client';
+import { publicUrlProblem } from '../delivery/adapters/http/ssrf-guard';
 import { AdapterRegistry } from '../delivery/adapters/adapter-registry';
 import { ChannelType, RateLimit } from '../delivery/adapters/channel-types';
 import { SchemaNode } from '../templates/json-schema';
@@ -35,11 +39,12 @@ export class ChannelsService {
   constructor(
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly adapters: AdapterRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<ChannelDto> {
     const definition = this.adapters.definition(dto.type);
-    const config = this.checkConfig(definition, dto.config ?? {});
+    const config = await this.checkConfig(definition, dto.config ?? {});
     const credentials = this.checkCredentials(definition, dto.credentials);
     this.checkName(dto.type, dto.name);
     const channel = await this.save(this.channels.create({ name: dto.name, type: dto.type, config, credentials, status: 'active', disabledReason: null }));
@@ -62,7 +67,7 @@ export class ChannelsService {
       this.checkName(channel.type, dto.name);
       channel.name = dto.name;
     }
-    if (dto.config !== undefined) channel.config = this.checkConfig(definition, dto.config);
+    if (dto.config !== undefined) channel.config = await this.checkConfig(definition, dto.config);
     if (dto.credentials !== undefined) channel.credentials = this.checkCredentials(definition, dto.credentials);
     return this.view(await this.save(channel));
   }
@@ -99,7 +104,7 @@ export class ChannelsService {
     }
   }
 
-  private checkConfig(definition: ChannelDefinition, config: Record<string, unknown>): ChannelConfig {
+  private async checkConfig(definition: ChannelDefinition, config: Record<string, unknown>): Promise<ChannelConfig> {
     const details = this.schemaProblems(definition.configSchema, config, 'config', `a ${definition.type} channel's config`);
     if (details.length > 0) throw DomainError.invalid(details);
     const checked = config as ChannelConfig;
@@ -110,8 +115,20 @@ export class ChannelsService {
         details.push({ field: `config.rateLimit.${key}`, message: `can only lower the provider's limit of ${limit.limit}` });
       }
     }
+    const baseUrlProblem = checked.baseUrl === undefined ? undefined : await this.baseUrlProblem(definition, new URL(checked.baseUrl));
+    if (baseUrlProblem) details.push({ field: 'config.baseUrl', message: baseUrlProblem });
     if (details.length > 0) throw DomainError.invalid(details);
     return checked;
+  }
+
+  /** Secrets travel in provider URLs: a base URL is the provider's own host unless custom ones are allowed, and then a public one. */
+  private async baseUrlProblem(definition: ChannelDefinition, url: URL): Promise<string | undefined> {
+    const hosts = providerHosts(definition);
+    if (isProviderUrl(url, hosts)) return undefined;
+    if (!this.config.allowCustomBaseUrls) {
+      return `must be ${hosts.map((h) => `https://${h}`).join(' or ')}, the provider's own; another host needs ALLOW_CUSTOM_BASE_URLS=true`;
+    }
+    return this.config.allowPrivateTargets ? undefined : publicUrlProblem(url);
   }
 
   private checkCredentials(definition: ChannelDefinition, credentials: Record<string, unknown> | undefined): Record<string, string> {

@@ -14,7 +14,7 @@ import { bulkInsert } from '../database/bulk-insert';
 import { APP_CONFIG } from '../config/config.module';
 import { SendTarget } from '../delivery/adapters/adapter';
 import { AdapterRegistry, CHANNEL_DEFINITIONS } from '../delivery/adapters/adapter-registry';
-import { PrivateTargetError, assertPublicUrl } from '../delivery/adapters/http/ssrf-guard';
+import { publicUrlProblem } from '../delivery/adapters/http/ssrf-guard';
 import { generateWebhookSecret } from '../delivery/adapters/webhook/webhook.adapter';
 import { Channel } from './channel.entity';
 import { ChannelsService } from './channels.service';
@@ -303,16 +303,7 @@ export class GroupsService {
   }
 
   private async urlProblem(url: string): Promise<string | undefined> {
-    const parsed = new URL(url);
-    if (this.config.allowPrivateTargets) return undefined;
-    if (parsed.protocol !== 'https:') return 'must be an https:// URL';
-    try {
-      await assertPublicUrl(parsed);
-      return undefined;
-    } catch (error) {
-      if (error instanceof PrivateTargetError) return `is refused: ${error.message}`;
-      return `cannot be resolved: ${(error as Error).message}`;
-    }
+    return this.config.allowPrivateTargets ? undefined : publicUrlProblem(new URL(url));
   }
 
   private checkTimezone(timezone: string, prefix: string, details: ErrorDetail[]): void {

@@ -4,9 +4,9 @@ import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/delivery/a
 import { ChannelType } from '../../src/delivery/adapters/channel-types';
 import { HttpClient } from '../../src/delivery/adapters/http/http-client';
 
-/** The real pooled client; private targets allowed because the fake providers listen on 127.0.0.1. */
-export function httpClient(allowPrivateTargets = true): HttpClient {
-  return new HttpClient(loadConfig({ ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets) }));
+/** The real pooled client; private targets and custom base URLs allowed because the fake providers listen on 127.0.0.1. */
+export function httpClient(allowPrivateTargets = true, allowCustomBaseUrls = true): HttpClient {
+  return new HttpClient(loadConfig({ ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets), ALLOW_CUSTOM_BASE_URLS: String(allowCustomBaseUrls) }));
 }
 
 export function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {

@@ -1,5 +1,6 @@
 import { createConnection } from 'mysql2/promise';
 import Redis from 'ioredis';
+import { plantCanary } from './canary';
 import { TEST_DATABASE_PREFIX, TEST_MYSQL_URL, TEST_REDIS_URL } from './test-env';
 
 /** Fails fast when MySQL or Redis is not there, and clears databases left by interrupted runs. */
@@ -14,4 +15,5 @@ export default async function globalSetup(): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   await redis.ping();
   redis.disconnect();
+  await plantCanary();
 }

@@ -40,7 +40,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     close: async () => {
       await app.close();
       await dropDatabase(config.databaseUrl);
-      await deleteRedisPrefix(config.queuePrefix);
+      await deleteRedisPrefix(config.queuePrefix, config.redisUrl);
     },
   };
 }

@@ -17,6 +17,7 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ALLOW_PRIVATE_TARGETS: 'true',
+    ALLOW_CUSTOM_BASE_URLS: 'true',
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     ...overrides,
   };

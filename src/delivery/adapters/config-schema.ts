@@ -1,7 +1,7 @@
 import { SchemaNode } from '../../templates/json-schema';
 
 const COMMON: Record<string, SchemaNode> = {
-  baseUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 },
+  baseUrl: { type: 'string', format: 'uri', maxLength: 2048 },
   format: { enum: ['text', 'markdown'] },
   keywords: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 30 } },
   mentionAll: { type: 'boolean' },
@@ -30,4 +30,4 @@ export function addressSchema(properties: Record<string, SchemaNode>, required: 
 }
 
 export const pattern = (regex: string, maxLength = 256): SchemaNode => ({ type: 'string', pattern: regex, maxLength });
-export const httpUrl: SchemaNode = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 };
+export const httpUrl: SchemaNode = { type: 'string', format: 'uri', maxLength: 2048 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
 import { Permanent, SendResult } from '../outcomes';
@@ -20,6 +20,7 @@ export const DINGTALK: ChannelDefinition = {
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
 };
+const OWN_HOSTS = providerHosts(DINGTALK);
 
 /** DingTalk's documented ceiling for a robot message body. */
 const MAX_BYTES = 20_000;
@@ -49,7 +50,7 @@ export class DingtalkAdapter implements ChannelAdapter {
         format === 'text'
           ? { msgtype: 'text', text: { content: part }, at }
           : { msgtype: 'markdown', markdown: { title: message.title, text: part }, at };
-      return callProvider(this.http, target, this.url(target), body, classify);
+      return callProvider(this.http, target, this.url(target), body, classify, { providerHosts: OWN_HOSTS });
     });
   }
 

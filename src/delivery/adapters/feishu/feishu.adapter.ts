@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toLarkMarkdown } from '../markdown/convert';
@@ -22,6 +22,7 @@ export const FEISHU: ChannelDefinition = {
   ],
   dedupes: false,
 };
+const OWN_HOSTS = providerHosts(FEISHU);
 
 /** The whole body may be 20 KB; leave room for the JSON around the text. */
 const MAX_CONTENT_BYTES = 18 * 1024;
@@ -55,7 +56,7 @@ export class FeishuAdapter implements ChannelAdapter {
         body.timestamp = String(timestamp);
         body.sign = feishuSignature(timestamp, target.address.secret);
       }
-      return callProvider(this.http, target, url, body, classify);
+      return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
     });
   }
 }

@@ -16,6 +16,11 @@ export interface PostOptions {
   timeoutMs: number;
   /** A URL a user typed (webhook, Slack): refused when it points at a private address. */
   userSupplied?: boolean;
+  /**
+   * The provider's own hosts. A URL elsewhere (a custom base URL) is refused unless custom base
+   * URLs are allowed, and then it is guarded like a URL a user typed.
+   */
+  providerHosts?: readonly string[];
 }
 
 const CONNECT_TIMEOUT_MS = 5000;
@@ -52,10 +57,15 @@ export class HttpClient implements OnModuleDestroy {
   /** Posts JSON and reads the whole answer; throws on network failure (see classifyRequestError). */
   async postJson(url: string, body: unknown, options: PostOptions): Promise<HttpAnswer> {
     const target = new URL(url);
-    if (options.userSupplied && !this.config.allowPrivateTargets) assertPublicLiteral(target);
+    const custom = options.providerHosts !== undefined && !isProviderUrl(target, options.providerHosts);
+    if (custom && !this.config.allowCustomBaseUrls) {
+      throw new PrivateTargetError(`${target.host} is not the provider's own host (${options.providerHosts?.join(', ')}); custom base URLs need ALLOW_CUSTOM_BASE_URLS=true`);
+    }
+    const guarded = options.userSupplied || custom;
+    if (guarded && !this.config.allowPrivateTargets) assertPublicLiteral(target);
     const response = await request(target, {
       method: 'POST',
-      dispatcher: options.userSupplied ? this.publicOnly : this.agent,
+      dispatcher: guarded ? this.publicOnly : this.agent,
       headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
       headersTimeout: options.timeoutMs,
@@ -64,6 +74,11 @@ export class HttpClient implements OnModuleDestroy {
     const text = await response.body.text();
     return { status: response.statusCode, headers: response.headers, text };
   }
+}
+
+/** https on one of the provider's hosts, default port. */
+export function isProviderUrl(url: URL, hosts: readonly string[]): boolean {
+  return url.protocol === 'https:' && url.port === '' && hosts.includes(url.hostname);
 }
 
 export function parseJson(text: string): Record<string, unknown> | undefined {

@@ -13,6 +13,8 @@ const BYPASSES = [
   'http://[::1]:{port}/hook',
   'http://[::ffff:127.0.0.1]:{port}/hook',
   'http://[::ffff:7f00:1]:{port}/hook',
+  'http://[::127.0.0.1]:{port}/hook',
+  'http://[::7f00:1]:{port}/hook',
   'http://0.0.0.0:{port}/hook',
   'http://169.254.169.254/latest/meta-data/',
   'http://10.0.0.7/hook',

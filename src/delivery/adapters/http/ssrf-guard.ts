@@ -10,11 +10,17 @@ export class PrivateTargetError extends Error {
   }
 }
 
-/** Only globally routable unicast addresses; IPv4-mapped IPv6 is judged as the IPv4 it carries. */
+/**
+ * Only globally routable unicast addresses. IPv4-mapped IPv6 is judged as the IPv4 it carries; the
+ * deprecated IPv4-compatible form (`::127.0.0.1`, first 96 bits zero) is never public.
+ */
 export function isPublicAddress(ip: string): boolean {
   if (!ipaddr.isValid(ip)) return false;
   let address = ipaddr.parse(ip);
-  if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) address = address.toIPv4Address();
+  if (address instanceof ipaddr.IPv6) {
+    if (address.isIPv4MappedAddress()) address = address.toIPv4Address();
+    else if (address.parts.slice(0, 6).every((part) => part === 0)) return false;
+  }
   return address.range() === 'unicast';
 }
 
@@ -40,6 +46,18 @@ export async function assertPublicUrl(url: URL): Promise<void> {
   );
   const blocked = addresses.find((a) => !isPublicAddress(a.address));
   if (blocked) throw new PrivateTargetError(`${host} resolves to ${blocked.address}, which is not a public address`);
+}
+
+/** Why a URL someone typed may not be a target (https only, public addresses only), or undefined. */
+export async function publicUrlProblem(url: URL): Promise<string | undefined> {
+  if (url.protocol !== 'https:') return 'must be an https:// URL';
+  try {
+    await assertPublicUrl(url);
+    return undefined;
+  } catch (error) {
+    if (error instanceof PrivateTargetError) return `is refused: ${error.message}`;
+    return `cannot be resolved: ${(error as Error).message}`;
+  }
 }
 
 type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toTelegramHtml } from '../markdown/convert';
@@ -21,6 +21,7 @@ export const TELEGRAM: ChannelDefinition = {
   ],
   dedupes: false,
 };
+const OWN_HOSTS = providerHosts(TELEGRAM);
 
 /** 4,096 characters after entity parsing; counting the HTML source is the safe side of that. */
 const MAX_CHARACTERS = 4096;
@@ -48,7 +49,7 @@ export class TelegramAdapter implements ChannelAdapter {
     const url = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}/sendMessage`;
     return deliverParts(split.parts, message.skipParts ?? 0, (text) => {
       const body = { chat_id: target.address.chatId, text, ...(html ? { parse_mode: 'HTML' } : {}) };
-      return callProvider(this.http, target, url, body, classify);
+      return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
     });
   }
 }

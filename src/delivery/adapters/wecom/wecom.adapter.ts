@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf } from '../adapter';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
 import { Permanent, SendResult } from '../outcomes';
@@ -16,6 +16,7 @@ export const WECOM: ChannelDefinition = {
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
 };
+const OWN_HOSTS = providerHosts(WECOM);
 
 const LIMITS = { text: 2048, markdown: 4096 };
 const RATE_LIMITED = 45009;
@@ -42,7 +43,7 @@ export class WecomAdapter implements ChannelAdapter {
         format === 'text'
           ? { msgtype: 'text', text: { content, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] } }
           : { msgtype: 'markdown', markdown: { content } };
-      return callProvider(this.http, target, url, body, classify);
+      return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
     });
   }
 }
