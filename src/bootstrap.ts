@@ -5,12 +5,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from './common/error-body';
-import type { NextFunction, Request, Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { toErrorBody } from './common/http-exception.filter';
-import { rejectPrototypeKeys } from './common/prototype-keys';
+import { checkBodyShape } from './common/body-shape';
 import { AppConfig } from './config/app-config';
+
+const BULK_ROUTES = ['/v1/groups/bulk'];
 
 export type StartedApp =
   | { role: 'worker'; app: INestApplicationContext }
@@ -36,9 +38,10 @@ function parserErrors(server: Server): void {
 
 function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
-  app.use(rejectPrototypeKeys);
+  // The first parser that reads a body wins; the bulk route's larger limit comes before everyone else's.
+  app.use(BULK_ROUTES, json({ limit: config.bulkBodyLimit }));
+  app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));
+  app.use(checkBodyShape);
   app.use(bodyParserErrors);
   const document = SwaggerModule.createDocument(
     app,

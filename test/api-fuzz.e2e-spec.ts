@@ -126,7 +126,7 @@ describe('API fuzzing: generated requests to every route', () => {
     knownIds.groups = group.id;
     const campaign = await CampaignFactory.create(planner, [content], [{ day: 1, at: '08:00' }]);
     knownIds.campaigns = campaign.id;
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { groupIds: [group.id] }, startAt: '2031-01-01T00:00:00Z' }).expect(201);
+    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { groupIds: [group.id] }, startAt: new Date(Date.now() + 365 * 86_400_000).toISOString() }).expect(201);
     knownIds.runs = run.body.id;
     knownIds.posts = (await planner.get(`/v1/posts?runId=${run.body.id}`).expect(200)).body.items[0].id;
     knownIds['api-keys'] = (await t.admin.post('/v1/api-keys').send({ name: 'fuzz victim', role: 'viewer' }).expect(201)).body.id;

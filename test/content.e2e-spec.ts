@@ -59,7 +59,7 @@ describe('content library', () => {
       ['a non-object fields', { fields: 'hello' }, ['fields']],
       ['an image that is not a URL', { media: ['not a url'] }, ['media']],
       ['a link with another scheme', { link: 'javascript:alert(1)' }, ['link']],
-      ['duplicate tags', { tags: ['a', 'a'] }, ['tags']],
+      ['a tag that is blank once trimmed', { tags: ['a', '   '] }, ['tags']],
       ['a bad slug', { slug: 'Has Spaces' }, ['slug']],
       ['an unknown kind', { kind: 'horoscope' }, ['kind']],
       ['fields the kind does not declare', { fields: { ...exampleFields('morning_brief'), weather: 'sunny' } }, ['fields.weather']],

@@ -14,6 +14,7 @@ export const BOOTSTRAP_ADMIN_KEY_ID = 'bootstrap-admin';
 const KEY_PREFIX_LENGTH = 12;
 /** How long another process may still accept a key revoked elsewhere. */
 export const KEY_CACHE_TTL_MS = 10_000;
+const UNKNOWN_KEY_CACHE_TTL_MS = 5_000;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -27,6 +28,8 @@ function toDto(key: ApiKey): ApiKeyDto {
 export class ApiKeysService {
   private readonly adminKeyHash?: Buffer;
   private readonly known = new LRUCache<string, Principal>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
+  /** Keys just found unknown: a burst of guesses costs one lookup each, not one per request. */
+  private readonly unknown = new LRUCache<string, true>({ max: 10_000, ttl: UNKNOWN_KEY_CACHE_TTL_MS });
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
@@ -35,15 +38,20 @@ export class ApiKeysService {
     this.adminKeyHash = config.adminApiKey ? Buffer.from(hashApiKey(config.adminApiKey), 'hex') : undefined;
   }
 
-  async authenticate(presentedKey: string): Promise<Principal | undefined> {
+  /** The key's principal; with `cachedOnly`, only from what this process already knows (no database lookup). */
+  async authenticate(presentedKey: string, cachedOnly = false): Promise<Principal | undefined> {
     const hash = hashApiKey(presentedKey);
     if (this.adminKeyHash && timingSafeEqual(this.adminKeyHash, Buffer.from(hash, 'hex'))) {
       return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
     }
     const cached = this.known.get(hash);
     if (cached) return cached;
+    if (cachedOnly || this.unknown.has(hash)) return undefined;
     const key = await this.keys.findOne({ where: { keyHash: hash }, select: ['id', 'role'] });
-    if (!key) return undefined;
+    if (!key) {
+      this.unknown.set(hash, true);
+      return undefined;
+    }
     const principal: Principal = { keyId: key.id, role: key.role };
     this.known.set(hash, principal);
     return principal;

@@ -4,6 +4,9 @@ export const RUN_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'can
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const BLACKOUT_MODES = ['skip', 'shift'] as const;
 export type BlackoutMode = (typeof BLACKOUT_MODES)[number];
+/** Overdue steps: `spread` sends them one at a time, spaced by each group's gap; `skip` skips them. */
+export const CATCH_UP_MODES = ['spread', 'skip'] as const;
+export type CatchUpMode = (typeof CATCH_UP_MODES)[number];
 
 export interface Audience {
   groupIds: string[];
@@ -35,6 +38,10 @@ export class Run {
 
   @Column({ type: 'varchar', length: 8 })
   blackoutMode: BlackoutMode;
+
+  /** Null: spread, and a start in the past was not allowed. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  catchUp: CatchUpMode | null;
 
   @Index({ unique: true })
   @Column({ type: 'varchar', length: 200, nullable: true })

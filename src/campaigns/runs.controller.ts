@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { RunDto, RunStatsDto } from './dto/campaign.dto';
+import { ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -28,12 +28,15 @@ export class RunsController {
     return this.runs.pause(id);
   }
 
-  /** Posts whose time passed go now, in step order, or are skipped past maxLatenessMinutes. */
+  /**
+   * Posts whose time passed go one at a time, in step order, spaced by each group's gap; those
+   * later than maxLatenessMinutes (given here, or the run's own) are skipped.
+   */
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiErrors(409)
-  resume(@UuidParam() id: string): Promise<RunDto> {
-    return this.runs.resume(id);
+  @ApiErrors(400, 409)
+  resume(@UuidParam() id: string, @Body() dto: ResumeRunDto): Promise<RunDto> {
+    return this.runs.resume(id, dto);
   }
 
   /** Every unsent post is cancelled; nothing is sent afterwards. */

@@ -11,10 +11,13 @@ import { GroupsService } from '../groups/groups.service';
 import { NewPost, PostsService } from '../scheduling/posts.service';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
-import { LaunchRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
 import { PROMOTIONAL_STAGES, Stage } from './stages';
 import { dueTimes } from './timing';
+
+/** A start this close to now is "now" (a clock a little behind, a slow request). */
+const PAST_START_GRACE_MS = 60_000;
 
 @Injectable()
 export class RunsService {
@@ -48,7 +51,19 @@ export class RunsService {
       throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
     }
     if (groups.length === 0) throw DomainError.invalid([{ field: 'audience', message: 'matches no active group' }]);
-    const startAt = dto.startAt ? new Date(dto.startAt) : new Date();
+    const now = Date.now();
+    const startAt = dto.startAt ? new Date(dto.startAt) : new Date(now);
+    const pastMs = now - startAt.getTime();
+    if (pastMs > PAST_START_GRACE_MS && !dto.catchUp) {
+      throw DomainError.invalid([
+        {
+          field: 'startAt',
+          message: `is ${Math.round(pastMs / 60_000)} min in the past: say catchUp "spread" (overdue steps go one at a time, spaced by each group's gap) or "skip" (overdue steps are skipped)`,
+        },
+      ]);
+    }
+    // catchUp "skip": what is overdue at launch is written as skipped, with the reason.
+    const overdueBefore = dto.catchUp === 'skip' ? new Date(now - PAST_START_GRACE_MS) : undefined;
     const runId = randomUUID();
     const timings = steps.map((s) => s.timing);
     // Due times depend only on the zone; thousands of groups share a handful of zones.
@@ -69,6 +84,7 @@ export class RunsService {
           revision: revision!,
           promotional: PROMOTIONAL_STAGES.includes(stage as Stage) || this.kinds.get(kind)?.promotional === true,
           dueAt,
+          ...(overdueBefore && dueAt < overdueBefore ? { skipped: 'overdue at launch (catchUp: skip)' } : {}),
         };
       }),
     );
@@ -85,6 +101,7 @@ export class RunsService {
           startAt,
           maxLatenessMinutes: dto.maxLatenessMinutes ?? null,
           blackoutMode: dto.blackoutMode ?? 'shift',
+          catchUp: dto.catchUp ?? null,
           idempotencyKey: idempotencyKey ?? null,
           postCount: posts.length,
           finishedAt: null,
@@ -123,11 +140,12 @@ export class RunsService {
     return this.get(id);
   }
 
-  async resume(id: string): Promise<RunDto> {
+  async resume(id: string, dto: ResumeRunDto = {}): Promise<RunDto> {
     const run = await this.find(id);
     if (run.status !== 'paused') throw DomainError.conflict(`run ${id} is ${run.status}; only a paused run resumes`);
-    await this.posts.resumeRun(id, run.maxLatenessMinutes);
-    await this.runs.update({ id }, { status: 'running' });
+    const maxLatenessMinutes = dto.maxLatenessMinutes === undefined ? run.maxLatenessMinutes : dto.maxLatenessMinutes;
+    await this.posts.resumeRun(id, maxLatenessMinutes);
+    await this.runs.update({ id }, { status: 'running', maxLatenessMinutes });
     return this.get(id);
   }
 
@@ -162,6 +180,7 @@ export class RunsService {
       startAt: run.startAt,
       maxLatenessMinutes: run.maxLatenessMinutes,
       blackoutMode: run.blackoutMode,
+      catchUp: run.catchUp,
       postCount: run.postCount,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,

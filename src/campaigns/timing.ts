@@ -4,6 +4,8 @@ export type Timing = { day: number; at: string } | { after: string };
 
 const AT = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const MAX_DAY = 365;
+/** One step waits at most a year (366 days) after the one before it. */
+const MAX_AFTER_MS = 366 * 86_400_000;
 
 /** The problem with a timing rule, or undefined when it parses. */
 export function timingProblem(timing: unknown): string | undefined {
@@ -19,6 +21,7 @@ export function timingProblem(timing: unknown): string | undefined {
     const { after } = timing as { after: unknown };
     const duration = typeof after === 'string' ? Duration.fromISO(after) : undefined;
     if (!duration?.isValid || duration.as('milliseconds') < 0) return 'after must be an ISO-8601 duration such as PT30M or PT10S';
+    if (!(duration.as('milliseconds') <= MAX_AFTER_MS)) return 'after must be at most 366 days (P366D)';
     return undefined;
   }
   return 'must be { day, at } or { after }, nothing else';

@@ -51,13 +51,17 @@ const UNAVAILABLE_CODES = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK',
+  'ER_QUERY_TIMEOUT',
 ]);
+/** MariaDB's "max_statement_time exceeded", which mysql2 knows by number only. */
+const ER_STATEMENT_TIMEOUT = 1969;
 
 function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string }; name?: string; message?: string };
+  const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number }; name?: string; message?: string };
   const code = e?.driverError?.code ?? e?.code;
   return (
     (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    (e?.driverError?.errno ?? e?.errno) === ER_STATEMENT_TIMEOUT ||
     e?.name === 'MaxRetriesPerRequestError' ||
     /Connection is closed|Pool is closed|connect ECONNREFUSED/.test(e?.message ?? '')
   );

@@ -11,3 +11,9 @@ export function isValidTimezone(name: string): boolean {
   }
   return valid;
 }
+
+/** The zone's canonical spelling (`asia/shanghai` → `Asia/Shanghai`); the name as given when it is not a zone. */
+export function canonicalTimezone(name: string): string {
+  if (!isValidTimezone(name)) return name;
+  return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+}

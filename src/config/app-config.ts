@@ -23,6 +23,8 @@ const urlWithScheme = (schemes: string[]) =>
     { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
   );
 
+const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb');
+
 const envSchema = z.object({
   ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
@@ -42,16 +44,16 @@ const envSchema = z.object({
     .default('Asia/Shanghai'),
   TEMPLATES_DIR: z.string().min(1).default(resolve(__dirname, '..', '..', 'templates')),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1200),
-  BODY_LIMIT: z
-    .string()
-    .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
-    .default('5mb'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(30),
+  BODY_LIMIT: bodySize.default('512kb'),
+  BULK_BODY_LIMIT: bodySize.default('5mb'),
   WORKER_HEARTBEAT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(15000),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(100),
   SCHEDULER_TICK_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).default(1000),
   SCHEDULER_HORIZON_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(600_000),
   MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(50).default(5),
   RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).default(2000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(10_000),
   CLAIM_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(60_000),
 });
 
@@ -69,13 +71,19 @@ export interface AppConfig {
   tzDefault: string;
   templatesDir: string;
   apiRateLimitPerMinute: number;
+  /** Unknown API keys one client address may present a minute before it gets 429s. */
+  authFailuresPerMinute: number;
   bodyLimit: string;
+  /** Bulk imports carry thousands of rows. */
+  bulkBodyLimit: string;
   workerHeartbeatMs: number;
   workerConcurrency: number;
   schedulerTickMs: number;
   schedulerHorizonMs: number;
   maxAttempts: number;
   retryBaseMs: number;
+  /** The longest one SQL statement of the service may run (0: no limit); past it the request answers 503. */
+  dbStatementTimeoutMs: number;
   /** How long a worker holds a post it claimed before another may take it over. */
   claimLeaseMs: number;
 }
@@ -111,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     tzDefault: e.TZ_DEFAULT,
     templatesDir: resolve(e.TEMPLATES_DIR),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
+    bulkBodyLimit: e.BULK_BODY_LIMIT,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     schedulerTickMs: e.SCHEDULER_TICK_MS,
@@ -119,5 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxAttempts: e.MAX_ATTEMPTS,
     retryBaseMs: e.RETRY_BASE_MS,
     claimLeaseMs: e.CLAIM_LEASE_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
   };
 }

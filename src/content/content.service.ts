@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { isValidTimezone } from '../common/timezones';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -41,6 +40,9 @@ type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<Re
 const MAX_VAR_LENGTH = 500;
 
 
+
+/** The unique index on content_pieces.slug (named by the first migration). */
+const SLUG_INDEX = 'IDX_d018e8ed48fe4e4e6b89d9bdcc';
 
 function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
   return {
@@ -120,7 +122,7 @@ export class ContentService {
       });
       return this.get(id);
     } catch (error) {
-      if (isDuplicateKey(error)) {
+      if (isDuplicateKey(error, SLUG_INDEX)) {
         throw DomainError.conflict(`slug ${slug} is taken`, [{ field: 'slug', message: 'is already used by another piece' }]);
       }
       throw error;
@@ -272,9 +274,6 @@ export class ContentService {
   }
 
   private previewGroup(group: PreviewGroupDto): RenderGroup {
-    if (!isValidTimezone(group.timezone)) {
-      throw DomainError.invalid([{ field: 'group.timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }]);
-    }
     const vars = group.vars ?? {};
     const bad = Object.entries(vars).find(([, value]) => typeof value !== 'string' || value.length > MAX_VAR_LENGTH);
     if (bad) {

@@ -5,12 +5,14 @@ import { APP_CONFIG } from '../config/config.module';
 import { prepareDatabase } from './prepare-database';
 import { typeormOptions } from './typeorm-options';
 
+type Options = ReturnType<typeof typeormOptions> & { url: string; statementTimeoutMs: number };
+
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => typeormOptions(config.databaseUrl),
-      dataSourceFactory: async (options) => prepareDatabase((options as { url: string }).url),
+      useFactory: (config: AppConfig): Options => ({ ...typeormOptions(config.databaseUrl), url: config.databaseUrl, statementTimeoutMs: config.dbStatementTimeoutMs }),
+      dataSourceFactory: async (options) => prepareDatabase((options as Options).url, (options as Options).statementTimeoutMs),
     }),
   ],
 })

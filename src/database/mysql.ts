@@ -1,7 +1,11 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 
-export function isDuplicateKey(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
+/** A unique index refused a row; with `index`, only that index (MySQL names it as `table.index`, MariaDB as `index`). */
+export function isDuplicateKey(error: unknown, index?: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; sqlMessage?: string };
+  if (driverError?.code !== 'ER_DUP_ENTRY') return false;
+  return index === undefined || new RegExp(`for key '(\\w+\\.)?${index}'`).test(driverError.sqlMessage ?? '');
 }
 
 /** A LIKE pattern that matches `text` anywhere, with its own % and _ taken literally. */

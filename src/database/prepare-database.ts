@@ -21,18 +21,25 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
   }
 }
 
+/** Runs `statements` on every connection of the pool, the one initialize() opened included. */
+async function onEveryConnection(dataSource: DataSource, statements: string[]): Promise<void> {
+  const pool = (dataSource.driver as unknown as { pool: { on(event: 'connection', listener: (c: PoolConnection) => void): void } }).pool;
+  pool.on('connection', (connection) => statements.forEach((sql) => connection.query(sql)));
+  for (const sql of statements) await dataSource.query(sql);
+}
+
 /**
  * Dates go over the wire in UTC (timezone: 'Z'); the server's own CURRENT_TIMESTAMP defaults must
  * be UTC too, whatever time zone the server runs in.
  */
-async function useUtcSessions(dataSource: DataSource): Promise<void> {
-  const pool = (dataSource.driver as unknown as { pool: { on(event: 'connection', listener: (c: PoolConnection) => void): void } }).pool;
-  pool.on('connection', (connection) => connection.query(UTC_SESSION));
-  // The pool's only connection so far was opened by initialize(), before the listener.
-  await dataSource.query(UTC_SESSION);
-}
-
 const UTC_SESSION = "SET time_zone = '+00:00'";
+
+/** MariaDB bounds every statement in seconds; MySQL bounds SELECTs in milliseconds. */
+async function statementTimeLimit(dataSource: DataSource, ms: number): Promise<string[]> {
+  if (ms <= 0) return [];
+  const [{ version }] = (await dataSource.query('SELECT VERSION() AS version')) as { version: string }[];
+  return [/mariadb/i.test(version) ? `SET SESSION max_statement_time = ${ms / 1000}` : `SET SESSION max_execution_time = ${ms}`];
+}
 
 interface PoolConnection {
   query(sql: string): void;
@@ -42,10 +49,23 @@ interface PoolConnection {
  * Creates the database if needed, connects, and runs pending migrations while holding a MySQL
  * named lock, so that several processes starting together migrate once, one after the other.
  */
-export async function prepareDatabase(databaseUrl: string, logger = new Logger('Database')): Promise<DataSource> {
+export async function prepareDatabase(databaseUrl: string, statementTimeoutMs = 0, logger = new Logger('Database')): Promise<DataSource> {
   await createDatabaseIfMissing(databaseUrl);
+  await migrate(databaseUrl, logger);
   const dataSource = await new DataSource(typeormOptions(databaseUrl)).initialize();
-  await useUtcSessions(dataSource);
+  try {
+    await onEveryConnection(dataSource, [UTC_SESSION, ...(await statementTimeLimit(dataSource, statementTimeoutMs))]);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/** Migrations run on a connection of their own, with no statement time limit: building an index on a large table takes long. */
+async function migrate(databaseUrl: string, logger: Logger): Promise<void> {
+  const dataSource = await new DataSource(typeormOptions(databaseUrl)).initialize();
+  await onEveryConnection(dataSource, [UTC_SESSION]);
   const runner = dataSource.createQueryRunner();
   try {
     const [{ acquired }] = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [
@@ -61,11 +81,8 @@ export async function prepareDatabase(databaseUrl: string, logger = new Logger('
     } finally {
       await runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
     }
-  } catch (error) {
+  } finally {
     await runner.release();
     await dataSource.destroy();
-    throw error;
   }
-  await runner.release();
-  return dataSource;
 }

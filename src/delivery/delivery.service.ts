@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
 import { GroupsService } from '../groups/groups.service';
 import { DeliverJob } from '../queues/queue-names';
-import { PolicyGate } from '../scheduling/policy-gate.service';
+import { PolicyGate, RunSettings } from '../scheduling/policy-gate.service';
 import { Post } from '../scheduling/post.entity';
 import { PostsService } from '../scheduling/posts.service';
 import { RendererService } from '../templates/renderer.service';
@@ -45,9 +45,8 @@ export class DeliveryService {
       return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
     }
     const definition = this.adapters.definition(channel.type);
-    // The run is read only on a blackout date: the claim already checked that it is live.
-    const blackoutMode = async () => (await this.runs.find(post.runId)).blackoutMode;
-    const decision = await this.gate.decide(post, group, blackoutMode, definition, target);
+    let run: Promise<RunSettings> | undefined;
+    const decision = await this.gate.decide(post, group, () => (run ??= this.runs.find(post.runId)), definition, target);
     if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
     let message: OutgoingMessage;

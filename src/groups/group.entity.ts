@@ -27,6 +27,16 @@ export class Group {
   @Column({ type: 'json' })
   address: Record<string, string>;
 
+  /** Which chat the address names (a hash, see chat-key.ts): one group per chat. */
+  @Index('IDX_groups_chat_key', { unique: true })
+  @Column({ type: 'char', length: 64, nullable: true })
+  chatKey: string | null;
+
+  /** The operator's own id for the group (a CRM's, a spreadsheet's): bulk import can match on it. */
+  @Index('IDX_groups_external_id', { unique: true })
+  @Column({ type: 'varchar', length: 128, nullable: true, collation: 'utf8mb4_bin' })
+  externalId: string | null;
+
   @Column({ length: 64 })
   timezone: string;
 

@@ -14,6 +14,7 @@ import {
   PauseGroupDto,
   UpdateGroupDto,
 } from './dto/group.dto';
+import { GroupImportService } from './group-import.service';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
@@ -21,19 +22,27 @@ import { GroupsService } from './groups.service';
 @ApiErrors(401, 403, 429)
 @Controller('v1/groups')
 export class GroupsController {
-  constructor(private readonly groups: GroupsService) {}
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly importer: GroupImportService,
+  ) {}
 
+  /** One group per chat: an address another group already names is a 409 naming that group. */
   @Post()
-  @ApiErrors(400)
+  @ApiErrors(400, 409)
   create(@Body() dto: CreateGroupDto): Promise<CreatedGroupDto> {
     return this.groups.create(dto);
   }
 
-  /** Up to 5,000 groups, all or none; a 400 lists every bad row by index and field. */
+  /**
+   * Up to 5,000 groups, all or none; a 400 lists every bad row by index and field. `mode: "upsert"`
+   * updates the groups that rows match (by externalId, else by chat) and counts created, updated
+   * and unchanged; in the default `insert` mode such a row is a 409 naming the group.
+   */
   @Post('bulk')
-  @ApiErrors(400, 413)
+  @ApiErrors(400, 409, 413)
   bulkImport(@Body() dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
-    return this.groups.bulkImport(dto);
+    return this.importer.import(dto);
   }
 
   @Get()
@@ -51,7 +60,7 @@ export class GroupsController {
   }
 
   @Patch(':id')
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   update(@UuidParam() id: string, @Body() dto: UpdateGroupDto): Promise<CreatedGroupDto> {
     return this.groups.update(id, dto);
   }

@@ -9,11 +9,12 @@ import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
+import { GroupImportService } from './group-import.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), AdaptersModule],
   controllers: [ChannelsController, GroupsController],
-  providers: [ChannelsService, GroupsService, ChannelTestService],
+  providers: [ChannelsService, GroupsService, GroupImportService, ChannelTestService],
   exports: [ChannelsService, GroupsService],
 })
 export class GroupsModule {}

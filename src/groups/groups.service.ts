@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { isValidTimezone } from '../common/timezones';
 import { randomUUID } from 'node:crypto';
-import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { containsPattern, inTransaction } from '../database/mysql';
+import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysql';
 import { batchLoader } from '../common/batch-loader';
 import { DomainError, ErrorDetail } from '../common/domain-error';
+import { shownLimit } from '../common/policy-fields';
 import { pageOffset } from '../common/page.dto';
-import { validateItem } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { bulkInsert } from '../database/bulk-insert';
 import { APP_CONFIG } from '../config/config.module';
@@ -19,8 +17,6 @@ import { generateWebhookSecret } from '../delivery/adapters/webhook/webhook.adap
 import { Channel } from './channel.entity';
 import { ChannelsService } from './channels.service';
 import {
-  BulkImportGroupsDto,
-  BulkImportResultDto,
   CreateGroupDto,
   CreatedGroupDto,
   GroupDto,
@@ -31,6 +27,7 @@ import {
 } from './dto/group.dto';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
+import { chatKey } from './chat-key';
 import { maskFields } from './secrets';
 
 /** Every address field that is secret in some channel type; masking them all needs no channel lookup. */
@@ -45,7 +42,6 @@ interface CheckedAddress {
   generatedSecret?: string;
 }
 
-const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
 export interface DeliveryTarget {
   group: Group;
@@ -59,12 +55,39 @@ export interface AudienceMember {
   channelType: Channel['type'];
 }
 
-interface CheckedRow {
+export interface CheckedRow {
   group?: Group;
   generatedSecret?: string;
   details: ErrorDetail[];
 }
 
+
+/** The fields of a create or update body that are plain columns, written as given. */
+const PLAIN_FIELDS = [
+  'name', 'externalId', 'timezone', 'quietHours', 'memberCount', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates', 'type', 'vars', 'tags',
+] as const;
+
+/** Writes onto `group` every plain field the body gives; a status change clears the pause reason. */
+export function applyChanges(group: Group, dto: Partial<Pick<CreateGroupDto, (typeof PLAIN_FIELDS)[number] | 'status'>>): void {
+  for (const field of PLAIN_FIELDS) {
+    if (dto[field] !== undefined) Object.assign(group, { [field]: dto[field] });
+  }
+  if (dto.status !== undefined && dto.status !== group.status) Object.assign(group, { status: dto.status, pausedReason: null });
+}
+
+/** What a 409 says of a group whose chat or external id another group already has. */
+export function takenDetails(group: Group, byChat: Map<string, Group>, byExternalId: Map<string, Group>, prefix: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const chatHolder = group.chatKey === null ? undefined : byChat.get(group.chatKey);
+  if (chatHolder && chatHolder.id !== group.id) {
+    details.push({ field: `${prefix}address`, message: `names the chat of group ${chatHolder.id} (${chatHolder.name})` });
+  }
+  const idHolder = group.externalId === null ? undefined : byExternalId.get(group.externalId);
+  if (idHolder && idHolder.id !== group.id) {
+    details.push({ field: `${prefix}externalId`, message: `is the external id of group ${idHolder.id} (${idHolder.name})` });
+  }
+  return details;
+}
 
 @Injectable()
 export class GroupsService {
@@ -80,30 +103,40 @@ export class GroupsService {
     const channel = (await this.channels.findMany([dto.channelId])).get(dto.channelId);
     const { group, generatedSecret, details } = await this.checkRow(dto, channel, '');
     if (details.length > 0) throw DomainError.invalid(details);
-    await inTransaction(this.dataSource, (manager) => this.insert(manager, [group!]));
+    await this.refuseTaken(group!);
+    await this.writing(group!, () => inTransaction(this.dataSource, (manager) => this.insert(manager, [group!])));
     return { ...this.view(await this.find(group!.id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
   }
 
-  /** All rows or none: every bad row is reported with its index before anything is written. */
-  async bulkImport(dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
-    const rows = dto.groups.map((row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
-    const channels = await this.channels.findMany([...new Set(rows.map((r) => r.value.channelId).filter(isUuid))]);
-    const checked: CheckedRow[] = await Promise.all(
-      rows.map(async ({ value, details }, i) =>
-        details.length > 0 ? { details } : this.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
-      ),
-    );
-    const details = checked.flatMap((c) => c.details);
-    if (details.length > 0) {
-      const rows = new Set(details.map((d) => d.field.match(/^groups\[(\d+)\]/)?.[1])).size;
-      throw DomainError.invalid(details, `${rows} of ${dto.groups.length} rows are invalid; nothing was imported`);
-    }
-    const groups = checked.map((c) => c.group!);
-    await inTransaction(this.dataSource, (manager) => this.insert(manager, groups));
+  /** Groups that already have one of these chats or external ids, by chat key and by external id. */
+  async holders(groups: Pick<Group, 'chatKey' | 'externalId'>[]): Promise<{ byChat: Map<string, Group>; byExternalId: Map<string, Group> }> {
+    const chatKeys = [...new Set(groups.map((g) => g.chatKey).filter((k): k is string => k !== null))];
+    const externalIds = [...new Set(groups.map((g) => g.externalId).filter((k): k is string => k !== null))];
+    const found = [
+      ...(chatKeys.length > 0 ? await this.groups.findBy({ chatKey: In(chatKeys) }) : []),
+      ...(externalIds.length > 0 ? await this.groups.findBy({ externalId: In(externalIds) }) : []),
+    ];
     return {
-      count: groups.length,
-      groups: checked.map((c) => ({ ...this.view(c.group!), ...(c.generatedSecret ? { signingSecret: c.generatedSecret } : {}) })),
+      byChat: new Map(found.filter((g) => g.chatKey !== null).map((g) => [g.chatKey!, g])),
+      byExternalId: new Map(found.filter((g) => g.externalId !== null).map((g) => [g.externalId!, g])),
     };
+  }
+
+  /** 409 naming the group that already has this group's chat or external id. */
+  private async refuseTaken(group: Group): Promise<void> {
+    const { byChat, byExternalId } = await this.holders([group]);
+    const details = takenDetails(group, byChat, byExternalId, '');
+    if (details.length > 0) throw DomainError.conflict(details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+  }
+
+  /** Runs a write; a race that another request won on a unique index becomes the same 409 as the check before it. */
+  private async writing<T>(group: Group, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isDuplicateKey(error)) await this.refuseTaken(group);
+      throw error;
+    }
   }
 
   async list(query: ListGroupsQuery): Promise<GroupPageDto> {
@@ -141,33 +174,23 @@ export class GroupsService {
       if (checked) {
         group.address = checked.address;
         group.channelId = channel.id;
+        group.chatKey = chatKey(this.adapters.definition(channel.type), channel.id, checked.address);
         generatedSecret = checked.generatedSecret;
       }
     }
-    if (dto.timezone !== undefined) this.checkTimezone(dto.timezone, '', details);
     if (dto.vars !== undefined) this.checkVars(dto.vars, '', details);
     if (details.length > 0) throw DomainError.invalid(details);
-    Object.assign(group, {
-      ...(dto.name !== undefined && { name: dto.name }),
-      ...(dto.timezone !== undefined && { timezone: dto.timezone }),
-      ...(dto.quietHours !== undefined && { quietHours: dto.quietHours }),
-      ...(dto.memberCount !== undefined && { memberCount: dto.memberCount }),
-      ...(dto.minGapMinutes !== undefined && { minGapMinutes: dto.minGapMinutes }),
-      ...(dto.dailyCap !== undefined && { dailyCap: dto.dailyCap }),
-      ...(dto.promoCap !== undefined && { promoCap: dto.promoCap }),
-      ...(dto.blackoutDates !== undefined && { blackoutDates: dto.blackoutDates }),
-      ...(dto.type !== undefined && { type: dto.type }),
-      ...(dto.vars !== undefined && { vars: dto.vars }),
-      ...(dto.tags !== undefined && { tags: dto.tags }),
-      ...(dto.status !== undefined && { status: dto.status, pausedReason: null }),
-    });
-    await inTransaction(this.dataSource, async (manager) => {
-      await manager.save(group);
-      if (dto.tags !== undefined) {
-        await manager.delete(GroupTag, { groupId: group.id });
-        await this.insertTags(manager, [group]);
-      }
-    });
+    applyChanges(group, dto);
+    await this.refuseTaken(group);
+    await this.writing(group, () =>
+      inTransaction(this.dataSource, async (manager) => {
+        await manager.save(group);
+        if (dto.tags !== undefined) {
+          await manager.delete(GroupTag, { groupId: group.id });
+          await this.insertTags(manager, [group]);
+        }
+      }),
+    );
     return { ...this.view(await this.find(id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
   }
 
@@ -234,7 +257,7 @@ export class GroupsService {
     return group;
   }
 
-  private async checkRow(
+  async checkRow(
     dto: CreateGroupDto,
     channel: Channel | undefined,
     prefix: string,
@@ -242,7 +265,6 @@ export class GroupsService {
     const details: ErrorDetail[] = [];
     if (!channel) details.push({ field: `${prefix}channelId`, message: `no channel ${dto.channelId}` });
     const checked = channel ? await this.checkAddress(channel, dto.address, prefix, details) : undefined;
-    this.checkTimezone(dto.timezone, prefix, details);
     if (dto.vars !== undefined) this.checkVars(dto.vars, prefix, details);
     if (details.length > 0 || !checked) return { details };
     const now = new Date();
@@ -253,6 +275,8 @@ export class GroupsService {
       name: dto.name,
       channelId: dto.channelId,
       address: checked.address,
+      chatKey: chatKey(this.adapters.definition(channel!.type), dto.channelId, checked.address),
+      externalId: dto.externalId ?? null,
       timezone: dto.timezone,
       quietHours: dto.quietHours ?? null,
       memberCount: dto.memberCount ?? null,
@@ -306,12 +330,6 @@ export class GroupsService {
     return this.config.allowPrivateTargets ? undefined : publicUrlProblem(new URL(url));
   }
 
-  private checkTimezone(timezone: string, prefix: string, details: ErrorDetail[]): void {
-    if (!isValidTimezone(timezone)) {
-      details.push({ field: `${prefix}timezone`, message: 'must be an IANA time zone such as Asia/Shanghai' });
-    }
-  }
-
   private checkVars(vars: Record<string, unknown>, prefix: string, details: ErrorDetail[]): void {
     const entries = Object.entries(vars);
     if (entries.length > MAX_VARS) details.push({ field: `${prefix}vars`, message: `at most ${MAX_VARS} variables` });
@@ -323,12 +341,12 @@ export class GroupsService {
     }
   }
 
-  private async insert(manager: EntityManager, groups: Group[]): Promise<void> {
+  async insert(manager: EntityManager, groups: Group[]): Promise<void> {
     await bulkInsert(
       manager,
       'groups',
       [
-        'id', 'name', 'channel_id', 'address', 'timezone', 'quiet_hours', 'member_count', 'min_gap_minutes', 'daily_cap', 'promo_cap',
+        'id', 'name', 'channel_id', 'address', 'chat_key', 'external_id', 'timezone', 'quiet_hours', 'member_count', 'min_gap_minutes', 'daily_cap', 'promo_cap',
         'blackout_dates', 'type', 'vars', 'tags', 'status', 'paused_reason', 'created_at', 'updated_at',
       ],
       groups.map((g) => [
@@ -336,6 +354,8 @@ export class GroupsService {
         g.name,
         g.channelId,
         JSON.stringify(g.address),
+        g.chatKey,
+        g.externalId,
         g.timezone,
         g.quietHours,
         g.memberCount,
@@ -355,22 +375,23 @@ export class GroupsService {
     await this.insertTags(manager, groups);
   }
 
-  private async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
+  async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
     await bulkInsert(manager, 'group_tags', ['group_id', 'tag'], groups.flatMap((g) => g.tags.map((tag) => [g.id, tag])));
   }
 
-  private view(group: Group): GroupDto {
+  view(group: Group): GroupDto {
     return {
       id: group.id,
       name: group.name,
       channelId: group.channelId,
+      externalId: group.externalId,
       address: maskFields(group.address, SECRET_ADDRESS_FIELDS),
       timezone: group.timezone,
       quietHours: group.quietHours,
       memberCount: group.memberCount,
-      minGapMinutes: group.minGapMinutes,
-      dailyCap: group.dailyCap,
-      promoCap: group.promoCap,
+      minGapMinutes: shownLimit(group.minGapMinutes),
+      dailyCap: shownLimit(group.dailyCap),
+      promoCap: shownLimit(group.promoCap),
       blackoutDates: group.blackoutDates,
       type: group.type,
       vars: group.vars,

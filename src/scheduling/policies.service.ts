@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PolicyDto } from './dto/policy.dto';
 import { PolicySettings } from './policy-settings.entity';
+import { SHIPPED_POLICY } from './policy';
 
 const GLOBAL = 'global';
 const CACHE_MS = 5000;
@@ -16,9 +17,8 @@ export class PoliciesService {
   /** The global defaults; read at most every five seconds per process. */
   async current(): Promise<PolicySettings> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
-    const value =
-      (await this.settings.findOneBy({ id: GLOBAL })) ??
-      Object.assign(new PolicySettings(), { id: GLOBAL, quietHours: null, minGapMinutes: null, dailyCap: null, promoCap: null, blackoutDates: [] });
+    // Until someone sets the global rules, the shipped ones protect every group.
+    const value = (await this.settings.findOneBy({ id: GLOBAL })) ?? Object.assign(new PolicySettings(), { id: GLOBAL, ...SHIPPED_POLICY });
     this.cached = { at: Date.now(), value };
     return value;
   }

@@ -2,11 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { ChannelDefinition, SendTarget } from '../delivery/adapters/adapter';
 import { effectiveRateLimits } from '../groups/channels.service';
 import { Group } from '../groups/group.entity';
+import type { Run } from '../campaigns/run.entity';
 import { PoliciesService } from './policies.service';
-import { EffectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
+import { EffectivePolicy, effectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
 import { Post } from './post.entity';
 import { PostsService } from './posts.service';
 import { RateLimiter } from './rate-limiter';
+
+export type RunSettings = Pick<Run, 'blackoutMode' | 'catchUp'>;
+
+/** A post this far past its due time is late. */
+const LATE_MS = 60_000;
 
 export type Decision = { action: 'send' } | { action: 'defer'; until: Date; reason: string } | { action: 'skip'; reason: string };
 
@@ -28,23 +34,21 @@ export class PolicyGate {
   ) {}
 
   async policyFor(group: Group): Promise<EffectivePolicy> {
-    const global = await this.policies.current();
-    return {
-      quietHours: group.quietHours ?? global.quietHours,
-      minGapMinutes: group.minGapMinutes ?? global.minGapMinutes ?? 0,
-      dailyCap: group.dailyCap ?? global.dailyCap,
-      promoCap: group.promoCap ?? global.promoCap,
-      blackoutDates: new Set([...(global.blackoutDates ?? []), ...(group.blackoutDates ?? [])]),
-    };
+    return effectivePolicy(group, await this.policies.current());
   }
 
-  async decide(post: Post, group: Group, blackoutMode: () => Promise<'skip' | 'shift'>, definition: ChannelDefinition, target: SendTarget): Promise<Decision> {
+  /** `run` is read only when needed (a blackout date, a late post): the claim already checked that the run is live. */
+  async decide(post: Post, group: Group, run: () => Promise<RunSettings>, definition: ChannelDefinition, target: SendTarget): Promise<Decision> {
     const now = new Date();
     const zone = group.timezone;
     const policy = await this.policyFor(group);
     const today = localDay(now, zone);
+    if (now.getTime() - post.dueAt.getTime() > LATE_MS && (await run()).catchUp === 'skip') {
+      const earlier = await this.posts.earlierStepStillLate(post);
+      if (earlier !== null) return { action: 'skip', reason: `step ${earlier + 1} of this run was still going out late when this step came due (catchUp: skip)` };
+    }
     if (policy.blackoutDates.has(today.date)) {
-      if ((await blackoutMode()) === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
+      if ((await run()).blackoutMode === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
       return { action: 'defer', until: shiftPastBlackout(now, zone, policy.blackoutDates), reason: `${today.date} is a blackout date: shifted` };
     }
     const quietEnd = quietHoursEnd(policy.quietHours, now, zone);
@@ -68,7 +72,9 @@ export class PolicyGate {
         return { action: 'defer', until: new Date(today.next.getTime() + jitter(1000)), reason: `promotional cap of ${policy.promoCap} reached` };
       }
     }
-    const wait = await this.limiter.take(target.channel.id, target.address, effectiveRateLimits(definition, target.channel.config), post.id);
+    // The group's chat key names its robot across channels (see chat-key.ts).
+    const robot = group.chatKey ?? JSON.stringify([target.channel.id, target.address]);
+    const wait = await this.limiter.take(robot, effectiveRateLimits(definition, target.channel.config), post.id);
     if (wait > 0) return { action: 'defer', until: new Date(now.getTime() + wait + jitter(250)), reason: 'provider rate limit for this address' };
     return { action: 'send' };
   }

@@ -1,4 +1,4 @@
-import { localDay, quietHoursEnd, shiftPastBlackout } from './policy';
+import { PolicyRules, SHIPPED_POLICY, effectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
 
 describe('policy time rules', () => {
   const at = (iso: string) => new Date(iso);
@@ -27,5 +27,31 @@ describe('policy time rules', () => {
   it('shifts a post past blackout dates to the same local time', () => {
     const due = at('2026-12-31T00:00:00Z'); // 08:00 on 31 Dec in Shanghai
     expect(shiftPastBlackout(due, 'Asia/Shanghai', new Set(['2026-12-31', '2027-01-01'])).toISOString()).toBe('2027-01-02T00:00:00.000Z');
+  });
+
+  describe('a group over the global rules', () => {
+    const unset: PolicyRules = { quietHours: null, minGapMinutes: null, dailyCap: null, promoCap: null, blackoutDates: null };
+
+    it('inherits the shipped rules when neither sets any', () => {
+      expect(effectivePolicy(unset, SHIPPED_POLICY)).toEqual({ quietHours: '23:00-07:00', minGapMinutes: 10, dailyCap: 6, promoCap: 1, blackoutDates: new Set() });
+    });
+
+    it('takes its own values, and turns each rule off for itself alone', () => {
+      const own = { ...unset, quietHours: '22:00-08:00', dailyCap: 2 };
+      expect(effectivePolicy(own, SHIPPED_POLICY)).toMatchObject({ quietHours: '22:00-08:00', minGapMinutes: 10, dailyCap: 2, promoCap: 1 });
+      const off = { quietHours: 'off', minGapMinutes: -1, dailyCap: -1, promoCap: -1, blackoutDates: ['2026-12-25'] };
+      expect(effectivePolicy(off, { ...SHIPPED_POLICY, blackoutDates: ['2027-01-01'] })).toEqual({
+        quietHours: null,
+        minGapMinutes: 0,
+        dailyCap: null,
+        promoCap: null,
+        blackoutDates: new Set(['2027-01-01', '2026-12-25']),
+      });
+    });
+
+    it('has no rule where the global rules were removed and the group sets none', () => {
+      const none: PolicyRules = { quietHours: null, minGapMinutes: null, dailyCap: null, promoCap: null, blackoutDates: [] };
+      expect(effectivePolicy(unset, none)).toEqual({ quietHours: null, minGapMinutes: 0, dailyCap: null, promoCap: null, blackoutDates: new Set() });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { localInstant } from '../campaigns/timing';
+import { OFF, OFF_NUMBER } from '../common/policy-fields';
 
 export interface EffectivePolicy {
   quietHours: string | null;
@@ -7,6 +8,32 @@ export interface EffectivePolicy {
   dailyCap: number | null;
   promoCap: number | null;
   blackoutDates: Set<string>;
+}
+
+export interface PolicyRules {
+  quietHours: string | null;
+  minGapMinutes: number | null;
+  dailyCap: number | null;
+  promoCap: number | null;
+  blackoutDates: string[] | null;
+}
+
+/** What a community operator would accept for a group nobody configured (see README, "Policy"). */
+export const SHIPPED_POLICY: PolicyRules = { quietHours: '23:00-07:00', minGapMinutes: 10, dailyCap: 6, promoCap: 1, blackoutDates: [] };
+
+/**
+ * A group's rules over the global ones: a group's null inherits, its "off" (quiet hours) or
+ * OFF_NUMBER (gap, caps) removes the rule for it alone.
+ */
+export function effectivePolicy(group: PolicyRules, global: PolicyRules): EffectivePolicy {
+  const own = <T>(value: T | null, off: T, inherited: T | null): T | null => (value === off ? null : (value ?? inherited));
+  return {
+    quietHours: own(group.quietHours, OFF, global.quietHours),
+    minGapMinutes: own(group.minGapMinutes, OFF_NUMBER, global.minGapMinutes) ?? 0,
+    dailyCap: own(group.dailyCap, OFF_NUMBER, global.dailyCap),
+    promoCap: own(group.promoCap, OFF_NUMBER, global.promoCap),
+    blackoutDates: new Set([...(global.blackoutDates ?? []), ...(group.blackoutDates ?? [])]),
+  };
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

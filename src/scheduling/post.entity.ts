@@ -16,6 +16,7 @@ export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${sta
 @Index(['groupId', 'dueAt'])
 @Index('IDX_posts_run_due_step', ['runId', 'dueAt', 'step'])
 @Index('IDX_posts_type_status', ['channelType', 'status'])
+@Index('IDX_posts_run_group', ['runId', 'groupId', 'stage', 'status', 'step'])
 export class Post {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -11,7 +11,7 @@ import { bulkInsert, updateEach } from '../database/bulk-insert';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues } from './post-queues';
-import { OPEN_POST_STATUSES_SQL, Post, PostStatus } from './post.entity';
+import { OPEN_POST_STATUSES, Post, PostStatus } from './post.entity';
 
 /** Posts that will still be sent and may therefore hold up a later post to the same group. */
 const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
@@ -33,7 +33,10 @@ export interface SentFields {
   attempts: number;
 }
 
-export type NewPost = Pick<Post, 'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'>;
+export type NewPost = Pick<Post, 'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'> & {
+  /** Written as skipped, with this reason. */
+  skipped?: string;
+};
 
 function affected(result: unknown): number {
   return (result as { affectedRows?: number }).affectedRows ?? 0;
@@ -54,12 +57,13 @@ export class PostsService {
    * `enqueue` after the commit.
    */
   async insert(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
-    const queued = new Set(posts.filter((p) => p.dueAt <= queueBefore));
+    const queued = new Set(posts.filter((p) => !p.skipped && p.dueAt <= queueBefore));
+    const status = (p: NewPost) => (p.skipped ? 'skipped' : queued.has(p) ? 'queued' : 'scheduled');
     await bulkInsert(
       manager,
       'posts',
-      ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status'],
-      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, queued.has(p) ? 'queued' : 'scheduled']),
+      ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status', 'error'],
+      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, status(p), p.skipped ?? null]),
     );
     return [...queued];
   }
@@ -153,6 +157,9 @@ export class PostsService {
 
   /**
    * The earliest post to the same group that must go before this one and has not gone yet.
+   * Posts to a group are in one total order (due time, then run, then step), so of two posts due
+   * at the same instant from different runs exactly one waits for the other: a group's posts go
+   * one at a time and each sees the one before it as sent, for its gap and caps.
    * Asked for many posts at once, it is one query.
    */
   blocker(post: Post): Promise<Blocker | null> {
@@ -163,7 +170,7 @@ export class PostsService {
     const rows = (await this.dataSource.query(
       `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore
        FROM posts p JOIN posts b ON b.group_id = p.group_id AND b.id <> p.id AND b.status IN (?)
-        AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND b.run_id = p.run_id AND b.step < p.step))
+        AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (b.run_id < p.run_id OR (b.run_id = p.run_id AND b.step < p.step))))
        WHERE p.id IN (?)
        ORDER BY b.due_at`,
       [BLOCKING, posts.map((p) => p.id)],
@@ -172,6 +179,16 @@ export class PostsService {
     for (const { postId, ...blocker } of rows) if (!first.has(postId)) first.set(postId, blocker);
     return posts.map((p) => first.get(p.id) ?? null);
   });
+
+  /** The earliest earlier step of the same run to the same group that went out, or is still to go, after this post came due. */
+  async earlierStepStillLate(post: Pick<Post, 'runId' | 'groupId' | 'step' | 'dueAt'>): Promise<number | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT step FROM posts WHERE run_id = ? AND group_id = ? AND step < ?
+         AND (status IN (?) OR (status = 'sent' AND sent_at > ?)) ORDER BY step LIMIT 1`,
+      [post.runId, post.groupId, post.step, BLOCKING, post.dueAt],
+    )) as { step: number }[];
+    return row ? row.step : null;
+  }
 
   /** What this group has been sent since `since`: for gaps and daily caps. */
   async sentSince(groupId: string, since: Date): Promise<{ total: number; promotional: number; last: Date | null }> {
@@ -213,21 +230,26 @@ export class PostsService {
   }
 
   async stats(runId: string): Promise<{ byStage: Record<string, Record<string, number>>; groups: { groupId: string; lastStage: string | null; sent: number; open: number }[] }> {
-    const counts = (await this.dataSource.query('SELECT stage, status, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY stage, status', [runId])) as {
-      stage: string;
-      status: string;
-      n: string;
-    }[];
-    const byStage: Record<string, Record<string, number>> = {};
-    for (const { stage, status, n } of counts) byStage[stage] = { ...byStage[stage], [status]: Number(n) };
-    const groups = (await this.dataSource.query(
-      `SELECT group_id AS groupId,
-              (SELECT p2.stage FROM posts p2 WHERE p2.run_id = p.run_id AND p2.group_id = p.group_id AND p2.status = 'sent' ORDER BY p2.step DESC LIMIT 1) AS lastStage,
-              SUM(status = 'sent') AS sent, SUM(status IN (${OPEN_POST_STATUSES_SQL})) AS open
-       FROM posts p WHERE run_id = ? GROUP BY group_id, run_id ORDER BY group_id`,
+    // One pass over the covering index IDX_posts_run_group: per group and stage, with the group's last sent step.
+    const rows = (await this.dataSource.query(
+      `SELECT group_id AS groupId, stage, status, COUNT(*) AS n, MAX(IF(status = 'sent', step, NULL)) AS lastSentStep
+       FROM posts WHERE run_id = ? GROUP BY group_id, stage, status`,
       [runId],
-    )) as { groupId: string; lastStage: string | null; sent: string; open: string }[];
-    return { byStage, groups: groups.map((g) => ({ ...g, sent: Number(g.sent), open: Number(g.open) })) };
+    )) as { groupId: string; stage: string; status: string; n: string; lastSentStep: number | null }[];
+    const byStage: Record<string, Record<string, number>> = {};
+    const groups = new Map<string, { groupId: string; lastStage: string | null; lastSentStep: number; sent: number; open: number }>();
+    const open = new Set<string>(OPEN_POST_STATUSES);
+    for (const row of rows) {
+      const n = Number(row.n);
+      byStage[row.stage] = { ...byStage[row.stage], [row.status]: (byStage[row.stage]?.[row.status] ?? 0) + n };
+      const group = groups.get(row.groupId) ?? { groupId: row.groupId, lastStage: null, lastSentStep: -1, sent: 0, open: 0 };
+      groups.set(row.groupId, group);
+      if (row.status === 'sent') group.sent += n;
+      if (open.has(row.status)) group.open += n;
+      if (row.lastSentStep !== null && row.lastSentStep > group.lastSentStep) Object.assign(group, { lastSentStep: row.lastSentStep, lastStage: row.stage });
+    }
+    const ordered = [...groups.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+    return { byStage, groups: ordered.map(({ groupId, lastStage, sent, open: waiting }) => ({ groupId, lastStage, sent, open: waiting })) };
   }
 
   async list(query: ListPostsQuery): Promise<PostPageDto> {

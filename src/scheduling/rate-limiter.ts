@@ -37,13 +37,16 @@ const SAFETY_MARGIN_MS = 1000;
 export class RateLimiter {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  /** Takes a slot for a send to `address` under every limit, or says how long to wait. */
-  async take(channelId: string, address: Record<string, string>, limits: RateLimit[], sendId: string): Promise<number> {
+  /**
+   * Takes a slot for a send to `robot` under every limit, or says how long to wait. `robot` names
+   * what the provider counts (a robot key, a bot's chat), whatever channel or group uses it.
+   */
+  async take(robot: string, limits: RateLimit[], sendId: string): Promise<number> {
     if (limits.length === 0) return 0;
-    // Keys name the address by a hash, so no secret (a robot key) ever lands in Redis.
-    const who = createHash('sha256').update(JSON.stringify(address)).digest('base64url').slice(0, 22);
-    // One hash tag for an address's windows: the script touches them together, so on Redis Cluster they share a slot.
-    const keys = limits.map((l) => `ratelimit:{${channelId}:${who}}:${l.windowMs}`);
+    // Keys name the robot by a hash, so no secret (a robot key) ever lands in Redis.
+    const who = createHash('sha256').update(robot).digest('base64url').slice(0, 22);
+    // One hash tag for a robot's windows: the script touches them together, so on Redis Cluster they share a slot.
+    const keys = limits.map((l) => `ratelimit:{${who}}:${l.windowMs}`);
     const args = [sendId, ...limits.flatMap((l) => [String(l.limit), String(l.windowMs + SAFETY_MARGIN_MS)])];
     return Number(await this.redis.eval(TAKE, keys.length, ...keys, ...args));
   }

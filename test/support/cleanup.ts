@@ -6,7 +6,9 @@ import { TEST_REDIS_URL } from './test-env';
 /** Drops the database a DATABASE_URL names, on the server that URL names. */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const server = new URL(databaseUrl);
+  if (server.protocol !== 'mysql:' && server.protocol !== 'mariadb:') return; // a URL the service refused: it created nothing
   server.pathname = '/';
+  server.protocol = 'mysql:';
   const mysql = await createConnection({ uri: server.toString() });
   await mysql.query(`DROP DATABASE IF EXISTS \`${databaseName(databaseUrl)}\``);
   await mysql.end();

@@ -4,7 +4,7 @@ import TestAgent from 'supertest/lib/agent';
 import { startApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { deleteRedisPrefix, dropDatabase } from './cleanup';
-import { ADMIN_KEY, isolatedEnv } from './test-env';
+import { ADMIN_KEY, NO_GLOBAL_POLICY, isolatedEnv } from './test-env';
 
 export interface TestApp {
   app: INestApplication;
@@ -24,13 +24,17 @@ function withKey(http: TestAgent, key: string): RequestWith {
   return { get: make('get'), post: make('post'), patch: make('patch'), delete: make('delete'), put: make('put') };
 }
 
-/** The real application (api role) on its own database and Redis prefix, listening on a free port. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real application (api role) on its own database and Redis prefix, listening on a free
+ * port. Its global policy is removed unless `shippedPolicy` keeps the shipped one.
+ */
+export async function createTestApp(env: Record<string, string> = {}, options: { shippedPolicy?: boolean } = {}): Promise<TestApp> {
   const config = loadConfig(isolatedEnv(env));
   const started = await startApp(config);
   if (started.role === 'worker') throw new Error('createTestApp needs an HTTP role');
   const app = started.app;
   const http = request(app.getHttpServer());
+  if (!options.shippedPolicy) await withKey(http, ADMIN_KEY).put('/v1/policies').send(NO_GLOBAL_POLICY).expect(200);
   return {
     app,
     config,

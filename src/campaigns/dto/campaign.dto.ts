@@ -7,18 +7,23 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsObject,
   IsUUID,
   Length,
+  Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../../common/instant.decorator';
 import { TagList } from '../../common/tags.decorator';
-import { BLACKOUT_MODES, BlackoutMode, RunStatus } from '../run.entity';
+
+/** Two years: further ahead is a typo (9999-12-31), not a plan. */
+export const MAX_START_DAYS_AHEAD = 731;
+import { BLACKOUT_MODES, BlackoutMode, CATCH_UP_MODES, CatchUpMode, RunStatus } from '../run.entity';
 import { CampaignStatus } from '../campaign.entity';
 import { STAGES, Stage } from '../stages';
 import { Timing } from '../timing';
@@ -96,9 +101,9 @@ export class LaunchRunDto {
   @Type(() => AudienceDto)
   audience: AudienceDto;
 
-  /** When day 0 starts (ISO 8601); now when left out. */
+  /** When day 0 starts (ISO 8601 with an offset, at most two years ahead); now when left out. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant({ maxDaysAhead: MAX_START_DAYS_AHEAD })
   startAt?: string;
 
   /** After a pause, posts later than this are skipped rather than sent. */
@@ -111,6 +116,25 @@ export class LaunchRunDto {
   @IsOptional()
   @IsIn(BLACKOUT_MODES)
   blackoutMode?: BlackoutMode;
+
+  /**
+   * Steps already overdue (a startAt in the past, which needs this) and steps that come due while
+   * an earlier one of the run still goes out late: `spread` sends them one at a time, spaced by
+   * each group's gap; `skip` skips them with the reason.
+   */
+  @IsOptional()
+  @IsIn(CATCH_UP_MODES)
+  catchUp?: CatchUpMode;
+}
+
+export class ResumeRunDto {
+  /** Posts later than this many minutes are skipped rather than sent; replaces the run's own setting; null sends them however late. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(525_600)
+  maxLatenessMinutes?: number | null;
 }
 
 export class RunDto {
@@ -122,6 +146,7 @@ export class RunDto {
   startAt: Date;
   maxLatenessMinutes: number | null;
   blackoutMode: BlackoutMode;
+  catchUp: CatchUpMode | null;
   postCount: number;
   createdAt: Date;
   finishedAt: Date | null;

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsDateString,
   IsIn,
   IsInt,
   IsObject,
@@ -15,7 +14,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { TagList } from '../../common/tags.decorator';
+import { IsInstant } from '../../common/instant.decorator';
+import { TimezoneField } from '../../common/timezone-field';
+import { TagFilter, TagList } from '../../common/tags.decorator';
 import { FORMATS, Format } from '../../templates/formats';
 import { CONTENT_STATUSES, ContentStatus } from '../content-status';
 import { PageQuery } from '../../common/page.dto';
@@ -97,9 +98,7 @@ export class ListContentQuery extends PageQuery {
   @IsIn(CONTENT_STATUSES)
   status?: ContentStatus;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @TagFilter()
   tag?: string;
 
   /** Text search in title and slug. */
@@ -115,8 +114,7 @@ export class PreviewGroupDto {
   name: string;
 
   /** IANA time zone, e.g. Asia/Shanghai. */
-  @IsString()
-  @Length(1, 64)
+  @TimezoneField()
   timezone: string;
 
   /** Per-group variables such as persona (the owner's name) or city. */
@@ -139,7 +137,7 @@ export class PreviewContentDto {
 
   /** The send time to render for (ISO 8601); now when left out. */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   at?: string;
 
   /** The revision to render; the current one when left out. */

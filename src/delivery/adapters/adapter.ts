@@ -72,6 +72,12 @@ export interface ChannelDefinition {
   dedupes: boolean;
   /** The address property holding a user-supplied URL, checked against private targets. */
   userSuppliedUrl?: string;
+  /**
+   * The address properties that name the chat, and how far they are unique: a robot key or a
+   * webhook URL is the same chat through any channel of the type; a chat id only within its
+   * channel's bot. None for types whose address names no chat (console).
+   */
+  chat?: { fields: string[]; scope: 'type' | 'channel' };
 }
 
 /** The hosts a provider's own base URLs name: the only ones its secrets may go to by default. */

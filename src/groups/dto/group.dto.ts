@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { TagList } from '../../common/tags.decorator';
+import { TagFilter, TagList } from '../../common/tags.decorator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -19,10 +19,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/page.dto';
+import { LimitField, QuietHoursField } from '../../common/policy-fields';
+import { TimezoneField } from '../../common/timezone-field';
 import { GROUP_STATUSES, GROUP_TYPES, GroupStatus, GroupType } from '../group.entity';
 
-export const QUIET_HOURS = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 export const MAX_BULK_GROUPS = 5000;
+export const IMPORT_MODES = ['insert', 'upsert'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
 
 export class CreateGroupDto {
   @IsString()
@@ -41,15 +44,19 @@ export class CreateGroupDto {
   @IsDefined()
   address: unknown;
 
-  /** IANA time zone, e.g. Asia/Shanghai. */
-  @IsString()
-  @Length(1, 64)
-  timezone: string;
-
-  /** "HH:mm-HH:mm" local time, e.g. "22:30-07:30"; may cross midnight. */
+  /** Your own id for the group; bulk import in upsert mode matches on it before the address. */
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
-  @Matches(QUIET_HOURS, { message: 'must be HH:mm-HH:mm, e.g. 22:30-07:30' })
+  @IsString()
+  @Length(1, 128)
+  externalId?: string | null;
+
+  /** IANA time zone, e.g. Asia/Shanghai; stored in its canonical spelling. */
+  @TimezoneField()
+  timezone: string;
+
+  /** "HH:mm-HH:mm" local time, e.g. "22:30-07:30" (may cross midnight); "off" for none; null or left out inherits the global default. */
+  @QuietHoursField('group')
   quietHours?: string | null;
 
   @TagList()
@@ -75,28 +82,16 @@ export class CreateGroupDto {
   @IsIn(['active', 'paused'])
   status?: GroupStatus;
 
-  /** Least time between two posts to this group; left out, the global default applies. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(0)
-  @Max(24 * 60)
+  /** Least minutes between two posts to this group; "off" for none; null or left out inherits the global default. */
+  @LimitField(24 * 60, 'group')
   minGapMinutes?: number | null;
 
-  /** Most posts a local day. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  /** Most posts a local day; "off" for no cap; null or left out inherits. */
+  @LimitField(1000, 'group')
   dailyCap?: number | null;
 
-  /** Most promotional posts (trigger_need, close, product picks) a local day. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  /** Most promotional posts (trigger_need, close, product picks) a local day; "off" for no cap; null or left out inherits. */
+  @LimitField(1000, 'group')
   promoCap?: number | null;
 
   /** Local dates (YYYY-MM-DD) when nothing is sent to this group. */
@@ -126,12 +121,19 @@ export class BulkImportGroupsDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BULK_GROUPS)
   groups: unknown[];
+
+  /**
+   * `insert` (the default): every row is a new group, and a row whose chat (or externalId) a
+   * group already has is a 409. `upsert`: such a row updates that group (matched by externalId,
+   * else by the chat its address names); fields a row leaves out stay as they are.
+   */
+  @IsOptional()
+  @IsIn(IMPORT_MODES)
+  mode?: ImportMode;
 }
 
 export class ListGroupsQuery extends PageQuery {
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @TagFilter()
   tag?: string;
 
   @IsOptional()
@@ -164,15 +166,20 @@ export class GroupDto {
   id: string;
   name: string;
   channelId: string;
+  externalId: string | null;
   /** Secrets masked to their last four characters. */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   address: Record<string, string>;
   timezone: string;
+  /** Own quiet hours, "off", or null (the global default applies). */
   quietHours: string | null;
   memberCount: number | null;
-  minGapMinutes: number | null;
-  dailyCap: number | null;
-  promoCap: number | null;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['off'] }], nullable: true })
+  minGapMinutes: number | 'off' | null;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['off'] }], nullable: true })
+  dailyCap: number | 'off' | null;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['off'] }], nullable: true })
+  promoCap: number | 'off' | null;
   blackoutDates: string[] | null;
   type: GroupType;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
@@ -198,5 +205,9 @@ export class GroupPageDto {
 
 export class BulkImportResultDto {
   count: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Every row's group, in the order of the rows. */
   groups: CreatedGroupDto[];
 }

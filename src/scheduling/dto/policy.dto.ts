@@ -1,33 +1,22 @@
-import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { QUIET_HOURS } from '../../groups/dto/group.dto';
+import { ArrayMaxSize, IsOptional, Matches } from 'class-validator';
+import { LimitField, QuietHoursField } from '../../common/policy-fields';
 
-/** Global defaults for every group that does not set its own. */
+/** Global defaults for every group that does not set its own. null (or "off") means none. */
 export class PolicyDto {
-  /** "HH:mm-HH:mm" local, e.g. "22:30-07:30"; null for none. */
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Matches(QUIET_HOURS, { message: 'must be HH:mm-HH:mm, e.g. 22:30-07:30' })
+  /** "HH:mm-HH:mm" local, e.g. "23:00-07:00". */
+  @QuietHoursField('global')
   quietHours?: string | null;
 
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsInt()
-  @Min(0)
-  @Max(24 * 60)
+  /** Least minutes between two posts to one group. */
+  @LimitField(24 * 60, 'global')
   minGapMinutes?: number | null;
 
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  /** Most posts to one group a local day. */
+  @LimitField(1000, 'global')
   dailyCap?: number | null;
 
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  /** Most promotional posts to one group a local day. */
+  @LimitField(1000, 'global')
   promoCap?: number | null;
 
   /** YYYY-MM-DD local dates when nothing is sent to any group. */

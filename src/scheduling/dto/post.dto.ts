@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
 import { STAGES, Stage } from '../../campaigns/stages';
 import { POST_STATUSES, PostStatus } from '../post.entity';
@@ -22,12 +23,12 @@ export class ListPostsQuery extends PageQuery {
 
   /** Due at or after (ISO 8601). */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   dueFrom?: string;
 
   /** Due before (ISO 8601). */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   dueTo?: string;
 }
 

@@ -19,6 +19,7 @@ export const DINGTALK: ChannelDefinition = {
   defaultBaseUrl: 'https://oapi.dingtalk.com',
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
+  chat: { fields: ['accessToken'], scope: 'type' },
 };
 const OWN_HOSTS = providerHosts(DINGTALK);
 

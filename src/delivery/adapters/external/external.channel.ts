@@ -10,4 +10,5 @@ export const EXTERNAL: ChannelDefinition = {
   secretFields: [],
   rateLimits: [],
   dedupes: false,
+  chat: { fields: ['target'], scope: 'channel' },
 };

@@ -21,6 +21,7 @@ export const FEISHU: ChannelDefinition = {
     { limit: 5, windowMs: 1000 },
   ],
   dedupes: false,
+  chat: { fields: ['token'], scope: 'type' },
 };
 const OWN_HOSTS = providerHosts(FEISHU);
 

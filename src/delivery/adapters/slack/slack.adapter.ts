@@ -15,6 +15,7 @@ export const SLACK: ChannelDefinition = {
   secretFields: ['url'],
   rateLimits: [{ limit: 1, windowMs: 1000 }],
   dedupes: false,
+  chat: { fields: ['url'], scope: 'type' },
   userSuppliedUrl: 'url',
 };
 

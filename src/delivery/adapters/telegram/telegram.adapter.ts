@@ -20,6 +20,7 @@ export const TELEGRAM: ChannelDefinition = {
     { limit: 1, windowMs: 1000 },
   ],
   dedupes: false,
+  chat: { fields: ['chatId'], scope: 'channel' },
 };
 const OWN_HOSTS = providerHosts(TELEGRAM);
 

@@ -14,6 +14,7 @@ export const WEBHOOK: ChannelDefinition = {
   secretFields: ['url', 'secret'],
   rateLimits: [],
   dedupes: true,
+  chat: { fields: ['url'], scope: 'type' },
   userSuppliedUrl: 'url',
 };
 

@@ -15,6 +15,7 @@ export const WECOM: ChannelDefinition = {
   defaultBaseUrl: 'https://qyapi.weixin.qq.com',
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
+  chat: { fields: ['key'], scope: 'type' },
 };
 const OWN_HOSTS = providerHosts(WECOM);
 

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, In } from 'typeorm';
+import { DomainError, ErrorDetail } from '../common/domain-error';
+import { validateItem } from '../common/validation';
+import { inTransaction } from '../database/mysql';
+import { ChannelsService } from './channels.service';
+import { BulkImportGroupsDto, BulkImportResultDto, CreateGroupDto, CreatedGroupDto } from './dto/group.dto';
+import { GroupTag } from './group-tag.entity';
+import { Group } from './group.entity';
+import { CheckedRow, GroupsService, applyChanges, takenDetails } from './groups.service';
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
+
+/** The columns that tell whether an upserted row changed its group. */
+const COMPARED = ['name', 'channelId', 'address', 'externalId', 'timezone', 'quietHours', 'memberCount', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates', 'type', 'vars', 'tags', 'status'] as const;
+const projection = (g: Group) => JSON.stringify(COMPARED.map((column) => g[column] ?? null));
+
+interface Row {
+  /** The group as it will be written. */
+  group: Group;
+  dto: CreateGroupDto;
+  generatedSecret?: string;
+  /** The group this row updates (upsert), as it was. */
+  existing?: Group;
+}
+
+/** Bulk import of groups: all rows or none, every bad row reported with its index. */
+@Injectable()
+export class GroupImportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly groups: GroupsService,
+    private readonly channels: ChannelsService,
+  ) {}
+
+  async import(dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
+    const rows = await this.checkRows(dto);
+    const { byChat, byExternalId } = await this.groups.holders(rows.map((r) => r.group));
+    if (dto.mode === 'upsert') {
+      for (const row of rows) this.matchExisting(row, byChat, byExternalId);
+    }
+    const taken = rows.flatMap((row, i) => takenDetails(row.group, byChat, byExternalId, `groups[${i}].`));
+    if (taken.length > 0) {
+      const hint = dto.mode === 'upsert' ? '' : ' (mode "upsert" updates them)';
+      throw DomainError.conflict(`${rowCount(taken)} of ${rows.length} rows name a chat or an external id that another group has; nothing was imported${hint}`, taken);
+    }
+    const created = rows.filter((r) => !r.existing);
+    const updated = rows.filter((r) => r.existing && projection(r.existing) !== projection(r.group));
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.groups.insert(manager, created.map((r) => r.group));
+      for (const { group } of updated) {
+        await manager.update(Group, { id: group.id }, { ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])), chatKey: group.chatKey, pausedReason: group.pausedReason });
+      }
+      if (updated.length > 0) await manager.delete(GroupTag, { groupId: In(updated.map((r) => r.group.id)) });
+      await this.groups.insertTags(manager, updated.map((r) => r.group));
+    });
+    const stored = await this.dataSource.getRepository(Group).findBy({ id: In(updated.map((r) => r.group.id)) });
+    const fresh = new Map(stored.map((g) => [g.id, g]));
+    return {
+      count: rows.length,
+      created: created.length,
+      updated: updated.length,
+      unchanged: rows.length - created.length - updated.length,
+      groups: rows.map((r): CreatedGroupDto => ({
+        ...this.groups.view(fresh.get(r.group.id) ?? r.existing ?? r.group),
+        ...(r.generatedSecret ? { signingSecret: r.generatedSecret } : {}),
+      })),
+    };
+  }
+
+  /** Validates every row (400 naming each bad field by its row), and refuses two rows for one chat or one external id. */
+  private async checkRows(dto: BulkImportGroupsDto): Promise<Row[]> {
+    const items = dto.groups.map((row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
+    const channels = await this.channels.findMany([...new Set(items.map((r) => r.value.channelId).filter(isUuid))]);
+    const checked: CheckedRow[] = await Promise.all(
+      items.map(async ({ value, details }, i) =>
+        details.length > 0 ? { details } : this.groups.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
+      ),
+    );
+    const details: ErrorDetail[] = checked.flatMap((c) => c.details);
+    const firstByChat = new Map<string, number>();
+    const firstById = new Map<string, number>();
+    checked.forEach(({ group }, i) => {
+      if (!group) return;
+      const sameChat = group.chatKey === null ? undefined : firstByChat.get(group.chatKey);
+      if (sameChat !== undefined) details.push({ field: `groups[${i}].address`, message: `names the same chat as groups[${sameChat}]` });
+      else if (group.chatKey !== null) firstByChat.set(group.chatKey, i);
+      const sameId = group.externalId === null ? undefined : firstById.get(group.externalId);
+      if (sameId !== undefined) details.push({ field: `groups[${i}].externalId`, message: `is the same as groups[${sameId}]'s` });
+      else if (group.externalId !== null) firstById.set(group.externalId, i);
+    });
+    if (details.length > 0) {
+      throw DomainError.invalid(details, `${rowCount(details)} of ${dto.groups.length} rows are invalid; nothing was imported`);
+    }
+    return checked.map((c, i) => ({ group: c.group!, dto: items[i].value, generatedSecret: c.generatedSecret }));
+  }
+
+  /** Upsert: the row becomes an update of the group with its external id, else of the group with its chat. */
+  private matchExisting(row: Row, byChat: Map<string, Group>, byExternalId: Map<string, Group>): void {
+    const { group } = row;
+    const existing = (group.externalId !== null ? byExternalId.get(group.externalId) : undefined) ?? (group.chatKey !== null ? byChat.get(group.chatKey) : undefined);
+    if (!existing) return;
+    const merged = Object.assign(new Group(), existing);
+    applyChanges(merged, row.dto);
+    const sameChat = merged.channelId === group.channelId && existing.chatKey === group.chatKey;
+    if (!(sameChat && row.generatedSecret)) {
+      // A secret left out of a row for the same chat keeps the one the group has, rather than a new one nobody has seen.
+      Object.assign(merged, { channelId: group.channelId, address: group.address, chatKey: group.chatKey });
+    } else {
+      row.generatedSecret = undefined;
+    }
+    row.existing = existing;
+    row.group = merged;
+  }
+}
+
+function rowCount(details: ErrorDetail[]): number {
+  return new Set(details.map((d) => d.field.match(/^groups\[(\d+)\]/)?.[1])).size;
+}
