@@ -94,7 +94,7 @@ describe('campaigns and launching runs', () => {
     const campaign = await CampaignFactory.create(planner, content.slice(0, 2), [{ day: 1, at: '02:30' }, { after: 'PT90M' }]);
     const run = await planner
       .post(`/v1/campaigns/${campaign.id}/runs`)
-      .send({ audience: { tags: ['dst'] }, startAt: '2026-03-07T17:00:00Z' })
+      .send({ audience: { tags: ['dst'] }, startAt: '2026-03-07T17:00:00Z', catchUp: 'spread' })
       .expect(201);
     expect(run.body.status).toBe('running');
     const posts = (await planner.get(`/v1/posts?runId=${run.body.id}`).expect(200)).body.items as { groupId: string; step: number; dueAt: string }[];

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { inTransaction } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
 import { Campaign } from './campaign.entity';
 import { campaignProblems } from './campaign-rules';
 import { CampaignStep } from './campaign-step.entity';
+import { LIVE_RUN_STATUSES, Run } from './run.entity';
 import { CampaignDto, CreateCampaignDto, StepDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
 
 export interface LoadedCampaign {
@@ -20,6 +21,7 @@ export class CampaignsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     @InjectRepository(CampaignStep) private readonly steps: Repository<CampaignStep>,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
     private readonly content: ContentService,
   ) {}
 
@@ -67,8 +69,16 @@ export class CampaignsService {
     return { valid: problems.length === 0, problems };
   }
 
+  /** A campaign with live runs stays until they are cancelled: archiving it must not leave them sending. */
   async archive(id: string): Promise<CampaignDto> {
     await this.load(id);
+    const live = await this.runs.find({ where: { campaignId: id, status: In(LIVE_RUN_STATUSES) }, select: ['id', 'status'] });
+    if (live.length > 0) {
+      throw DomainError.conflict(
+        `campaign ${id} has ${live.length} live run(s); cancel them first (POST /v1/runs/:id/cancel)`,
+        live.map((run) => ({ field: 'runs', message: `run ${run.id} is ${run.status}` })),
+      );
+    }
     await this.campaigns.update({ id }, { status: 'archived' });
     return this.get(id);
   }

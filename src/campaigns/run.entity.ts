@@ -2,6 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 export const RUN_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Runs that may still send. */
+export const LIVE_RUN_STATUSES: RunStatus[] = ['scheduled', 'running', 'paused'];
 export const BLACKOUT_MODES = ['skip', 'shift'] as const;
 export type BlackoutMode = (typeof BLACKOUT_MODES)[number];
 /** Overdue steps: `spread` sends them one at a time, spaced by each group's gap; `skip` skips them. */
@@ -38,6 +40,10 @@ export class Run {
 
   @Column({ type: 'varchar', length: 8 })
   blackoutMode: BlackoutMode;
+
+  /** Posts keep the revision published at launch; otherwise unsent posts follow each new publication. */
+  @Column({ type: 'boolean', default: false })
+  pinRevisions: boolean;
 
   /** Null: spread, and a start in the past was not allowed. */
   @Column({ type: 'varchar', length: 8, nullable: true })

@@ -16,6 +16,7 @@ import { FORMATS } from '../templates/formats';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
+import { PostsService } from '../scheduling/posts.service';
 import {
   CreateContentDto,
   ListContentQuery,
@@ -40,6 +41,27 @@ type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<Re
 const MAX_VAR_LENGTH = 500;
 
 
+
+function staleVersion(id: string, current: number, expected: number): DomainError {
+  return DomainError.conflict(`content ${id} is at version ${current}, not ${expected}; reload and retry`, [
+    { field: 'version', message: `stale: current version is ${current}` },
+  ]);
+}
+
+/** Two revisions say the same thing (JSON key order aside). */
+function sameContent(a: RevisionContent, b: RevisionContent): boolean {
+  const stable = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(stable).join(',')}]`
+      : value !== null && typeof value === 'object'
+        ? `{${Object.keys(value)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
+            .join(',')}}`
+        : JSON.stringify(value ?? null);
+  const pick = (c: RevisionContent) => ({ title: c.title, fields: c.fields, body: c.body, media: c.media, link: c.link, tags: c.tags });
+  return stable(pick(a)) === stable(pick(b));
+}
 
 /** The unique index on content_pieces.slug (named by the first migration). */
 const SLUG_INDEX = 'IDX_d018e8ed48fe4e4e6b89d9bdcc';
@@ -85,6 +107,7 @@ export class ContentService {
     @InjectRepository(ContentPiece) private readonly pieces: Repository<ContentPiece>,
     @InjectRepository(ContentRevision) private readonly revisions: Repository<ContentRevision>,
     @InjectRepository(ContentTag) private readonly tags: Repository<ContentTag>,
+    private readonly posts: PostsService,
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
   ) {}
@@ -129,22 +152,30 @@ export class ContentService {
     }
   }
 
+  /**
+   * A new revision from the current one and the fields given. Without a version (If-Match or
+   * `version`) the edit applies to whatever is current, in turn with concurrent ones; a change
+   * that changes nothing makes no revision.
+   */
   async update(id: string, dto: UpdateContentDto, expectedVersion: number | undefined, author: Principal): Promise<ContentPieceDto> {
-    const { piece, revision } = await this.loadCurrent(id);
-    if (piece.status === 'archived') throw DomainError.conflict(`content ${id} is archived; publish it again to edit it`);
-    const basedOn = expectedVersion ?? dto.version ?? piece.version;
-    const kind = this.renderer.kind(piece.kind);
-    const content = this.revisionContent(kind, {
-      title: dto.title ?? revision.title,
-      fields: dto.fields ?? revision.fields,
-      body: dto.body === undefined ? revision.body : dto.body,
-      media: dto.media ?? revision.media,
-      link: dto.link === undefined ? revision.link : dto.link,
-      tags: dto.tags ?? revision.tags,
-    });
-    const next = piece.currentRevision + 1;
+    const basedOn = expectedVersion ?? dto.version;
     await inTransaction(this.dataSource, async (manager) => {
-      await this.bumpVersion(manager, piece.id, basedOn, { currentRevision: next, title: content.title });
+      const piece = await manager.findOne(ContentPiece, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!piece) throw DomainError.notFound('content', id);
+      if (piece.status === 'archived') throw DomainError.conflict(`content ${id} is archived; publish it again to edit it`);
+      if (basedOn !== undefined && basedOn !== piece.version) throw staleVersion(id, piece.version, basedOn);
+      const revision = await manager.findOneByOrFail(ContentRevision, { pieceId: id, revision: piece.currentRevision });
+      const content = this.revisionContent(this.renderer.kind(piece.kind), {
+        title: dto.title ?? revision.title,
+        fields: dto.fields ?? revision.fields,
+        body: dto.body === undefined ? revision.body : dto.body,
+        media: dto.media ?? revision.media,
+        link: dto.link === undefined ? revision.link : dto.link,
+        tags: dto.tags ?? revision.tags,
+      });
+      if (sameContent(content, revision)) return;
+      const next = piece.currentRevision + 1;
+      await this.bumpVersion(manager, piece.id, piece.version, { currentRevision: next, title: content.title });
       await this.writeRevision(manager, piece.id, next, content, author);
     });
     return this.get(id);
@@ -159,18 +190,22 @@ export class ContentService {
     this.renderer.validateFields(kind, revision.fields);
     if (revision.body) this.renderer.checkBody(kind, revision.body);
     for (const format of FORMATS) this.renderer.render(this.toRenderable(piece, revision), format);
-    await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? dto.version ?? piece.version, {
-      status: 'published',
-      publishedRevision: number,
-      publishedAt: new Date(),
+    // Posts not yet sent follow the correction (unless their run pins revisions), in the same transaction.
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.bumpVersion(manager, id, expectedVersion ?? dto.version, { status: 'published', publishedRevision: number, publishedAt: new Date() });
+      await this.posts.followRevision(manager, id, number);
     });
     return this.get(id);
   }
 
+  /** An archived piece is sent no more: its posts not yet sent are skipped, with the reason. */
   async archive(id: string, expectedVersion: number | undefined): Promise<ContentPieceDto> {
     const piece = await this.findPiece(id);
     if (piece.status !== 'archived') {
-      await this.bumpVersion(this.dataSource.manager, id, expectedVersion ?? piece.version, { status: 'archived' });
+      await inTransaction(this.dataSource, async (manager) => {
+        await this.bumpVersion(manager, id, expectedVersion, { status: 'archived' });
+        await this.posts.skipUnsent(manager, id, `content ${piece.slug} was archived`);
+      });
     }
     return this.get(id);
   }
@@ -311,25 +346,19 @@ export class ContentService {
     }
   }
 
-  /** Applies a change only if the piece is still at `expected`; otherwise a 409 says what it is now. */
-  private async bumpVersion(
-    manager: EntityManager,
-    id: string,
-    expected: number,
-    changes: Partial<ContentPiece>,
-  ): Promise<void> {
-    const result = await manager
+  /** Applies a change, and with `expected` only if the piece is still at that version; otherwise a 409 says what it is now. */
+  private async bumpVersion(manager: EntityManager, id: string, expected: number | undefined, changes: Partial<ContentPiece>): Promise<void> {
+    const query = manager
       .createQueryBuilder()
       .update(ContentPiece)
       .set({ ...changes, version: () => 'version + 1', updatedAt: () => 'CURRENT_TIMESTAMP(3)' })
-      .where('id = :id AND version = :expected', { id, expected })
-      .execute();
+      .where('id = :id', { id });
+    if (expected !== undefined) query.andWhere('version = :expected', { expected });
+    const result = await query.execute();
     if (result.affected === 1) return;
     const current = await manager.findOne(ContentPiece, { where: { id }, select: ['id', 'version'] });
     if (!current) throw DomainError.notFound('content', id);
-    throw DomainError.conflict(`content ${id} is at version ${current.version}, not ${expected}; reload and retry`, [
-      { field: 'version', message: `stale: current version is ${current.version}` },
-    ]);
+    throw staleVersion(id, current.version, expected!);
   }
 
   private async findPiece(id: string): Promise<ContentPiece> {

@@ -13,6 +13,8 @@ import { PostAttempt } from './post-attempt.entity';
 import { PostQueues } from './post-queues';
 import { OPEN_POST_STATUSES, Post, PostStatus } from './post.entity';
 
+/** Posts not yet in a worker's hands: their content may still change or be pulled. */
+const UNSENT: PostStatus[] = ['scheduled', 'queued', 'paused'];
 /** Posts that will still be sent and may therefore hold up a later post to the same group. */
 const BLOCKING: PostStatus[] = ['scheduled', 'queued', 'sending'];
 
@@ -179,6 +181,20 @@ export class PostsService {
     for (const { postId, ...blocker } of rows) if (!first.has(postId)) first.set(postId, blocker);
     return posts.map((p) => first.get(p.id) ?? null);
   });
+
+  /** Unsent posts of runs that do not pin revisions take the piece's newly published revision. */
+  async followRevision(manager: EntityManager, contentId: string, revision: number): Promise<void> {
+    await manager.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.revision = ?
+       WHERE p.content_id = ? AND p.status IN (?) AND r.pin_revisions = 0`,
+      [revision, contentId, UNSENT],
+    );
+  }
+
+  /** Unsent posts of an archived piece are skipped with the reason; a job that finds one lets it be. */
+  async skipUnsent(manager: EntityManager, contentId: string, reason: string): Promise<void> {
+    await manager.query(`UPDATE posts SET status = 'skipped', error = ?, claimed_at = NULL WHERE content_id = ? AND status IN (?)`, [reason, contentId, UNSENT]);
+  }
 
   /** The earliest earlier step of the same run to the same group that went out, or is still to go, after this post came due. */
   async earlierStepStillLate(post: Pick<Post, 'runId' | 'groupId' | 'step' | 'dueAt'>): Promise<number | null> {

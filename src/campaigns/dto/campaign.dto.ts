@@ -125,6 +125,11 @@ export class LaunchRunDto {
   @IsOptional()
   @IsIn(CATCH_UP_MODES)
   catchUp?: CatchUpMode;
+
+  /** Keep each post at the revision published at launch. Left out, a post not yet sent follows a correction the editor publishes. */
+  @IsOptional()
+  @IsBoolean()
+  pinRevisions?: boolean;
 }
 
 export class ResumeRunDto {
@@ -147,6 +152,7 @@ export class RunDto {
   maxLatenessMinutes: number | null;
   blackoutMode: BlackoutMode;
   catchUp: CatchUpMode | null;
+  pinRevisions: boolean;
   postCount: number;
   createdAt: Date;
   finishedAt: Date | null;

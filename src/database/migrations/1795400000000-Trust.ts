@@ -11,7 +11,8 @@ const CHUNK = 1000;
  *   through the first (an active one first, then the oldest); the others are paused, with the reason;
  * - groups.external_id (unique, compared exactly): the operator's own id, for bulk upserts;
  * - posts (run_id, group_id, stage, status, step): run stats read the index alone;
- * - runs.catch_up: what a run does with steps that are overdue (a start in the past, a late step).
+ * - runs.catch_up: what a run does with steps that are overdue (a start in the past, a late step);
+ * - runs.pin_revisions: whether unsent posts keep the revision published at launch.
  */
 export class Trust1795400000000 implements MigrationInterface {
   name = 'Trust1795400000000';
@@ -44,11 +45,11 @@ export class Trust1795400000000 implements MigrationInterface {
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_chat_key` ON `groups` (`chat_key`)');
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_external_id` ON `groups` (`external_id`)');
     await queryRunner.query('CREATE INDEX `IDX_posts_run_group` ON `posts` (`run_id`, `group_id`, `stage`, `status`, `step`)');
-    await queryRunner.query('ALTER TABLE `runs` ADD `catch_up` varchar(8) NULL');
+    await queryRunner.query('ALTER TABLE `runs` ADD `catch_up` varchar(8) NULL, ADD `pin_revisions` tinyint NOT NULL DEFAULT 0');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE `runs` DROP COLUMN `catch_up`');
+    await queryRunner.query('ALTER TABLE `runs` DROP COLUMN `pin_revisions`, DROP COLUMN `catch_up`');
     await queryRunner.query('DROP INDEX `IDX_posts_run_group` ON `posts`');
     await queryRunner.query('DROP INDEX `IDX_groups_external_id` ON `groups`');
     await queryRunner.query('DROP INDEX `IDX_groups_chat_key` ON `groups`');
