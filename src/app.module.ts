@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { PrefixClaimModule } from './system/prefix-claim';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContentModule } from './content/content.module';
@@ -64,6 +65,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        PrefixClaimModule,
         QueuesModule,
         TemplatesModule,
         ...(config.role === 'worker' ? [] : [ApiModule]),

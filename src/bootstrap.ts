@@ -1,13 +1,15 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from './common/error-body';
 import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { openApiDocument } from './openapi';
+import { assertRedisReachable } from './redis/redis-reachable';
 import { toErrorBody } from './common/http-exception.filter';
 import { checkBodyShape } from './common/body-shape';
 import { AppConfig } from './config/app-config';
@@ -38,24 +40,20 @@ function parserErrors(server: Server): void {
 
 function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
+  // Versioned resources send their version as the ETag (VersionEtag); a body hash would not match If-Match.
+  app.set('etag', false);
   // The first parser that reads a body wins; the bulk route's larger limit comes before everyone else's.
   app.use(BULK_ROUTES, json({ limit: config.bulkBodyLimit }));
   app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));
   app.use(checkBodyShape);
   app.use(bodyParserErrors);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('groupcast')
-      .setDescription('Content and campaign scheduler for chat-group communities')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'], exposedHeaders: ['ETag', 'Retry-After'] });
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
 export async function startApp(config: AppConfig): Promise<StartedApp> {
+  // Before any module connects: an unreachable Redis would otherwise retry for ever.
+  await assertRedisReachable(config.redisUrl);
   const module = AppModule.forRoot(config);
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });

@@ -34,9 +34,9 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'post', path: '/v1/groups/bulk', roles: ['admin'], body: {} },
   { method: 'get', path: '/v1/groups', roles: READERS },
   { method: 'get', path: `/v1/groups/${GROUP}`, roles: READERS },
-  { method: 'patch', path: `/v1/groups/${GROUP}`, roles: ['admin'], body: {} },
-  { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin'], body: {} },
-  { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin'] },
+  { method: 'patch', path: `/v1/groups/${GROUP}`, roles: ['admin', 'planner'], body: { tags: ['vip'] } },
+  { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin', 'planner'], body: {} },
+  { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin', 'planner'] },
 ];
 
 describe('API keys and roles', () => {

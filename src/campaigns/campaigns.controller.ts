@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { IdempotencyKey } from '../common/idempotency-key';
+import { IdempotencyKey, ScopedIdempotencyKey } from '../common/idempotency-key';
 import { CampaignsService } from './campaigns.service';
 import { CampaignDto, CreateCampaignDto, LaunchRunDto, RunDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
 import { RunsService } from './runs.service';
@@ -64,8 +64,8 @@ export class CampaignsController {
   /** Launches a run: one post per step and group. The same Idempotency-Key returns the same run. */
   @Post(':id/runs')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiErrors(400, 404, 409)
-  async launch(@UuidParam() id: string, @Body() dto: LaunchRunDto, @IdempotencyKey() key?: string): Promise<RunDto> {
+  @ApiErrors(400, 404, 409, 422)
+  async launch(@UuidParam() id: string, @Body() dto: LaunchRunDto, @IdempotencyKey() key?: ScopedIdempotencyKey): Promise<RunDto> {
     return (await this.runs.launch(id, dto, key)).run;
   }
 

@@ -49,9 +49,14 @@ export class Run {
   @Column({ type: 'varchar', length: 8, nullable: true })
   catchUp: CatchUpMode | null;
 
+  /** sha256 of the launching API key's id and its Idempotency-Key. */
   @Index({ unique: true })
   @Column({ type: 'varchar', length: 200, nullable: true })
   idempotencyKey: string | null;
+
+  /** sha256 of what that launch asked for: the same key with another request is refused. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  requestHash: string | null;
 
   @Column({ type: 'int' })
   postCount: number;

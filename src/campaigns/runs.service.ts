@@ -12,6 +12,7 @@ import { NewPost, PostsService } from '../scheduling/posts.service';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { ScopedIdempotencyKey, requestHash } from '../common/idempotency-key';
 import { Run } from './run.entity';
 import { PROMOTIONAL_STAGES, Stage } from './stages';
 import { dueTimes } from './timing';
@@ -38,9 +39,10 @@ export class RunsService {
    * Validates and activates the campaign, then writes the run and one post per (step, group) in
    * one transaction, each pinned to the step's published revision and due in the group's zone.
    */
-  async launch(campaignId: string, dto: LaunchRunDto, idempotencyKey?: string): Promise<{ run: RunDto; created: boolean }> {
-    if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(campaignId, idempotencyKey);
+  async launch(campaignId: string, dto: LaunchRunDto, idempotency?: ScopedIdempotencyKey): Promise<{ run: RunDto; created: boolean }> {
+    const request = idempotency ? { ...idempotency, hash: requestHash(campaignId, dto) } : undefined;
+    if (request) {
+      const existing = await this.byIdempotencyKey(request);
       if (existing) return { run: existing, created: false };
     }
     const { steps } = await this.campaigns.activate(campaignId);
@@ -103,14 +105,15 @@ export class RunsService {
           blackoutMode: dto.blackoutMode ?? 'shift',
           catchUp: dto.catchUp ?? null,
           pinRevisions: dto.pinRevisions ?? false,
-          idempotencyKey: idempotencyKey ?? null,
+          idempotencyKey: request?.scoped ?? null,
+          requestHash: request?.hash ?? null,
           postCount: posts.length,
           finishedAt: null,
         });
         return this.posts.insert(manager, posts, horizon);
       });
     } catch (error) {
-      const existing = idempotencyKey && isDuplicateKey(error) ? await this.byIdempotencyKey(campaignId, idempotencyKey) : undefined;
+      const existing = request && isDuplicateKey(error) ? await this.byIdempotencyKey(request) : undefined;
       if (existing) return { run: existing, created: false };
       throw error;
     }
@@ -163,11 +166,14 @@ export class RunsService {
     return (await this.posts.stats(id)) as RunStatsDto;
   }
 
-  private async byIdempotencyKey(campaignId: string, key: string): Promise<RunDto | undefined> {
-    const run = await this.runs.findOneBy({ idempotencyKey: key });
+  /** The run this API key already launched with this Idempotency-Key; 422 if that launch asked for something else. */
+  private async byIdempotencyKey(request: ScopedIdempotencyKey & { hash: string }): Promise<RunDto | undefined> {
+    const run = await this.runs.findOneBy({ idempotencyKey: request.scoped });
     if (!run) return undefined;
-    if (run.campaignId !== campaignId) {
-      throw DomainError.conflict(`Idempotency-Key ${key} was used for a run of another campaign`, [{ field: 'Idempotency-Key', message: 'already used' }]);
+    if (run.requestHash !== request.hash) {
+      throw new DomainError('unprocessable', `Idempotency-Key ${request.key} was used for another launch (run ${run.id}); use a new key for a new request`, [
+        { field: 'Idempotency-Key', message: 'already used with a different request' },
+      ]);
     }
     return this.view(run);
   }

@@ -4,7 +4,8 @@ export type DomainErrorCode =
   | 'conflict'
   | 'precondition_failed'
   | 'unauthorized'
-  | 'forbidden';
+  | 'forbidden'
+  | 'unprocessable';
 
 export interface ErrorDetail {
   field: string;

@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   unauthorized: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 /** Errors raised by body-parser carry an HTTP status and a type such as entity.too.large. */

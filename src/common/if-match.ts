@@ -2,7 +2,7 @@ import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from './domain-error';
 
-/** Parses `If-Match: "3"` (or W/"3", or 3) into the version a write is based on. */
+/** Parses `If-Match: "3"` (the ETag a versioned resource is sent with; or W/"3", or 3) into the version a write is based on. */
 export function parseIfMatch(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(value);

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsOptional, Matches, ValidateBy, ValidateIf } from 'class-validator';
 
 /** A group's explicit "none of this rule", whatever the global default says. */
 export const OFF = 'off';
@@ -41,9 +41,13 @@ export function LimitField(max: number, scope: 'group' | 'global') {
     Transform(({ value }: { value: unknown }) => (value === OFF ? off : value)),
     IsOptional(),
     ValidateIf((_, value) => value !== null && value !== OFF_NUMBER),
-    IsInt({ message: 'must be a whole number, "off", or null' }),
-    Min(0),
-    Max(max),
+    ValidateBy({
+      name: 'isLimit',
+      validator: {
+        validate: (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max,
+        defaultMessage: () => `must be a whole number from 0 to ${max}, "off", or null`,
+      },
+    }),
   );
 }
 

@@ -44,6 +44,12 @@ const envSchema = z.object({
     .default('Asia/Shanghai'),
   TEMPLATES_DIR: z.string().min(1).default(resolve(__dirname, '..', '..', 'templates')),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1200),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be origins such as https://console.example.com, comma-separated')
+    .default(''),
+  CONSOLE_OUTPUT: z.string().min(1).default('stderr'),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(30),
   BODY_LIMIT: bodySize.default('512kb'),
   BULK_BODY_LIMIT: bodySize.default('5mb'),
@@ -71,6 +77,10 @@ export interface AppConfig {
   tzDefault: string;
   templatesDir: string;
   apiRateLimitPerMinute: number;
+  /** Where console-channel posts are printed: stderr, stdout or a file path (appended), apart from the JSON log on stdout. */
+  consoleOutput: string;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
   /** Unknown API keys one client address may present a minute before it gets 429s. */
   authFailuresPerMinute: number;
   bodyLimit: string;
@@ -119,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     tzDefault: e.TZ_DEFAULT,
     templatesDir: resolve(e.TEMPLATES_DIR),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    corsOrigins: e.CORS_ORIGINS,
+    consoleOutput: e.CONSOLE_OUTPUT,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
     bulkBodyLimit: e.BULK_BODY_LIMIT,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow, AnyRole } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { PageQuery } from '../common/page.dto';
 import { UuidParam } from '../common/id-param';
 import { IfMatchVersion } from '../common/if-match';
+import { VersionEtag } from '../common/version-etag.interceptor';
 import { ContentService } from './content.service';
 import {
   CreateContentDto,
@@ -27,6 +28,7 @@ const revisionNumber = new ParseIntPipe({
 @ApiTags('content')
 @ApiBearerAuth()
 @ApiErrors(401, 403, 429)
+@UseInterceptors(VersionEtag)
 @Controller('v1')
 export class ContentController {
   constructor(private readonly content: ContentService) {}

@@ -17,6 +17,7 @@ import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
 import { PostsService } from '../scheduling/posts.service';
+import { stableJson } from '../common/stable-json';
 import {
   CreateContentDto,
   ListContentQuery,
@@ -50,17 +51,8 @@ function staleVersion(id: string, current: number, expected: number): DomainErro
 
 /** Two revisions say the same thing (JSON key order aside). */
 function sameContent(a: RevisionContent, b: RevisionContent): boolean {
-  const stable = (value: unknown): string =>
-    Array.isArray(value)
-      ? `[${value.map(stable).join(',')}]`
-      : value !== null && typeof value === 'object'
-        ? `{${Object.keys(value)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`)
-            .join(',')}}`
-        : JSON.stringify(value ?? null);
   const pick = (c: RevisionContent) => ({ title: c.title, fields: c.fields, body: c.body, media: c.media, link: c.link, tags: c.tags });
-  return stable(pick(a)) === stable(pick(b));
+  return stableJson(pick(a)) === stableJson(pick(b));
 }
 
 /** The unique index on content_pieces.slug (named by the first migration). */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { RunsService } from '../campaigns/runs.service';
 import { DomainError } from '../common/domain-error';
@@ -25,6 +25,8 @@ const INACTIVE_GROUP_WAIT_MS = 60_000;
  */
 @Injectable()
 export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
   constructor(
     private readonly posts: PostsService,
     private readonly runs: RunsService,
@@ -39,7 +41,13 @@ export class DeliveryService {
   async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
     const { postId } = job.data;
     const post = await this.posts.claim(postId);
-    if (!post) return;
+    if (!post) {
+      // Sent, cancelled or held by a stopped run is normal; a post this database never had is not.
+      if (!(await this.posts.exists(postId))) {
+        this.logger.warn({ postId, queue: job.queueName }, `job for post ${postId} found no such post in this database; is QUEUE_PREFIX shared with another deployment?`);
+      }
+      return;
+    }
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     if (group.status !== 'active') {
       return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
@@ -56,6 +64,7 @@ export class DeliveryService {
       // A post that cannot be rendered will not render on the next attempt either.
       if (!(error instanceof DomainError)) throw error;
       await this.posts.finish(postId, 'failed', { errorCode: 'render', error: error.message.slice(0, 1000) });
+      this.reportFailure(post, 'failed', 'render', error.message);
       throw new UnrecoverableError(error.message);
     }
     const adapter = this.adapters.adapter(channel.type);
@@ -94,6 +103,7 @@ export class DeliveryService {
         return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`, { attempts, partsSent });
       case 'permanent':
         await this.posts.finish(post.id, 'failed', { attempts, partsSent, errorCode: result.code, error: result.reason.slice(0, 1000) });
+        this.reportFailure(post, 'failed', result.code, result.reason);
         throw new UnrecoverableError(`${result.code}: ${result.reason}`);
       case 'moved':
         await this.groups.moveAddress(post.groupId, result.address);
@@ -101,6 +111,7 @@ export class DeliveryService {
       case 'ambiguous':
         if (!retrySafe) {
           await this.posts.finish(post.id, 'unconfirmed', { attempts, partsSent, errorCode: 'ambiguous', error: result.reason.slice(0, 1000) });
+          this.reportFailure(post, 'unconfirmed', 'ambiguous', result.reason);
           return;
         }
         return this.retryOrFail(job, post, attempts, partsSent, 'ambiguous', result.reason);
@@ -109,10 +120,24 @@ export class DeliveryService {
     }
   }
 
+  /** One log line an operator can alert on: which post, group, stage and channel, and what the provider said. */
+  private reportFailure(post: Post, status: 'failed' | 'unconfirmed', code: string, reason: string): void {
+    this.logger.warn(
+      { postId: post.id, runId: post.runId, groupId: post.groupId, stage: post.stage, channelType: post.channelType, status, code },
+      `post ${post.id} ${status}: ${code}: ${reason.slice(0, 300)}`,
+    );
+  }
+
   /** Throws so that BullMQ retries with backoff; the last attempt marks the post failed. */
   private async retryOrFail(job: Job<DeliverJob>, post: Post, attempts: number, partsSent: number, code: string, reason: string): Promise<never> {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await this.posts.finish(post.id, last ? 'failed' : 'queued', { attempts, partsSent, errorCode: code.slice(0, 64), error: reason.slice(0, 1000) });
+    const fields = { attempts, partsSent, errorCode: code.slice(0, 64), error: reason.slice(0, 1000) };
+    if (last) {
+      await this.posts.finish(post.id, 'failed', fields);
+      this.reportFailure(post, 'failed', code, reason);
+    } else {
+      await this.posts.requeue(post.id, fields);
+    }
     throw new Error(reason);
   }
 

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal } from '../auth/roles';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import {
@@ -59,14 +61,17 @@ export class GroupsController {
     return this.groups.get(id);
   }
 
+  /** Admins change anything; planners only tags and policy (quietHours, minGapMinutes, dailyCap, promoCap, blackoutDates). */
   @Patch(':id')
+  @Allow('planner')
   @ApiErrors(400, 404, 409)
-  update(@UuidParam() id: string, @Body() dto: UpdateGroupDto): Promise<CreatedGroupDto> {
-    return this.groups.update(id, dto);
+  update(@UuidParam() id: string, @Body() dto: UpdateGroupDto, @CurrentPrincipal() principal: Principal): Promise<CreatedGroupDto> {
+    return this.groups.update(id, dto, principal.role);
   }
 
   /** Stops sending to the group until it is resumed. */
   @Post(':id/pause')
+  @Allow('planner')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
   pause(@UuidParam() id: string, @Body() dto: PauseGroupDto): Promise<GroupDto> {
@@ -74,6 +79,7 @@ export class GroupsController {
   }
 
   @Post(':id/resume')
+  @Allow('planner')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
   resume(@UuidParam() id: string): Promise<GroupDto> {

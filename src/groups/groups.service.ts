@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysql';
 import { batchLoader } from '../common/batch-loader';
+import { ApiRole } from '../auth/roles';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { shownLimit } from '../common/policy-fields';
 import { pageOffset } from '../common/page.dto';
@@ -61,6 +62,9 @@ export interface CheckedRow {
   details: ErrorDetail[];
 }
 
+
+/** What planners may change on a group: its audience tags and its pacing. */
+const PLANNING_FIELDS = new Set(['tags', 'quietHours', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates']);
 
 /** The fields of a create or update body that are plain columns, written as given. */
 const PLAIN_FIELDS = [
@@ -159,7 +163,13 @@ export class GroupsService {
     return this.view(await this.find(id));
   }
 
-  async update(id: string, dto: UpdateGroupDto): Promise<CreatedGroupDto> {
+  async update(id: string, dto: UpdateGroupDto, role: ApiRole = 'admin'): Promise<CreatedGroupDto> {
+    if (role !== 'admin') {
+      const others = Object.keys(dto).filter((field) => dto[field as keyof UpdateGroupDto] !== undefined && !PLANNING_FIELDS.has(field));
+      if (others.length > 0) {
+        throw new DomainError('forbidden', `role ${role} may change a group's tags and policy only, not ${others.join(', ')}`, others.map((field) => ({ field, message: 'is for admins' })));
+      }
+    }
     const group = await this.find(id);
     const details: ErrorDetail[] = [];
     let generatedSecret: string | undefined;

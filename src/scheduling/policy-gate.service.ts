@@ -56,7 +56,9 @@ export class PolicyGate {
     const blocker = await this.posts.blocker(post);
     if (blocker) {
       const ready = Math.max(now.getTime(), (blocker.notBefore ?? blocker.dueAt).getTime());
-      return { action: 'defer', until: new Date(ready + ORDER_STEP_MS), reason: `waits for post ${blocker.id}, due earlier to the same group` };
+      // Say what holds the post ahead (a cap, quiet hours), not only that there is one.
+      const why = blocker.deferReason && !blocker.deferReason.startsWith('waits for post') ? `, held by ${blocker.deferReason}` : '';
+      return { action: 'defer', until: new Date(ready + ORDER_STEP_MS), reason: `waits for post ${blocker.id}, due earlier to the same group${why}` };
     }
     if (policy.minGapMinutes > 0) {
       const last = await this.posts.lastSentAt(group.id);

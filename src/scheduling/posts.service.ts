@@ -10,8 +10,16 @@ import { pageOffset } from '../common/page.dto';
 import { bulkInsert, updateEach } from '../database/bulk-insert';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
+import { PostDeferral } from './post-deferral.entity';
+import { inTransaction } from '../database/mysql';
 import { PostQueues } from './post-queues';
 import { OPEN_POST_STATUSES, Post, PostStatus } from './post.entity';
+
+/**
+ * Where a post a worker gives back goes: to the queue, or, if its run was paused or cancelled
+ * while the worker held it, to its run's state (a cancelled run's post must not wait for ever).
+ */
+const REQUEUED_STATUS = `(SELECT CASE WHEN r.status IN ('paused', 'cancelled') THEN r.status ELSE 'queued' END FROM runs r WHERE r.id = posts.run_id)`;
 
 /** Posts not yet in a worker's hands: their content may still change or be pulled. */
 const UNSENT: PostStatus[] = ['scheduled', 'queued', 'paused'];
@@ -26,7 +34,7 @@ interface Deferral {
   partsSent?: number;
 }
 
-export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore'>;
+export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore' | 'deferReason'>;
 
 export interface SentFields {
   sentAt: Date;
@@ -50,6 +58,7 @@ export class PostsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
+    @InjectRepository(PostDeferral) private readonly deferralRows: Repository<PostDeferral>,
     private readonly queues: PostQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -76,6 +85,10 @@ export class PostsService {
    */
   async enqueue(queued: NewPost[]): Promise<void> {
     await this.queues.enqueue(queued.map((p) => ({ id: p.id, channelType: p.channelType, readyAt: p.dueAt })));
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.posts.exists({ where: { id } });
   }
 
   async find(id: string): Promise<Post> {
@@ -117,9 +130,28 @@ export class PostsService {
 
   private readonly deferWrites = batchLoader<Deferral, void>(async (rows) => {
     const columns = { not_before: (r: Deferral) => r.until, defer_reason: (r: Deferral) => r.reason, attempts: (r: Deferral) => r.attempts, parts_sent: (r: Deferral) => r.partsSent };
-    await updateEach(this.dataSource.manager, 'posts', `status = 'queued', claimed_at = NULL`, rows, columns, `status = 'sending'`);
+    const now = new Date();
+    await inTransaction(this.dataSource, async (manager) => {
+      await updateEach(manager, 'posts', `status = ${REQUEUED_STATUS}, claimed_at = NULL`, rows, columns, `status = 'sending'`);
+      await bulkInsert(manager, 'post_deferrals', ['post_id', 'deferred_at', 'until', 'reason'], rows.map((r) => [r.id, now, r.until, r.reason]));
+    });
     return rows.map(() => undefined);
   });
+
+  /** A worker gives a post back for BullMQ to retry it: queued again, unless its run stopped meanwhile. */
+  async requeue(id: string, fields: Partial<Pick<Post, 'attempts' | 'partsSent' | 'errorCode' | 'error'>>): Promise<void> {
+    await this.posts
+      .createQueryBuilder()
+      .update()
+      .set({ ...fields, status: () => REQUEUED_STATUS, claimedAt: null })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  /** When and why a post was held back, oldest first. */
+  async deferrals(id: string): Promise<PostDeferral[]> {
+    return this.deferralRows.find({ where: { postId: id }, order: { deferredAt: 'ASC', id: 'ASC' } });
+  }
 
   /** Gives a post handed to an external consumer back to the scheduler, to go again at `notBefore`. */
   async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
@@ -148,7 +180,7 @@ export class PostsService {
   }
 
   private readonly sentWrites = batchLoader<SentFields & { id: string }, void>(async (rows) => {
-    await updateEach(this.dataSource.manager, 'posts', `status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL`, rows, {
+    await updateEach(this.dataSource.manager, 'posts', `status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`, rows, {
       sent_at: (r) => r.sentAt,
       external_id: (r) => r.externalId,
       parts_sent: (r) => r.partsSent,
@@ -170,7 +202,7 @@ export class PostsService {
 
   private readonly blockers = batchLoader<Post, Blocker | null>(async (posts) => {
     const rows = (await this.dataSource.query(
-      `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore
+      `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore, b.defer_reason AS deferReason
        FROM posts p JOIN posts b ON b.group_id = p.group_id AND b.id <> p.id AND b.status IN (?)
         AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (b.run_id < p.run_id OR (b.run_id = p.run_id AND b.step < p.step))))
        WHERE p.id IN (?)
@@ -283,9 +315,11 @@ export class PostsService {
   async get(id: string): Promise<PostWithAttemptsDto> {
     const post = await this.find(id);
     const attempts = await this.attempts.find({ where: { postId: id }, order: { attemptedAt: 'ASC', id: 'ASC' } });
+    const deferrals = await this.deferrals(id);
     return {
       ...this.view(post),
       attemptLog: attempts.map((a) => ({ attemptedAt: a.attemptedAt, latencyMs: a.latencyMs, outcome: a.outcome, code: a.code, error: a.error })),
+      deferrals: deferrals.map((d) => ({ at: d.deferredAt, until: d.until, reason: d.reason })),
     };
   }
 
@@ -335,6 +369,7 @@ export class PostsService {
       channelType: p.channelType,
       contentId: p.contentId,
       revision: p.revision,
+      promotional: p.promotional,
       dueAt: p.dueAt,
       status: p.status,
       notBefore: p.notBefore,

@@ -95,6 +95,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async recoverLostJobs(): Promise<void> {
+    // A queued post of a run that was paused or cancelled follows its run: its job will not take it.
+    await this.dataSource.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = r.status, p.claimed_at = NULL
+       WHERE p.status = 'queued' AND r.status IN ('paused', 'cancelled')`,
+    );
     // A worker died holding a post whose run was paused or cancelled since: the post follows its run.
     await this.dataSource.query(
       `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = r.status, p.claimed_at = NULL

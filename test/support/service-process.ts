@@ -8,6 +8,8 @@ export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 export class ServiceProcess {
   readonly child: ChildProcess;
   private text = '';
+  /** Standard output alone (the JSON log). */
+  stdout = '';
   readonly exited: Promise<number | null>;
 
   constructor(env: Record<string, string>, args: string[] = [MAIN]) {
@@ -16,7 +18,10 @@ export class ServiceProcess {
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      this.text += chunk.toString();
+      this.stdout += chunk.toString();
+    });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }

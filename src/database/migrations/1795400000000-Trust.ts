@@ -12,7 +12,10 @@ const CHUNK = 1000;
  * - groups.external_id (unique, compared exactly): the operator's own id, for bulk upserts;
  * - posts (run_id, group_id, stage, status, step): run stats read the index alone;
  * - runs.catch_up: what a run does with steps that are overdue (a start in the past, a late step);
- * - runs.pin_revisions: whether unsent posts keep the revision published at launch.
+ * - runs.pin_revisions: whether unsent posts keep the revision published at launch;
+ * - runs.request_hash: what a launch with an Idempotency-Key asked for;
+ * - installation: this database's id, which claims QUEUE_PREFIX in Redis;
+ * - post_deferrals: every time a post was held back, and why.
  */
 export class Trust1795400000000 implements MigrationInterface {
   name = 'Trust1795400000000';
@@ -45,11 +48,18 @@ export class Trust1795400000000 implements MigrationInterface {
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_chat_key` ON `groups` (`chat_key`)');
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_external_id` ON `groups` (`external_id`)');
     await queryRunner.query('CREATE INDEX `IDX_posts_run_group` ON `posts` (`run_id`, `group_id`, `stage`, `status`, `step`)');
-    await queryRunner.query('ALTER TABLE `runs` ADD `catch_up` varchar(8) NULL, ADD `pin_revisions` tinyint NOT NULL DEFAULT 0');
+    await queryRunner.query('CREATE TABLE `installation` (`id` varchar(36) NOT NULL, `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (`id`)) ENGINE=InnoDB');
+    await queryRunner.query('INSERT INTO `installation` (`id`) VALUES (UUID())');
+    await queryRunner.query(
+      'CREATE TABLE `post_deferrals` (`id` bigint NOT NULL AUTO_INCREMENT, `post_id` varchar(36) NOT NULL, `deferred_at` datetime(3) NOT NULL, `until` datetime(3) NOT NULL, `reason` varchar(300) NOT NULL, INDEX `IDX_post_deferrals_post` (`post_id`, `deferred_at`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
+    );
+    await queryRunner.query('ALTER TABLE `runs` ADD `catch_up` varchar(8) NULL, ADD `pin_revisions` tinyint NOT NULL DEFAULT 0, ADD `request_hash` char(64) NULL');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE `runs` DROP COLUMN `pin_revisions`, DROP COLUMN `catch_up`');
+    await queryRunner.query('DROP TABLE `post_deferrals`');
+    await queryRunner.query('DROP TABLE `installation`');
+    await queryRunner.query('ALTER TABLE `runs` DROP COLUMN `request_hash`, DROP COLUMN `pin_revisions`, DROP COLUMN `catch_up`');
     await queryRunner.query('DROP INDEX `IDX_posts_run_group` ON `posts`');
     await queryRunner.query('DROP INDEX `IDX_groups_external_id` ON `groups`');
     await queryRunner.query('DROP INDEX `IDX_groups_chat_key` ON `groups`');

@@ -48,10 +48,14 @@ export class PostDto {
   groupId: string;
   channelType: string;
   contentId: string;
+  /** The revision this post will send, or, once sent, the one it sent. */
   revision: number;
+  /** Counts toward the promotional cap (trigger_need and close stages, promotional kinds). */
+  promotional: boolean;
   dueAt: Date;
   status: PostStatus;
   notBefore: Date | null;
+  /** Why the post waits now (null once sent); every deferral is in GET /v1/posts/:id. */
   deferReason: string | null;
   attempts: number;
   partsSent: number;
@@ -61,8 +65,16 @@ export class PostDto {
   error: string | null;
 }
 
+export class DeferralDto {
+  at: Date;
+  until: Date;
+  reason: string;
+}
+
 export class PostWithAttemptsDto extends PostDto {
   attemptLog: AttemptDto[];
+  /** Each time the post was held back, oldest first. */
+  deferrals: DeferralDto[];
 }
 
 export class PostPageDto {
