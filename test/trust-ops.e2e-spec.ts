@@ -161,8 +161,8 @@ describe('trust: roles and API manners', () => {
     await planner.post(`/v1/groups/${group.id}/resume`).expect(200);
     const refused = await planner.patch(`/v1/groups/${group.id}`).send({ name: '改名', address: 'elsewhere', tags: ['x'] }).expect(403);
     expect(refused.body.details).toEqual([
-      { field: 'name', message: 'is for admins' },
       { field: 'address', message: 'is for admins' },
+      { field: 'name', message: 'is for admins' },
     ]);
   });
 

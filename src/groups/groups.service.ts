@@ -165,7 +165,7 @@ export class GroupsService {
 
   async update(id: string, dto: UpdateGroupDto, role: ApiRole = 'admin'): Promise<CreatedGroupDto> {
     if (role !== 'admin') {
-      const others = Object.keys(dto).filter((field) => dto[field as keyof UpdateGroupDto] !== undefined && !PLANNING_FIELDS.has(field));
+      const others = Object.keys(dto).filter((field) => dto[field as keyof UpdateGroupDto] !== undefined && !PLANNING_FIELDS.has(field)).sort();
       if (others.length > 0) {
         throw new DomainError('forbidden', `role ${role} may change a group's tags and policy only, not ${others.join(', ')}`, others.map((field) => ({ field, message: 'is for admins' })));
       }
