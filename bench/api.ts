@@ -14,7 +14,7 @@ export async function api(): Promise<Figure[]> {
   try {
     const channel = await stack.channel('webhook');
     await stack.groups(channel, POSTS_IN_RUN, (i) => ({ address: { url: `https://hooks.example.com/g/${i}` }, tags: ['api'] }));
-    const runId = await stack.launch(await stack.campaign([{ day: 1, at: '08:00' }]), { tags: ['api'] }, new Date('2031-01-01T00:00:00Z'));
+    const runId = await stack.launch(await stack.campaign([{ day: 1, at: '08:00' }]), { tags: ['api'] }, new Date(Date.now() + 365 * 86_400_000));
     const piece = await stack.call<{ id: string }>('POST', '/v1/content', { kind: 'morning_brief', title: '早报', fields: exampleFields('morning_brief') });
     const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 

@@ -4,6 +4,7 @@ import { api } from './api';
 import { fanout } from './fanout';
 import { herd } from './herd';
 import { memory } from './memory';
+import { stats } from './stats';
 import { steady } from './steady';
 import { throughput } from './throughput';
 import { Figure, machine } from './report';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   steady,
   memory,
   api,
+  stats,
 };
 
 async function main(): Promise<void> {
