@@ -162,8 +162,10 @@ export class RunsService {
   }
 
   async stats(id: string): Promise<RunStatsDto> {
-    await this.find(id);
-    return (await this.posts.stats(id)) as RunStatsDto;
+    const run = await this.find(id);
+    // Steps of a launched campaign no longer change: step N's stage names where a group stands.
+    const { steps } = await this.campaigns.load(run.campaignId);
+    return (await this.posts.stats(id, steps.map((s) => s.stage))) as RunStatsDto;
   }
 
   /** The run this API key already launched with this Idempotency-Key; 422 if that launch asked for something else. */
