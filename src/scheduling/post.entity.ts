@@ -12,11 +12,11 @@ export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${sta
 /** One delivery of one content revision to one group at one due time: the unit the queue carries. */
 @Entity('posts')
 @Index(['status', 'dueAt'])
-@Index(['runId', 'status'])
+@Index('IDX_posts_run_status_stage', ['runId', 'status', 'stage'])
 @Index(['groupId', 'dueAt'])
 @Index('IDX_posts_run_due_step', ['runId', 'dueAt', 'step'])
 @Index('IDX_posts_type_status', ['channelType', 'status'])
-@Index('IDX_posts_run_group', ['runId', 'groupId', 'stage', 'status', 'step'])
+@Index('IDX_posts_run_group', ['runId', 'groupId', 'status', 'step'])
 export class Post {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -279,21 +279,20 @@ export class PostsService {
 
   /**
    * Posts per stage and status, and per group its sent and open posts and the stage of its last
-   * sent step (`stages[step]`). Two passes over the covering index IDX_posts_run_group, no row reads.
+   * sent step (`stages[step]`): two index-only passes, side by side, each streaming in index order
+   * (IDX_posts_run_status_stage, IDX_posts_run_group).
    */
   async stats(runId: string, stages: readonly string[]): Promise<{ byStage: Record<string, Record<string, number>>; groups: { groupId: string; lastStage: string | null; sent: number; open: number }[] }> {
-    const counts = (await this.dataSource.query('SELECT stage, status, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY stage, status', [runId])) as {
-      stage: string;
-      status: string;
-      n: string;
-    }[];
+    const [counts, groups] = (await Promise.all([
+      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [runId]),
+      this.dataSource.query(
+        `SELECT group_id AS groupId, SUM(status = 'sent') AS sent, SUM(status IN (?)) AS open, MAX(IF(status = 'sent', step, NULL)) AS lastSentStep
+         FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
+        [OPEN_POST_STATUSES, runId],
+      ),
+    ])) as [{ stage: string; status: string; n: string }[], { groupId: string; sent: string; open: string; lastSentStep: number | null }[]];
     const byStage: Record<string, Record<string, number>> = {};
     for (const { stage, status, n } of counts) byStage[stage] = { ...byStage[stage], [status]: Number(n) };
-    const groups = (await this.dataSource.query(
-      `SELECT group_id AS groupId, SUM(status = 'sent') AS sent, SUM(status IN (?)) AS open, MAX(IF(status = 'sent', step, NULL)) AS lastSentStep
-       FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
-      [OPEN_POST_STATUSES, runId],
-    )) as { groupId: string; sent: string; open: string; lastSentStep: number | null }[];
     return {
       byStage,
       groups: groups.map((g) => ({ groupId: g.groupId, lastStage: g.lastSentStep === null ? null : (stages[g.lastSentStep] ?? null), sent: Number(g.sent), open: Number(g.open) })),

@@ -10,7 +10,8 @@ const CHUNK = 1000;
  * - groups.chat_key (unique): one group per chat. Groups that already share a chat keep sending
  *   through the first (an active one first, then the oldest); the others are paused, with the reason;
  * - groups.external_id (unique, compared exactly): the operator's own id, for bulk upserts;
- * - posts (run_id, group_id, stage, status, step): run stats read the index alone;
+ * - posts (run_id, group_id, status, step) and (run_id, status, stage), the latter in place of
+ *   (run_id, status): run stats are two index-only passes that need no temporary table;
  * - runs.catch_up: what a run does with steps that are overdue (a start in the past, a late step);
  * - runs.pin_revisions: whether unsent posts keep the revision published at launch;
  * - runs.request_hash: what a launch with an Idempotency-Key asked for;
@@ -47,7 +48,9 @@ export class Trust1795400000000 implements MigrationInterface {
     }
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_chat_key` ON `groups` (`chat_key`)');
     await queryRunner.query('CREATE UNIQUE INDEX `IDX_groups_external_id` ON `groups` (`external_id`)');
-    await queryRunner.query('CREATE INDEX `IDX_posts_run_group` ON `posts` (`run_id`, `group_id`, `stage`, `status`, `step`)');
+    await queryRunner.query('CREATE INDEX `IDX_posts_run_group` ON `posts` (`run_id`, `group_id`, `status`, `step`)');
+    await queryRunner.query('CREATE INDEX `IDX_posts_run_status_stage` ON `posts` (`run_id`, `status`, `stage`)');
+    await queryRunner.query('DROP INDEX `IDX_01ce36696482c138735e5740e2` ON `posts`');
     await queryRunner.query('CREATE TABLE `installation` (`id` varchar(36) NOT NULL, `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (`id`)) ENGINE=InnoDB');
     await queryRunner.query('INSERT INTO `installation` (`id`) VALUES (UUID())');
     await queryRunner.query(
@@ -60,6 +63,8 @@ export class Trust1795400000000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE `post_deferrals`');
     await queryRunner.query('DROP TABLE `installation`');
     await queryRunner.query('ALTER TABLE `runs` DROP COLUMN `request_hash`, DROP COLUMN `pin_revisions`, DROP COLUMN `catch_up`');
+    await queryRunner.query('CREATE INDEX `IDX_01ce36696482c138735e5740e2` ON `posts` (`run_id`, `status`)');
+    await queryRunner.query('DROP INDEX `IDX_posts_run_status_stage` ON `posts`');
     await queryRunner.query('DROP INDEX `IDX_posts_run_group` ON `posts`');
     await queryRunner.query('DROP INDEX `IDX_groups_external_id` ON `groups`');
     await queryRunner.query('DROP INDEX `IDX_groups_chat_key` ON `groups`');
