@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { DataSource, In } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { validateItem } from '../common/validation';
+import { mapYielding } from '../common/yielding';
 import { inTransaction } from '../database/mysql';
 import { ChannelsService } from './channels.service';
 import { BulkImportGroupsDto, BulkImportResultDto, CreateGroupDto, CreatedGroupDto } from './dto/group.dto';
@@ -72,12 +73,10 @@ export class GroupImportService {
 
   /** Validates every row (400 naming each bad field by its row), and refuses two rows for one chat or one external id. */
   private async checkRows(dto: BulkImportGroupsDto): Promise<Row[]> {
-    const items = dto.groups.map((row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
+    const items = await mapYielding(dto.groups, (row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
     const channels = await this.channels.findMany([...new Set(items.map((r) => r.value.channelId).filter(isUuid))]);
-    const checked: CheckedRow[] = await Promise.all(
-      items.map(async ({ value, details }, i) =>
-        details.length > 0 ? { details } : this.groups.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
-      ),
+    const checked: CheckedRow[] = await mapYielding(items, ({ value, details }, i) =>
+      details.length > 0 ? { details } : this.groups.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
     );
     const details: ErrorDetail[] = checked.flatMap((c) => c.details);
     const firstByChat = new Map<string, number>();
