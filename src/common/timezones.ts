@@ -12,8 +12,14 @@ export function isValidTimezone(name: string): boolean {
   return valid;
 }
 
-/** The zone's canonical spelling (`asia/shanghai` → `Asia/Shanghai`); the name as given when it is not a zone. */
+const canonical = new Map<string, string>();
+
+/** The zone's canonical spelling (`asia/shanghai` → `Asia/Shanghai`); the name as given when it is not a zone. Answers are kept: an Intl formatter is costly. */
 export function canonicalTimezone(name: string): string {
-  if (!isValidTimezone(name)) return name;
-  return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  let spelled = canonical.get(name);
+  if (spelled === undefined) {
+    spelled = isValidTimezone(name) ? new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone : name;
+    if (canonical.size < 10_000) canonical.set(name, spelled);
+  }
+  return spelled;
 }
