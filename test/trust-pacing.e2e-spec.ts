@@ -162,6 +162,29 @@ describe('trust: safe by default, one post at a time per group', () => {
       for (const group of byGroup) expect(sentOf(group)).toHaveLength(1);
     }, 60_000);
 
+    it('releases posts held by quiet hours one at a time, spaced by the gap, not all in the second they end', async () => {
+      // Quiet hours from this minute to the next, in UTC: the three steps due now wait for their end.
+      const now = new Date();
+      const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+      const quietHours = `${hhmm(now)}-${hhmm(new Date(now.getTime() + 60_000))}`;
+      const quietEnd = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
+      const tag = `quiet-${++serial}`;
+      const group = await GroupFactory.create(t, channelId, { tags: [tag], timezone: 'Etc/UTC', ...OFF, quietHours, minGapMinutes: 1 });
+      const campaign = await CampaignFactory.create(planner, content, Array(3).fill({ after: 'PT0S' }));
+      const run = (await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { groupIds: [group.id] } }).expect(201)).body.id as string;
+      const posts = await waitForPosts<PostView>(
+        planner,
+        run,
+        (all) => all.filter((p) => p.status === 'sent').length === 1 && all.filter((p) => p.deferReason === 'minimum gap of 1 min').length === 1,
+        90_000,
+      );
+      const [first, second] = [...posts].sort((a, b) => a.step - b.step);
+      expect(new Date(first.sentAt!).getTime()).toBeGreaterThanOrEqual(quietEnd.getTime());
+      expect(minutes(new Date(second.notBefore!).getTime() - new Date(first.sentAt!).getTime())).toBeGreaterThanOrEqual(1);
+      const history = (await planner.get(`/v1/posts/${first.id}`).expect(200)).body.deferrals as { reason: string }[];
+      expect(history.map((d) => d.reason)).toContain(`quiet hours ${quietHours}`);
+    }, 120_000);
+
     it('keeps the minimum gap between posts of different runs due at the same instant', async () => {
       const apart = (group: PostView[]) => {
         const [sent] = sentOf(group);
