@@ -4,6 +4,7 @@ import { api } from './api';
 import { fanout } from './fanout';
 import { herd } from './herd';
 import { memory } from './memory';
+import { stall } from './stall';
 import { stats } from './stats';
 import { steady } from './steady';
 import { throughput } from './throughput';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   memory,
   api,
   stats,
+  stall,
 };
 
 async function main(): Promise<void> {
