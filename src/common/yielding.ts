@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 
-const CHUNK = 200;
+const CHUNK = 100;
 
 /**
  * Maps a large list a chunk at a time, letting the event loop run between chunks, so that one
