@@ -7,7 +7,7 @@ import { validateItem } from '../common/validation';
 import { mapYielding } from '../common/yielding';
 import { inTransaction } from '../database/mysql';
 import { ChannelsService } from './channels.service';
-import { BulkImportGroupsDto, BulkImportResultDto, CreateGroupDto, CreatedGroupDto } from './dto/group.dto';
+import { BulkImportGroupsDto, BulkImportResultDto, CreateGroupDto, CreatedGroupDto, MAX_BULK_GROUPS } from './dto/group.dto';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 import { CheckedRow, GroupsService, applyChanges, takenDetails } from './groups.service';
@@ -36,7 +36,8 @@ export class GroupImportService {
     private readonly channels: ChannelsService,
   ) {}
 
-  async import(dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
+  async import(body: unknown): Promise<BulkImportResultDto> {
+    const dto = parseEnvelope(body);
     const rows = await this.checkRows(dto);
     const { byChat, byExternalId } = await this.groups.holders(rows.map((r) => r.group));
     if (dto.mode === 'upsert') {
@@ -113,6 +114,20 @@ export class GroupImportService {
     row.existing = existing;
     row.group = merged;
   }
+}
+
+/**
+ * The body as a BulkImportGroupsDto. It is checked here rather than by the global pipe, which
+ * would copy all 5,000 rows once more in one go before they are checked one by one.
+ */
+function parseEnvelope(body: unknown): BulkImportGroupsDto {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw DomainError.invalid([{ field: 'body', message: 'must be an object' }]);
+  const rows = (body as { groups?: unknown }).groups;
+  const { value, details } = validateItem(BulkImportGroupsDto, { ...body, groups: Array.isArray(rows) ? rows.slice(0, 1) : rows }, '');
+  if (Array.isArray(rows) && rows.length > MAX_BULK_GROUPS) details.push({ field: 'groups', message: `must contain no more than ${MAX_BULK_GROUPS} elements` });
+  if (details.length > 0) throw DomainError.invalid(details);
+  value.groups = rows as unknown[];
+  return value;
 }
 
 function rowCount(details: ErrorDetail[]): number {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal } from '../auth/roles';
@@ -42,9 +42,10 @@ export class GroupsController {
    * and unchanged; in the default `insert` mode such a row is a 409 naming the group.
    */
   @Post('bulk')
+  @ApiBody({ type: BulkImportGroupsDto })
   @ApiErrors(400, 409, 413)
-  bulkImport(@Body() dto: BulkImportGroupsDto): Promise<BulkImportResultDto> {
-    return this.importer.import(dto);
+  bulkImport(@Body() body: unknown): Promise<BulkImportResultDto> {
+    return this.importer.import(body);
   }
 
   @Get()
