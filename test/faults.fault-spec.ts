@@ -115,7 +115,7 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
     const runId = await launchAndWait(0.3);
     await redis.flush();
     const result = await outcome(runId);
-    console.log(`FLUSHALL: ${JSON.stringify(result)}`);
+    console.log(`Redis flushed: ${JSON.stringify(result)}`);
     expect(result).toEqual({ sent: GROUPS * STEPS, lost: 0, doubled: 0 });
   }, 180_000);
 
