@@ -13,32 +13,62 @@ export async function api(): Promise<Figure[]> {
   const stack = await Stack.start({ workers: 0, env: { API_RATE_LIMIT_PER_MINUTE: '100000000' } });
   try {
     const channel = await stack.channel('webhook');
-    await stack.groups(channel, POSTS_IN_RUN, (i) => ({ address: { url: `https://hooks.example.com/g/${i}` }, tags: ['api'] }));
-    const runId = await stack.launch(await stack.campaign([{ day: 1, at: '08:00' }]), { tags: ['api'] }, new Date(Date.now() + 365 * 86_400_000));
-    const piece = await stack.call<{ id: string }>('POST', '/v1/content', { kind: 'morning_brief', title: '早报', fields: exampleFields('morning_brief') });
+    await stack.groups(channel, POSTS_IN_RUN, (i) => ({
+      address: { url: `https://hooks.example.com/g/${i}` },
+      tags: ['api'],
+    }));
+    const runId = await stack.launch(
+      await stack.campaign([{ day: 1, at: '08:00' }]),
+      { tags: ['api'] },
+      new Date(Date.now() + 365 * 86_400_000),
+    );
+    const piece = await stack.call<{ id: string }>('POST', '/v1/content', {
+      kind: 'morning_brief',
+      title: '早报',
+      fields: exampleFields('morning_brief'),
+    });
     const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 
     const baseline = await load('GET /health/live (bare route)', { url: `${stack.base}/health/live` });
     const routes: LoadResult[] = [
-      await load(`GET /v1/posts?runId=… (${POSTS_IN_RUN} in the run)`, { url: `${stack.base}/v1/posts?runId=${runId}`, headers }),
+      await load(`GET /v1/posts?runId=… (${POSTS_IN_RUN} in the run)`, {
+        url: `${stack.base}/v1/posts?runId=${runId}`,
+        headers,
+      }),
       await load('POST /v1/content', {
         url: `${stack.base}/v1/content`,
         method: 'POST',
         headers,
-        body: JSON.stringify({ kind: 'morning_brief', title: '早报', fields: exampleFields('morning_brief'), tags: ['bench'] }),
+        body: JSON.stringify({
+          kind: 'morning_brief',
+          title: '早报',
+          fields: exampleFields('morning_brief'),
+          tags: ['bench'],
+        }),
       }),
       await load('POST /v1/content/:id/preview', {
         url: `${stack.base}/v1/content/${piece.id}/preview`,
         method: 'POST',
         headers,
-        body: JSON.stringify({ format: 'markdown', group: { name: '杭州宝妈群', timezone: 'Asia/Shanghai', vars: { persona: '小当家' } } }),
+        body: JSON.stringify({
+          format: 'markdown',
+          group: { name: '杭州宝妈群', timezone: 'Asia/Shanghai', vars: { persona: '小当家' } },
+        }),
       }),
     ];
     const ratio = (r: LoadResult) => round(r.requestsPerSecond / baseline.requestsPerSecond, 2);
     const [read] = routes;
     return report(
       'api',
-      [baseline, ...routes].map((r) => ({ route: r.name, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'non-2xx': r.non2xx, errors: r.errors, 'vs bare route': ratio(r) })),
+      [baseline, ...routes].map((r) => ({
+        route: r.name,
+        'req/s': r.requestsPerSecond,
+        'p50 ms': r.p50Ms,
+        'p99 ms': r.p99Ms,
+        'non-2xx': r.non2xx,
+        errors: r.errors,
+        'vs bare route': ratio(r),
+      })),
       routes.map((r) => ({
         benchmark: 'api',
         figure: r.name,

@@ -14,7 +14,10 @@ export async function memory(): Promise<Figure[]> {
   const stack = await Stack.start({ workers: 1 });
   try {
     const channel = await stack.channel('webhook');
-    await stack.groups(channel, GROUPS, (i) => ({ address: { url: `https://hooks.example.com/g/${i}` }, tags: ['memory'] }));
+    await stack.groups(channel, GROUPS, (i) => ({
+      address: { url: `https://hooks.example.com/g/${i}` },
+      tags: ['memory'],
+    }));
     const campaign = await stack.campaign(Array(STEPS).fill({ after: 'PT1M' }));
     const before = await usedMemory(stack);
     await stack.launch(campaign, { tags: ['memory'] }, new Date(Date.now() + 60_000));
@@ -25,10 +28,35 @@ export async function memory(): Promise<Figure[]> {
     const perPost = (await usedMemory(stack)) - before;
     const rss = Stack.rssMb(stack.workers[0]);
     const bytes = round(perPost / POSTS);
-    return report('memory', [{ posts: POSTS, 'redis bytes/post': bytes, 'worker RSS MB': round(rss), 'api RSS MB': round(Stack.rssMb(stack.api)) }], [
-      { benchmark: 'memory', figure: `Redis per queued post (${POSTS} queued)`, value: bytes, unit: 'bytes', target: '≤ 1024 bytes', met: bytes <= 1024 },
-      { benchmark: 'memory', figure: 'worker RSS with them queued', value: round(rss), unit: 'MB', target: '≤ 250 MB', met: rss <= 250 },
-    ]);
+    return report(
+      'memory',
+      [
+        {
+          posts: POSTS,
+          'redis bytes/post': bytes,
+          'worker RSS MB': round(rss),
+          'api RSS MB': round(Stack.rssMb(stack.api)),
+        },
+      ],
+      [
+        {
+          benchmark: 'memory',
+          figure: `Redis per queued post (${POSTS} queued)`,
+          value: bytes,
+          unit: 'bytes',
+          target: '≤ 1024 bytes',
+          met: bytes <= 1024,
+        },
+        {
+          benchmark: 'memory',
+          figure: 'worker RSS with them queued',
+          value: round(rss),
+          unit: 'MB',
+          target: '≤ 250 MB',
+          met: rss <= 250,
+        },
+      ],
+    );
   } finally {
     await stack.stop();
   }

@@ -14,7 +14,14 @@ export interface LoadResult {
 
 export async function load(
   name: string,
-  options: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; connections?: number; seconds?: number },
+  options: {
+    url: string;
+    method?: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    seconds?: number;
+  },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
@@ -47,13 +54,26 @@ export interface Figure {
   met: boolean;
 }
 
-export const machine = () => ({ cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version });
+export const machine = () => ({
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+});
 
 /** Prints a benchmark's own table and writes bench/results/<name>.json with its figures. */
-export function report(benchmark: string, rows: object[], figures: Figure[], extra: Record<string, unknown> = {}): Figure[] {
+export function report(
+  benchmark: string,
+  rows: object[],
+  figures: Figure[],
+  extra: Record<string, unknown> = {},
+): Figure[] {
   console.table(rows);
   const folder = join(__dirname, 'results');
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, `${benchmark}.json`), JSON.stringify({ benchmark, at: new Date().toISOString(), machine: machine(), rows, figures, ...extra }, null, 2));
+  writeFileSync(
+    join(folder, `${benchmark}.json`),
+    JSON.stringify({ benchmark, at: new Date().toISOString(), machine: machine(), rows, figures, ...extra }, null, 2),
+  );
   return figures;
 }

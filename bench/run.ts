@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   }
   console.log('\n# summary');
   console.table(figures.map((f) => ({ ...f, met: f.met ? 'met' : 'MISSED' })));
-  writeFileSync(join(__dirname, 'results', 'summary.json'), JSON.stringify({ at: new Date().toISOString(), machine: machine(), figures }, null, 2));
+  writeFileSync(
+    join(__dirname, 'results', 'summary.json'),
+    JSON.stringify({ at: new Date().toISOString(), machine: machine(), figures }, null, 2),
+  );
 }
 
 main().then(

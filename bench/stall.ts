@@ -14,7 +14,13 @@ export async function stall(): Promise<Figure[]> {
   try {
     const channel = await stack.channel('webhook');
     const rows = (path: string) =>
-      Array.from({ length: ROWS }, (_, i) => ({ name: `群 ${i}`, channelId: channel, timezone: 'Asia/Shanghai', address: { url: `https://hooks.example.com/${path}/${i}` }, tags: ['a', 'b'] }));
+      Array.from({ length: ROWS }, (_, i) => ({
+        name: `群 ${i}`,
+        channelId: channel,
+        timezone: 'Asia/Shanghai',
+        address: { url: `https://hooks.example.com/${path}/${i}` },
+        tags: ['a', 'b'],
+      }));
     const probe = async (during: () => Promise<unknown>) => {
       const times: number[] = [];
       let done = false;
@@ -40,9 +46,24 @@ export async function stall(): Promise<Figure[]> {
       'stall',
       [
         { probe: '/health/live, idle', n: idle.length, 'p50 ms': baseline, 'max ms': round(Math.max(...idle), 1) },
-        { probe: `/health/live during a ${ROWS}-row import`, n: busy.length, 'p50 ms': round(percentile(busy, 50), 1), 'max ms': worst },
+        {
+          probe: `/health/live during a ${ROWS}-row import`,
+          n: busy.length,
+          'p50 ms': round(percentile(busy, 50), 1),
+          'max ms': worst,
+        },
       ],
-      [{ benchmark: 'stall', figure: `/health/live during a ${ROWS}-row import, slowest answer`, value: worst, unit: 'ms', baseline, target: `≤ ${TARGET_MS} ms`, met: worst <= TARGET_MS }],
+      [
+        {
+          benchmark: 'stall',
+          figure: `/health/live during a ${ROWS}-row import, slowest answer`,
+          value: worst,
+          unit: 'ms',
+          baseline,
+          target: `≤ ${TARGET_MS} ms`,
+          met: worst <= TARGET_MS,
+        },
+      ],
     );
   } finally {
     await stack.stop();

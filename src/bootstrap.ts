@@ -17,8 +17,7 @@ import { AppConfig } from './config/app-config';
 const BULK_ROUTES = ['/v1/groups/bulk'];
 
 export type StartedApp =
-  | { role: 'worker'; app: INestApplicationContext }
-  | { role: 'api' | 'all'; app: INestApplication };
+  { role: 'worker'; app: INestApplicationContext } | { role: 'api' | 'all'; app: INestApplication };
 
 /** Body-parser errors happen before routing, so they reach Express rather than Nest's filters. */
 function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -32,9 +31,13 @@ function parserErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(errorBody(tooLarge ? 431 : 400, tooLarge ? 'request line and headers are too large' : 'malformed HTTP request'));
+    const body = JSON.stringify(
+      errorBody(tooLarge ? 431 : 400, tooLarge ? 'request line and headers are too large' : 'malformed HTTP request'),
+    );
     const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
 
@@ -47,7 +50,12 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));
   app.use(checkBodyShape);
   app.use(bodyParserErrors);
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'], exposedHeaders: ['ETag', 'Retry-After'] });
+  if (config.corsOrigins.length > 0)
+    app.enableCors({
+      origin: config.corsOrigins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
+      exposedHeaders: ['ETag', 'Retry-After'],
+    });
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

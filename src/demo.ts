@@ -24,7 +24,9 @@ const GROUPS = [
 ];
 
 function example(kind: string): Record<string, unknown> {
-  const schema = JSON.parse(readFileSync(join(__dirname, '..', 'templates', kind, 'schema.json'), 'utf8')) as { examples: Record<string, unknown>[] };
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', 'templates', kind, 'schema.json'), 'utf8')) as {
+    examples: Record<string, unknown>[];
+  };
   return schema.examples[0];
 }
 
@@ -73,21 +75,36 @@ async function main(): Promise<void> {
     }
     const steps = [];
     for (const [i, step] of STEPS.entries()) {
-      const piece = await call('POST', '/v1/content', { kind: step.kind, title: step.title, fields: example(step.kind) });
+      const piece = await call('POST', '/v1/content', {
+        kind: step.kind,
+        title: step.title,
+        fields: example(step.kind),
+      });
       await call('POST', `/v1/content/${piece.id}/publish`, {});
       steps.push({ stage: step.stage, contentId: piece.id, timing: { after: i === 0 ? 'PT2S' : 'PT4S' } });
     }
-    const campaign = await call('POST', '/v1/campaigns', { name: '鲜食社 冬季五步曲', objective: '从激活到成交，五步走完', steps });
+    const campaign = await call('POST', '/v1/campaigns', {
+      name: '鲜食社 冬季五步曲',
+      objective: '从激活到成交，五步走完',
+      steps,
+    });
     const run = await call('POST', `/v1/campaigns/${campaign.id}/runs`, { audience: { tags: [tag] } });
-    process.stdout.write(`\n▶ run ${run.id}: ${run.postCount} posts to ${GROUPS.length} groups, one stage every 4 seconds\n\n`);
+    process.stdout.write(
+      `\n▶ run ${run.id}: ${run.postCount} posts to ${GROUPS.length} groups, one stage every 4 seconds\n\n`,
+    );
     const deadline = Date.now() + 60_000;
     for (;;) {
       const current = await call('GET', `/v1/runs/${run.id}`);
       if (current.status === 'completed') break;
-      if (Date.now() > deadline) throw new Error(`run not complete after a minute: ${JSON.stringify(await call('GET', `/v1/runs/${run.id}/stats`))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `run not complete after a minute: ${JSON.stringify(await call('GET', `/v1/runs/${run.id}/stats`))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const stats = (await call('GET', `/v1/runs/${run.id}/stats`)) as { byStage: Record<string, Record<string, number>> };
+    const stats = (await call('GET', `/v1/runs/${run.id}/stats`)) as {
+      byStage: Record<string, Record<string, number>>;
+    };
     process.stdout.write(`\n✔ every stage arrived in every group: ${JSON.stringify(stats.byStage)}\n`);
   } finally {
     await app.close();

@@ -15,7 +15,10 @@ function rolesByOperation(app: INestApplication): Map<string, string[]> {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const access = reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [handler, controller]);
-        roles.set(`${controller.name}_${name}`, access === PUBLIC_ROUTE ? [] : ['admin', ...(access ?? []).filter((r) => r !== 'admin')]);
+        roles.set(
+          `${controller.name}_${name}`,
+          access === PUBLIC_ROUTE ? [] : ['admin', ...(access ?? []).filter((r) => r !== 'admin')],
+        );
       }
     }
   }
@@ -33,14 +36,26 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('groupcast')
-      .setDescription('Content and campaign scheduler for chat-group communities. Send `Authorization: Bearer <API key>`.')
+      .setDescription(
+        'Content and campaign scheduler for chat-group communities. Send `Authorization: Bearer <API key>`.',
+      )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque API key (gck_…)', description: 'An API key from POST /v1/api-keys, or ADMIN_API_KEY' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque API key (gck_…)',
+        description: 'An API key from POST /v1/api-keys, or ADMIN_API_KEY',
+      })
       .build(),
   );
   const roles = rolesByOperation(app);
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as { operationId?: string; summary?: string; description?: string; 'x-roles'?: string[] }[]) {
+    for (const operation of Object.values(path) as {
+      operationId?: string;
+      summary?: string;
+      description?: string;
+      'x-roles'?: string[];
+    }[]) {
       if (!operation?.operationId) continue;
       const allowed = roles.get(operation.operationId) ?? ['admin'];
       const who = allowed.length === 0 ? 'Public: no API key needed.' : `Roles: ${allowed.join(', ')}.`;

@@ -57,7 +57,9 @@ describe('API keys and roles', () => {
   });
   afterAll(() => t.close());
 
-  const matrix = ROUTES.flatMap((route) => API_ROLES.map((role) => ({ ...route, role, allowed: route.roles.includes(role) })));
+  const matrix = ROUTES.flatMap((route) =>
+    API_ROLES.map((role) => ({ ...route, role, allowed: route.roles.includes(role) })),
+  );
 
   it.each(matrix)('$method $path as $role → allowed: $allowed', async ({ method, path, role, allowed, body }) => {
     const request = t.as(keys[role])[method](fill(path));
@@ -75,7 +77,11 @@ describe('API keys and roles', () => {
   it.each(ROUTES)('$method $path without a key → 401', async ({ method, path }) => {
     const response = await t.http[method](fill(path));
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('missing API key') });
+    expect(response.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.stringContaining('missing API key'),
+    });
   });
 
   it('refuses an unknown key, a malformed header and a revoked key with 401', async () => {
@@ -96,14 +102,19 @@ describe('API keys and roles', () => {
     const listed = await t.admin.get('/v1/api-keys').expect(200);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     expect(listed.body).toContainEqual(expect.objectContaining({ id: created.body.id, name: 'bot', role: 'planner' }));
-    const rows = await t.app.get<DataSource>(getDataSourceToken()).query('SELECT * FROM api_keys WHERE id = ?', [created.body.id]);
+    const rows = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query('SELECT * FROM api_keys WHERE id = ?', [created.body.id]);
     expect(JSON.stringify(rows)).not.toContain(created.body.key);
   });
 
   it('validates new keys, naming the field', async () => {
     const bad = await t.admin.post('/v1/api-keys').send({ name: '', role: 'owner' }).expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['name', 'role']);
-    const unknown = await t.admin.post('/v1/api-keys').send({ name: 'x', role: 'viewer', scopes: ['*'] }).expect(400);
+    const unknown = await t.admin
+      .post('/v1/api-keys')
+      .send({ name: 'x', role: 'viewer', scopes: ['*'] })
+      .expect(400);
     expect(unknown.body.details).toEqual([{ field: 'scopes', message: 'is not a known field' }]);
     const badId = await t.admin.delete('/v1/api-keys/42').expect(400);
     expect(badId.body.details).toEqual([{ field: 'id', message: 'must be a UUID' }]);

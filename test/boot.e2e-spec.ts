@@ -68,7 +68,9 @@ describe('starting the service', () => {
     const mysql = await createConnection({ uri: TEST_MYSQL_URL });
     const [rows] = await mysql.query(`SELECT name FROM \`${databaseName(env.DATABASE_URL)}\`.migrations`);
     await mysql.end();
-    const migrations = readdirSync(join(__dirname, '..', 'dist', 'database', 'migrations')).filter((f) => f.endsWith('.js'));
+    const migrations = readdirSync(join(__dirname, '..', 'dist', 'database', 'migrations')).filter((f) =>
+      f.endsWith('.js'),
+    );
     expect((rows as unknown[]).length).toBe(migrations.length);
     const applied = `${first.output}${second.output}`.match(/applied migration \w+/g) ?? [];
     expect(applied).toHaveLength(migrations.length);
@@ -82,7 +84,10 @@ describe('starting the service', () => {
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const beat = await eventually(async () => (await redis.get(`${env.QUEUE_PREFIX}:system:heartbeat`)) ?? undefined);
-      expect(JSON.parse(beat)).toEqual({ at: expect.any(String), worker: expect.stringContaining(String(worker.child.pid)) });
+      expect(JSON.parse(beat)).toEqual({
+        at: expect.any(String),
+        worker: expect.stringContaining(String(worker.child.pid)),
+      });
       // Redis loses every key of ours: the heartbeat comes back on its own.
       await redis.del(...(await redis.keys(`${env.QUEUE_PREFIX}:*`)));
       await eventually(async () => (await redis.get(`${env.QUEUE_PREFIX}:system:heartbeat`)) ?? undefined, 10_000);
@@ -98,7 +103,11 @@ describe('starting the service', () => {
     const api = service(env);
     const port = Number((await api.waitFor(/listening on port (\d+)/))[1]);
     const http = request(`http://127.0.0.1:${port}`);
-    const created = await http.post('/v1/api-keys').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ name: 'ed', role: 'editor' }).expect(201);
+    const created = await http
+      .post('/v1/api-keys')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ name: 'ed', role: 'editor' })
+      .expect(201);
     const key = created.body.key as string;
     await http.get('/v1/content').set('Authorization', `Bearer ${key}`).expect(200);
     await http.post('/v1/content').set('Authorization', `Bearer ${key}`).send({ kind: 'nope' }).expect(400);

@@ -42,21 +42,36 @@ describe('a five-stage run through the scheduler and workers', () => {
     const zones = ['Asia/Shanghai', 'America/New_York', 'Asia/Shanghai'];
     const groups = [];
     for (const [i, timezone] of zones.entries()) {
-      const group = await GroupFactory.create(t, channel.id, { address: `${receiver.url}/hook/${i}`, timezone, tags: ['five-stage'], quietHours: null });
+      const group = await GroupFactory.create(t, channel.id, {
+        address: `${receiver.url}/hook/${i}`,
+        timezone,
+        tags: ['five-stage'],
+        quietHours: null,
+      });
       groups.push(group);
     }
     receiver.secret = groups[0].signingSecret!;
     // Each group has its own secret; the receiver here checks one, so give all three the same.
     for (const g of groups.slice(1)) {
-      await t.admin.patch(`/v1/groups/${g.id}`).send({ address: { url: `${receiver.url}/hook/${g.id}`, secret: receiver.secret } }).expect(200);
+      await t.admin
+        .patch(`/v1/groups/${g.id}`)
+        .send({ address: { url: `${receiver.url}/hook/${g.id}`, secret: receiver.secret } })
+        .expect(200);
     }
     const content = await publishedPieces(editor, ['激活', '教育', '需求', '情绪', '成交']);
     const timings = [{ after: 'PT1S' }, { after: 'PT1S' }, { after: 'PT1S' }, { after: 'PT1S' }, { after: 'PT1S' }];
     const campaign = await CampaignFactory.create(planner, content, timings);
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['five-stage'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['five-stage'] } })
+      .expect(201);
     expect(run.body).toMatchObject({ status: 'running', postCount: 15 });
 
-    const posts = await waitForPosts<PostView>(planner, run.body.id, (all) => all.length === 15 && all.every((p) => p.status === 'sent'));
+    const posts = await waitForPosts<PostView>(
+      planner,
+      run.body.id,
+      (all) => all.length === 15 && all.every((p) => p.status === 'sent'),
+    );
     expect(new Set(arrivals.map((a) => a.id)).size).toBe(15);
     expect(arrivals).toHaveLength(15);
     for (const group of groups) {

@@ -45,7 +45,10 @@ describe('campaigns and launching runs', () => {
       { field: 'steps[3].contentId', message: expect.stringContaining('no content') },
       { field: 'steps[3].timing', message: 'at must be HH:mm, e.g. 08:00' },
     ]);
-    const launch = await planner.post(`/v1/campaigns/${campaign.body.id}/runs`).send({ audience: { tags: ['x'] } }).expect(400);
+    const launch = await planner
+      .post(`/v1/campaigns/${campaign.body.id}/runs`)
+      .send({ audience: { tags: ['x'] } })
+      .expect(400);
     expect(launch.body.details).toHaveLength(8);
     expect((await planner.get(`/v1/campaigns/${campaign.body.id}`)).body.status).toBe('draft');
   });
@@ -54,7 +57,10 @@ describe('campaigns and launching runs', () => {
     const before = (await planner.get('/v1/campaigns').expect(200)).body;
     const response = await planner
       .post('/v1/campaigns')
-      .send({ name: '坏步骤', steps: [{ stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } }, [], 'close'] })
+      .send({
+        name: '坏步骤',
+        steps: [{ stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } }, [], 'close'],
+      })
       .expect(400);
     expect(fieldsOf(response.body)).toEqual(expect.arrayContaining(['steps']));
     expect((await planner.get('/v1/campaigns').expect(200)).body).toEqual(before);
@@ -65,13 +71,19 @@ describe('campaigns and launching runs', () => {
       allowDirectClose: true,
       steps: [{ stage: 'close', contentId: content[0], timing: { after: 'PT0S' } }],
     });
-    expect((await planner.post(`/v1/campaigns/${campaign.id}/validate`).expect(200)).body).toEqual({ valid: true, problems: [] });
+    expect((await planner.post(`/v1/campaigns/${campaign.id}/validate`).expect(200)).body).toEqual({
+      valid: true,
+      problems: [],
+    });
   });
 
   it('activates a draft on launch, and then refuses changes', async () => {
     const group = await GroupFactory.create(t, channelId, { tags: ['launch-1'] });
     const campaign = await CampaignFactory.create(planner, content, Array(5).fill({ day: 30, at: '08:00' }));
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { groupIds: [group.id] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { groupIds: [group.id] } })
+      .expect(201);
     expect(run.body).toMatchObject({ campaignId: campaign.id, status: 'running', postCount: 5, blackoutMode: 'shift' });
     expect((await planner.get(`/v1/campaigns/${campaign.id}`)).body.status).toBe('active');
     await planner.patch(`/v1/campaigns/${campaign.id}`).send({ name: 'x' }).expect(409);
@@ -80,7 +92,11 @@ describe('campaigns and launching runs', () => {
   it('returns the same run for a repeated Idempotency-Key', async () => {
     await GroupFactory.create(t, channelId, { tags: ['idem'] });
     const campaign = await CampaignFactory.create(planner, content, Array(5).fill({ day: 30, at: '08:00' }));
-    const send = () => planner.post(`/v1/campaigns/${campaign.id}/runs`).set('Idempotency-Key', `launch-${campaign.id}`).send({ audience: { tags: ['idem'] } });
+    const send = () =>
+      planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .set('Idempotency-Key', `launch-${campaign.id}`)
+        .send({ audience: { tags: ['idem'] } });
     const [a, b] = await Promise.all([send(), send()]);
     const c = await send();
     expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
@@ -91,13 +107,20 @@ describe('campaigns and launching runs', () => {
   it('computes each group’s due times in its own zone, across the spring-forward gap', async () => {
     const ny = await GroupFactory.create(t, channelId, { timezone: 'America/New_York', tags: ['dst'] });
     const sh = await GroupFactory.create(t, channelId, { timezone: 'Asia/Shanghai', tags: ['dst'] });
-    const campaign = await CampaignFactory.create(planner, content.slice(0, 2), [{ day: 1, at: '02:30' }, { after: 'PT90M' }]);
+    const campaign = await CampaignFactory.create(planner, content.slice(0, 2), [
+      { day: 1, at: '02:30' },
+      { after: 'PT90M' },
+    ]);
     const run = await planner
       .post(`/v1/campaigns/${campaign.id}/runs`)
       .send({ audience: { tags: ['dst'] }, startAt: '2026-03-07T17:00:00Z', catchUp: 'spread' })
       .expect(201);
     expect(run.body.status).toBe('running');
-    const posts = (await planner.get(`/v1/posts?runId=${run.body.id}`).expect(200)).body.items as { groupId: string; step: number; dueAt: string }[];
+    const posts = (await planner.get(`/v1/posts?runId=${run.body.id}`).expect(200)).body.items as {
+      groupId: string;
+      step: number;
+      dueAt: string;
+    }[];
     const due = (group: string, step: number) => posts.find((p) => p.groupId === group && p.step === step)!.dueAt;
     expect(due(ny.id, 0)).toBe('2026-03-08T07:00:00.000Z'); // 02:30 does not exist that night: 03:00 EDT
     expect(due(ny.id, 1)).toBe('2026-03-08T08:30:00.000Z');
@@ -105,10 +128,15 @@ describe('campaigns and launching runs', () => {
   });
 
   it('launches 5,000 groups × 5 steps in one request', async () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => GroupFactory.body(channelId, { name: `大群 ${i}`, tags: ['big'] }));
+    const rows = Array.from({ length: 5000 }, (_, i) =>
+      GroupFactory.body(channelId, { name: `大群 ${i}`, tags: ['big'] }),
+    );
     await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
     const campaign = await CampaignFactory.create(planner, content, Array(5).fill({ day: 60, at: '08:00' }));
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['big'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['big'] } })
+      .expect(201);
     expect(run.body.postCount).toBe(25_000);
     const page = await planner.get(`/v1/posts?runId=${run.body.id}&pageSize=1`).expect(200);
     expect(page.body.total).toBe(25_000);
@@ -132,7 +160,10 @@ describe('campaigns and launching runs', () => {
     const paused = await GroupFactory.create(t, channelId, { tags: ['mixed'] });
     await t.admin.post(`/v1/groups/${paused.id}/pause`).send({}).expect(200);
     const campaign = await CampaignFactory.create(planner, content.slice(0, 1), [{ day: 9, at: '09:00' }]);
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['mixed'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['mixed'] } })
+      .expect(201);
     const posts = (await planner.get(`/v1/posts?runId=${run.body.id}`)).body.items as { groupId: string }[];
     expect(posts.map((p) => p.groupId)).toEqual([active.id]);
   });

@@ -28,9 +28,15 @@ describe('channels', () => {
       webhook: [],
       wecom: [{ limit: 20, windowMs: 60_000 }],
       dingtalk: [{ limit: 20, windowMs: 60_000 }],
-      feishu: [{ limit: 5, windowMs: 1000 }, { limit: 100, windowMs: 60_000 }],
+      feishu: [
+        { limit: 5, windowMs: 1000 },
+        { limit: 100, windowMs: 60_000 },
+      ],
       slack: [{ limit: 1, windowMs: 1000 }],
-      telegram: [{ limit: 1, windowMs: 1000 }, { limit: 20, windowMs: 60_000 }],
+      telegram: [
+        { limit: 1, windowMs: 1000 },
+        { limit: 20, windowMs: 60_000 },
+      ],
       external: [],
     };
     for (const [type, rateLimits] of Object.entries(expected)) {
@@ -50,9 +56,16 @@ describe('channels', () => {
 
   it('lowers a rate limit but never raises it above the provider’s', async () => {
     const lowered = await ChannelFactory.create(t, 'wecom', { config: { rateLimit: { perMinute: 10 } } });
-    expect((await t.admin.get(`/v1/channels/${lowered.id}`)).body.rateLimits).toEqual([{ limit: 10, windowMs: 60_000 }]);
-    const raised = await t.admin.post('/v1/channels').send({ name: 'too-fast', type: 'wecom', config: { rateLimit: { perMinute: 30 } } }).expect(400);
-    expect(raised.body.details).toEqual([{ field: 'config.rateLimit.perMinute', message: "can only lower the provider's limit of 20" }]);
+    expect((await t.admin.get(`/v1/channels/${lowered.id}`)).body.rateLimits).toEqual([
+      { limit: 10, windowMs: 60_000 },
+    ]);
+    const raised = await t.admin
+      .post('/v1/channels')
+      .send({ name: 'too-fast', type: 'wecom', config: { rateLimit: { perMinute: 30 } } })
+      .expect(400);
+    expect(raised.body.details).toEqual([
+      { field: 'config.rateLimit.perMinute', message: "can only lower the provider's limit of 20" },
+    ]);
   });
 
   it('keeps a Telegram bot token write-only', async () => {
@@ -73,7 +86,10 @@ describe('channels', () => {
     ['credentials on a type that keeps none', { type: 'wecom', credentials: { key: 'x' } }, ['credentials']],
     ['an external channel name unfit for a queue', { type: 'external', name: 'My Queue!' }, ['name']],
   ])('refuses %s with 400 naming the field', async (_, body, fields) => {
-    const response = await t.admin.post('/v1/channels').send({ name: `bad-${Math.random()}`, ...body }).expect(400);
+    const response = await t.admin
+      .post('/v1/channels')
+      .send({ name: `bad-${Math.random()}`, ...body })
+      .expect(400);
     expect(fieldsOf(response.body)).toEqual(fields);
   });
 
@@ -103,7 +119,8 @@ describe('channels', () => {
       groupId = (await GroupFactory.create(t, channelId, { address: KEY })).id;
     });
 
-    const send = (text = '测试消息 from groupcast') => t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId, text });
+    const send = (text = '测试消息 from groupcast') =>
+      t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId, text });
 
     it('sends now and says ok', async () => {
       const response = await send().expect(200);
@@ -112,9 +129,18 @@ describe('channels', () => {
     });
 
     it.each([
-      [{ body: { errcode: 45009, errmsg: 'api freq out of limit' } }, { outcome: 'rate', retryAfterMs: 60_000, code: '45009', reason: 'api freq out of limit' }],
-      [{ body: { errcode: 93000, errmsg: 'invalid webhook url' } }, { outcome: 'permanent', code: '93000', reason: 'invalid webhook url' }],
-      [{ status: 502, body: 'bad gateway' }, { outcome: 'transient', code: '502', reason: expect.stringContaining('502') }],
+      [
+        { body: { errcode: 45009, errmsg: 'api freq out of limit' } },
+        { outcome: 'rate', retryAfterMs: 60_000, code: '45009', reason: 'api freq out of limit' },
+      ],
+      [
+        { body: { errcode: 93000, errmsg: 'invalid webhook url' } },
+        { outcome: 'permanent', code: '93000', reason: 'invalid webhook url' },
+      ],
+      [
+        { status: 502, body: 'bad gateway' },
+        { outcome: 'transient', code: '502', reason: expect.stringContaining('502') },
+      ],
       [{ delayMs: 1000 }, { outcome: 'ambiguous', reason: expect.stringContaining('UND_ERR_HEADERS_TIMEOUT') }],
     ])('returns the classified answer to %j', async (answer, expected) => {
       wecom.next(answer);
@@ -124,17 +150,45 @@ describe('channels', () => {
     it('refuses a group of another channel and an unknown group, naming groupId', async () => {
       const other = await ChannelFactory.create(t, 'wecom');
       const stranger = await GroupFactory.create(t, other.id);
-      expect(fieldsOf((await t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId: stranger.id, text: 'x' }).expect(400)).body)).toEqual(['groupId']);
-      expect(fieldsOf((await t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId: '00000000-0000-4000-8000-000000000000', text: 'x' }).expect(400)).body)).toEqual(['groupId']);
-      expect(fieldsOf((await t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId, text: '' }).expect(400)).body)).toEqual(['text']);
+      expect(
+        fieldsOf(
+          (
+            await t.admin
+              .post(`/v1/channels/${channelId}/test-send`)
+              .send({ groupId: stranger.id, text: 'x' })
+              .expect(400)
+          ).body,
+        ),
+      ).toEqual(['groupId']);
+      expect(
+        fieldsOf(
+          (
+            await t.admin
+              .post(`/v1/channels/${channelId}/test-send`)
+              .send({ groupId: '00000000-0000-4000-8000-000000000000', text: 'x' })
+              .expect(400)
+          ).body,
+        ),
+      ).toEqual(['groupId']);
+      expect(
+        fieldsOf(
+          (await t.admin.post(`/v1/channels/${channelId}/test-send`).send({ groupId, text: '' }).expect(400)).body,
+        ),
+      ).toEqual(['text']);
     });
 
     it('follows a Telegram group that became a supergroup and updates its address', async () => {
       telegram.chats.add('-1009999999999');
       telegram.migrated.set('-4242', '-1009999999999');
-      const channel = await ChannelFactory.create(t, 'telegram', { credentials: { botToken: BOT_TOKEN }, config: { baseUrl: telegram.url } });
+      const channel = await ChannelFactory.create(t, 'telegram', {
+        credentials: { botToken: BOT_TOKEN },
+        config: { baseUrl: telegram.url },
+      });
       const group = await GroupFactory.create(t, channel.id, { address: -4242 });
-      const response = await t.admin.post(`/v1/channels/${channel.id}/test-send`).send({ groupId: group.id, text: '你好' }).expect(200);
+      const response = await t.admin
+        .post(`/v1/channels/${channel.id}/test-send`)
+        .send({ groupId: group.id, text: '你好' })
+        .expect(200);
       expect(response.body).toMatchObject({ outcome: 'ok', addressUpdated: true, externalId: expect.any(String) });
       expect((await t.admin.get(`/v1/groups/${group.id}`)).body.address).toEqual({ chatId: '-1009999999999' });
     });
@@ -142,7 +196,10 @@ describe('channels', () => {
     it('has nothing to send for an external channel', async () => {
       const external = await ChannelFactory.create(t, 'external', { name: `ext-${Date.now()}` });
       const group = await GroupFactory.create(t, external.id, { address: 'crm-room-1' });
-      const response = await t.admin.post(`/v1/channels/${external.id}/test-send`).send({ groupId: group.id, text: 'x' }).expect(400);
+      const response = await t.admin
+        .post(`/v1/channels/${external.id}/test-send`)
+        .send({ groupId: group.id, text: 'x' })
+        .expect(400);
       expect(fieldsOf(response.body)).toEqual(['channelId']);
     });
   });

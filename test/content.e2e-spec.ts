@@ -6,7 +6,6 @@ import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
-
 describe('content library', () => {
   let t: TestApp;
   let editor: RequestWith;
@@ -24,7 +23,10 @@ describe('content library', () => {
 
   describe('create', () => {
     it.each(SEED_KINDS)('stores a %s as a draft at revision 1', async (kind) => {
-      const response = await editor.post('/v1/content').send(ContentFactory.body(kind, { tags: ['vip', 'winter'] })).expect(201);
+      const response = await editor
+        .post('/v1/content')
+        .send(ContentFactory.body(kind, { tags: ['vip', 'winter'] }))
+        .expect(201);
       expect(response.body).toMatchObject({
         kind,
         status: 'draft',
@@ -39,7 +41,12 @@ describe('content library', () => {
 
     it('creates 100 pieces sent at once with the same tags, none lost to a deadlock', async () => {
       const statuses = await Promise.all(
-        Array.from({ length: 100 }, async () => (await editor.post('/v1/content').send(ContentFactory.body('morning_brief', { tags: ['rush', 'winter'] }))).status),
+        Array.from(
+          { length: 100 },
+          async () =>
+            (await editor.post('/v1/content').send(ContentFactory.body('morning_brief', { tags: ['rush', 'winter'] })))
+              .status,
+        ),
       );
       expect(statuses.filter((s) => s !== 201)).toEqual([]);
       expect((await editor.get('/v1/content?tag=rush').expect(200)).body.total).toBe(100);
@@ -47,7 +54,10 @@ describe('content library', () => {
 
     it('refuses a slug that is taken with 409 naming the slug', async () => {
       await ContentFactory.create(editor, 'custom', { slug: 'weekend-notice' });
-      const response = await editor.post('/v1/content').send(ContentFactory.body('custom', { slug: 'weekend-notice' })).expect(409);
+      const response = await editor
+        .post('/v1/content')
+        .send(ContentFactory.body('custom', { slug: 'weekend-notice' }))
+        .expect(409);
       expect(response.body.details).toEqual([{ field: 'slug', message: 'is already used by another piece' }]);
     });
 
@@ -62,10 +72,26 @@ describe('content library', () => {
       ['a tag that is blank once trimmed', { tags: ['a', '   '] }, ['tags']],
       ['a bad slug', { slug: 'Has Spaces' }, ['slug']],
       ['an unknown kind', { kind: 'horoscope' }, ['kind']],
-      ['fields the kind does not declare', { fields: { ...exampleFields('morning_brief'), weather: 'sunny' } }, ['fields.weather']],
-      ['a missing required field', { fields: { headlines: exampleFields('morning_brief').headlines } }, ['fields.greeting']],
-      ['a field of the wrong type', { fields: { ...exampleFields('morning_brief'), headlines: [{ title: 1 }, { title: 'b' }, { title: 'c' }] } }, ['fields.headlines[0].title']],
-      ['too few headlines', { fields: { ...exampleFields('morning_brief'), headlines: [{ title: 'only one' }] } }, ['fields.headlines']],
+      [
+        'fields the kind does not declare',
+        { fields: { ...exampleFields('morning_brief'), weather: 'sunny' } },
+        ['fields.weather'],
+      ],
+      [
+        'a missing required field',
+        { fields: { headlines: exampleFields('morning_brief').headlines } },
+        ['fields.greeting'],
+      ],
+      [
+        'a field of the wrong type',
+        { fields: { ...exampleFields('morning_brief'), headlines: [{ title: 1 }, { title: 'b' }, { title: 'c' }] } },
+        ['fields.headlines[0].title'],
+      ],
+      [
+        'too few headlines',
+        { fields: { ...exampleFields('morning_brief'), headlines: [{ title: 'only one' }] } },
+        ['fields.headlines'],
+      ],
     ])('refuses %s with 400 naming the field', async (_, overrides, fields) => {
       const before = await count('content_revisions');
       const body = { ...ContentFactory.body('morning_brief'), ...overrides };
@@ -78,12 +104,18 @@ describe('content library', () => {
 
     it('refuses a body template with errors, giving line and column', async () => {
       const body = '早上好 {{group.name}}\n{{#each fields.headlines}}{{titel}}{{/each}}\n{{weather fields.greeting}}';
-      const response = await editor.post('/v1/content').send(ContentFactory.body('morning_brief', { body })).expect(400);
+      const response = await editor
+        .post('/v1/content')
+        .send(ContentFactory.body('morning_brief', { body }))
+        .expect(400);
       expect(response.body.details).toEqual([
         { field: 'body', message: 'unknown variable "titel"', line: 2, column: 29 },
         { field: 'body', message: 'unknown helper "weather"', line: 3, column: 3 },
       ]);
-      const syntax = await editor.post('/v1/content').send(ContentFactory.body('custom', { body: 'ok\n{{#if fields.text}}never closed' })).expect(400);
+      const syntax = await editor
+        .post('/v1/content')
+        .send(ContentFactory.body('custom', { body: 'ok\n{{#if fields.text}}never closed' }))
+        .expect(400);
       expect(syntax.body.details[0]).toMatchObject({ field: 'body', line: 2 });
       expect(syntax.body.details[0].message).toMatch(/^syntax error/);
     });
@@ -92,7 +124,10 @@ describe('content library', () => {
   describe('revisions, publish and archive', () => {
     it('makes a revision of every update and keeps the old ones', async () => {
       const piece = await ContentFactory.create(editor, 'custom', { fields: { text: 'v1' } });
-      const updated = await editor.patch(`/v1/content/${piece.id}`).send({ fields: { text: 'v2' }, version: 1 }).expect(200);
+      const updated = await editor
+        .patch(`/v1/content/${piece.id}`)
+        .send({ fields: { text: 'v2' }, version: 1 })
+        .expect(200);
       expect(updated.body).toMatchObject({ revision: 2, version: 2, fields: { text: 'v2' }, title: 'custom piece' });
       await editor.patch(`/v1/content/${piece.id}`).set('If-Match', '"2"').send({ title: '第三版' }).expect(200);
       const revisions = await viewer.get(`/v1/content/${piece.id}/revisions`).expect(200);
@@ -112,13 +147,21 @@ describe('content library', () => {
     it('refuses a stale update with 409 and writes nothing', async () => {
       const piece = await ContentFactory.create(editor, 'custom');
       await editor.patch(`/v1/content/${piece.id}`).send({ title: 'first edit', version: 1 }).expect(200);
-      const stale = await editor.patch(`/v1/content/${piece.id}`).set('If-Match', '"1"').send({ title: 'lost edit' }).expect(409);
+      const stale = await editor
+        .patch(`/v1/content/${piece.id}`)
+        .set('If-Match', '"1"')
+        .send({ title: 'lost edit' })
+        .expect(409);
       expect(stale.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
       expect(stale.body.details).toEqual([{ field: 'version', message: 'stale: current version is 2' }]);
       await editor.patch(`/v1/content/${piece.id}`).send({ title: 'lost edit', version: 1 }).expect(409);
       const current = await viewer.get(`/v1/content/${piece.id}`).expect(200);
       expect(current.body).toMatchObject({ title: 'first edit', revision: 2, version: 2 });
-      const badHeader = await editor.patch(`/v1/content/${piece.id}`).set('If-Match', 'yesterday').send({ title: 'x' }).expect(400);
+      const badHeader = await editor
+        .patch(`/v1/content/${piece.id}`)
+        .set('If-Match', 'yesterday')
+        .send({ title: 'x' })
+        .expect(400);
       expect(fieldsOf(badHeader.body)).toEqual(['If-Match']);
     });
 
@@ -169,7 +212,9 @@ describe('content library', () => {
         ['post', `/v1/content/${MISSING}/preview`],
       ] as const) {
         const request = editor[method](path);
-        const response = await (method === 'get' ? request : request.send(path.endsWith('preview') ? { format: 'text' } : {}));
+        const response = await (method === 'get'
+          ? request
+          : request.send(path.endsWith('preview') ? { format: 'text' } : {}));
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
         expect(response.body.message).toContain(MISSING);
       }
@@ -179,7 +224,8 @@ describe('content library', () => {
   describe('list', () => {
     let ids: Record<string, string>;
     beforeAll(async () => {
-      const make = (kind: string, title: string, tags: string[]) => ContentFactory.create(editor, kind, { title, tags });
+      const make = (kind: string, title: string, tags: string[]) =>
+        ContentFactory.create(editor, kind, { title, tags });
       ids = {
         brief: (await make('morning_brief', '列表 周二早报', ['list-a', 'daily'])).id,
         pick: (await make('product_pick', '列表 暖冬好物', ['list-a'])).id,
@@ -229,7 +275,11 @@ describe('content library', () => {
     it('renders for a group and a time, with sizes', async () => {
       const response = await viewer
         .post(`/v1/content/${briefId}/preview`)
-        .send({ format: 'text', group: { name: '纽约华人群', timezone: 'America/New_York', vars: { persona: '阿梅' } }, at: '2026-11-23T13:00:00Z' })
+        .send({
+          format: 'text',
+          group: { name: '纽约华人群', timezone: 'America/New_York', vars: { persona: '阿梅' } },
+          at: '2026-11-23T13:00:00Z',
+        })
         .expect(200);
       expect(response.body.text.split('\n')[0]).toBe('☀️ 早报 | 11月23日 星期一');
       expect(response.body.text.endsWith('—— 阿梅')).toBe(true);
@@ -239,18 +289,32 @@ describe('content library', () => {
     });
 
     it('warns when the text passes a provider limit', async () => {
-      const long = await ContentFactory.create(editor, 'custom', { fields: { text: '这是一段很长的群公告。'.repeat(70) } });
+      const long = await ContentFactory.create(editor, 'custom', {
+        fields: { text: '这是一段很长的群公告。'.repeat(70) },
+      });
       const response = await viewer.post(`/v1/content/${long.id}/preview`).send({ format: 'text' }).expect(200);
       expect(response.body.bytes).toBeGreaterThan(2048);
       expect(response.body.warnings).toEqual([
-        expect.objectContaining({ channel: 'wecom', format: 'text', unit: 'bytes', limit: 2048, size: response.body.bytes }),
+        expect.objectContaining({
+          channel: 'wecom',
+          format: 'text',
+          unit: 'bytes',
+          limit: 2048,
+          size: response.body.bytes,
+        }),
       ]);
     });
 
     it('renders an older revision on request', async () => {
       const piece = await ContentFactory.create(editor, 'custom', { fields: { text: '第一版' } });
-      await editor.patch(`/v1/content/${piece.id}`).send({ fields: { text: '第二版' } }).expect(200);
-      const old = await viewer.post(`/v1/content/${piece.id}/preview`).send({ format: 'markdown', revision: 1 }).expect(200);
+      await editor
+        .patch(`/v1/content/${piece.id}`)
+        .send({ fields: { text: '第二版' } })
+        .expect(200);
+      const old = await viewer
+        .post(`/v1/content/${piece.id}/preview`)
+        .send({ format: 'markdown', revision: 1 })
+        .expect(200);
       expect(old.body.text).toBe('第一版');
     });
 
@@ -261,7 +325,10 @@ describe('content library', () => {
       [{ format: 'text', group: { name: 'g', timezone: 'Mars/Base' } }, ['group.timezone']],
       [{ format: 'text', group: { timezone: 'Asia/Shanghai' } }, ['group.name']],
       [{ format: 'text', group: { name: 'g', timezone: 'Asia/Shanghai', owner: 'x' } }, ['group.owner']],
-      [{ format: 'text', group: { name: 'g', timezone: 'Asia/Shanghai', vars: { persona: 7 } } }, ['group.vars.persona']],
+      [
+        { format: 'text', group: { name: 'g', timezone: 'Asia/Shanghai', vars: { persona: 7 } } },
+        ['group.vars.persona'],
+      ],
       [{ format: 'text', revision: 0 }, ['revision']],
     ])('refuses %j with 400 naming the field', async (body, fields) => {
       const response = await viewer.post(`/v1/content/${briefId}/preview`).send(body).expect(400);

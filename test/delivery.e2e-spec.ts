@@ -37,7 +37,9 @@ describe('delivery: outcomes, run control and policy', () => {
     content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二', '三', '四', '五']);
     await wecom.start();
     await receiver.start();
-    wecomChannel = (await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, timeoutMs: 300, format: 'text' } })).id;
+    wecomChannel = (
+      await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, timeoutMs: 300, format: 'text' } })
+    ).id;
   });
   afterAll(async () => {
     await t.close();
@@ -46,17 +48,31 @@ describe('delivery: outcomes, run control and policy', () => {
   });
 
   /** A group on the WeCom fake with a working key, and a run of `steps` posts to it, `gap` apart. */
-  async function runTo(groupOverrides: Record<string, unknown>, steps = 1, gap = 'PT0S', launch: Record<string, unknown> = {}) {
+  async function runTo(
+    groupOverrides: Record<string, unknown>,
+    steps = 1,
+    gap = 'PT0S',
+    launch: Record<string, unknown> = {},
+  ) {
     const key = `robot-key-${++serial}-${Date.now()}`;
     wecom.keys.add(key);
     const tag = `delivery-${serial}`;
-    const group = await GroupFactory.create(t, wecomChannel, { address: key, tags: [tag], quietHours: null, ...groupOverrides });
+    const group = await GroupFactory.create(t, wecomChannel, {
+      address: key,
+      tags: [tag],
+      quietHours: null,
+      ...groupOverrides,
+    });
     const campaign = await CampaignFactory.create(planner, content.slice(0, steps), Array(steps).fill({ after: gap }));
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [tag] }, ...launch }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: [tag] }, ...launch })
+      .expect(201);
     return { key, group, runId: run.body.id as string };
   }
 
-  const attemptsOf = async (postId: string) => (await planner.get(`/v1/posts/${postId}`).expect(200)).body.attemptLog.map((a: { outcome: string }) => a.outcome);
+  const attemptsOf = async (postId: string) =>
+    (await planner.get(`/v1/posts/${postId}`).expect(200)).body.attemptLog.map((a: { outcome: string }) => a.outcome);
 
   it('retries a 5xx and then sends', async () => {
     wecom.next({ status: 502, body: 'bad gateway' });
@@ -74,7 +90,9 @@ describe('delivery: outcomes, run control and policy', () => {
     expect(post).toMatchObject({ status: 'failed', attempts: 1, errorCode: '93000' });
     expect(post.error).toContain('invalid webhook url');
     // The run completes with its only post failed; retrying must open it again.
-    await eventually(async () => ((await planner.get(`/v1/runs/${runId}`).expect(200)).body.status === 'completed' ? true : undefined));
+    await eventually(async () =>
+      (await planner.get(`/v1/runs/${runId}`).expect(200)).body.status === 'completed' ? true : undefined,
+    );
     wecom.keys.add(key);
     await planner.post(`/v1/posts/${post.id}/retry`).expect(200);
     const [again] = await waitForPosts<PostView>(planner, runId, settled);
@@ -93,11 +111,18 @@ describe('delivery: outcomes, run control and policy', () => {
 
   it('retries a signed webhook that did not answer, and the receiver keeps one copy', async () => {
     const channel = await ChannelFactory.create(t, 'webhook', { config: { timeoutMs: 300 } });
-    const group = await GroupFactory.create(t, channel.id, { address: `${receiver.url}/hooks/retry`, tags: ['webhook-retry'], quietHours: null });
+    const group = await GroupFactory.create(t, channel.id, {
+      address: `${receiver.url}/hooks/retry`,
+      tags: ['webhook-retry'],
+      quietHours: null,
+    });
     receiver.secret = group.signingSecret!;
     const campaign = await CampaignFactory.create(planner, content.slice(0, 1), [{ after: 'PT0S' }]);
     receiver.next({ delayMs: 1000 });
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['webhook-retry'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['webhook-retry'] } })
+      .expect(201);
     const [post] = await waitForPosts<PostView>(planner, run.body.id, settled);
     expect(post).toMatchObject({ status: 'sent', attempts: 2 });
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === post.id)).toHaveLength(2);
@@ -161,7 +186,11 @@ describe('delivery: outcomes, run control and policy', () => {
 
     it('keeps the minimum gap between two posts to a group', async () => {
       const { runId } = await runTo({ minGapMinutes: 30 }, 2, 'PT0S');
-      const posts = await waitForPosts<PostView>(planner, runId, (all) => all[0].status === 'sent' && all[1].deferReason?.startsWith('minimum gap') === true);
+      const posts = await waitForPosts<PostView>(
+        planner,
+        runId,
+        (all) => all[0].status === 'sent' && all[1].deferReason?.startsWith('minimum gap') === true,
+      );
       const gap = Date.parse(posts[1].notBefore!) - Date.parse(posts[0].sentAt!);
       expect(gap).toBeGreaterThanOrEqual(30 * 60_000);
       expect(gap).toBeLessThan(30 * 60_000 + 5000);
@@ -191,7 +220,10 @@ describe('delivery: outcomes, run control and policy', () => {
           ],
         })
         .expect(201);
-      const run = await planner.post(`/v1/campaigns/${campaign.body.id}/runs`).send({ audience: { tags: ['promo'] } }).expect(201);
+      const run = await planner
+        .post(`/v1/campaigns/${campaign.body.id}/runs`)
+        .send({ audience: { tags: ['promo'] } })
+        .expect(201);
       const posts = await waitForReason(run.body.id, 2, 'promotional cap of 1 reached');
       expect(posts.map((p) => p.status)).toEqual(['sent', 'sent', 'queued']);
     });
@@ -203,7 +235,9 @@ describe('delivery: outcomes, run control and policy', () => {
       expect(post).toMatchObject({ status: 'skipped', error: `${today} is a blackout date` });
       const shifted = await runTo({ blackoutDates: [today] }, 1, 'PT0S', { blackoutMode: 'shift' });
       const [moved] = await waitForReason(shifted.runId, 0, `${today} is a blackout date: shifted`);
-      expect(DateTime.fromISO(moved.notBefore!).setZone('Asia/Shanghai').toISODate()).toBe(DateTime.fromISO(today).plus({ days: 1 }).toISODate());
+      expect(DateTime.fromISO(moved.notBefore!).setZone('Asia/Shanghai').toISODate()).toBe(
+        DateTime.fromISO(today).plus({ days: 1 }).toISODate(),
+      );
     });
 
     it('applies global defaults to groups that set none', async () => {

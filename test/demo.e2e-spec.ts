@@ -15,9 +15,16 @@ describe('npm run demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       expect({ code, tail: code === 0 ? '' : output.slice(-2000) }).toEqual({ code: 0, tail: '' });
-      for (const group of ['上海鲜食社 · Asia/Shanghai', '新加坡鲜食团 · Asia/Singapore', '柏林华人鲜食群 · Europe/Berlin']) {
+      for (const group of [
+        '上海鲜食社 · Asia/Shanghai',
+        '新加坡鲜食团 · Asia/Singapore',
+        '柏林华人鲜食群 · Europe/Berlin',
+      ]) {
         const stages = [...output.matchAll(new RegExp(`📣 ${group} · (\\w+)`, 'g'))].map((m) => m[1]);
-        expect({ group, stages }).toEqual({ group, stages: ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'] });
+        expect({ group, stages }).toEqual({
+          group,
+          stages: ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'],
+        });
       }
       expect(output).toContain('✔ every stage arrived in every group');
     } finally {

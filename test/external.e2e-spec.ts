@@ -16,28 +16,57 @@ describe('external adapters: the example consumer end to end', () => {
     const name = `crm-${Date.now()}`;
     const channel = await ChannelFactory.create(t, 'external', { name });
     const consumer = spawn(process.execPath, [join(__dirname, '..', 'examples', 'external-consumer.js')], {
-      env: { PATH: process.env.PATH ?? '', REDIS_URL: t.config.redisUrl, QUEUE_PREFIX: t.config.queuePrefix, CHANNEL: name },
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_URL: t.config.redisUrl,
+        QUEUE_PREFIX: t.config.queuePrefix,
+        CHANNEL: name,
+      },
     });
     let printed = '';
     consumer.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     try {
       for (const target of ['room-1', 'refuse', 'busy']) {
-        await GroupFactory.create(t, channel.id, { name: `外部 ${target}`, address: target, tags: [name], quietHours: null });
+        await GroupFactory.create(t, channel.id, {
+          name: `外部 ${target}`,
+          address: target,
+          tags: [name],
+          quietHours: null,
+        });
       }
       const planner = t.as(await createKey(t, 'planner'));
       const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['外部消息']);
       const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
-      const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [name] } }).expect(201);
-      type View = { id: string; groupId: string; status: string; externalId: string | null; error: string | null; deferReason: string | null };
-      const posts = await waitForPosts<View>(planner, run.body.id, (all) =>
-        all.some((p) => p.status === 'sent') && all.some((p) => p.status === 'failed') && all.some((p) => p.deferReason?.includes('rate limited') === true),
+      const run = await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { tags: [name] } })
+        .expect(201);
+      type View = {
+        id: string;
+        groupId: string;
+        status: string;
+        externalId: string | null;
+        error: string | null;
+        deferReason: string | null;
+      };
+      const posts = await waitForPosts<View>(
+        planner,
+        run.body.id,
+        (all) =>
+          all.some((p) => p.status === 'sent') &&
+          all.some((p) => p.status === 'failed') &&
+          all.some((p) => p.deferReason?.includes('rate limited') === true),
       );
-      const groups = (await t.admin.get(`/v1/groups?channelId=${channel.id}`)).body.items as { id: string; name: string }[];
-      const of = (target: string) => posts.find((p) => p.groupId === groups.find((g) => g.name === `外部 ${target}`)!.id)!;
+      const groups = (await t.admin.get(`/v1/groups?channelId=${channel.id}`)).body.items as {
+        id: string;
+        name: string;
+      }[];
+      const of = (target: string) =>
+        posts.find((p) => p.groupId === groups.find((g) => g.name === `外部 ${target}`)!.id)!;
       expect(of('room-1')).toMatchObject({ status: 'sent', externalId: `example-${of('room-1').id.slice(0, 8)}` });
       expect(of('refuse')).toMatchObject({ status: 'failed', error: 'target refuse does not exist' });
       expect(of('busy')).toMatchObject({ deferReason: 'external consumer rate limited: try again in a minute' });
-    expect(['scheduled', 'queued']).toContain(of('busy').status);
+      expect(['scheduled', 'queued']).toContain(of('busy').status);
       expect(printed).toContain('[外部 room-1] activate: 外部消息');
       const attempts = (await planner.get(`/v1/posts/${of('refuse').id}`)).body.attemptLog;
       expect(attempts).toEqual([expect.objectContaining({ outcome: 'permanent', code: 'Permanent' })]);

@@ -78,15 +78,24 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
   /** Launches 1,000 posts and returns once `fraction` of them have reached the receiver. */
   async function launchAndWait(fraction: number) {
     const before = new Set(seen.keys());
-    const run = await planner.post(`/v1/campaigns/${campaignId}/runs`).send({ audience: { tags: ['faults'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaignId}/runs`)
+      .send({ audience: { tags: ['faults'] } })
+      .expect(201);
     expect(run.body.postCount).toBe(GROUPS * STEPS);
-    await eventually(async () => ([...seen.keys()].filter((id) => !before.has(id)).length >= GROUPS * STEPS * fraction ? true : undefined), 60_000);
+    await eventually(
+      async () =>
+        [...seen.keys()].filter((id) => !before.has(id)).length >= GROUPS * STEPS * fraction ? true : undefined,
+      60_000,
+    );
     return run.body.id as string;
   }
 
   async function outcome(runId: string) {
     await eventually(async () => {
-      const stats = (await planner.get(`/v1/runs/${runId}/stats`)).body as { byStage?: Record<string, Record<string, number>> };
+      const stats = (await planner.get(`/v1/runs/${runId}/stats`)).body as {
+        byStage?: Record<string, Record<string, number>>;
+      };
       const sent = Object.values(stats.byStage ?? {}).reduce((n, s) => n + (s.sent ?? 0), 0);
       return sent === GROUPS * STEPS ? true : undefined;
     }, 150_000);

@@ -4,7 +4,6 @@ import { ChannelFactory, GroupFactory, createKey } from './support/factories';
 import { fieldsOf } from './support/details';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
-
 describe('groups', () => {
   let t: TestApp;
   let wecomId: string;
@@ -22,7 +21,10 @@ describe('groups', () => {
 
   it('creates a group from a plain robot key and never shows the key again', async () => {
     const key = '693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa';
-    const created = await t.admin.post('/v1/groups').send(GroupFactory.body(wecomId, { name: '杭州宝妈群', address: key })).expect(201);
+    const created = await t.admin
+      .post('/v1/groups')
+      .send(GroupFactory.body(wecomId, { name: '杭州宝妈群', address: key }))
+      .expect(201);
     expect(created.body).toMatchObject({
       name: '杭州宝妈群',
       channelId: wecomId,
@@ -67,24 +69,37 @@ describe('groups', () => {
 
   it('generates a webhook signing secret, shows it once, and replaces it when the URL changes', async () => {
     const webhookId = (await ChannelFactory.create(t, 'webhook')).id;
-    const created = await GroupFactory.create(t, webhookId, { address: 'https://hooks.example.com/groupcast/abc123def456' });
+    const created = await GroupFactory.create(t, webhookId, {
+      address: 'https://hooks.example.com/groupcast/abc123def456',
+    });
     expect(created.signingSecret).toMatch(/^whsec_/);
-    expect(created.address).toEqual({ url: 'https://hooks.example.com/…f456', secret: `…${created.signingSecret!.slice(-4)}` });
+    expect(created.address).toEqual({
+      url: 'https://hooks.example.com/…f456',
+      secret: `…${created.signingSecret!.slice(-4)}`,
+    });
     const fetched = await t.admin.get(`/v1/groups/${created.id}`).expect(200);
     expect(JSON.stringify(fetched.body)).not.toContain(created.signingSecret);
     expect(fetched.body.signingSecret).toBeUndefined();
-    const moved = await t.admin.patch(`/v1/groups/${created.id}`).send({ address: { url: 'https://hooks.example.com/new-endpoint-999' } }).expect(200);
+    const moved = await t.admin
+      .patch(`/v1/groups/${created.id}`)
+      .send({ address: { url: 'https://hooks.example.com/new-endpoint-999' } })
+      .expect(200);
     expect(moved.body.signingSecret).toMatch(/^whsec_/);
     expect(moved.body.signingSecret).not.toBe(created.signingSecret);
   });
 
   it('wipes a DingTalk secret when the token is replaced without it', async () => {
     const dingtalkId = (await ChannelFactory.create(t, 'dingtalk')).id;
-    const group = await GroupFactory.create(t, dingtalkId, { address: { accessToken: 'token0000aaaa', secret: 'SEC0123456789abcdef' } });
+    const group = await GroupFactory.create(t, dingtalkId, {
+      address: { accessToken: 'token0000aaaa', secret: 'SEC0123456789abcdef' },
+    });
     expect(group.address).toEqual({ accessToken: '…aaaa', secret: '…cdef' });
     const replaced = await t.admin.patch(`/v1/groups/${group.id}`).send({ address: 'token1111bbbb' }).expect(200);
     expect(replaced.body.address).toEqual({ accessToken: '…bbbb' });
-    const bad = await t.admin.patch(`/v1/groups/${group.id}`).send({ address: { accessToken: 'token1111bbbb', secret: 'nope' } }).expect(400);
+    const bad = await t.admin
+      .patch(`/v1/groups/${group.id}`)
+      .send({ address: { accessToken: 'token1111bbbb', secret: 'nope' } })
+      .expect(400);
     expect(fieldsOf(bad.body)).toEqual(['address.secret']);
   });
 
@@ -121,20 +136,31 @@ describe('groups', () => {
       body[10] = { ...body[10], name: '' };
       body[4999].address = 'bad key!';
       const response = await t.admin.post('/v1/groups/bulk').send({ groups: body }).expect(400);
-      expect(fieldsOf(response.body)).toEqual(['groups[10].name', 'groups[3456].timezone', 'groups[4999].address.key'].sort());
+      expect(fieldsOf(response.body)).toEqual(
+        ['groups[10].name', 'groups[3456].timezone', 'groups[4999].address.key'].sort(),
+      );
       expect(await countGroups()).toBe(before);
     });
 
     it('imports 5,000 groups in one request', async () => {
-      const response = await t.admin.post('/v1/groups/bulk').send({ groups: rows(5000) }).expect(201);
+      const response = await t.admin
+        .post('/v1/groups/bulk')
+        .send({ groups: rows(5000) })
+        .expect(201);
       expect(response.body.count).toBe(5000);
-      expect(response.body.groups[0]).toMatchObject({ name: '批量群 0', channelId, status: 'active', address: { key: expect.stringMatching(/^…/) } });
+      expect(response.body.groups[0]).toMatchObject({
+        name: '批量群 0',
+        channelId,
+        status: 'active',
+        address: { key: expect.stringMatching(/^…/) },
+      });
       const listed = await viewer.get(`/v1/groups?channelId=${channelId}&pageSize=1`).expect(200);
       expect(listed.body.total).toBe(5000);
     });
 
     it('filters by tag, channel, status, type and name, with pages', async () => {
-      const total = async (query: string) => (await viewer.get(`/v1/groups?channelId=${channelId}&${query}`).expect(200)).body.total;
+      const total = async (query: string) =>
+        (await viewer.get(`/v1/groups?channelId=${channelId}&${query}`).expect(200)).body.total;
       expect(await total('tag=hundred')).toBe(50);
       expect(await total('tag=odd&type=learning')).toBe(833);
       expect(await total(`q=${encodeURIComponent('批量群 4999')}`)).toBe(1);
@@ -157,14 +183,23 @@ describe('groups', () => {
     });
 
     it('refuses an empty import and one over 5,000 rows', async () => {
-      expect(fieldsOf((await t.admin.post('/v1/groups/bulk').send({ groups: [] }).expect(400)).body)).toEqual(['groups']);
+      expect(fieldsOf((await t.admin.post('/v1/groups/bulk').send({ groups: [] }).expect(400)).body)).toEqual([
+        'groups',
+      ]);
       const tooMany = Array.from({ length: 5001 }, () => ({}));
-      expect(fieldsOf((await t.admin.post('/v1/groups/bulk').send({ groups: tooMany }).expect(400)).body)).toContain('groups');
+      expect(fieldsOf((await t.admin.post('/v1/groups/bulk').send({ groups: tooMany }).expect(400)).body)).toContain(
+        'groups',
+      );
     });
 
     it('names rows that are not objects at all', async () => {
-      const response = await t.admin.post('/v1/groups/bulk').send({ groups: [null, 'row', [1]] }).expect(400);
-      expect(response.body.details).toEqual([0, 1, 2].map((i) => ({ field: `groups[${i}]`, message: 'must be an object' })));
+      const response = await t.admin
+        .post('/v1/groups/bulk')
+        .send({ groups: [null, 'row', [1]] })
+        .expect(400);
+      expect(response.body.details).toEqual(
+        [0, 1, 2].map((i) => ({ field: `groups[${i}]`, message: 'must be an object' })),
+      );
     });
   });
 });

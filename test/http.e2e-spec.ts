@@ -8,7 +8,11 @@ describe('HTTP surface', () => {
   afterAll(() => t.close());
 
   it('answers malformed JSON with 400 in the error shape', async () => {
-    const response = await t.admin.post('/v1/content').set('Content-Type', 'application/json').send('{"kind": "custom",').expect(400);
+    const response = await t.admin
+      .post('/v1/content')
+      .set('Content-Type', 'application/json')
+      .send('{"kind": "custom",')
+      .expect(400);
     expect(response.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
   });
 
@@ -17,7 +21,11 @@ describe('HTTP surface', () => {
       .post('/v1/content')
       .send({ kind: 'custom', title: 'big', fields: { text: 'x'.repeat(70 * 1024) } })
       .expect(413);
-    expect(response.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request body is too large' });
+    expect(response.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'request body is too large',
+    });
   });
 
   it('answers an unknown route with 404 in the error shape', async () => {
@@ -29,10 +37,16 @@ describe('HTTP surface', () => {
     const response = await t.admin
       .post('/v1/content')
       .set('Content-Type', 'application/json')
-      .send('{"kind":"custom","title":"t","fields":{"text":"x","__proto__":{"admin":true}},"constructor":{"prototype":{}}}');
+      .send(
+        '{"kind":"custom","title":"t","fields":{"text":"x","__proto__":{"admin":true}},"constructor":{"prototype":{}}}',
+      );
     expect(response.status).toBe(400);
     expect(response.body.details.map((d: { field: string }) => d.field)).toEqual(['fields.__proto__']);
-    const deep = JSON.stringify({ kind: 'custom', title: 't', fields: { text: 'x', nested: JSON.parse('['.repeat(40) + ']'.repeat(40)) } });
+    const deep = JSON.stringify({
+      kind: 'custom',
+      title: 't',
+      fields: { text: 'x', nested: JSON.parse('['.repeat(40) + ']'.repeat(40)) },
+    });
     const nested = await t.admin.post('/v1/content').set('Content-Type', 'application/json').send(deep).expect(400);
     expect(nested.body.details[0].field).toMatch(/^fields\.nested/);
   });
@@ -47,7 +61,10 @@ describe('HTTP surface', () => {
     const response = await t.http.get('/docs/openapi.json').expect(200);
     const doc = response.body as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>; securitySchemes: object };
+      components: {
+        schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+        securitySchemes: object;
+      };
     };
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
@@ -89,7 +106,9 @@ describe('HTTP surface', () => {
         '/v1/kinds',
       ].sort(),
     );
-    expect(doc.components.schemas.CreateContentDto.required).toEqual(expect.arrayContaining(['kind', 'title', 'fields']));
+    expect(doc.components.schemas.CreateContentDto.required).toEqual(
+      expect.arrayContaining(['kind', 'title', 'fields']),
+    );
     expect(Object.keys(doc.components.schemas.PreviewDto.properties ?? {})).toEqual(
       expect.arrayContaining(['text', 'characters', 'bytes', 'warnings']),
     );

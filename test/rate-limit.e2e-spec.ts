@@ -22,9 +22,15 @@ describe('the provider rate limit per robot', () => {
     const channel = await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } });
     await GroupFactory.create(t, channel.id, { address: key, tags: ['one-robot'], quietHours: null });
     const planner = t.as(await createKey(t, 'planner'));
-    const pieces = await publishedPieces(t.as(await createKey(t, 'editor')), Array.from({ length: 25 }, (_, i) => `限流 ${i}`));
+    const pieces = await publishedPieces(
+      t.as(await createKey(t, 'editor')),
+      Array.from({ length: 25 }, (_, i) => `限流 ${i}`),
+    );
     const campaign = await CampaignFactory.create(planner, pieces, Array(25).fill({ after: 'PT0S' }));
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: ['one-robot'] } }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['one-robot'] } })
+      .expect(201);
 
     const posts = await waitForPosts<{ id: string; status: string; step: number }>(
       planner,
@@ -34,11 +40,14 @@ describe('the provider rate limit per robot', () => {
     );
     const times = [...wecom.arrivals].sort((a, b) => a - b);
     expect(times).toHaveLength(25);
-    for (const start of times) expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(20);
+    for (const start of times)
+      expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(20);
     // The 21st post waited for the robot; the four after it waited for the 21st, one post at a time.
     const limited: number[] = [];
     for (const post of posts) {
-      const { deferrals } = (await planner.get(`/v1/posts/${post.id}`).expect(200)).body as { deferrals: { reason: string }[] };
+      const { deferrals } = (await planner.get(`/v1/posts/${post.id}`).expect(200)).body as {
+        deferrals: { reason: string }[];
+      };
       if (deferrals.some((d) => d.reason === 'provider rate limit for this address')) limited.push(post.step);
     }
     expect(limited).toEqual([20]);

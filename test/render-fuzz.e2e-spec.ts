@@ -120,7 +120,11 @@ const group = fc.record({
 
 /** Every string inside a value. */
 const leaves = (value: unknown): string[] =>
-  typeof value === 'string' ? [value] : typeof value === 'object' && value !== null ? Object.values(value).flatMap(leaves) : [];
+  typeof value === 'string'
+    ? [value]
+    : typeof value === 'object' && value !== null
+      ? Object.values(value).flatMap(leaves)
+      : [];
 
 /** The text split into paragraphs and joined again, as a splitter that loses nothing must give back. */
 const paragraphs = (text: string) => text.split(/\n{2,}/).join('\n\n');
@@ -140,52 +144,73 @@ describe('rendering generated fields and splitting them for every adapter', () =
   });
 
   /** Sends through the real adapter and returns what the provider received. */
-  async function sendThrough(route: Route, text: string, markdown: string): Promise<{ result: SendResult; parts: string[] }> {
+  async function sendThrough(
+    route: Route,
+    text: string,
+    markdown: string,
+  ): Promise<{ result: SendResult; parts: string[] }> {
     const before = route.fake.received.length;
     const result = await route.adapter.send(message({ text, markdown }), route.target(++address));
     return { result, parts: route.fake.received.slice(before).map(route.part) };
   }
 
-  it.each(SEED_KINDS)('%s: every format renders, and every adapter delivers it whole within the provider’s limit', async (kindName) => {
-    const kind = registry.get(kindName)!;
-    await fc.assert(
-      fc.asyncProperty(valueFor(kind.schema), group, fc.date({ min: new Date('2026-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }), async (fields, to, dueAt) => {
-        expect(kind.validate(fields)).toBe(true);
-        const piece = { cacheKey: 'fuzz', kind: kindName, title: 'fuzz', fields: fields as Record<string, unknown> };
-        let rendered: Record<Format, RenderedText>;
-        try {
-          rendered = Object.fromEntries(FORMATS.map((format) => [format, renderer.render(piece, format, to, { dueAt })])) as typeof rendered;
-        } catch (error) {
-          // Refused only when every field the editor wrote is blank: nothing to show in a chat.
-          expect((error as DomainError).details).toEqual([{ field: 'fields', message: expect.stringMatching(/^renders to an empty/) }]);
-          expect(leaves(fields).filter((v) => !/^[\s\p{Cf}]*$/u.test(v))).toEqual([]);
-          return;
-        }
-        for (const r of Object.values(rendered)) {
-          expect(r.bytes).toBe(Buffer.byteLength(r.text, 'utf8'));
-          expect(r.characters).toBe([...r.text].length);
-        }
-        for (const route of ROUTES) {
-          const { result, parts } = await sendThrough(route, rendered.text.text, rendered.markdown.text);
-          if (result.kind !== 'ok') {
-            // The only refusal allowed is a paragraph that no message of this provider can hold.
-            expect(result).toMatchObject({ kind: 'permanent', code: 'too_long' });
-            const size = Number(/is (\d+) /.exec((result as { reason: string }).reason)?.[1]);
-            expect(size).toBeGreaterThan(route.limit);
-            continue;
-          }
-          expect(result.partsSent).toBe(parts.length);
-          for (const part of parts) expect(sizeIn(route.unit, part)).toBeLessThanOrEqual(route.limit);
-          if (route.fake === wecom) {
-            // WeCom sends the rendered text as it is: the preview's size warning and the split agree.
-            const format = route.name.endsWith('text') ? 'text' : 'markdown';
-            const warned = rendered[format].warnings.some((w) => w.channel === 'wecom');
-            expect(parts.length > 1).toBe(warned);
-            expect(parts.join('\n\n')).toBe(paragraphs(rendered[format].text));
-          }
-        }
-      }),
-      { numRuns: RUNS_PER_KIND, endOnFailure: true },
-    );
-  });
+  it.each(SEED_KINDS)(
+    '%s: every format renders, and every adapter delivers it whole within the provider’s limit',
+    async (kindName) => {
+      const kind = registry.get(kindName)!;
+      await fc.assert(
+        fc.asyncProperty(
+          valueFor(kind.schema),
+          group,
+          fc.date({ min: new Date('2026-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }),
+          async (fields, to, dueAt) => {
+            expect(kind.validate(fields)).toBe(true);
+            const piece = {
+              cacheKey: 'fuzz',
+              kind: kindName,
+              title: 'fuzz',
+              fields: fields as Record<string, unknown>,
+            };
+            let rendered: Record<Format, RenderedText>;
+            try {
+              rendered = Object.fromEntries(
+                FORMATS.map((format) => [format, renderer.render(piece, format, to, { dueAt })]),
+              ) as typeof rendered;
+            } catch (error) {
+              // Refused only when every field the editor wrote is blank: nothing to show in a chat.
+              expect((error as DomainError).details).toEqual([
+                { field: 'fields', message: expect.stringMatching(/^renders to an empty/) },
+              ]);
+              expect(leaves(fields).filter((v) => !/^[\s\p{Cf}]*$/u.test(v))).toEqual([]);
+              return;
+            }
+            for (const r of Object.values(rendered)) {
+              expect(r.bytes).toBe(Buffer.byteLength(r.text, 'utf8'));
+              expect(r.characters).toBe([...r.text].length);
+            }
+            for (const route of ROUTES) {
+              const { result, parts } = await sendThrough(route, rendered.text.text, rendered.markdown.text);
+              if (result.kind !== 'ok') {
+                // The only refusal allowed is a paragraph that no message of this provider can hold.
+                expect(result).toMatchObject({ kind: 'permanent', code: 'too_long' });
+                const size = Number(/is (\d+) /.exec((result as { reason: string }).reason)?.[1]);
+                expect(size).toBeGreaterThan(route.limit);
+                continue;
+              }
+              expect(result.partsSent).toBe(parts.length);
+              for (const part of parts) expect(sizeIn(route.unit, part)).toBeLessThanOrEqual(route.limit);
+              if (route.fake === wecom) {
+                // WeCom sends the rendered text as it is: the preview's size warning and the split agree.
+                const format = route.name.endsWith('text') ? 'text' : 'markdown';
+                const warned = rendered[format].warnings.some((w) => w.channel === 'wecom');
+                expect(parts.length > 1).toBe(warned);
+                expect(parts.join('\n\n')).toBe(paragraphs(rendered[format].text));
+              }
+            }
+          },
+        ),
+        { numRuns: RUNS_PER_KIND, endOnFailure: true },
+      );
+    },
+  );
 });

@@ -78,7 +78,12 @@ describe('secrets stay secret', () => {
     };
 
     const channel = (type: string, config: object, credentials?: object) =>
-      call('post', '/v1/channels', { name: `${type}-secret`, type, config, ...(credentials ? { credentials } : {}) }, 201);
+      call(
+        'post',
+        '/v1/channels',
+        { name: `${type}-secret`, type, config, ...(credentials ? { credentials } : {}) },
+        201,
+      );
     const channels = {
       wecom: await channel('wecom', { baseUrl: wecom.url }),
       telegram: await channel('telegram', { baseUrl: telegram.url }, { botToken: SECRETS.botToken }),
@@ -99,13 +104,22 @@ describe('secrets stay secret', () => {
     const webhookResponse = await http
       .post('/v1/groups')
       .set('Authorization', `Bearer ${ADMIN_KEY}`)
-      .send({ name: 'webhook 群', channelId: channels.webhook.id, address: `${receiver.url}/hooks/secret-path-0042`, timezone: 'Asia/Shanghai' })
+      .send({
+        name: 'webhook 群',
+        channelId: channels.webhook.id,
+        address: `${receiver.url}/hooks/secret-path-0042`,
+        timezone: 'Asia/Shanghai',
+      })
       .expect(201);
     const signingSecret = webhookResponse.body.signingSecret as string;
     receiver.secret = signingSecret;
     groups.push(webhookResponse.body);
 
-    const createdKey = await http.post('/v1/api-keys').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ name: 'k', role: 'viewer' }).expect(201);
+    const createdKey = await http
+      .post('/v1/api-keys')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ name: 'k', role: 'viewer' })
+      .expect(201);
     const apiKey = createdKey.body.key as string;
     await http.get('/v1/groups').set('Authorization', `Bearer ${apiKey}`).expect(200);
 
@@ -115,13 +129,26 @@ describe('secrets stay secret', () => {
       expect({ type, outcome: result.outcome }).toEqual({ type, outcome: 'ok' });
     }
     dingtalk.robots.set(SECRETS.dingtalkToken, { secret: 'SECanotherSecretSoSignaturesFail' });
-    expect((await call('post', `/v1/channels/${channels.dingtalk.id}/test-send`, { groupId: groups[2].id, text: 'x' })).outcome).toBe('permanent');
+    expect(
+      (await call('post', `/v1/channels/${channels.dingtalk.id}/test-send`, { groupId: groups[2].id, text: 'x' }))
+        .outcome,
+    ).toBe('permanent');
     await call('get', '/v1/channels');
     for (const c of Object.values(channels)) await call('get', `/v1/channels/${c.id}`);
     await call('get', '/v1/groups?pageSize=100');
     for (const g of groups) await call('get', `/v1/groups/${g.id}`);
     await call('patch', `/v1/groups/${groups[0].id}`, { name: '改名了' });
-    await call('post', '/v1/groups', { name: 'x', channelId: channels.dingtalk.id, address: { accessToken: SECRETS.dingtalkToken, secret: 'bad' }, timezone: 'Asia/Shanghai' }, 400);
+    await call(
+      'post',
+      '/v1/groups',
+      {
+        name: 'x',
+        channelId: channels.dingtalk.id,
+        address: { accessToken: SECRETS.dingtalkToken, secret: 'bad' },
+        timezone: 'Asia/Shanghai',
+      },
+      400,
+    );
     await call('get', '/health');
 
     const secrets = [...Object.values(SECRETS), signingSecret, signingSecret.slice(6, 30), apiKey, ADMIN_KEY];

@@ -1,4 +1,11 @@
-import { CampaignFactory, ChannelFactory, ContentFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import {
+  CampaignFactory,
+  ChannelFactory,
+  ContentFactory,
+  GroupFactory,
+  createKey,
+  publishedPieces,
+} from './support/factories';
 import { waitForPosts } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -31,15 +38,23 @@ describe('trust: a scheduled post can still be corrected or pulled', () => {
     const tag = `fix-${++serial}`;
     for (let i = 0; i < 2; i++) await GroupFactory.create(t, channelId, { tags: [tag] });
     const campaign = await CampaignFactory.create(planner, pieces, Array(pieces.length).fill({ after: 'PT1H' }));
-    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [tag] }, ...body }).expect(201);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: [tag] }, ...body })
+      .expect(201);
     return { campaignId: campaign.id, runId: run.body.id as string };
   }
 
   const postsOf = (runId: string) => waitForPosts<PostView>(planner, runId, () => true);
 
   async function publishFix(pieceId: string) {
-    await editor.patch(`/v1/content/${pieceId}`).send({ fields: { text: '修正后的内容' } }).expect(200);
-    return (await editor.post(`/v1/content/${pieceId}/publish`).send({}).expect(200)).body as { publishedRevision: number };
+    await editor
+      .patch(`/v1/content/${pieceId}`)
+      .send({ fields: { text: '修正后的内容' } })
+      .expect(200);
+    return (await editor.post(`/v1/content/${pieceId}/publish`).send({}).expect(200)).body as {
+      publishedRevision: number;
+    };
   }
 
   it('sends a correction published after launch to the posts not yet sent; a run that pins keeps the launch revision', async () => {
@@ -59,7 +74,9 @@ describe('trust: a scheduled post can still be corrected or pulled', () => {
     const archived = await editor.post(`/v1/content/${pieces[1]}/archive`).send({}).expect(200);
     const posts = await postsOf(runId);
     expect(posts.filter((p) => p.step === 0).map((p) => p.status)).toEqual(['scheduled', 'scheduled']);
-    expect(posts.filter((p) => p.step === 1).map((p) => [p.status, p.error])).toEqual(Array(2).fill(['skipped', `content ${archived.body.slug} was archived`]));
+    expect(posts.filter((p) => p.step === 1).map((p) => [p.status, p.error])).toEqual(
+      Array(2).fill(['skipped', `content ${archived.body.slug} was archived`]),
+    );
   });
 
   it('refuses to archive a campaign whose runs are live (409 naming them) until they are cancelled', async () => {
@@ -73,16 +90,28 @@ describe('trust: a scheduled post can still be corrected or pulled', () => {
 
   it('makes no revision for a PATCH that changes nothing', async () => {
     const piece = await ContentFactory.create(editor, 'custom', { fields: { text: '原文' }, tags: ['a'] });
-    const same = await editor.patch(`/v1/content/${piece.id}`).send({ fields: { text: '原文' }, tags: [' a '] }).expect(200);
-    expect({ revision: same.body.revision, version: same.body.version }).toEqual({ revision: piece.revision, version: piece.version });
+    const same = await editor
+      .patch(`/v1/content/${piece.id}`)
+      .send({ fields: { text: '原文' }, tags: [' a '] })
+      .expect(200);
+    expect({ revision: same.body.revision, version: same.body.version }).toEqual({
+      revision: piece.revision,
+      version: piece.version,
+    });
     expect((await editor.get(`/v1/content/${piece.id}/revisions`).expect(200)).body.total).toBe(1);
   });
 
   it('applies concurrent edits and publishes that name no version one after the other, without a 409', async () => {
     const piece = await ContentFactory.create(editor, 'custom', { fields: { text: '0' } });
-    const edits = await Promise.all(Array.from({ length: 8 }, (_, i) => editor.patch(`/v1/content/${piece.id}`).send({ fields: { text: `第 ${i + 1} 版` } })));
+    const edits = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        editor.patch(`/v1/content/${piece.id}`).send({ fields: { text: `第 ${i + 1} 版` } }),
+      ),
+    );
     expect(edits.map((r) => r.status)).toEqual(Array(8).fill(200));
-    const publishes = await Promise.all(Array.from({ length: 8 }, () => editor.post(`/v1/content/${piece.id}/publish`).send({})));
+    const publishes = await Promise.all(
+      Array.from({ length: 8 }, () => editor.post(`/v1/content/${piece.id}/publish`).send({})),
+    );
     expect(publishes.map((r) => r.status)).toEqual(Array(8).fill(200));
     const current = (await editor.get(`/v1/content/${piece.id}`).expect(200)).body;
     expect({ revision: current.revision, version: current.version }).toEqual({ revision: 9, version: 17 });

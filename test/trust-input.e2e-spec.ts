@@ -5,7 +5,8 @@ import { fieldsOf } from './support/details';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
 /** A JSON body as text, for what JSON.stringify would not write (a lone surrogate escape). */
-const raw = (request: ReturnType<RequestWith['post']>, json: string) => request.set('Content-Type', 'application/json').send(json);
+const raw = (request: ReturnType<RequestWith['post']>, json: string) =>
+  request.set('Content-Type', 'application/json').send(json);
 
 describe('trust: ordinary input never answers 500 or stalls the process', () => {
   let t: TestApp;
@@ -30,25 +31,50 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
       const rows = [0, 1].map((i) => GroupFactory.body(channelId, { address: `tags-${i}`, tags: spellings }));
       const imported = await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
       expect(imported.body.groups[1].tags).toEqual(['VIP', '新 客', 'café']);
-      await t.admin.patch(`/v1/groups/${group.id}`).send({ tags: ['Vip', 'VIP'] }).expect(200);
+      await t.admin
+        .patch(`/v1/groups/${group.id}`)
+        .send({ tags: ['Vip', 'VIP'] })
+        .expect(200);
       const listed = await t.admin.get(`/v1/groups?tag=${encodeURIComponent(' vip ')}`).expect(200);
       expect(listed.body.items.map((g: { id: string }) => g.id)).toContain(group.id);
     });
 
     it('on content create and update, without a false "slug is taken"', async () => {
       const piece = await ContentFactory.create(editor, 'morning_brief', { tags: spellings });
-      const patched = await editor.patch(`/v1/content/${piece.id}`).set('If-Match', `"${piece.version}"`).send({ tags: ['Daily', 'daily ', 'DAILY'] }).expect(200);
+      const patched = await editor
+        .patch(`/v1/content/${piece.id}`)
+        .set('If-Match', `"${piece.version}"`)
+        .send({ tags: ['Daily', 'daily ', 'DAILY'] })
+        .expect(200);
       expect(patched.body.tags).toEqual(['Daily']);
     });
   });
 
   it.each([
-    ['content fields', () => raw(editor.post('/v1/content'), `{"kind":"custom","title":"t","fields":{"text":"bad \\ud800 text"}}`), 'fields.text'],
-    ['a title', () => raw(editor.post('/v1/content'), `{"kind":"custom","title":"\\udc00","fields":{"text":"ok"}}`), 'title'],
-    ['group vars', () => raw(t.admin.post('/v1/groups'), `{"name":"g","channelId":"${channelId}","address":"x","timezone":"Asia/Shanghai","vars":{"city":"\\ud83d"}}`), 'vars.city'],
+    [
+      'content fields',
+      () => raw(editor.post('/v1/content'), `{"kind":"custom","title":"t","fields":{"text":"bad \\ud800 text"}}`),
+      'fields.text',
+    ],
+    [
+      'a title',
+      () => raw(editor.post('/v1/content'), `{"kind":"custom","title":"\\udc00","fields":{"text":"ok"}}`),
+      'title',
+    ],
+    [
+      'group vars',
+      () =>
+        raw(
+          t.admin.post('/v1/groups'),
+          `{"name":"g","channelId":"${channelId}","address":"x","timezone":"Asia/Shanghai","vars":{"city":"\\ud83d"}}`,
+        ),
+      'vars.city',
+    ],
   ])('answers 400 naming the field for a lone UTF-16 surrogate in %s', async (_, send, field) => {
     const response = await send().expect(400);
-    expect(response.body.details).toEqual([{ field, message: 'contains a lone UTF-16 surrogate: not valid Unicode text' }]);
+    expect(response.body.details).toEqual([
+      { field, message: 'contains a lone UTF-16 surrogate: not valid Unicode text' },
+    ]);
   });
 
   describe('durations and start times are bounded', () => {
@@ -57,18 +83,24 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
       content = await publishedPieces(editor, ['一', '二']);
     });
 
-    it.each(['P8000Y', 'PT99999999999H', 'P1000Y', 'P367D'])('calls after: %s invalid, and a launch of it a 400 naming the step', async (after) => {
-      const steps = [
-        { stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } },
-        { stage: 'educate', contentId: content[1], timing: { after } },
-      ];
-      const problem = { field: 'steps[1].timing', message: 'after must be at most 366 days (P366D)' };
-      const draft = await planner.post('/v1/campaigns').send({ name: 'long', steps }).expect(201);
-      const report = await planner.post(`/v1/campaigns/${draft.body.id}/validate`).expect(200);
-      expect(report.body).toEqual({ valid: false, problems: [problem] });
-      const launch = await planner.post(`/v1/campaigns/${draft.body.id}/runs`).send({ audience: { tags: ['nobody'] } }).expect(400);
-      expect(launch.body.details).toEqual([problem]);
-    });
+    it.each(['P8000Y', 'PT99999999999H', 'P1000Y', 'P367D'])(
+      'calls after: %s invalid, and a launch of it a 400 naming the step',
+      async (after) => {
+        const steps = [
+          { stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } },
+          { stage: 'educate', contentId: content[1], timing: { after } },
+        ];
+        const problem = { field: 'steps[1].timing', message: 'after must be at most 366 days (P366D)' };
+        const draft = await planner.post('/v1/campaigns').send({ name: 'long', steps }).expect(201);
+        const report = await planner.post(`/v1/campaigns/${draft.body.id}/validate`).expect(200);
+        expect(report.body).toEqual({ valid: false, problems: [problem] });
+        const launch = await planner
+          .post(`/v1/campaigns/${draft.body.id}/runs`)
+          .send({ audience: { tags: ['nobody'] } })
+          .expect(400);
+        expect(launch.body.details).toEqual([problem]);
+      },
+    );
 
     it.each([
       ['9999-12-31T00:00:00Z', 'must be at most 731 days from now'],
@@ -79,17 +111,42 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
         .post('/v1/campaigns')
         .send({ name: 'start', steps: [{ stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } }] })
         .expect(201);
-      const response = await planner.post(`/v1/campaigns/${campaign.body.id}/runs`).send({ audience: { tags: ['nobody'] }, startAt }).expect(400);
+      const response = await planner
+        .post(`/v1/campaigns/${campaign.body.id}/runs`)
+        .send({ audience: { tags: ['nobody'] }, startAt })
+        .expect(400);
       expect(response.body.details).toEqual([{ field: 'startAt', message }]);
     });
   });
 
   describe('huge bodies are refused before validation, and the process keeps answering', () => {
     it.each([
-      ['400,000 tags', () => ({ ...ContentFactory.body('custom'), tags: Array.from({ length: 400_000 }, (_, i) => `t${i}`) }), 413],
-      ['250,000 unknown keys in fields', () => ({ ...ContentFactory.body('custom'), fields: Object.fromEntries(Array.from({ length: 250_000 }, (_, i) => [`k${i}`, 1])) }), 413],
-      ['20,000 tags (under the byte limit)', () => ({ ...ContentFactory.body('custom'), tags: Array.from({ length: 20_000 }, (_, i) => `${i % 10}`) }), 400],
-      ['5,000 unknown keys (under the byte limit)', () => ({ ...ContentFactory.body('custom'), fields: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1])) }), 400],
+      [
+        '400,000 tags',
+        () => ({ ...ContentFactory.body('custom'), tags: Array.from({ length: 400_000 }, (_, i) => `t${i}`) }),
+        413,
+      ],
+      [
+        '250,000 unknown keys in fields',
+        () => ({
+          ...ContentFactory.body('custom'),
+          fields: Object.fromEntries(Array.from({ length: 250_000 }, (_, i) => [`k${i}`, 1])),
+        }),
+        413,
+      ],
+      [
+        '20,000 tags (under the byte limit)',
+        () => ({ ...ContentFactory.body('custom'), tags: Array.from({ length: 20_000 }, (_, i) => `${i % 10}`) }),
+        400,
+      ],
+      [
+        '5,000 unknown keys (under the byte limit)',
+        () => ({
+          ...ContentFactory.body('custom'),
+          fields: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1])),
+        }),
+        400,
+      ],
     ])('%s', async (_, body, status) => {
       const sent = editor.post('/v1/content').send(body());
       const health = t.http.get('/health/live');
@@ -99,7 +156,9 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
     });
 
     it('takes a 5,000-row bulk import above the general body limit', async () => {
-      const groups = Array.from({ length: 5_000 }, (_, i) => GroupFactory.body(channelId, { address: `bulk-${i}`, name: `大批量导入的群 ${i}`.padEnd(60, '。') }));
+      const groups = Array.from({ length: 5_000 }, (_, i) =>
+        GroupFactory.body(channelId, { address: `bulk-${i}`, name: `大批量导入的群 ${i}`.padEnd(60, '。') }),
+      );
       expect(Buffer.byteLength(JSON.stringify({ groups }))).toBeGreaterThan(512 * 1024);
       const response = await t.admin.post('/v1/groups/bulk').send({ groups }).expect(201);
       expect(response.body.created).toBe(5_000);
@@ -109,10 +168,13 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
   it('answers 503 when a query outlives the statement time limit', async () => {
     const limited = await createTestApp({ DB_STATEMENT_TIMEOUT_MS: '300' });
     try {
-      const error = await limited.app.get(DataSource).query('SELECT SLEEP(3)').then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await limited.app
+        .get(DataSource)
+        .query('SELECT SLEEP(3)')
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(toErrorBody(error)?.statusCode).toBe(503);
     } finally {
       await limited.close();

@@ -17,7 +17,9 @@ interface PostView {
 
 const OFF = { quietHours: 'off', minGapMinutes: 'off', dailyCap: 'off', promoCap: 'off' };
 const minutes = (ms: number) => ms / 60_000;
-const byGroupOf = (posts: PostView[]) => [...posts.reduce((m, p) => m.set(p.groupId, [...(m.get(p.groupId) ?? []), p]), new Map<string, PostView[]>()).values()];
+const byGroupOf = (posts: PostView[]) => [
+  ...posts.reduce((m, p) => m.set(p.groupId, [...(m.get(p.groupId) ?? []), p]), new Map<string, PostView[]>()).values(),
+];
 
 describe('trust: safe by default, one post at a time per group', () => {
   let serial = 0;
@@ -39,8 +41,15 @@ describe('trust: safe by default, one post at a time per group', () => {
     const launch = async (body: Record<string, unknown>, steps = 3) => {
       const tag = `pacing-${++serial}`;
       const group = await GroupFactory.create(t, channelId, { tags: [tag], quietHours: null });
-      const campaign = await CampaignFactory.create(planner, content.slice(0, steps), Array(steps).fill({ after: 'PT0S' }));
-      return { group, response: await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [tag] }, ...body }) };
+      const campaign = await CampaignFactory.create(
+        planner,
+        content.slice(0, steps),
+        Array(steps).fill({ after: 'PT0S' }),
+      );
+      return {
+        group,
+        response: await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [tag] }, ...body }),
+      };
     };
 
     it('ships quiet hours 23:00-07:00, a 10-minute gap, 6 posts a day and 1 promotional; both can be removed', async () => {
@@ -51,9 +60,22 @@ describe('trust: safe by default, one post at a time per group', () => {
         promoCap: 1,
         blackoutDates: [],
       });
-      const group = await GroupFactory.create(t, channelId, { quietHours: 'off', minGapMinutes: 'off', dailyCap: 'off', promoCap: 3 });
-      expect((await planner.get(`/v1/groups/${group.id}`).expect(200)).body).toMatchObject({ quietHours: 'off', minGapMinutes: 'off', dailyCap: 'off', promoCap: 3 });
-      const inherit = await planner.patch(`/v1/groups/${group.id}`).send({ dailyCap: null, promoCap: null }).expect(200);
+      const group = await GroupFactory.create(t, channelId, {
+        quietHours: 'off',
+        minGapMinutes: 'off',
+        dailyCap: 'off',
+        promoCap: 3,
+      });
+      expect((await planner.get(`/v1/groups/${group.id}`).expect(200)).body).toMatchObject({
+        quietHours: 'off',
+        minGapMinutes: 'off',
+        dailyCap: 'off',
+        promoCap: 3,
+      });
+      const inherit = await planner
+        .patch(`/v1/groups/${group.id}`)
+        .send({ dailyCap: null, promoCap: null })
+        .expect(200);
       expect(inherit.body).toMatchObject({ dailyCap: null, promoCap: null });
     });
 
@@ -63,15 +85,23 @@ describe('trust: safe by default, one post at a time per group', () => {
       ['dailyCap', 'none', 'must be a whole number from 0 to 1000, "off", or null'],
       ['minGapMinutes', 2000, 'must be a whole number from 0 to 1440, "off", or null'],
     ])('refuses a group %s of %j naming the field', async (field, value, message) => {
-      const response = await t.admin.post('/v1/groups').send(GroupFactory.body(channelId, { [field]: value })).expect(400);
+      const response = await t.admin
+        .post('/v1/groups')
+        .send(GroupFactory.body(channelId, { [field]: value }))
+        .expect(400);
       expect(response.body.details).toEqual([{ field, message }]);
     });
 
     it('stores a time zone in its canonical spelling and refuses one that is not a zone', async () => {
       const group = await GroupFactory.create(t, channelId, { timezone: 'asia/shanghai' });
       expect(group).toMatchObject({ timezone: 'Asia/Shanghai' });
-      const bad = await t.admin.post('/v1/groups').send(GroupFactory.body(channelId, { timezone: 'Mars/Olympus' })).expect(400);
-      expect(bad.body.details).toEqual([{ field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }]);
+      const bad = await t.admin
+        .post('/v1/groups')
+        .send(GroupFactory.body(channelId, { timezone: 'Mars/Olympus' }))
+        .expect(400);
+      expect(bad.body.details).toEqual([
+        { field: 'timezone', message: 'must be an IANA time zone such as Asia/Shanghai' },
+      ]);
     });
 
     it('refuses a start more than a minute in the past unless the launch says how to catch up', async () => {
@@ -81,23 +111,31 @@ describe('trust: safe by default, one post at a time per group', () => {
       expect(response.body.details).toEqual([
         {
           field: 'startAt',
-          message: 'is 30 min in the past: say catchUp "spread" (overdue steps go one at a time, spaced by each group\'s gap) or "skip" (overdue steps are skipped)',
+          message:
+            'is 30 min in the past: say catchUp "spread" (overdue steps go one at a time, spaced by each group\'s gap) or "skip" (overdue steps are skipped)',
         },
       ]);
       const skipped = await launch({ startAt, catchUp: 'skip' });
       expect(skipped.response.status).toBe(201);
       const posts = await waitForPosts<PostView>(planner, skipped.response.body.id, () => true);
-      expect(posts.map((p) => [p.status, p.error])).toEqual(Array(3).fill(['skipped', 'overdue at launch (catchUp: skip)']));
+      expect(posts.map((p) => [p.status, p.error])).toEqual(
+        Array(3).fill(['skipped', 'overdue at launch (catchUp: skip)']),
+      );
     });
 
     it('takes maxLatenessMinutes when a run resumes: posts later than that are skipped', async () => {
-      const { response } = await launch({ startAt: new Date(Date.now() - 5 * 60_000).toISOString(), catchUp: 'spread' });
+      const { response } = await launch({
+        startAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+        catchUp: 'spread',
+      });
       const runId = response.body.id as string;
       await planner.post(`/v1/runs/${runId}/pause`).expect(200);
       const resumed = await planner.post(`/v1/runs/${runId}/resume`).send({ maxLatenessMinutes: 2 }).expect(200);
       expect(resumed.body).toMatchObject({ status: 'running', maxLatenessMinutes: 2, catchUp: 'spread' });
       const posts = await waitForPosts<PostView>(planner, runId, () => true);
-      expect(posts.map((p) => [p.status, p.error])).toEqual(Array(3).fill(['skipped', 'later than the run allows after a pause']));
+      expect(posts.map((p) => [p.status, p.error])).toEqual(
+        Array(3).fill(['skipped', 'later than the run allows after a pause']),
+      );
       const bad = await planner.post(`/v1/runs/${runId}/resume`).send({ maxLatenessMinutes: -1 }).expect(400);
       expect(bad.body.details[0].field).toBe('maxLatenessMinutes');
     });
@@ -135,20 +173,32 @@ describe('trust: safe by default, one post at a time per group', () => {
     /** 20 groups with `policy`, and three campaigns of one step each launched to them for the same instant; returns once `done` holds. */
     async function threeRunsAtOnce(policy: Record<string, unknown>, done: (byGroup: PostView[][]) => boolean) {
       const tag = `herd-${++serial}`;
-      const rows = Array.from({ length: 20 }, (_, i) => GroupFactory.body(channelId, { address: `${tag}-${i}`, tags: [tag], ...OFF, ...policy }));
+      const rows = Array.from({ length: 20 }, (_, i) =>
+        GroupFactory.body(channelId, { address: `${tag}-${i}`, tags: [tag], ...OFF, ...policy }),
+      );
       await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
       const startAt = new Date(Date.now() + 3000).toISOString();
       const runs: string[] = [];
       for (const piece of content) {
         const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
-        runs.push((await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { tags: [tag] }, startAt }).expect(201)).body.id);
+        runs.push(
+          (
+            await planner
+              .post(`/v1/campaigns/${campaign.id}/runs`)
+              .send({ audience: { tags: [tag] }, startAt })
+              .expect(201)
+          ).body.id,
+        );
       }
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const posts = (await Promise.all(runs.map((runId) => waitForPosts<PostView>(planner, runId, () => true)))).flat();
+        const posts = (
+          await Promise.all(runs.map((runId) => waitForPosts<PostView>(planner, runId, () => true)))
+        ).flat();
         const byGroup = byGroupOf(posts);
         if (byGroup.length === 20 && done(byGroup)) return byGroup;
-        if (Date.now() > deadline) throw new Error(`posts did not settle: ${JSON.stringify(posts.map((p) => [p.status, p.deferReason]))}`);
+        if (Date.now() > deadline)
+          throw new Error(`posts did not settle: ${JSON.stringify(posts.map((p) => [p.status, p.deferReason]))}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -157,8 +207,11 @@ describe('trust: safe by default, one post at a time per group', () => {
     const heldOf = (group: PostView[]) => group.filter((p) => p.status === 'queued');
 
     it('sends one post per group when three runs are due at the same instant and the daily cap is 1', async () => {
-      const capped = (group: PostView[]) => group.filter((p) => p.deferReason === 'daily cap of 1 reached').length === 1;
-      const byGroup = await threeRunsAtOnce({ dailyCap: 1 }, (groups) => groups.every((g) => sentOf(g).length >= 1 && capped(g) && heldOf(g).length === 2));
+      const capped = (group: PostView[]) =>
+        group.filter((p) => p.deferReason === 'daily cap of 1 reached').length === 1;
+      const byGroup = await threeRunsAtOnce({ dailyCap: 1 }, (groups) =>
+        groups.every((g) => sentOf(g).length >= 1 && capped(g) && heldOf(g).length === 2),
+      );
       for (const group of byGroup) expect(sentOf(group)).toHaveLength(1);
     }, 60_000);
 
@@ -169,18 +222,33 @@ describe('trust: safe by default, one post at a time per group', () => {
       const quietHours = `${hhmm(now)}-${hhmm(new Date(now.getTime() + 60_000))}`;
       const quietEnd = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
       const tag = `quiet-${++serial}`;
-      const group = await GroupFactory.create(t, channelId, { tags: [tag], timezone: 'Etc/UTC', ...OFF, quietHours, minGapMinutes: 1 });
+      const group = await GroupFactory.create(t, channelId, {
+        tags: [tag],
+        timezone: 'Etc/UTC',
+        ...OFF,
+        quietHours,
+        minGapMinutes: 1,
+      });
       const campaign = await CampaignFactory.create(planner, content, Array(3).fill({ after: 'PT0S' }));
-      const run = (await planner.post(`/v1/campaigns/${campaign.id}/runs`).send({ audience: { groupIds: [group.id] } }).expect(201)).body.id as string;
+      const run = (
+        await planner
+          .post(`/v1/campaigns/${campaign.id}/runs`)
+          .send({ audience: { groupIds: [group.id] } })
+          .expect(201)
+      ).body.id as string;
       const posts = await waitForPosts<PostView>(
         planner,
         run,
-        (all) => all.filter((p) => p.status === 'sent').length === 1 && all.filter((p) => p.deferReason === 'minimum gap of 1 min').length === 1,
+        (all) =>
+          all.filter((p) => p.status === 'sent').length === 1 &&
+          all.filter((p) => p.deferReason === 'minimum gap of 1 min').length === 1,
         90_000,
       );
       const [first, second] = [...posts].sort((a, b) => a.step - b.step);
       expect(new Date(first.sentAt!).getTime()).toBeGreaterThanOrEqual(quietEnd.getTime());
-      expect(minutes(new Date(second.notBefore!).getTime() - new Date(first.sentAt!).getTime())).toBeGreaterThanOrEqual(1);
+      expect(minutes(new Date(second.notBefore!).getTime() - new Date(first.sentAt!).getTime())).toBeGreaterThanOrEqual(
+        1,
+      );
       const history = (await planner.get(`/v1/posts/${first.id}`).expect(200)).body.deferrals as { reason: string }[];
       expect(history.map((d) => d.reason)).toContain(`quiet hours ${quietHours}`);
     }, 120_000);
@@ -188,9 +256,17 @@ describe('trust: safe by default, one post at a time per group', () => {
     it('keeps the minimum gap between posts of different runs due at the same instant', async () => {
       const apart = (group: PostView[]) => {
         const [sent] = sentOf(group);
-        return !!sent && heldOf(group).every((p) => p.notBefore !== null && minutes(new Date(p.notBefore).getTime() - new Date(sent.sentAt!).getTime()) >= 1);
+        return (
+          !!sent &&
+          heldOf(group).every(
+            (p) =>
+              p.notBefore !== null && minutes(new Date(p.notBefore).getTime() - new Date(sent.sentAt!).getTime()) >= 1,
+          )
+        );
       };
-      const byGroup = await threeRunsAtOnce({ minGapMinutes: 1 }, (groups) => groups.every((g) => heldOf(g).length === 2 && apart(g)));
+      const byGroup = await threeRunsAtOnce({ minGapMinutes: 1 }, (groups) =>
+        groups.every((g) => heldOf(g).length === 2 && apart(g)),
+      );
       for (const group of byGroup) expect(sentOf(group)).toHaveLength(1);
     }, 60_000);
   });

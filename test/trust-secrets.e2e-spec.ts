@@ -41,10 +41,18 @@ describe('trust: a provider secret only ever goes to that provider', () => {
     it.each(FOREIGN_BASE_URLS)('refuses a WeCom channel whose baseUrl is %s, naming the field', async (pattern) => {
       const response = await t.admin
         .post('/v1/channels')
-        .send({ name: `wecom-${Math.random().toString(36).slice(2)}`, type: 'wecom', config: { baseUrl: pattern.replace('{port}', port) } })
+        .send({
+          name: `wecom-${Math.random().toString(36).slice(2)}`,
+          type: 'wecom',
+          config: { baseUrl: pattern.replace('{port}', port) },
+        })
         .expect(400);
       expect(response.body.details).toEqual([
-        { field: 'config.baseUrl', message: "must be https://qyapi.weixin.qq.com, the provider's own; another host needs ALLOW_CUSTOM_BASE_URLS=true" },
+        {
+          field: 'config.baseUrl',
+          message:
+            "must be https://qyapi.weixin.qq.com, the provider's own; another host needs ALLOW_CUSTOM_BASE_URLS=true",
+        },
       ]);
     });
 
@@ -54,9 +62,16 @@ describe('trust: a provider secret only ever goes to that provider', () => {
         ['feishu', 'https://open.larksuite.com', 'http://open.feishu.cn'],
         ['telegram', 'https://api.telegram.org/', 'https://[::ffff:127.0.0.1]'],
       ]) {
-        const body = type === 'telegram' ? { credentials: { botToken: '123456789:AAHfake-token_for_tests_0123456789' } } : {};
-        const created = await t.admin.post('/v1/channels').send({ name: `${type}-own`, type, config: { baseUrl: own }, ...body }).expect(201);
-        const refused = await t.admin.patch(`/v1/channels/${created.body.id}`).send({ config: { baseUrl: foreign } }).expect(400);
+        const body =
+          type === 'telegram' ? { credentials: { botToken: '123456789:AAHfake-token_for_tests_0123456789' } } : {};
+        const created = await t.admin
+          .post('/v1/channels')
+          .send({ name: `${type}-own`, type, config: { baseUrl: own }, ...body })
+          .expect(201);
+        const refused = await t.admin
+          .patch(`/v1/channels/${created.body.id}`)
+          .send({ config: { baseUrl: foreign } })
+          .expect(400);
         expect(fieldsOf(refused.body)).toEqual(['config.baseUrl']);
       }
     });
@@ -65,9 +80,15 @@ describe('trust: a provider secret only ever goes to that provider', () => {
       const channel = await t.admin.post('/v1/channels').send({ name: 'wecom-old', type: 'wecom' }).expect(201);
       const group = await GroupFactory.create(t, channel.body.id, { address: ROBOT_KEY });
       const mysql = await createConnection({ uri: `${TEST_MYSQL_URL}/${databaseName(t.config.databaseUrl)}` });
-      await mysql.query('UPDATE channels SET config = ? WHERE id = ?', [JSON.stringify({ baseUrl: wecom.url }), channel.body.id]);
+      await mysql.query('UPDATE channels SET config = ? WHERE id = ?', [
+        JSON.stringify({ baseUrl: wecom.url }),
+        channel.body.id,
+      ]);
       await mysql.end();
-      const sent = await t.admin.post(`/v1/channels/${channel.body.id}/test-send`).send({ groupId: group.id, text: '测试' }).expect(200);
+      const sent = await t.admin
+        .post(`/v1/channels/${channel.body.id}/test-send`)
+        .send({ groupId: group.id, text: '测试' })
+        .expect(200);
       expect(sent.body).toMatchObject({ outcome: 'permanent', code: 'private_target' });
       expect(sent.body.reason).toContain('ALLOW_CUSTOM_BASE_URLS=true');
       expect(wecom.received).toHaveLength(0);
@@ -84,7 +105,11 @@ describe('trust: a provider secret only ever goes to that provider', () => {
     it.each(FOREIGN_BASE_URLS.slice(0, 5))('still refuses %s with the SSRF guard’s reason', async (pattern) => {
       const response = await t.admin
         .post('/v1/channels')
-        .send({ name: `wecom-${Math.random().toString(36).slice(2)}`, type: 'wecom', config: { baseUrl: pattern.replace('{port}', port) } })
+        .send({
+          name: `wecom-${Math.random().toString(36).slice(2)}`,
+          type: 'wecom',
+          config: { baseUrl: pattern.replace('{port}', port) },
+        })
         .expect(400);
       expect(fieldsOf(response.body)).toEqual(['config.baseUrl']);
       expect(response.body.details[0].message).toMatch(/^(must be an https:\/\/ URL|is refused: )/);
@@ -99,14 +124,21 @@ describe('trust: links in content are web links', () => {
   });
   afterAll(() => t.close());
 
-  it.each(['javascript:alert(1)', 'JAVASCRIPT:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox', 'file:///etc/passwd', 'mailto:a@b.c'])(
-    'refuses %s in a uri field of the fields, naming it',
-    async (url) => {
-      const editor = t.as(await createKey(t, 'editor'));
-      const body = ContentFactory.body('product_pick');
-      (body.fields as Record<string, unknown>).url = url;
-      const response = await editor.post('/v1/content').send(body).expect(400);
-      expect(response.body.details).toContainEqual({ field: 'fields.url', message: 'must be an http:// or https:// URL' });
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(document.cookie)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox',
+    'file:///etc/passwd',
+    'mailto:a@b.c',
+  ])('refuses %s in a uri field of the fields, naming it', async (url) => {
+    const editor = t.as(await createKey(t, 'editor'));
+    const body = ContentFactory.body('product_pick');
+    (body.fields as Record<string, unknown>).url = url;
+    const response = await editor.post('/v1/content').send(body).expect(400);
+    expect(response.body.details).toContainEqual({
+      field: 'fields.url',
+      message: 'must be an http:// or https:// URL',
+    });
+  });
 });

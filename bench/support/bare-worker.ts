@@ -10,12 +10,25 @@ const url = new URL(REDIS_URL);
 const worker = new Worker<{ dueAt: string; groupId: string; text: string }>(
   QUEUE,
   async (job) => {
-    const body = JSON.stringify({ type: 'post.due', timestamp: new Date().toISOString(), data: { postId: job.id, dueAt: job.data.dueAt, group: { id: job.data.groupId }, text: job.data.text } });
-    const response = await fetch(SINK_URL, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': randomUUID() }, body });
+    const body = JSON.stringify({
+      type: 'post.due',
+      timestamp: new Date().toISOString(),
+      data: { postId: job.id, dueAt: job.data.dueAt, group: { id: job.data.groupId }, text: job.data.text },
+    });
+    const response = await fetch(SINK_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'webhook-id': randomUUID() },
+      body,
+    });
     if (!response.ok) throw new Error(`sink answered ${response.status}`);
     await response.arrayBuffer();
   },
-  { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix: PREFIX, concurrency: Number(CONCURRENCY), removeOnComplete: { count: 0 } },
+  {
+    connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+    prefix: PREFIX,
+    concurrency: Number(CONCURRENCY),
+    removeOnComplete: { count: 0 },
+  },
 );
 void worker.waitUntilReady().then(() => console.log('bare worker ready'));
 process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));

@@ -47,7 +47,11 @@ async function sinkReached(stats: () => Promise<SinkStats>, count: number, timeo
  * groupcast end to end: `groups` webhook groups, `steps` posts each, all due at one instant,
  * through `workers` worker processes (policy gate on, no limit binding) to the sink.
  */
-export async function groupcastDelivery(options: { groups: number; steps: number; workers: number }): Promise<DeliveryFigures> {
+export async function groupcastDelivery(options: {
+  groups: number;
+  steps: number;
+  workers: number;
+}): Promise<DeliveryFigures> {
   const sink = await startSink('webhook');
   const stack = await Stack.start({ workers: options.workers });
   try {
@@ -65,11 +69,21 @@ export async function groupcastDelivery(options: { groups: number; steps: number
 }
 
 /** The baseline: the same number of jobs, due at one instant, through bare BullMQ workers to the sink. */
-export async function bareDelivery(options: { groups: number; steps: number; workers: number }): Promise<DeliveryFigures> {
+export async function bareDelivery(options: {
+  groups: number;
+  steps: number;
+  workers: number;
+}): Promise<DeliveryFigures> {
   const sink = await startSink('webhook');
   const prefix = `gcbench_bare_${process.pid}`;
   const workers = Array.from({ length: options.workers }, () =>
-    helperProcess('bare-worker.ts', [], { REDIS_URL: TEST_REDIS_URL, QUEUE: 'posts', PREFIX: prefix, SINK_URL: `${sink.url}/bare`, CONCURRENCY: String(CONCURRENCY) }),
+    helperProcess('bare-worker.ts', [], {
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE: 'posts',
+      PREFIX: prefix,
+      SINK_URL: `${sink.url}/bare`,
+      CONCURRENCY: String(CONCURRENCY),
+    }),
   );
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('posts', { connection: redis, prefix });

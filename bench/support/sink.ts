@@ -46,7 +46,17 @@ const server = createServer((req, res) => {
     if (url.pathname === '/__stats') {
       const busiest = Math.max(0, ...[...byKey.values()].map((times) => busiestWindow(times, WECOM_WINDOW_MS)));
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ count: arrivals.length, lateness, firstAt: arrivals[0] ?? null, lastAt: arrivals.at(-1) ?? null, refused, keys: byKey.size, busiestMinute: busiest }));
+      return res.end(
+        JSON.stringify({
+          count: arrivals.length,
+          lateness,
+          firstAt: arrivals[0] ?? null,
+          lastAt: arrivals.at(-1) ?? null,
+          refused,
+          keys: byKey.size,
+          busiestMinute: busiest,
+        }),
+      );
     }
     if (mode === 'wecom') {
       const key = url.searchParams.get('key') ?? '';

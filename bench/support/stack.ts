@@ -12,11 +12,18 @@ const BULK_ROWS = 5000;
 
 /** A TypeScript helper of the benchmarks in its own Node process. */
 export function helperProcess(file: string, args: string[] = [], env: Record<string, string> = {}): ServiceProcess {
-  return new ServiceProcess({ TS_NODE_TRANSPILE_ONLY: 'true', ...env }, ['-r', 'ts-node/register/transpile-only', join(__dirname, file), ...args]);
+  return new ServiceProcess({ TS_NODE_TRANSPILE_ONLY: 'true', ...env }, [
+    '-r',
+    'ts-node/register/transpile-only',
+    join(__dirname, file),
+    ...args,
+  ]);
 }
 
 /** The sink (see sink.ts) in its own process, and its URL. */
-export async function startSink(mode: 'webhook' | 'wecom'): Promise<{ process: ServiceProcess; url: string; stats(): Promise<SinkStats> }> {
+export async function startSink(
+  mode: 'webhook' | 'wecom',
+): Promise<{ process: ServiceProcess; url: string; stats(): Promise<SinkStats> }> {
   const process = helperProcess('sink.ts', [mode]);
   const port = (await process.waitFor(/sink listening on port (\d+)/))[1];
   const url = `http://127.0.0.1:${port}`;
@@ -52,10 +59,18 @@ export class Stack {
     const api = new ServiceProcess({ ...env, ROLE: 'api', LOG_LEVEL: 'info' });
     const port = (await api.waitFor(/listening on port (\d+)/, 60_000))[1];
     // BENCH_PROFILE=1: each worker writes a V8 CPU profile to bench/results/profiles when it stops.
-    const args = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', 'results', 'profiles')}`, MAIN] : [MAIN];
-    const workers = Array.from({ length: options.workers ?? 1 }, () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }, args));
+    const args = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', 'results', 'profiles')}`, MAIN]
+      : [MAIN];
+    const workers = Array.from(
+      { length: options.workers ?? 1 },
+      () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }, args),
+    );
     await Promise.all(workers.map((w) => w.waitFor(/worker .* ready/, 60_000)));
-    const mysql = await createConnection({ uri: `${TEST_MYSQL_URL}/${databaseName(env.DATABASE_URL)}`, dateStrings: false });
+    const mysql = await createConnection({
+      uri: `${TEST_MYSQL_URL}/${databaseName(env.DATABASE_URL)}`,
+      dateStrings: false,
+    });
     const stack = new Stack(env, api, workers, `http://127.0.0.1:${port}`, mysql, new Redis(TEST_REDIS_URL));
     // The benchmarks measure delivery, not the shipped quiet hours, gap and caps.
     await stack.call('PUT', '/v1/policies', NO_GLOBAL_POLICY);
@@ -95,7 +110,11 @@ export class Stack {
   async campaign(timings: object[]): Promise<string> {
     const steps = [];
     for (const [i, timing] of timings.entries()) {
-      const piece = await this.call<{ id: string }>('POST', '/v1/content', { kind: 'custom', title: `第 ${i + 1} 步`, fields: { text: `{{group.name}}，第 ${i + 1} 步的内容。` } });
+      const piece = await this.call<{ id: string }>('POST', '/v1/content', {
+        kind: 'custom',
+        title: `第 ${i + 1} 步`,
+        fields: { text: `{{group.name}}，第 ${i + 1} 步的内容。` },
+      });
       await this.call('POST', `/v1/content/${piece.id}/publish`, {});
       steps.push({ stage: STAGES[Math.min(i, STAGES.length - 1)], contentId: piece.id, timing });
     }
@@ -103,7 +122,12 @@ export class Stack {
   }
 
   async launch(campaignId: string, audience: object, startAt: Date): Promise<string> {
-    return (await this.call<{ id: string }>('POST', `/v1/campaigns/${campaignId}/runs`, { audience, startAt: startAt.toISOString() })).id;
+    return (
+      await this.call<{ id: string }>('POST', `/v1/campaigns/${campaignId}/runs`, {
+        audience,
+        startAt: startAt.toISOString(),
+      })
+    ).id;
   }
 
   async count(sql: string, params: unknown[] = []): Promise<number> {
@@ -118,7 +142,10 @@ export class Stack {
 
   /** Sent posts of the given runs: lateness (sent − due) in ms, from MySQL. */
   async lateness(runIds: string[]): Promise<number[]> {
-    const [rows] = await this.mysql.query(`SELECT TIMESTAMPDIFF(MICROSECOND, due_at, sent_at) / 1000 AS ms FROM posts WHERE run_id IN (?) AND status = 'sent'`, [runIds]);
+    const [rows] = await this.mysql.query(
+      `SELECT TIMESTAMPDIFF(MICROSECOND, due_at, sent_at) / 1000 AS ms FROM posts WHERE run_id IN (?) AND status = 'sent'`,
+      [runIds],
+    );
     return (rows as { ms: string }[]).map((r) => Number(r.ms));
   }
 

@@ -46,8 +46,14 @@ export class ApiKeyGuard implements CanActivate {
     // A client over its budget of unknown keys is only let in by a key this process already knows.
     const principal = await this.apiKeys.authenticate(token, waitMs > 0);
     if (!principal && waitMs > 0) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
-      throw new HttpException('too many unknown API keys from this address; retry after the time in Retry-After', HttpStatus.TOO_MANY_REQUESTS);
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+      throw new HttpException(
+        'too many unknown API keys from this address; retry after the time in Retry-After',
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     if (!principal) {
       this.failures.record(client);
@@ -55,7 +61,10 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.principal = principal;
     if (principal.role !== 'admin' && !(access ?? []).includes(principal.role)) {
-      throw new DomainError('forbidden', `role ${principal.role} may not ${request.method} ${request.route?.path ?? request.path}`);
+      throw new DomainError(
+        'forbidden',
+        `role ${principal.role} may not ${request.method} ${request.route?.path ?? request.path}`,
+      );
     }
     return true;
   }

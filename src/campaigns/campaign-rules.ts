@@ -22,15 +22,25 @@ export function campaignProblems(
     const at = `steps[${i}]`;
     const previous = steps[i - 1];
     if (previous && STAGES.indexOf(step.stage) < STAGES.indexOf(previous.stage)) {
-      problems.push({ field: `${at}.stage`, message: `${step.stage} comes after ${previous.stage}: stages never go backwards` });
+      problems.push({
+        field: `${at}.stage`,
+        message: `${step.stage} comes after ${previous.stage}: stages never go backwards`,
+      });
     }
     if (step.stage === 'close' && !educated && !allowDirectClose) {
-      problems.push({ field: `${at}.stage`, message: 'a close step needs an educate step before it (or allowDirectClose)' });
+      problems.push({
+        field: `${at}.stage`,
+        message: 'a close step needs an educate step before it (or allowDirectClose)',
+      });
     }
     if (step.stage === 'educate') educated = true;
     const content = published.get(step.contentId);
     if (!content) problems.push({ field: `${at}.contentId`, message: `no content ${step.contentId}` });
-    else if (content.revision === null) problems.push({ field: `${at}.contentId`, message: `content ${step.contentId} is ${content.status}, not published` });
+    else if (content.revision === null)
+      problems.push({
+        field: `${at}.contentId`,
+        message: `content ${step.contentId} is ${content.status}, not published`,
+      });
     const timing = timingProblem(step.timing);
     if (timing) {
       problems.push({ field: `${at}.timing`, message: timing });

@@ -5,7 +5,14 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import { IdempotencyKey, ScopedIdempotencyKey } from '../common/idempotency-key';
 import { CampaignsService } from './campaigns.service';
-import { CampaignDto, CreateCampaignDto, LaunchRunDto, RunDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
+import {
+  CampaignDto,
+  CreateCampaignDto,
+  LaunchRunDto,
+  RunDto,
+  UpdateCampaignDto,
+  ValidationReportDto,
+} from './dto/campaign.dto';
 import { RunsService } from './runs.service';
 
 @ApiTags('campaigns')
@@ -65,7 +72,11 @@ export class CampaignsController {
   @Post(':id/runs')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiErrors(400, 404, 409, 422)
-  async launch(@UuidParam() id: string, @Body() dto: LaunchRunDto, @IdempotencyKey() key?: ScopedIdempotencyKey): Promise<RunDto> {
+  async launch(
+    @UuidParam() id: string,
+    @Body() dto: LaunchRunDto,
+    @IdempotencyKey() key?: ScopedIdempotencyKey,
+  ): Promise<RunDto> {
     return (await this.runs.launch(id, dto, key)).run;
   }
 

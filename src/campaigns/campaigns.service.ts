@@ -28,7 +28,12 @@ export class CampaignsService {
   async create(dto: CreateCampaignDto): Promise<CampaignDto> {
     const id = await inTransaction(this.dataSource, async (manager) => {
       const campaign = await manager.save(
-        manager.create(Campaign, { name: dto.name, objective: dto.objective ?? null, allowDirectClose: dto.allowDirectClose ?? false, status: 'draft' }),
+        manager.create(Campaign, {
+          name: dto.name,
+          objective: dto.objective ?? null,
+          allowDirectClose: dto.allowDirectClose ?? false,
+          status: 'draft',
+        }),
       );
       await manager.insert(CampaignStep, this.stepRows(campaign.id, dto.steps));
       return campaign.id;
@@ -39,7 +44,12 @@ export class CampaignsService {
   async list(): Promise<CampaignDto[]> {
     const campaigns = await this.campaigns.find({ order: { createdAt: 'DESC' } });
     const steps = await this.steps.find({ order: { position: 'ASC' } });
-    return campaigns.map((c) => this.view(c, steps.filter((s) => s.campaignId === c.id)));
+    return campaigns.map((c) =>
+      this.view(
+        c,
+        steps.filter((s) => s.campaignId === c.id),
+      ),
+    );
   }
 
   async get(id: string): Promise<CampaignDto> {
@@ -49,13 +59,18 @@ export class CampaignsService {
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignDto> {
     const { campaign } = await this.load(id);
-    if (campaign.status !== 'draft') throw DomainError.conflict(`campaign ${id} is ${campaign.status}; only drafts change`);
+    if (campaign.status !== 'draft')
+      throw DomainError.conflict(`campaign ${id} is ${campaign.status}; only drafts change`);
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.update(Campaign, { id }, {
-        ...(dto.name !== undefined && { name: dto.name }),
-        ...(dto.objective !== undefined && { objective: dto.objective }),
-        ...(dto.allowDirectClose !== undefined && { allowDirectClose: dto.allowDirectClose }),
-      });
+      await manager.update(
+        Campaign,
+        { id },
+        {
+          ...(dto.name !== undefined && { name: dto.name }),
+          ...(dto.objective !== undefined && { objective: dto.objective }),
+          ...(dto.allowDirectClose !== undefined && { allowDirectClose: dto.allowDirectClose }),
+        },
+      );
       if (dto.steps) {
         await manager.delete(CampaignStep, { campaignId: id });
         await manager.insert(CampaignStep, this.stepRows(id, dto.steps));
@@ -72,7 +87,10 @@ export class CampaignsService {
   /** A campaign with live runs stays until they are cancelled: archiving it must not leave them sending. */
   async archive(id: string): Promise<CampaignDto> {
     await this.load(id);
-    const live = await this.runs.find({ where: { campaignId: id, status: In(LIVE_RUN_STATUSES) }, select: ['id', 'status'] });
+    const live = await this.runs.find({
+      where: { campaignId: id, status: In(LIVE_RUN_STATUSES) },
+      select: ['id', 'status'],
+    });
     if (live.length > 0) {
       throw DomainError.conflict(
         `campaign ${id} has ${live.length} live run(s); cancel them first (POST /v1/runs/:id/cancel)`,
@@ -88,7 +106,8 @@ export class CampaignsService {
     const loaded = await this.load(id);
     if (loaded.campaign.status === 'archived') throw DomainError.conflict(`campaign ${id} is archived`);
     const problems = await this.problems(loaded);
-    if (problems.length > 0) throw DomainError.invalid(problems, `campaign ${id} cannot launch: ${problems.length} problem(s)`);
+    if (problems.length > 0)
+      throw DomainError.invalid(problems, `campaign ${id} cannot launch: ${problems.length} problem(s)`);
     if (loaded.campaign.status === 'draft') {
       await this.campaigns.update({ id }, { status: 'active' });
       loaded.campaign.status = 'active';
@@ -109,7 +128,15 @@ export class CampaignsService {
   }
 
   private stepRows(campaignId: string, steps: StepDto[]): CampaignStep[] {
-    return steps.map((step, position) => Object.assign(new CampaignStep(), { campaignId, position, stage: step.stage, contentId: step.contentId, timing: step.timing }));
+    return steps.map((step, position) =>
+      Object.assign(new CampaignStep(), {
+        campaignId,
+        position,
+        stage: step.stage,
+        contentId: step.contentId,
+        timing: step.timing,
+      }),
+    );
   }
 
   private view(campaign: Campaign, steps: CampaignStep[]): CampaignDto {

@@ -39,7 +39,11 @@ export class RunsService {
    * Validates and activates the campaign, then writes the run and one post per (step, group) in
    * one transaction, each pinned to the step's published revision and due in the group's zone.
    */
-  async launch(campaignId: string, dto: LaunchRunDto, idempotency?: ScopedIdempotencyKey): Promise<{ run: RunDto; created: boolean }> {
+  async launch(
+    campaignId: string,
+    dto: LaunchRunDto,
+    idempotency?: ScopedIdempotencyKey,
+  ): Promise<{ run: RunDto; created: boolean }> {
     const request = idempotency ? { ...idempotency, hash: requestHash(campaignId, dto) } : undefined;
     if (request) {
       const existing = await this.byIdempotencyKey(request);
@@ -117,7 +121,9 @@ export class RunsService {
       if (existing) return { run: existing, created: false };
       throw error;
     }
-    await this.posts.enqueue(queued).catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
+    await this.posts
+      .enqueue(queued)
+      .catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
     return { run: await this.get(runId), created: true };
   }
 
@@ -138,7 +144,8 @@ export class RunsService {
 
   async pause(id: string): Promise<RunDto> {
     const run = await this.find(id);
-    if (!['scheduled', 'running'].includes(run.status)) throw DomainError.conflict(`run ${id} is ${run.status}; only a scheduled or running run pauses`);
+    if (!['scheduled', 'running'].includes(run.status))
+      throw DomainError.conflict(`run ${id} is ${run.status}; only a scheduled or running run pauses`);
     await this.runs.update({ id }, { status: 'paused' });
     await this.posts.pauseRun(id);
     return this.get(id);
@@ -155,7 +162,8 @@ export class RunsService {
 
   async cancel(id: string): Promise<RunDto> {
     const run = await this.find(id);
-    if (['completed', 'cancelled'].includes(run.status)) throw DomainError.conflict(`run ${id} is already ${run.status}`);
+    if (['completed', 'cancelled'].includes(run.status))
+      throw DomainError.conflict(`run ${id} is already ${run.status}`);
     await this.runs.update({ id }, { status: 'cancelled', finishedAt: new Date() });
     await this.posts.cancelRun(id);
     return this.get(id);
@@ -165,7 +173,10 @@ export class RunsService {
     const run = await this.find(id);
     // Steps of a launched campaign no longer change: step N's stage names where a group stands.
     const { steps } = await this.campaigns.load(run.campaignId);
-    return (await this.posts.stats(id, steps.map((s) => s.stage))) as RunStatsDto;
+    return (await this.posts.stats(
+      id,
+      steps.map((s) => s.stage),
+    )) as RunStatsDto;
   }
 
   /** The run this API key already launched with this Idempotency-Key; 422 if that launch asked for something else. */
@@ -173,9 +184,11 @@ export class RunsService {
     const run = await this.runs.findOneBy({ idempotencyKey: request.scoped });
     if (!run) return undefined;
     if (run.requestHash !== request.hash) {
-      throw new DomainError('unprocessable', `Idempotency-Key ${request.key} was used for another launch (run ${run.id}); use a new key for a new request`, [
-        { field: 'Idempotency-Key', message: 'already used with a different request' },
-      ]);
+      throw new DomainError(
+        'unprocessable',
+        `Idempotency-Key ${request.key} was used for another launch (run ${run.id}); use a new key for a new request`,
+        [{ field: 'Idempotency-Key', message: 'already used with a different request' }],
+      );
     }
     return this.view(run);
   }

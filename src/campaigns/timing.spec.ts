@@ -28,16 +28,24 @@ describe('timing rules', () => {
   });
 
   it('moves a time in the spring-forward gap to the next valid minute', () => {
-    expect(localInstant({ year: 2026, month: 3, day: 8 }, 2, 30, 'America/New_York').toISO()).toBe('2026-03-08T03:00:00.000-04:00');
+    expect(localInstant({ year: 2026, month: 3, day: 8 }, 2, 30, 'America/New_York').toISO()).toBe(
+      '2026-03-08T03:00:00.000-04:00',
+    );
     const start = new Date('2026-03-07T17:00:00Z');
-    expect(dueTimes([{ day: 1, at: '02:30' }], start, 'America/New_York')[0].toISOString()).toBe('2026-03-08T07:00:00.000Z');
+    expect(dueTimes([{ day: 1, at: '02:30' }], start, 'America/New_York')[0].toISOString()).toBe(
+      '2026-03-08T07:00:00.000Z',
+    );
   });
 
   it('takes the first of a time that happens twice when clocks fall back', () => {
-    expect(localInstant({ year: 2026, month: 11, day: 1 }, 1, 30, 'America/New_York').toISO()).toBe('2026-11-01T01:30:00.000-04:00');
+    expect(localInstant({ year: 2026, month: 11, day: 1 }, 1, 30, 'America/New_York').toISO()).toBe(
+      '2026-11-01T01:30:00.000-04:00',
+    );
   });
 
   it('leaves ordinary times alone', () => {
-    expect(localInstant({ year: 2026, month: 11, day: 23 }, 8, 0, 'Asia/Shanghai').toISO()).toBe('2026-11-23T08:00:00.000+08:00');
+    expect(localInstant({ year: 2026, month: 11, day: 23 }, 8, 0, 'Asia/Shanghai').toISO()).toBe(
+      '2026-11-23T08:00:00.000+08:00',
+    );
   });
 });

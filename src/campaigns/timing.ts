@@ -13,14 +13,16 @@ export function timingProblem(timing: unknown): string | undefined {
   const keys = Object.keys(timing).sort().join(',');
   if (keys === 'at,day') {
     const { day, at } = timing as { day: unknown; at: unknown };
-    if (!Number.isInteger(day) || (day as number) < 0 || (day as number) > MAX_DAY) return `day must be a whole number from 0 to ${MAX_DAY}`;
+    if (!Number.isInteger(day) || (day as number) < 0 || (day as number) > MAX_DAY)
+      return `day must be a whole number from 0 to ${MAX_DAY}`;
     if (typeof at !== 'string' || !AT.test(at)) return 'at must be HH:mm, e.g. 08:00';
     return undefined;
   }
   if (keys === 'after') {
     const { after } = timing as { after: unknown };
     const duration = typeof after === 'string' ? Duration.fromISO(after) : undefined;
-    if (!duration?.isValid || duration.as('milliseconds') < 0) return 'after must be an ISO-8601 duration such as PT30M or PT10S';
+    if (!duration?.isValid || duration.as('milliseconds') < 0)
+      return 'after must be an ISO-8601 duration such as PT30M or PT10S';
     if (!(duration.as('milliseconds') <= MAX_AFTER_MS)) return 'after must be at most 366 days (P366D)';
     return undefined;
   }
@@ -42,11 +44,19 @@ export function nominalMinutes(timing: Timing, previous: number): number {
  * A wall-clock time in a zone as an instant. A time that does not exist (the spring-forward gap)
  * moves forward to the next valid minute; a time that exists twice (fall back) takes the first.
  */
-export function localInstant(date: { year: number; month: number; day: number }, hour: number, minute: number, zone: string): DateTime {
+export function localInstant(
+  date: { year: number; month: number; day: number },
+  hour: number,
+  minute: number,
+  zone: string,
+): DateTime {
   const wall = DateTime.fromObject({ ...date, hour, minute }, { zone: 'UTC' });
   for (let step = 0; step <= 24 * 60; step++) {
     const want = wall.plus({ minutes: step });
-    const local = DateTime.fromObject({ year: want.year, month: want.month, day: want.day, hour: want.hour, minute: want.minute }, { zone });
+    const local = DateTime.fromObject(
+      { year: want.year, month: want.month, day: want.day, hour: want.hour, minute: want.minute },
+      { zone },
+    );
     if (local.hour !== want.hour || local.minute !== want.minute) continue;
     for (const shift of [60, 30, 120]) {
       const earlier = local.minus({ minutes: shift });

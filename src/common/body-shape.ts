@@ -20,18 +20,23 @@ function childPath(path: string, key: string, inArray: boolean): string {
 /** The first thing wrong with a parsed body, in one linear walk. */
 function findProblem(value: unknown, path: string, depth: number): Problem | undefined {
   if (typeof value === 'string') {
-    return value.isWellFormed() ? undefined : { field: path || 'body', message: 'contains a lone UTF-16 surrogate: not valid Unicode text' };
+    return value.isWellFormed()
+      ? undefined
+      : { field: path || 'body', message: 'contains a lone UTF-16 surrogate: not valid Unicode text' };
   }
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth > MAX_DEPTH) return { field: path, message: `is nested deeper than ${MAX_DEPTH} levels` };
   const inArray = Array.isArray(value);
   const keys = Object.keys(value);
-  if (inArray && keys.length > MAX_ARRAY_ITEMS) return { field: path || 'body', message: `has ${keys.length} items; at most ${MAX_ARRAY_ITEMS}` };
-  if (!inArray && keys.length > MAX_OBJECT_KEYS) return { field: path || 'body', message: `has ${keys.length} keys; at most ${MAX_OBJECT_KEYS}` };
+  if (inArray && keys.length > MAX_ARRAY_ITEMS)
+    return { field: path || 'body', message: `has ${keys.length} items; at most ${MAX_ARRAY_ITEMS}` };
+  if (!inArray && keys.length > MAX_OBJECT_KEYS)
+    return { field: path || 'body', message: `has ${keys.length} keys; at most ${MAX_OBJECT_KEYS}` };
   for (const key of keys) {
     const child = childPath(path, key, inArray);
     if (!inArray && FORBIDDEN_KEYS.has(key)) return { field: child, message: 'is not allowed (a prototype key)' };
-    if (!inArray && !key.isWellFormed()) return { field: child, message: 'is a key with a lone UTF-16 surrogate: not valid Unicode text' };
+    if (!inArray && !key.isWellFormed())
+      return { field: child, message: 'is a key with a lone UTF-16 surrogate: not valid Unicode text' };
     const found = findProblem((value as Record<string, unknown>)[key], child, depth + 1);
     if (found) return found;
   }

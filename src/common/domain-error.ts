@@ -1,11 +1,5 @@
 export type DomainErrorCode =
-  | 'invalid'
-  | 'not_found'
-  | 'conflict'
-  | 'precondition_failed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'unprocessable';
+  'invalid' | 'not_found' | 'conflict' | 'precondition_failed' | 'unauthorized' | 'forbidden' | 'unprocessable';
 
 export interface ErrorDetail {
   field: string;
@@ -41,7 +35,8 @@ export class DomainError extends Error {
 export function describeDetails(details: ErrorDetail[]): string {
   return details
     .map((d) => {
-      const where = d.line !== undefined ? ` (line ${d.line}${d.column !== undefined ? `, column ${d.column}` : ''})` : '';
+      const where =
+        d.line !== undefined ? ` (line ${d.line}${d.column !== undefined ? `, column ${d.column}` : ''})` : '';
       return `${d.field}: ${d.message}${where}`;
     })
     .join('; ');

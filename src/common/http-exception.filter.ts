@@ -34,11 +34,22 @@ interface HealthReport {
 }
 
 function isHealthReport(response: unknown): response is HealthReport {
-  return typeof response === 'object' && response !== null && (response as HealthReport).status === 'error' && 'details' in response;
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    (response as HealthReport).status === 'error' &&
+    'details' in response
+  );
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && 'type' in e && 'status' in e && typeof (e as BodyParserError).status === 'number';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    'type' in e &&
+    'status' in e &&
+    typeof (e as BodyParserError).status === 'number'
+  );
 }
 
 /** Errors that mean MySQL or Redis is out of reach for now, not that the request was wrong. */
@@ -58,7 +69,13 @@ const UNAVAILABLE_CODES = new Set([
 const ER_STATEMENT_TIMEOUT = 1969;
 
 function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number }; name?: string; message?: string };
+  const e = error as {
+    code?: string;
+    errno?: number;
+    driverError?: { code?: string; errno?: number };
+    name?: string;
+    message?: string;
+  };
   const code = e?.driverError?.code ?? e?.code;
   return (
     (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
@@ -87,7 +104,7 @@ export function toErrorBody(exception: unknown): ErrorBody | undefined {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message.join('; '))
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return errorBody(status, message);
   }
@@ -108,7 +125,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     let body = toErrorBody(exception);
     if (!body) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       body = errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'internal server error');
     }
     if (!response.headersSent) {

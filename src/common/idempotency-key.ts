@@ -14,16 +14,20 @@ export interface ScopedIdempotencyKey {
 }
 
 /** The Idempotency-Key header (up to 200 visible ASCII characters), scoped to the caller's API key. */
-export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): ScopedIdempotencyKey | undefined => {
-  const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-  const value = request.headers['idempotency-key'];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(value)) {
-    throw DomainError.invalid([{ field: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' }]);
-  }
-  const scoped = createHash('sha256').update(`${request.principal?.keyId ?? ''}\n${value}`).digest('hex');
-  return { key: value, scoped };
-});
+export const IdempotencyKey = createParamDecorator(
+  (_: unknown, context: ExecutionContext): ScopedIdempotencyKey | undefined => {
+    const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const value = request.headers['idempotency-key'];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(value)) {
+      throw DomainError.invalid([{ field: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' }]);
+    }
+    const scoped = createHash('sha256')
+      .update(`${request.principal?.keyId ?? ''}\n${value}`)
+      .digest('hex');
+    return { key: value, scoped };
+  },
+);
 
 /** A hash of a request's meaning (JSON with sorted keys), to tell a retry from another request under the same key. */
 export function requestHash(...parts: unknown[]): string {

@@ -30,7 +30,8 @@ export function IsInstant(options: { maxDaysAhead?: number } = {}, validation?: 
             {
               name: 'isNotTooFarAhead',
               validator: {
-                validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > Date.now() + options.maxDaysAhead! * DAY_MS),
+                validate: (value: unknown) =>
+                  typeof value !== 'string' || !(Date.parse(value) > Date.now() + options.maxDaysAhead! * DAY_MS),
                 defaultMessage: () => `must be at most ${options.maxDaysAhead} days from now`,
               },
             },

@@ -8,13 +8,20 @@ export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   // Content links go into chats that people click: `javascript:`, `data:` and the like are URIs too, but never ours.
-  ajv.addFormat('uri', { type: 'string', validate: (value: string) => /^https?:\/\//i.test(value) && (fullFormats.uri as (s: string) => boolean)(value) });
+  ajv.addFormat('uri', {
+    type: 'string',
+    validate: (value: string) => /^https?:\/\//i.test(value) && (fullFormats.uri as (s: string) => boolean)(value),
+  });
   ajv.addVocabulary(['x-groupcast']);
   return ajv;
 }
 
 /** Ajv errors as details naming each field under `prefix`, e.g. `fields.headlines[0].title`. */
-export function schemaErrorDetails(errors: ErrorObject[] | null | undefined, prefix: string, owner: string): ErrorDetail[] {
+export function schemaErrorDetails(
+  errors: ErrorObject[] | null | undefined,
+  prefix: string,
+  owner: string,
+): ErrorDetail[] {
   return (errors ?? []).map((error) => {
     const path = error.instancePath
       .split('/')
@@ -23,7 +30,8 @@ export function schemaErrorDetails(errors: ErrorObject[] | null | undefined, pre
       .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
       .join('');
     const params = error.params as { missingProperty?: string; additionalProperty?: string };
-    if (error.keyword === 'required') return { field: `${prefix}${path}.${params.missingProperty}`, message: 'is required' };
+    if (error.keyword === 'required')
+      return { field: `${prefix}${path}.${params.missingProperty}`, message: 'is required' };
     if (error.keyword === 'additionalProperties') {
       return { field: `${prefix}${path}.${params.additionalProperty}`, message: `is not a field of ${owner}` };
     }

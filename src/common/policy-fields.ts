@@ -24,7 +24,12 @@ const notEmptyWindow = ValidateBy({
  */
 export function QuietHoursField(scope: 'group' | 'global') {
   return applyDecorators(
-    ApiPropertyOptional({ type: 'string', nullable: true, example: '23:00-07:00', description: 'HH:mm-HH:mm local, "off", or null' }),
+    ApiPropertyOptional({
+      type: 'string',
+      nullable: true,
+      example: '23:00-07:00',
+      description: 'HH:mm-HH:mm local, "off", or null',
+    }),
     ...(scope === 'global' ? [Transform(({ value }: { value: unknown }) => (value === OFF ? null : value))] : []),
     IsOptional(),
     ValidateIf((_, value) => value !== null && value !== OFF),
@@ -37,7 +42,13 @@ export function QuietHoursField(scope: 'group' | 'global') {
 export function LimitField(max: number, scope: 'group' | 'global') {
   const off = scope === 'group' ? OFF_NUMBER : null;
   return applyDecorators(
-    ApiPropertyOptional({ oneOf: [{ type: 'integer', minimum: 0, maximum: max }, { type: 'string', enum: [OFF] }], nullable: true }),
+    ApiPropertyOptional({
+      oneOf: [
+        { type: 'integer', minimum: 0, maximum: max },
+        { type: 'string', enum: [OFF] },
+      ],
+      nullable: true,
+    }),
     Transform(({ value }: { value: unknown }) => (value === OFF ? off : value)),
     IsOptional(),
     ValidateIf((_, value) => value !== null && value !== OFF_NUMBER),

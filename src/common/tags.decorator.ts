@@ -27,11 +27,18 @@ export function normalizeTags(tags: unknown[]): unknown[] {
   });
 }
 
-const normalizedList = () => Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? normalizeTags(value) : value));
+const normalizedList = () =>
+  Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? normalizeTags(value) : value));
 
 /** An optional list of up to `max` tags of 1–64 characters, normalised and each kept once. */
 export const TagList = (max = 20) =>
-  applyDecorators(normalizedList(), IsOptional(), ArrayMaxSize(max), IsString({ each: true }), Length(1, 64, { each: true }));
+  applyDecorators(
+    normalizedList(),
+    IsOptional(),
+    ArrayMaxSize(max),
+    IsString({ each: true }),
+    Length(1, 64, { each: true }),
+  );
 
 /** One tag in a filter, normalised like stored tags. */
 export const TagFilter = () =>

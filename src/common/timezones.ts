@@ -18,7 +18,9 @@ const canonical = new Map<string, string>();
 export function canonicalTimezone(name: string): string {
   let spelled = canonical.get(name);
   if (spelled === undefined) {
-    spelled = isValidTimezone(name) ? new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone : name;
+    spelled = isValidTimezone(name)
+      ? new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+      : name;
     if (canonical.size < 10_000) canonical.set(name, spelled);
   }
   return spelled;

@@ -37,7 +37,11 @@ export function createValidationPipe(): ValidationPipe {
  * Validates one item of a batch as the global pipe validates a body, so that a service can
  * report every bad item at once, each under its own prefix such as `groups[12]`.
  */
-export function validateItem<T extends object>(type: ClassConstructor<T>, plain: unknown, prefix: string): { value: T; details: ErrorDetail[] } {
+export function validateItem<T extends object>(
+  type: ClassConstructor<T>,
+  plain: unknown,
+  prefix: string,
+): { value: T; details: ErrorDetail[] } {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { value: plainToInstance(type, {}), details: [{ field: prefix, message: 'must be an object' }] };
   }

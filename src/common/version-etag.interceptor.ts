@@ -12,7 +12,11 @@ export class VersionEtag implements NestInterceptor {
     return next.handle().pipe(
       tap((body: unknown) => {
         const version = (body as { version?: unknown } | null)?.version;
-        if (Number.isInteger(version)) context.switchToHttp().getResponse<Response>().setHeader('ETag', `"${version as number}"`);
+        if (Number.isInteger(version))
+          context
+            .switchToHttp()
+            .getResponse<Response>()
+            .setHeader('ETag', `"${version as number}"`);
       }),
     );
   }

@@ -6,7 +6,10 @@ const CHUNK = 100;
  * Maps a large list a chunk at a time, letting the event loop run between chunks, so that one
  * request with thousands of rows never keeps every other request (health checks included) waiting.
  */
-export async function mapYielding<T, R>(items: readonly T[], map: (item: T, index: number) => R | Promise<R>): Promise<R[]> {
+export async function mapYielding<T, R>(
+  items: readonly T[],
+  map: (item: T, index: number) => R | Promise<R>,
+): Promise<R[]> {
   const out: R[] = [];
   for (let start = 0; start < items.length; start += CHUNK) {
     if (start > 0) await setImmediate();

@@ -42,12 +42,23 @@ const envSchema = z.object({
     .string()
     .refine((tz) => isValidTimezone(tz), 'must be an IANA time zone such as Asia/Shanghai')
     .default('Asia/Shanghai'),
-  TEMPLATES_DIR: z.string().min(1).default(resolve(__dirname, '..', '..', 'templates')),
+  TEMPLATES_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(__dirname, '..', '..', 'templates')),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1200),
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
-    .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be origins such as https://console.example.com, comma-separated')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'must be origins such as https://console.example.com, comma-separated',
+    )
     .default(''),
   CONSOLE_OUTPUT: z.string().min(1).default('stderr'),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).default(30),

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow, AnyRole } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -17,7 +28,14 @@ import {
   PublishContentDto,
   UpdateContentDto,
 } from './dto/content.dto';
-import { ContentPageDto, ContentPieceDto, KindDto, PreviewDto, RevisionDto, RevisionPageDto } from './dto/content-views.dto';
+import {
+  ContentPageDto,
+  ContentPieceDto,
+  KindDto,
+  PreviewDto,
+  RevisionDto,
+  RevisionPageDto,
+} from './dto/content-views.dto';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'the version the change is based on, e.g. "3"' };
 

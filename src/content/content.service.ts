@@ -41,8 +41,6 @@ type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<Re
 
 const MAX_VAR_LENGTH = 500;
 
-
-
 function staleVersion(id: string, current: number, expected: number): DomainError {
   return DomainError.conflict(`content ${id} is at version ${current}, not ${expected}; reload and retry`, [
     { field: 'version', message: `stale: current version is ${current}` },
@@ -51,7 +49,14 @@ function staleVersion(id: string, current: number, expected: number): DomainErro
 
 /** Two revisions say the same thing (JSON key order aside). */
 function sameContent(a: RevisionContent, b: RevisionContent): boolean {
-  const pick = (c: RevisionContent) => ({ title: c.title, fields: c.fields, body: c.body, media: c.media, link: c.link, tags: c.tags });
+  const pick = (c: RevisionContent) => ({
+    title: c.title,
+    fields: c.fields,
+    body: c.body,
+    media: c.media,
+    link: c.link,
+    tags: c.tags,
+  });
   return stableJson(pick(a)) === stableJson(pick(b));
 }
 
@@ -138,7 +143,9 @@ export class ContentService {
       return this.get(id);
     } catch (error) {
       if (isDuplicateKey(error, SLUG_INDEX)) {
-        throw DomainError.conflict(`slug ${slug} is taken`, [{ field: 'slug', message: 'is already used by another piece' }]);
+        throw DomainError.conflict(`slug ${slug} is taken`, [
+          { field: 'slug', message: 'is already used by another piece' },
+        ]);
       }
       throw error;
     }
@@ -149,12 +156,18 @@ export class ContentService {
    * `version`) the edit applies to whatever is current, in turn with concurrent ones; a change
    * that changes nothing makes no revision.
    */
-  async update(id: string, dto: UpdateContentDto, expectedVersion: number | undefined, author: Principal): Promise<ContentPieceDto> {
+  async update(
+    id: string,
+    dto: UpdateContentDto,
+    expectedVersion: number | undefined,
+    author: Principal,
+  ): Promise<ContentPieceDto> {
     const basedOn = expectedVersion ?? dto.version;
     await inTransaction(this.dataSource, async (manager) => {
       const piece = await manager.findOne(ContentPiece, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!piece) throw DomainError.notFound('content', id);
-      if (piece.status === 'archived') throw DomainError.conflict(`content ${id} is archived; publish it again to edit it`);
+      if (piece.status === 'archived')
+        throw DomainError.conflict(`content ${id} is archived; publish it again to edit it`);
       if (basedOn !== undefined && basedOn !== piece.version) throw staleVersion(id, piece.version, basedOn);
       const revision = await manager.findOneByOrFail(ContentRevision, { pieceId: id, revision: piece.currentRevision });
       const content = this.revisionContent(this.renderer.kind(piece.kind), {
@@ -184,7 +197,11 @@ export class ContentService {
     for (const format of FORMATS) this.renderer.render(this.toRenderable(piece, revision), format);
     // Posts not yet sent follow the correction (unless their run pins revisions), in the same transaction.
     await inTransaction(this.dataSource, async (manager) => {
-      await this.bumpVersion(manager, id, expectedVersion ?? dto.version, { status: 'published', publishedRevision: number, publishedAt: new Date() });
+      await this.bumpVersion(manager, id, expectedVersion ?? dto.version, {
+        status: 'published',
+        publishedRevision: number,
+        publishedAt: new Date(),
+      });
       await this.posts.followRevision(manager, id, number);
     });
     return this.get(id);
@@ -203,10 +220,17 @@ export class ContentService {
   }
 
   /** The live revision of each piece that has one, with its kind. */
-  async publishedRevisions(ids: string[]): Promise<Map<string, { kind: string; revision: number | null; status: string }>> {
+  async publishedRevisions(
+    ids: string[],
+  ): Promise<Map<string, { kind: string; revision: number | null; status: string }>> {
     if (ids.length === 0) return new Map();
     const pieces = await this.pieces.findBy({ id: In(ids) });
-    return new Map(pieces.map((p) => [p.id, { kind: p.kind, revision: p.status === 'published' ? p.publishedRevision : null, status: p.status }]));
+    return new Map(
+      pieces.map((p) => [
+        p.id,
+        { kind: p.kind, revision: p.status === 'published' ? p.publishedRevision : null, status: p.status },
+      ]),
+    );
   }
 
   /** A published revision as the renderer takes it; revisions never change, so they are kept. */
@@ -304,7 +328,9 @@ export class ContentService {
     const vars = group.vars ?? {};
     const bad = Object.entries(vars).find(([, value]) => typeof value !== 'string' || value.length > MAX_VAR_LENGTH);
     if (bad) {
-      throw DomainError.invalid([{ field: `group.vars.${bad[0]}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` }]);
+      throw DomainError.invalid([
+        { field: `group.vars.${bad[0]}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` },
+      ]);
     }
     return { name: group.name, timezone: group.timezone, vars };
   }
@@ -334,12 +360,20 @@ export class ContentService {
     await manager.insert(ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
     await manager.delete(ContentTag, { pieceId });
     if (content.tags.length > 0) {
-      await manager.insert(ContentTag, content.tags.map((tag) => ({ pieceId, tag })));
+      await manager.insert(
+        ContentTag,
+        content.tags.map((tag) => ({ pieceId, tag })),
+      );
     }
   }
 
   /** Applies a change, and with `expected` only if the piece is still at that version; otherwise a 409 says what it is now. */
-  private async bumpVersion(manager: EntityManager, id: string, expected: number | undefined, changes: Partial<ContentPiece>): Promise<void> {
+  private async bumpVersion(
+    manager: EntityManager,
+    id: string,
+    expected: number | undefined,
+    changes: Partial<ContentPiece>,
+  ): Promise<void> {
     const query = manager
       .createQueryBuilder()
       .update(ContentPiece)
@@ -368,7 +402,11 @@ export class ContentService {
   private async tagsOf(ids: string[]): Promise<Map<string, string[]>> {
     const byPiece = new Map<string, string[]>();
     if (ids.length === 0) return byPiece;
-    const rows = await this.tags.createQueryBuilder('t').where('t.pieceId IN (:...ids)', { ids }).orderBy('t.tag').getMany();
+    const rows = await this.tags
+      .createQueryBuilder('t')
+      .where('t.pieceId IN (:...ids)', { ids })
+      .orderBy('t.tag')
+      .getMany();
     for (const row of rows) byPiece.set(row.pieceId, [...(byPiece.get(row.pieceId) ?? []), row.tag]);
     return byPiece;
   }

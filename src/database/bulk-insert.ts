@@ -6,7 +6,12 @@ const CHUNK_ROWS = 1000;
  * Multi-row INSERTs of plain values, CHUNK_ROWS at a time, inside the caller's transaction.
  * TypeORM's insert builder costs more per row than the database does, which shows at thousands of rows.
  */
-export async function bulkInsert(manager: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+export async function bulkInsert(
+  manager: EntityManager,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<void> {
   const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
     await manager.query(sql, [rows.slice(i, i + CHUNK_ROWS)]);
@@ -29,8 +34,8 @@ export async function updateEach<R extends { id: string }>(
     sql: `\`${column}\` = COALESCE(CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END, \`${column}\`)`,
     params: rows.flatMap((row) => [row.id, value(row) ?? null]),
   }));
-  await manager.query(`UPDATE \`${table}\` SET ${[fixed, ...cases.map((c) => c.sql)].join(', ')} WHERE id IN (?) AND ${where}`, [
-    ...cases.flatMap((c) => c.params),
-    rows.map((r) => r.id),
-  ]);
+  await manager.query(
+    `UPDATE \`${table}\` SET ${[fixed, ...cases.map((c) => c.sql)].join(', ')} WHERE id IN (?) AND ${where}`,
+    [...cases.flatMap((c) => c.params), rows.map((r) => r.id)],
+  );
 }

@@ -11,8 +11,13 @@ type Options = ReturnType<typeof typeormOptions> & { url: string; statementTimeo
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): Options => ({ ...typeormOptions(config.databaseUrl), url: config.databaseUrl, statementTimeoutMs: config.dbStatementTimeoutMs }),
-      dataSourceFactory: async (options) => prepareDatabase((options as Options).url, (options as Options).statementTimeoutMs),
+      useFactory: (config: AppConfig): Options => ({
+        ...typeormOptions(config.databaseUrl),
+        url: config.databaseUrl,
+        statementTimeoutMs: config.dbStatementTimeoutMs,
+      }),
+      dataSourceFactory: async (options) =>
+        prepareDatabase((options as Options).url, (options as Options).statementTimeoutMs),
     }),
   ],
 })

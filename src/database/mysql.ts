@@ -20,7 +20,10 @@ const DEADLOCK_RETRIES = 3;
  * rolled back whole, so running the work again is safe. Concurrent inserts that share index
  * gaps (tags, revisions) meet this under load.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await dataSource.transaction(work);

@@ -23,7 +23,9 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
 
 /** Runs `statements` on every connection of the pool, the one initialize() opened included. */
 async function onEveryConnection(dataSource: DataSource, statements: string[]): Promise<void> {
-  const pool = (dataSource.driver as unknown as { pool: { on(event: 'connection', listener: (c: PoolConnection) => void): void } }).pool;
+  const pool = (
+    dataSource.driver as unknown as { pool: { on(event: 'connection', listener: (c: PoolConnection) => void): void } }
+  ).pool;
   pool.on('connection', (connection) => statements.forEach((sql) => connection.query(sql)));
   for (const sql of statements) await dataSource.query(sql);
 }
@@ -38,7 +40,11 @@ const UTC_SESSION = "SET time_zone = '+00:00'";
 async function statementTimeLimit(dataSource: DataSource, ms: number): Promise<string[]> {
   if (ms <= 0) return [];
   const [{ version }] = (await dataSource.query('SELECT VERSION() AS version')) as { version: string }[];
-  return [/mariadb/i.test(version) ? `SET SESSION max_statement_time = ${ms / 1000}` : `SET SESSION max_execution_time = ${ms}`];
+  return [
+    /mariadb/i.test(version)
+      ? `SET SESSION max_statement_time = ${ms / 1000}`
+      : `SET SESSION max_execution_time = ${ms}`,
+  ];
 }
 
 interface PoolConnection {
@@ -49,7 +55,11 @@ interface PoolConnection {
  * Creates the database if needed, connects, and runs pending migrations while holding a MySQL
  * named lock, so that several processes starting together migrate once, one after the other.
  */
-export async function prepareDatabase(databaseUrl: string, statementTimeoutMs = 0, logger = new Logger('Database')): Promise<DataSource> {
+export async function prepareDatabase(
+  databaseUrl: string,
+  statementTimeoutMs = 0,
+  logger = new Logger('Database'),
+): Promise<DataSource> {
   await createDatabaseIfMissing(databaseUrl);
   await migrate(databaseUrl, logger);
   const dataSource = await new DataSource(typeormOptions(databaseUrl)).initialize();

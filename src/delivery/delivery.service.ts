@@ -44,7 +44,10 @@ export class DeliveryService {
     if (!post) {
       // Sent, cancelled or held by a stopped run is normal; a post this database never had is not.
       if (!(await this.posts.exists(postId))) {
-        this.logger.warn({ postId, queue: job.queueName }, `job for post ${postId} found no such post in this database; is QUEUE_PREFIX shared with another deployment?`);
+        this.logger.warn(
+          { postId, queue: job.queueName },
+          `job for post ${postId} found no such post in this database; is QUEUE_PREFIX shared with another deployment?`,
+        );
       }
       return;
     }
@@ -54,7 +57,13 @@ export class DeliveryService {
     }
     const definition = this.adapters.definition(channel.type);
     let run: Promise<RunSettings> | undefined;
-    const decision = await this.gate.decide(post, group, () => (run ??= this.runs.find(post.runId)), definition, target);
+    const decision = await this.gate.decide(
+      post,
+      group,
+      () => (run ??= this.runs.find(post.runId)),
+      definition,
+      target,
+    );
     if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
     let message: OutgoingMessage;
@@ -88,21 +97,44 @@ export class DeliveryService {
       latencyMs: Date.now() - started,
       outcome: result.kind,
       code: 'code' in result ? (result.code ?? null) : null,
-      error: 'reason' in result ? (result.reason ?? null)?.slice(0, 1000) ?? null : null,
+      error: 'reason' in result ? ((result.reason ?? null)?.slice(0, 1000) ?? null) : null,
     });
     await this.record(job, token, post, result, definition.dedupes || channel.config.retryAmbiguous === true);
   }
 
-  private async record(job: Job<DeliverJob>, token: string | undefined, post: Post, result: SendResult, retrySafe: boolean): Promise<void> {
+  private async record(
+    job: Job<DeliverJob>,
+    token: string | undefined,
+    post: Post,
+    result: SendResult,
+    retrySafe: boolean,
+  ): Promise<void> {
     const attempts = post.attempts + 1;
     const partsSent = Math.max(post.partsSent, result.partsSent);
     switch (result.kind) {
       case 'ok':
-        return this.posts.finishSent(post.id, { sentAt: new Date(), externalId: result.externalId ?? null, partsSent, attempts });
+        return this.posts.finishSent(post.id, {
+          sentAt: new Date(),
+          externalId: result.externalId ?? null,
+          partsSent,
+          attempts,
+        });
       case 'rate':
-        return this.defer(job, token, post, new Date(Date.now() + result.retryAfterMs), `provider rate limit: ${result.reason ?? result.code ?? ''}`, { attempts, partsSent });
+        return this.defer(
+          job,
+          token,
+          post,
+          new Date(Date.now() + result.retryAfterMs),
+          `provider rate limit: ${result.reason ?? result.code ?? ''}`,
+          { attempts, partsSent },
+        );
       case 'permanent':
-        await this.posts.finish(post.id, 'failed', { attempts, partsSent, errorCode: result.code, error: result.reason.slice(0, 1000) });
+        await this.posts.finish(post.id, 'failed', {
+          attempts,
+          partsSent,
+          errorCode: result.code,
+          error: result.reason.slice(0, 1000),
+        });
         this.reportFailure(post, 'failed', result.code, result.reason);
         throw new UnrecoverableError(`${result.code}: ${result.reason}`);
       case 'moved':
@@ -110,7 +142,12 @@ export class DeliveryService {
         return this.retryOrFail(job, post, attempts, partsSent, 'moved', `address moved: ${result.reason}`);
       case 'ambiguous':
         if (!retrySafe) {
-          await this.posts.finish(post.id, 'unconfirmed', { attempts, partsSent, errorCode: 'ambiguous', error: result.reason.slice(0, 1000) });
+          await this.posts.finish(post.id, 'unconfirmed', {
+            attempts,
+            partsSent,
+            errorCode: 'ambiguous',
+            error: result.reason.slice(0, 1000),
+          });
           this.reportFailure(post, 'unconfirmed', 'ambiguous', result.reason);
           return;
         }
@@ -123,13 +160,28 @@ export class DeliveryService {
   /** One log line an operator can alert on: which post, group, stage and channel, and what the provider said. */
   private reportFailure(post: Post, status: 'failed' | 'unconfirmed', code: string, reason: string): void {
     this.logger.warn(
-      { postId: post.id, runId: post.runId, groupId: post.groupId, stage: post.stage, channelType: post.channelType, status, code },
+      {
+        postId: post.id,
+        runId: post.runId,
+        groupId: post.groupId,
+        stage: post.stage,
+        channelType: post.channelType,
+        status,
+        code,
+      },
       `post ${post.id} ${status}: ${code}: ${reason.slice(0, 300)}`,
     );
   }
 
   /** Throws so that BullMQ retries with backoff; the last attempt marks the post failed. */
-  private async retryOrFail(job: Job<DeliverJob>, post: Post, attempts: number, partsSent: number, code: string, reason: string): Promise<never> {
+  private async retryOrFail(
+    job: Job<DeliverJob>,
+    post: Post,
+    attempts: number,
+    partsSent: number,
+    code: string,
+    reason: string,
+  ): Promise<never> {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const fields = { attempts, partsSent, errorCode: code.slice(0, 64), error: reason.slice(0, 1000) };
     if (last) {
@@ -154,7 +206,10 @@ export class DeliveryService {
     throw new DelayedError();
   }
 
-  private async message(post: Post, group: { id: string; name: string; timezone: string; vars: Record<string, string> }): Promise<OutgoingMessage> {
+  private async message(
+    post: Post,
+    group: { id: string; name: string; timezone: string; vars: Record<string, string> },
+  ): Promise<OutgoingMessage> {
     const piece = await this.content.renderable(post.contentId, post.revision);
     const context = { name: group.name, timezone: group.timezone, vars: group.vars };
     const at = { dueAt: post.dueAt, stage: post.stage };

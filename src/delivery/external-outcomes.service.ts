@@ -32,7 +32,11 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.loop = new IntervalLoop(() => this.reconcile(), config.schedulerTickMs, (e) => this.logger.error(`external outcomes: ${e.message}`));
+    this.loop = new IntervalLoop(
+      () => this.reconcile(),
+      config.schedulerTickMs,
+      (e) => this.logger.error(`external outcomes: ${e.message}`),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -67,21 +71,41 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     const record = (kind: string, code: string | null, error: string | null) =>
       this.posts.recordAttempt({ postId: post.id, attemptedAt: new Date(), latencyMs: 0, outcome: kind, code, error });
     if (outcome.state === 'completed') {
-      await this.posts.finish(post.id, 'sent', { sentAt: outcome.finishedAt, externalId: outcome.externalId ?? null, attempts, error: null, errorCode: null });
+      await this.posts.finish(post.id, 'sent', {
+        sentAt: outcome.finishedAt,
+        externalId: outcome.externalId ?? null,
+        attempts,
+        error: null,
+        errorCode: null,
+      });
       await record('ok', null, null);
       return;
     }
     await this.external.forget(post.channel, post.id);
     if (outcome.errorName === 'RateLimited') {
       await record('rate', outcome.errorName, outcome.reason);
-      await this.posts.reschedule(post.id, new Date(Date.now() + RATE_LIMITED_WAIT_MS), `external consumer rate limited: ${outcome.reason}`, post.attempts);
+      await this.posts.reschedule(
+        post.id,
+        new Date(Date.now() + RATE_LIMITED_WAIT_MS),
+        `external consumer rate limited: ${outcome.reason}`,
+        post.attempts,
+      );
     } else if (outcome.errorName === 'Permanent' || attempts >= this.config.maxAttempts) {
       await record('permanent', outcome.errorName, outcome.reason);
-      await this.posts.finish(post.id, 'failed', { attempts, errorCode: outcome.errorName.slice(0, 64), error: outcome.reason.slice(0, 1000) });
+      await this.posts.finish(post.id, 'failed', {
+        attempts,
+        errorCode: outcome.errorName.slice(0, 64),
+        error: outcome.reason.slice(0, 1000),
+      });
     } else {
       await record('transient', outcome.errorName, outcome.reason);
       const backoff = this.config.retryBaseMs * 2 ** (attempts - 1);
-      await this.posts.reschedule(post.id, new Date(Date.now() + backoff), `external consumer failed: ${outcome.reason}`, attempts);
+      await this.posts.reschedule(
+        post.id,
+        new Date(Date.now() + backoff),
+        `external consumer failed: ${outcome.reason}`,
+        attempts,
+      );
     }
   }
 }

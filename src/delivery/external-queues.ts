@@ -37,14 +37,21 @@ export class ExternalQueues implements OnApplicationShutdown {
   private queue(channelName: string): Queue<ExternalPostJob> {
     let queue = this.queues.get(channelName);
     if (!queue) {
-      queue = new Queue(externalQueueName(channelName), { connection: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
+      queue = new Queue(externalQueueName(channelName), {
+        connection: redisOptionsFromUrl(this.config.redisUrl),
+        prefix: this.config.queuePrefix,
+      });
       this.queues.set(channelName, queue);
     }
     return queue;
   }
 
   async handoff(channelName: string, job: ExternalPostJob): Promise<void> {
-    await this.queue(channelName).add('post', job, { jobId: job.postId, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+    await this.queue(channelName).add('post', job, {
+      jobId: job.postId,
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 86_400 },
+    });
   }
 
   /** Where the consumer has got with a post; the error name comes from its stack. */
@@ -54,7 +61,11 @@ export class ExternalQueues implements OnApplicationShutdown {
     const state = await job.getState();
     if (state === 'completed') {
       const value = job.returnvalue as { externalId?: unknown } | null;
-      return { state: 'completed', externalId: value?.externalId === undefined ? undefined : String(value.externalId), finishedAt: new Date(job.finishedOn ?? Date.now()) };
+      return {
+        state: 'completed',
+        externalId: value?.externalId === undefined ? undefined : String(value.externalId),
+        finishedAt: new Date(job.finishedOn ?? Date.now()),
+      };
     }
     if (state === 'failed') {
       // Node stacks start with "Name: message"; Python tracebacks end with it.
@@ -66,6 +77,8 @@ export class ExternalQueues implements OnApplicationShutdown {
   }
 
   async forget(channelName: string, postId: string): Promise<void> {
-    await this.queue(channelName).remove(postId).catch(() => 0);
+    await this.queue(channelName)
+      .remove(postId)
+      .catch(() => 0);
   }
 }

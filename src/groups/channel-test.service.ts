@@ -44,7 +44,12 @@ export class ChannelTestService {
     }
     const adapter = this.adapters.adapter(channel.type);
     if (!adapter) {
-      throw DomainError.invalid([{ field: 'channelId', message: 'an external channel is consumed outside groupcast; there is nothing to send from here' }]);
+      throw DomainError.invalid([
+        {
+          field: 'channelId',
+          message: 'an external channel is consumed outside groupcast; there is nothing to send from here',
+        },
+      ]);
     }
     const message: OutgoingMessage = {
       id: `test-${randomUUID()}`,
@@ -56,7 +61,10 @@ export class ChannelTestService {
     const result = await adapter.send(message, target);
     if (result.kind !== 'moved') return describe(result);
     await this.groups.moveAddress(group.id, result.address);
-    const retried = await adapter.send(message, { ...target, address: { ...target.address, ...(result.address as Record<string, string>) } });
+    const retried = await adapter.send(message, {
+      ...target,
+      address: { ...target.address, ...(result.address as Record<string, string>) },
+    });
     return { ...describe(retried), addressUpdated: true };
   }
 }

@@ -7,7 +7,13 @@ import { DomainError, ErrorDetail } from '../common/domain-error';
 import { createAjv, schemaErrorDetails } from '../common/json-schema-validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf, providerHosts } from '../delivery/adapters/adapter';
+import {
+  ChannelConfig,
+  ChannelDefinition,
+  ChannelSettings,
+  baseUrlOf,
+  providerHosts,
+} from '../delivery/adapters/adapter';
 import { isProviderUrl } from '../delivery/adapters/http/http-client';
 import { publicUrlProblem } from '../delivery/adapters/http/ssrf-guard';
 import { AdapterRegistry } from '../delivery/adapters/adapter-registry';
@@ -19,7 +25,6 @@ import { maskFields } from './secrets';
 
 const QUEUE_SAFE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const WINDOW_KEYS: Record<number, 'perSecond' | 'perMinute'> = { 1000: 'perSecond', 60_000: 'perMinute' };
-
 
 /** The provider's limits per address, lowered where the channel's config asks for less. */
 export function effectiveRateLimits(definition: ChannelDefinition, config: ChannelConfig): RateLimit[] {
@@ -47,7 +52,16 @@ export class ChannelsService {
     const config = await this.checkConfig(definition, dto.config ?? {});
     const credentials = this.checkCredentials(definition, dto.credentials);
     this.checkName(dto.type, dto.name);
-    const channel = await this.save(this.channels.create({ name: dto.name, type: dto.type, config, credentials, status: 'active', disabledReason: null }));
+    const channel = await this.save(
+      this.channels.create({
+        name: dto.name,
+        type: dto.type,
+        config,
+        credentials,
+        status: 'active',
+        disabledReason: null,
+      }),
+    );
     return this.view(channel);
   }
 
@@ -85,7 +99,13 @@ export class ChannelsService {
   }
 
   settings(channel: Channel): ChannelSettings {
-    return { id: channel.id, name: channel.name, type: channel.type, config: channel.config, credentials: channel.credentials };
+    return {
+      id: channel.id,
+      name: channel.name,
+      type: channel.type,
+      config: channel.config,
+      credentials: channel.credentials,
+    };
   }
 
   /** Validates a value against one of a channel type's schemas; problems are named under `prefix`. */
@@ -100,22 +120,33 @@ export class ChannelsService {
 
   private checkName(type: ChannelType, name: string): void {
     if (type === 'external' && !QUEUE_SAFE_NAME.test(name)) {
-      throw DomainError.invalid([{ field: 'name', message: 'an external channel names its queue: use a-z, 0-9, _ and -, at most 64' }]);
+      throw DomainError.invalid([
+        { field: 'name', message: 'an external channel names its queue: use a-z, 0-9, _ and -, at most 64' },
+      ]);
     }
   }
 
   private async checkConfig(definition: ChannelDefinition, config: Record<string, unknown>): Promise<ChannelConfig> {
-    const details = this.schemaProblems(definition.configSchema, config, 'config', `a ${definition.type} channel's config`);
+    const details = this.schemaProblems(
+      definition.configSchema,
+      config,
+      'config',
+      `a ${definition.type} channel's config`,
+    );
     if (details.length > 0) throw DomainError.invalid(details);
     const checked = config as ChannelConfig;
     for (const limit of definition.rateLimits) {
       const key = WINDOW_KEYS[limit.windowMs];
       const asked = key ? checked.rateLimit?.[key] : undefined;
       if (asked !== undefined && asked > limit.limit) {
-        details.push({ field: `config.rateLimit.${key}`, message: `can only lower the provider's limit of ${limit.limit}` });
+        details.push({
+          field: `config.rateLimit.${key}`,
+          message: `can only lower the provider's limit of ${limit.limit}`,
+        });
       }
     }
-    const baseUrlProblem = checked.baseUrl === undefined ? undefined : await this.baseUrlProblem(definition, new URL(checked.baseUrl));
+    const baseUrlProblem =
+      checked.baseUrl === undefined ? undefined : await this.baseUrlProblem(definition, new URL(checked.baseUrl));
     if (baseUrlProblem) details.push({ field: 'config.baseUrl', message: baseUrlProblem });
     if (details.length > 0) throw DomainError.invalid(details);
     return checked;
@@ -131,14 +162,27 @@ export class ChannelsService {
     return this.config.allowPrivateTargets ? undefined : publicUrlProblem(url);
   }
 
-  private checkCredentials(definition: ChannelDefinition, credentials: Record<string, unknown> | undefined): Record<string, string> {
+  private checkCredentials(
+    definition: ChannelDefinition,
+    credentials: Record<string, unknown> | undefined,
+  ): Record<string, string> {
     if (!definition.credentialsSchema) {
       if (credentials && Object.keys(credentials).length > 0) {
-        throw DomainError.invalid([{ field: 'credentials', message: `a ${definition.type} channel keeps no credentials; its secrets go in each group's address` }]);
+        throw DomainError.invalid([
+          {
+            field: 'credentials',
+            message: `a ${definition.type} channel keeps no credentials; its secrets go in each group's address`,
+          },
+        ]);
       }
       return {};
     }
-    const details = this.schemaProblems(definition.credentialsSchema, credentials ?? {}, 'credentials', `a ${definition.type} channel's credentials`);
+    const details = this.schemaProblems(
+      definition.credentialsSchema,
+      credentials ?? {},
+      'credentials',
+      `a ${definition.type} channel's credentials`,
+    );
     if (details.length > 0) throw DomainError.invalid(details);
     return credentials as Record<string, string>;
   }
@@ -148,7 +192,9 @@ export class ChannelsService {
       return await this.channels.save(channel);
     } catch (error) {
       if (isDuplicateKey(error)) {
-        throw DomainError.conflict(`a channel named ${channel.name} exists`, [{ field: 'name', message: 'is already used by another channel' }]);
+        throw DomainError.conflict(`a channel named ${channel.name} exists`, [
+          { field: 'name', message: 'is already used by another channel' },
+        ]);
       }
       throw error;
     }

@@ -14,10 +14,16 @@ function canonical(value: string): string {
  * fields that name the chat, scoped to the channel type or to the channel. Null when the type's
  * addresses name no chat, or this one leaves them empty.
  */
-export function chatKey(definition: ChannelDefinition, channelId: string, address: Record<string, string>): string | null {
+export function chatKey(
+  definition: ChannelDefinition,
+  channelId: string,
+  address: Record<string, string>,
+): string | null {
   if (!definition.chat) return null;
   const values = definition.chat.fields.map((field) => canonical(address[field] ?? ''));
   if (values.every((v) => v === '')) return null;
   const scope = definition.chat.scope === 'type' ? definition.type : `${definition.type}:${channelId}`;
-  return createHash('sha256').update(JSON.stringify([scope, ...values])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([scope, ...values]))
+    .digest('hex');
 }

@@ -7,7 +7,13 @@ import { validateItem } from '../common/validation';
 import { mapYielding } from '../common/yielding';
 import { inTransaction } from '../database/mysql';
 import { ChannelsService } from './channels.service';
-import { BulkImportGroupsDto, BulkImportResultDto, CreateGroupDto, CreatedGroupDto, MAX_BULK_GROUPS } from './dto/group.dto';
+import {
+  BulkImportGroupsDto,
+  BulkImportResultDto,
+  CreateGroupDto,
+  CreatedGroupDto,
+  MAX_BULK_GROUPS,
+} from './dto/group.dto';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 import { CheckedRow, GroupsService, applyChanges, takenDetails } from './groups.service';
@@ -15,7 +21,23 @@ import { CheckedRow, GroupsService, applyChanges, takenDetails } from './groups.
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
 /** The columns that tell whether an upserted row changed its group. */
-const COMPARED = ['name', 'channelId', 'address', 'externalId', 'timezone', 'quietHours', 'memberCount', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates', 'type', 'vars', 'tags', 'status'] as const;
+const COMPARED = [
+  'name',
+  'channelId',
+  'address',
+  'externalId',
+  'timezone',
+  'quietHours',
+  'memberCount',
+  'minGapMinutes',
+  'dailyCap',
+  'promoCap',
+  'blackoutDates',
+  'type',
+  'vars',
+  'tags',
+  'status',
+] as const;
 const projection = (g: Group) => JSON.stringify(COMPARED.map((column) => g[column] ?? null));
 
 interface Row {
@@ -46,17 +68,34 @@ export class GroupImportService {
     const taken = rows.flatMap((row, i) => takenDetails(row.group, byChat, byExternalId, `groups[${i}].`));
     if (taken.length > 0) {
       const hint = dto.mode === 'upsert' ? '' : ' (mode "upsert" updates them)';
-      throw DomainError.conflict(`${rowCount(taken)} of ${rows.length} rows name a chat or an external id that another group has; nothing was imported${hint}`, taken);
+      throw DomainError.conflict(
+        `${rowCount(taken)} of ${rows.length} rows name a chat or an external id that another group has; nothing was imported${hint}`,
+        taken,
+      );
     }
     const created = rows.filter((r) => !r.existing);
     const updated = rows.filter((r) => r.existing && projection(r.existing) !== projection(r.group));
     await inTransaction(this.dataSource, async (manager) => {
-      await this.groups.insert(manager, created.map((r) => r.group));
+      await this.groups.insert(
+        manager,
+        created.map((r) => r.group),
+      );
       for (const { group } of updated) {
-        await manager.update(Group, { id: group.id }, { ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])), chatKey: group.chatKey, pausedReason: group.pausedReason });
+        await manager.update(
+          Group,
+          { id: group.id },
+          {
+            ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])),
+            chatKey: group.chatKey,
+            pausedReason: group.pausedReason,
+          },
+        );
       }
       if (updated.length > 0) await manager.delete(GroupTag, { groupId: In(updated.map((r) => r.group.id)) });
-      await this.groups.insertTags(manager, updated.map((r) => r.group));
+      await this.groups.insertTags(
+        manager,
+        updated.map((r) => r.group),
+      );
     });
     const stored = await this.dataSource.getRepository(Group).findBy({ id: In(updated.map((r) => r.group.id)) });
     const fresh = new Map(stored.map((g) => [g.id, g]));
@@ -85,14 +124,19 @@ export class GroupImportService {
     checked.forEach(({ group }, i) => {
       if (!group) return;
       const sameChat = group.chatKey === null ? undefined : firstByChat.get(group.chatKey);
-      if (sameChat !== undefined) details.push({ field: `groups[${i}].address`, message: `names the same chat as groups[${sameChat}]` });
+      if (sameChat !== undefined)
+        details.push({ field: `groups[${i}].address`, message: `names the same chat as groups[${sameChat}]` });
       else if (group.chatKey !== null) firstByChat.set(group.chatKey, i);
       const sameId = group.externalId === null ? undefined : firstById.get(group.externalId);
-      if (sameId !== undefined) details.push({ field: `groups[${i}].externalId`, message: `is the same as groups[${sameId}]'s` });
+      if (sameId !== undefined)
+        details.push({ field: `groups[${i}].externalId`, message: `is the same as groups[${sameId}]'s` });
       else if (group.externalId !== null) firstById.set(group.externalId, i);
     });
     if (details.length > 0) {
-      throw DomainError.invalid(details, `${rowCount(details)} of ${dto.groups.length} rows are invalid; nothing was imported`);
+      throw DomainError.invalid(
+        details,
+        `${rowCount(details)} of ${dto.groups.length} rows are invalid; nothing was imported`,
+      );
     }
     return checked.map((c, i) => ({ group: c.group!, dto: items[i].value, generatedSecret: c.generatedSecret }));
   }
@@ -100,7 +144,9 @@ export class GroupImportService {
   /** Upsert: the row becomes an update of the group with its external id, else of the group with its chat. */
   private matchExisting(row: Row, byChat: Map<string, Group>, byExternalId: Map<string, Group>): void {
     const { group } = row;
-    const existing = (group.externalId !== null ? byExternalId.get(group.externalId) : undefined) ?? (group.chatKey !== null ? byChat.get(group.chatKey) : undefined);
+    const existing =
+      (group.externalId !== null ? byExternalId.get(group.externalId) : undefined) ??
+      (group.chatKey !== null ? byChat.get(group.chatKey) : undefined);
     if (!existing) return;
     const merged = Object.assign(new Group(), existing);
     applyChanges(merged, row.dto);
@@ -121,10 +167,16 @@ export class GroupImportService {
  * would copy all 5,000 rows once more in one go before they are checked one by one.
  */
 function parseEnvelope(body: unknown): BulkImportGroupsDto {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw DomainError.invalid([{ field: 'body', message: 'must be an object' }]);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw DomainError.invalid([{ field: 'body', message: 'must be an object' }]);
   const rows = (body as { groups?: unknown }).groups;
-  const { value, details } = validateItem(BulkImportGroupsDto, { ...body, groups: Array.isArray(rows) ? rows.slice(0, 1) : rows }, '');
-  if (Array.isArray(rows) && rows.length > MAX_BULK_GROUPS) details.push({ field: 'groups', message: `must contain no more than ${MAX_BULK_GROUPS} elements` });
+  const { value, details } = validateItem(
+    BulkImportGroupsDto,
+    { ...body, groups: Array.isArray(rows) ? rows.slice(0, 1) : rows },
+    '',
+  );
+  if (Array.isArray(rows) && rows.length > MAX_BULK_GROUPS)
+    details.push({ field: 'groups', message: `must contain no more than ${MAX_BULK_GROUPS} elements` });
   if (details.length > 0) throw DomainError.invalid(details);
   value.groups = rows as unknown[];
   return value;

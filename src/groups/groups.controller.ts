@@ -66,7 +66,11 @@ export class GroupsController {
   @Patch(':id')
   @Allow('planner')
   @ApiErrors(400, 404, 409)
-  update(@UuidParam() id: string, @Body() dto: UpdateGroupDto, @CurrentPrincipal() principal: Principal): Promise<CreatedGroupDto> {
+  update(
+    @UuidParam() id: string,
+    @Body() dto: UpdateGroupDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CreatedGroupDto> {
     return this.groups.update(id, dto, principal.role);
   }
 

@@ -43,7 +43,6 @@ interface CheckedAddress {
   generatedSecret?: string;
 }
 
-
 export interface DeliveryTarget {
   group: Group;
   channel: Channel;
@@ -62,33 +61,58 @@ export interface CheckedRow {
   details: ErrorDetail[];
 }
 
-
 /** What planners may change on a group: its audience tags and its pacing. */
 const PLANNING_FIELDS = new Set(['tags', 'quietHours', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates']);
 
 /** The fields of a create or update body that are plain columns, written as given. */
 const PLAIN_FIELDS = [
-  'name', 'externalId', 'timezone', 'quietHours', 'memberCount', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates', 'type', 'vars', 'tags',
+  'name',
+  'externalId',
+  'timezone',
+  'quietHours',
+  'memberCount',
+  'minGapMinutes',
+  'dailyCap',
+  'promoCap',
+  'blackoutDates',
+  'type',
+  'vars',
+  'tags',
 ] as const;
 
 /** Writes onto `group` every plain field the body gives; a status change clears the pause reason. */
-export function applyChanges(group: Group, dto: Partial<Pick<CreateGroupDto, (typeof PLAIN_FIELDS)[number] | 'status'>>): void {
+export function applyChanges(
+  group: Group,
+  dto: Partial<Pick<CreateGroupDto, (typeof PLAIN_FIELDS)[number] | 'status'>>,
+): void {
   for (const field of PLAIN_FIELDS) {
     if (dto[field] !== undefined) Object.assign(group, { [field]: dto[field] });
   }
-  if (dto.status !== undefined && dto.status !== group.status) Object.assign(group, { status: dto.status, pausedReason: null });
+  if (dto.status !== undefined && dto.status !== group.status)
+    Object.assign(group, { status: dto.status, pausedReason: null });
 }
 
 /** What a 409 says of a group whose chat or external id another group already has. */
-export function takenDetails(group: Group, byChat: Map<string, Group>, byExternalId: Map<string, Group>, prefix: string): ErrorDetail[] {
+export function takenDetails(
+  group: Group,
+  byChat: Map<string, Group>,
+  byExternalId: Map<string, Group>,
+  prefix: string,
+): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   const chatHolder = group.chatKey === null ? undefined : byChat.get(group.chatKey);
   if (chatHolder && chatHolder.id !== group.id) {
-    details.push({ field: `${prefix}address`, message: `names the chat of group ${chatHolder.id} (${chatHolder.name})` });
+    details.push({
+      field: `${prefix}address`,
+      message: `names the chat of group ${chatHolder.id} (${chatHolder.name})`,
+    });
   }
   const idHolder = group.externalId === null ? undefined : byExternalId.get(group.externalId);
   if (idHolder && idHolder.id !== group.id) {
-    details.push({ field: `${prefix}externalId`, message: `is the external id of group ${idHolder.id} (${idHolder.name})` });
+    details.push({
+      field: `${prefix}externalId`,
+      message: `is the external id of group ${idHolder.id} (${idHolder.name})`,
+    });
   }
   return details;
 }
@@ -113,7 +137,9 @@ export class GroupsService {
   }
 
   /** Groups that already have one of these chats or external ids, by chat key and by external id. */
-  async holders(groups: Pick<Group, 'chatKey' | 'externalId'>[]): Promise<{ byChat: Map<string, Group>; byExternalId: Map<string, Group> }> {
+  async holders(
+    groups: Pick<Group, 'chatKey' | 'externalId'>[],
+  ): Promise<{ byChat: Map<string, Group>; byExternalId: Map<string, Group> }> {
     const chatKeys = [...new Set(groups.map((g) => g.chatKey).filter((k): k is string => k !== null))];
     const externalIds = [...new Set(groups.map((g) => g.externalId).filter((k): k is string => k !== null))];
     const found = [
@@ -130,7 +156,8 @@ export class GroupsService {
   private async refuseTaken(group: Group): Promise<void> {
     const { byChat, byExternalId } = await this.holders([group]);
     const details = takenDetails(group, byChat, byExternalId, '');
-    if (details.length > 0) throw DomainError.conflict(details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+    if (details.length > 0)
+      throw DomainError.conflict(details.map((d) => `${d.field} ${d.message}`).join('; '), details);
   }
 
   /** Runs a write; a race that another request won on a unique index becomes the same 409 as the check before it. */
@@ -148,7 +175,8 @@ export class GroupsService {
     if (query.channelId) qb.andWhere('g.channelId = :channelId', { channelId: query.channelId });
     if (query.status) qb.andWhere('g.status = :status', { status: query.status });
     if (query.type) qb.andWhere('g.type = :type', { type: query.type });
-    if (query.tag) qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
+    if (query.tag)
+      qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
     if (query.q) qb.andWhere('g.name LIKE :q', { q: containsPattern(query.q) });
     const [groups, total] = await qb
       .orderBy('g.name', 'ASC')
@@ -165,9 +193,15 @@ export class GroupsService {
 
   async update(id: string, dto: UpdateGroupDto, role: ApiRole = 'admin'): Promise<CreatedGroupDto> {
     if (role !== 'admin') {
-      const others = Object.keys(dto).filter((field) => dto[field as keyof UpdateGroupDto] !== undefined && !PLANNING_FIELDS.has(field)).sort();
+      const others = Object.keys(dto)
+        .filter((field) => dto[field as keyof UpdateGroupDto] !== undefined && !PLANNING_FIELDS.has(field))
+        .sort();
       if (others.length > 0) {
-        throw new DomainError('forbidden', `role ${role} may change a group's tags and policy only, not ${others.join(', ')}`, others.map((field) => ({ field, message: 'is for admins' })));
+        throw new DomainError(
+          'forbidden',
+          `role ${role} may change a group's tags and policy only, not ${others.join(', ')}`,
+          others.map((field) => ({ field, message: 'is for admins' })),
+        );
       }
     }
     const group = await this.find(id);
@@ -220,13 +254,18 @@ export class GroupsService {
       .select(['g.id AS id', 'g.timezone AS timezone', 'g.status AS status', 'c.type AS channelType']);
     const conditions: string[] = [];
     if (groupIds.length > 0) conditions.push('g.id IN (:...groupIds)');
-    if (tags.length > 0) conditions.push('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))');
+    if (tags.length > 0)
+      conditions.push('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))');
     if (conditions.length === 0) return { unknownIds: [], groups: [] };
-    const rows = await qb.where(`(${conditions.join(' OR ')})`, { groupIds, tags }).getRawMany<AudienceMember & { status: string }>();
+    const rows = await qb
+      .where(`(${conditions.join(' OR ')})`, { groupIds, tags })
+      .getRawMany<AudienceMember & { status: string }>();
     const found = new Set(rows.map((r) => r.id));
     return {
       unknownIds: groupIds.filter((id) => !found.has(id)),
-      groups: rows.filter((r) => r.status === 'active').map(({ id, timezone, channelType }) => ({ id, timezone, channelType })),
+      groups: rows
+        .filter((r) => r.status === 'active')
+        .map(({ id, timezone, channelType }) => ({ id, timezone, channelType })),
     };
   }
 
@@ -256,7 +295,8 @@ export class GroupsService {
 
   private async setStatus(id: string, status: 'active' | 'paused', reason: string | null): Promise<GroupDto> {
     const group = await this.find(id);
-    if (group.status === 'archived') throw DomainError.conflict(`group ${id} is archived; set its status to active first`);
+    if (group.status === 'archived')
+      throw DomainError.conflict(`group ${id} is archived; set its status to active first`);
     await this.groups.update({ id }, { status, pausedReason: reason });
     return this.get(id);
   }
@@ -267,11 +307,7 @@ export class GroupsService {
     return group;
   }
 
-  async checkRow(
-    dto: CreateGroupDto,
-    channel: Channel | undefined,
-    prefix: string,
-  ): Promise<CheckedRow> {
+  async checkRow(dto: CreateGroupDto, channel: Channel | undefined, prefix: string): Promise<CheckedRow> {
     const details: ErrorDetail[] = [];
     if (!channel) details.push({ field: `${prefix}channelId`, message: `no channel ${dto.channelId}` });
     const checked = channel ? await this.checkAddress(channel, dto.address, prefix, details) : undefined;
@@ -304,7 +340,12 @@ export class GroupsService {
   }
 
   /** Puts an address in its object form and checks it against the channel type, URLs included. */
-  private async checkAddress(channel: Channel, input: unknown, prefix: string, details: ErrorDetail[]): Promise<CheckedAddress | undefined> {
+  private async checkAddress(
+    channel: Channel,
+    input: unknown,
+    prefix: string,
+    details: ErrorDetail[],
+  ): Promise<CheckedAddress | undefined> {
     const definition = this.adapters.definition(channel.type);
     let address: Record<string, unknown>;
     if (typeof input === 'string' || typeof input === 'number') {
@@ -315,7 +356,12 @@ export class GroupsService {
       details.push({ field: `${prefix}address`, message: 'must be a string, a number or an object' });
       return undefined;
     }
-    const problems = this.channels.schemaProblems(definition.addressSchema, address, `${prefix}address`, `a ${channel.type} address`);
+    const problems = this.channels.schemaProblems(
+      definition.addressSchema,
+      address,
+      `${prefix}address`,
+      `a ${channel.type} address`,
+    );
     if (problems.length > 0) {
       details.push(...problems);
       return undefined;
@@ -344,9 +390,13 @@ export class GroupsService {
     const entries = Object.entries(vars);
     if (entries.length > MAX_VARS) details.push({ field: `${prefix}vars`, message: `at most ${MAX_VARS} variables` });
     for (const [name, value] of entries) {
-      if (!VAR_NAME.test(name)) details.push({ field: `${prefix}vars.${name}`, message: 'a name must be letters, digits and _' });
+      if (!VAR_NAME.test(name))
+        details.push({ field: `${prefix}vars.${name}`, message: 'a name must be letters, digits and _' });
       else if (typeof value !== 'string' || value.length > MAX_VAR_LENGTH) {
-        details.push({ field: `${prefix}vars.${name}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` });
+        details.push({
+          field: `${prefix}vars.${name}`,
+          message: `must be a string of at most ${MAX_VAR_LENGTH} characters`,
+        });
       }
     }
   }
@@ -356,8 +406,26 @@ export class GroupsService {
       manager,
       'groups',
       [
-        'id', 'name', 'channel_id', 'address', 'chat_key', 'external_id', 'timezone', 'quiet_hours', 'member_count', 'min_gap_minutes', 'daily_cap', 'promo_cap',
-        'blackout_dates', 'type', 'vars', 'tags', 'status', 'paused_reason', 'created_at', 'updated_at',
+        'id',
+        'name',
+        'channel_id',
+        'address',
+        'chat_key',
+        'external_id',
+        'timezone',
+        'quiet_hours',
+        'member_count',
+        'min_gap_minutes',
+        'daily_cap',
+        'promo_cap',
+        'blackout_dates',
+        'type',
+        'vars',
+        'tags',
+        'status',
+        'paused_reason',
+        'created_at',
+        'updated_at',
       ],
       groups.map((g) => [
         g.id,
@@ -386,7 +454,12 @@ export class GroupsService {
   }
 
   async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
-    await bulkInsert(manager, 'group_tags', ['group_id', 'tag'], groups.flatMap((g) => g.tags.map((tag) => [g.id, tag])));
+    await bulkInsert(
+      manager,
+      'group_tags',
+      ['group_id', 'tag'],
+      groups.flatMap((g) => g.tags.map((tag) => [g.id, tag])),
+    );
   }
 
   view(group: Group): GroupDto {

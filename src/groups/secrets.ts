@@ -13,6 +13,9 @@ export function maskSecret(value: string): string {
 
 export function maskFields(values: Record<string, string>, secretFields: readonly string[]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key, secretFields.includes(key) && value ? maskSecret(String(value)) : value]),
+    Object.entries(values).map(([key, value]) => [
+      key,
+      secretFields.includes(key) && value ? maskSecret(String(value)) : value,
+    ]),
   );
 }

@@ -20,10 +20,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.mysql.pingCheck('mysql', { timeout: 3000 }),
-      () => this.redis.check('redis'),
-    ]);
+    return this.health.check([() => this.mysql.pingCheck('mysql', { timeout: 3000 }), () => this.redis.check('redis')]);
   }
 
   /** Liveness: the process answers HTTP. */

@@ -13,7 +13,11 @@ async function probe(): Promise<boolean> {
     const response = await fetch(`http://127.0.0.1:${config.port}/health/live`, { signal: AbortSignal.timeout(3000) });
     return response.ok;
   }
-  const redis = new Redis({ ...redisOptionsFromUrl(config.redisUrl), keyPrefix: `${config.queuePrefix}:`, maxRetriesPerRequest: 1 });
+  const redis = new Redis({
+    ...redisOptionsFromUrl(config.redisUrl),
+    keyPrefix: `${config.queuePrefix}:`,
+    maxRetriesPerRequest: 1,
+  });
   try {
     return (await redis.exists(HEARTBEAT_KEY)) === 1;
   } finally {

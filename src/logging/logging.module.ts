@@ -25,7 +25,11 @@ export const REDACTED_PATHS = [
           base: { role: config.role },
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           serializers: {
-            req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+            req: (req: IncomingMessage & { id?: unknown }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url?.split('?')[0],
+            }),
             res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>

@@ -1,7 +1,10 @@
 import { CHANNEL_TYPES, ChannelType } from '../delivery/adapters/channel-types';
 
 /** Posts wait in one queue per channel type, so a slow provider does not hold up the others. */
-export const POST_QUEUES = Object.fromEntries(CHANNEL_TYPES.map((type) => [type, `posts.${type}`])) as Record<ChannelType, `posts.${ChannelType}`>;
+export const POST_QUEUES = Object.fromEntries(CHANNEL_TYPES.map((type) => [type, `posts.${type}`])) as Record<
+  ChannelType,
+  `posts.${ChannelType}`
+>;
 
 /** Every queue the service uses; a worker refuses to start unless each has a processor. */
 export const QueueName = {

@@ -12,7 +12,13 @@ export async function assertRedisReachable(redisUrl: string, withinMs = REACH_WI
   const deadline = Date.now() + withinMs;
   let last = '';
   while (Date.now() < deadline) {
-    const probe = new Redis({ ...redisOptionsFromUrl(redisUrl), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+    const probe = new Redis({
+      ...redisOptionsFromUrl(redisUrl),
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 2000,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
@@ -26,5 +32,7 @@ export async function assertRedisReachable(redisUrl: string, withinMs = REACH_WI
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const { host, port } = redisOptionsFromUrl(redisUrl);
-  throw new Error(`REDIS_URL: no answer from Redis at ${host}:${port} within ${Math.round(withinMs / 1000)}s (${last})`);
+  throw new Error(
+    `REDIS_URL: no answer from Redis at ${host}:${port} within ${Math.round(withinMs / 1000)}s (${last})`,
+  );
 }

@@ -18,7 +18,9 @@ export class PoliciesService {
   async current(): Promise<PolicySettings> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
     // Until someone sets the global rules, the shipped ones protect every group.
-    const value = (await this.settings.findOneBy({ id: GLOBAL })) ?? Object.assign(new PolicySettings(), { id: GLOBAL, ...SHIPPED_POLICY });
+    const value =
+      (await this.settings.findOneBy({ id: GLOBAL })) ??
+      Object.assign(new PolicySettings(), { id: GLOBAL, ...SHIPPED_POLICY });
     this.cached = { at: Date.now(), value };
     return value;
   }

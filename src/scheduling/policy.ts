@@ -19,14 +19,21 @@ export interface PolicyRules {
 }
 
 /** What a community operator would accept for a group nobody configured (see README, "Policy"). */
-export const SHIPPED_POLICY: PolicyRules = { quietHours: '23:00-07:00', minGapMinutes: 10, dailyCap: 6, promoCap: 1, blackoutDates: [] };
+export const SHIPPED_POLICY: PolicyRules = {
+  quietHours: '23:00-07:00',
+  minGapMinutes: 10,
+  dailyCap: 6,
+  promoCap: 1,
+  blackoutDates: [],
+};
 
 /**
  * A group's rules over the global ones: a group's null inherits, its "off" (quiet hours) or
  * OFF_NUMBER (gap, caps) removes the rule for it alone.
  */
 export function effectivePolicy(group: PolicyRules, global: PolicyRules): EffectivePolicy {
-  const own = <T>(value: T | null, off: T, inherited: T | null): T | null => (value === off ? null : (value ?? inherited));
+  const own = <T>(value: T | null, off: T, inherited: T | null): T | null =>
+    value === off ? null : (value ?? inherited);
   return {
     quietHours: own(group.quietHours, OFF, global.quietHours),
     minGapMinutes: own(group.minGapMinutes, OFF_NUMBER, global.minGapMinutes) ?? 0,
@@ -49,7 +56,12 @@ export function quietHoursEnd(quietHours: string | null, now: Date, zone: string
   const inside = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
   if (!inside) return undefined;
   const endDay = crossesMidnight && minute >= start ? local.plus({ days: 1 }) : local;
-  return localInstant({ year: endDay.year, month: endDay.month, day: endDay.day }, Math.floor(end / 60), end % 60, zone).toJSDate();
+  return localInstant(
+    { year: endDay.year, month: endDay.month, day: endDay.day },
+    Math.floor(end / 60),
+    end % 60,
+    zone,
+  ).toJSDate();
 }
 
 /** The start of the local day containing `now`, and of the next one. */
@@ -62,5 +74,10 @@ export function localDay(now: Date, zone: string): { start: Date; next: Date; da
 export function shiftPastBlackout(due: Date, zone: string, blackout: Set<string>): Date {
   let local = DateTime.fromJSDate(due, { zone });
   while (blackout.has(local.toISODate() as string)) local = local.plus({ days: 1 });
-  return localInstant({ year: local.year, month: local.month, day: local.day }, local.hour, local.minute, zone).toJSDate();
+  return localInstant(
+    { year: local.year, month: local.month, day: local.day },
+    local.hour,
+    local.minute,
+    zone,
+  ).toJSDate();
 }

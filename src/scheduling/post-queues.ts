@@ -27,7 +27,10 @@ export class PostQueues implements OnModuleInit {
   /** Looked up once every provider exists: the queues are not constructor dependencies. */
   onModuleInit(): void {
     this.queues = Object.fromEntries(
-      CHANNEL_TYPES.map((type) => [type, this.moduleRef.get<Queue<DeliverJob>>(getQueueToken(POST_QUEUES[type]), { strict: false })]),
+      CHANNEL_TYPES.map((type) => [
+        type,
+        this.moduleRef.get<Queue<DeliverJob>>(getQueueToken(POST_QUEUES[type]), { strict: false }),
+      ]),
     ) as Record<ChannelType, Queue<DeliverJob>>;
   }
 
@@ -47,7 +50,9 @@ export class PostQueues implements OnModuleInit {
     for (const type of CHANNEL_TYPES) {
       const batch = posts.filter((p) => p.channelType === type);
       if (batch.length === 0) continue;
-      await this.queues[type].addBulk(batch.map((p) => ({ name: 'deliver', data: { postId: p.id }, opts: this.jobOptions(p.id, p.readyAt) })));
+      await this.queues[type].addBulk(
+        batch.map((p) => ({ name: 'deliver', data: { postId: p.id }, opts: this.jobOptions(p.id, p.readyAt) })),
+      );
     }
   }
 

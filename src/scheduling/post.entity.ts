@@ -2,7 +2,17 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Stage } from '../campaigns/stages';
 import { ChannelType } from '../delivery/adapters/channel-types';
 
-export const POST_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'failed', 'unconfirmed', 'paused', 'skipped', 'cancelled'] as const;
+export const POST_STATUSES = [
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'unconfirmed',
+  'paused',
+  'skipped',
+  'cancelled',
+] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 /** Statuses from which a post will still be sent. */
 export const OPEN_POST_STATUSES: PostStatus[] = ['scheduled', 'queued', 'sending', 'paused'];

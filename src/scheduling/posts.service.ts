@@ -43,7 +43,10 @@ export interface SentFields {
   attempts: number;
 }
 
-export type NewPost = Pick<Post, 'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'> & {
+export type NewPost = Pick<
+  Post,
+  'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'
+> & {
   /** Written as skipped, with this reason. */
   skipped?: string;
 };
@@ -73,8 +76,34 @@ export class PostsService {
     await bulkInsert(
       manager,
       'posts',
-      ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision', 'promotional', 'due_at', 'status', 'error'],
-      posts.map((p) => [p.id, p.runId, p.step, p.stage, p.groupId, p.channelType, p.contentId, p.revision, p.promotional, p.dueAt, status(p), p.skipped ?? null]),
+      [
+        'id',
+        'run_id',
+        'step',
+        'stage',
+        'group_id',
+        'channel_type',
+        'content_id',
+        'revision',
+        'promotional',
+        'due_at',
+        'status',
+        'error',
+      ],
+      posts.map((p) => [
+        p.id,
+        p.runId,
+        p.step,
+        p.stage,
+        p.groupId,
+        p.channelType,
+        p.contentId,
+        p.revision,
+        p.promotional,
+        p.dueAt,
+        status(p),
+        p.skipped ?? null,
+      ]),
     );
     return [...queued];
   }
@@ -124,22 +153,47 @@ export class PostsService {
   });
 
   /** Hands a claimed post back to wait until `until`; deferrals made together are one UPDATE. */
-  defer(id: string, until: Date, reason: string, progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {}): Promise<void> {
+  defer(
+    id: string,
+    until: Date,
+    reason: string,
+    progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {},
+  ): Promise<void> {
     return this.deferWrites.load({ id, until, reason: reason.slice(0, 300), ...progress });
   }
 
   private readonly deferWrites = batchLoader<Deferral, void>(async (rows) => {
-    const columns = { not_before: (r: Deferral) => r.until, defer_reason: (r: Deferral) => r.reason, attempts: (r: Deferral) => r.attempts, parts_sent: (r: Deferral) => r.partsSent };
+    const columns = {
+      not_before: (r: Deferral) => r.until,
+      defer_reason: (r: Deferral) => r.reason,
+      attempts: (r: Deferral) => r.attempts,
+      parts_sent: (r: Deferral) => r.partsSent,
+    };
     const now = new Date();
     await inTransaction(this.dataSource, async (manager) => {
-      await updateEach(manager, 'posts', `status = ${REQUEUED_STATUS}, claimed_at = NULL`, rows, columns, `status = 'sending'`);
-      await bulkInsert(manager, 'post_deferrals', ['post_id', 'deferred_at', 'until', 'reason'], rows.map((r) => [r.id, now, r.until, r.reason]));
+      await updateEach(
+        manager,
+        'posts',
+        `status = ${REQUEUED_STATUS}, claimed_at = NULL`,
+        rows,
+        columns,
+        `status = 'sending'`,
+      );
+      await bulkInsert(
+        manager,
+        'post_deferrals',
+        ['post_id', 'deferred_at', 'until', 'reason'],
+        rows.map((r) => [r.id, now, r.until, r.reason]),
+      );
     });
     return rows.map(() => undefined);
   });
 
   /** A worker gives a post back for BullMQ to retry it: queued again, unless its run stopped meanwhile. */
-  async requeue(id: string, fields: Partial<Pick<Post, 'attempts' | 'partsSent' | 'errorCode' | 'error'>>): Promise<void> {
+  async requeue(
+    id: string,
+    fields: Partial<Pick<Post, 'attempts' | 'partsSent' | 'errorCode' | 'error'>>,
+  ): Promise<void> {
     await this.posts
       .createQueryBuilder()
       .update()
@@ -155,7 +209,10 @@ export class PostsService {
 
   /** Gives a post handed to an external consumer back to the scheduler, to go again at `notBefore`. */
   async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
-    await this.posts.update({ id, status: 'sending' }, { status: 'scheduled', notBefore, deferReason: reason.slice(0, 300), attempts, claimedAt: null });
+    await this.posts.update(
+      { id, status: 'sending' },
+      { status: 'scheduled', notBefore, deferReason: reason.slice(0, 300), attempts, claimedAt: null },
+    );
   }
 
   async finish(id: string, status: PostStatus, fields: Partial<Post> = {}): Promise<void> {
@@ -168,9 +225,10 @@ export class PostsService {
   }
 
   private readonly attemptWrites = batchLoader<Omit<PostAttempt, 'id'>, void>(async (attempts) => {
-    await this.dataSource.query(`INSERT INTO post_attempts (post_id, attempted_at, latency_ms, outcome, code, error) VALUES ?`, [
-      attempts.map((a) => [a.postId, a.attemptedAt, a.latencyMs, a.outcome, a.code, a.error]),
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO post_attempts (post_id, attempted_at, latency_ms, outcome, code, error) VALUES ?`,
+      [attempts.map((a) => [a.postId, a.attemptedAt, a.latencyMs, a.outcome, a.code, a.error])],
+    );
     return attempts.map(() => undefined);
   });
 
@@ -180,12 +238,18 @@ export class PostsService {
   }
 
   private readonly sentWrites = batchLoader<SentFields & { id: string }, void>(async (rows) => {
-    await updateEach(this.dataSource.manager, 'posts', `status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`, rows, {
-      sent_at: (r) => r.sentAt,
-      external_id: (r) => r.externalId,
-      parts_sent: (r) => r.partsSent,
-      attempts: (r) => r.attempts,
-    });
+    await updateEach(
+      this.dataSource.manager,
+      'posts',
+      `status = 'sent', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
+      rows,
+      {
+        sent_at: (r) => r.sentAt,
+        external_id: (r) => r.externalId,
+        parts_sent: (r) => r.partsSent,
+        attempts: (r) => r.attempts,
+      },
+    );
     return rows.map(() => undefined);
   });
 
@@ -225,7 +289,10 @@ export class PostsService {
 
   /** Unsent posts of an archived piece are skipped with the reason; a job that finds one lets it be. */
   async skipUnsent(manager: EntityManager, contentId: string, reason: string): Promise<void> {
-    await manager.query(`UPDATE posts SET status = 'skipped', error = ?, claimed_at = NULL WHERE content_id = ? AND status IN (?)`, [reason, contentId, UNSENT]);
+    await manager.query(
+      `UPDATE posts SET status = 'skipped', error = ?, claimed_at = NULL WHERE content_id = ? AND status IN (?)`,
+      [reason, contentId, UNSENT],
+    );
   }
 
   /** The earliest earlier step of the same run to the same group that went out, or is still to go, after this post came due. */
@@ -249,7 +316,10 @@ export class PostsService {
   }
 
   async lastSentAt(groupId: string): Promise<Date | null> {
-    const [row] = (await this.dataSource.query(`SELECT MAX(sent_at) AS last FROM posts WHERE group_id = ? AND status = 'sent'`, [groupId])) as {
+    const [row] = (await this.dataSource.query(
+      `SELECT MAX(sent_at) AS last FROM posts WHERE group_id = ? AND status = 'sent'`,
+      [groupId],
+    )) as {
       last: Date | null;
     }[];
     return row.last;
@@ -272,8 +342,14 @@ export class PostsService {
   }
 
   async cancelRun(runId: string): Promise<void> {
-    const open = await this.posts.find({ where: { runId, status: In(['scheduled', 'queued', 'paused']) }, select: ['id', 'channelType'] });
-    await this.posts.update({ runId, status: In(['scheduled', 'queued', 'paused']) }, { status: 'cancelled', claimedAt: null });
+    const open = await this.posts.find({
+      where: { runId, status: In(['scheduled', 'queued', 'paused']) },
+      select: ['id', 'channelType'],
+    });
+    await this.posts.update(
+      { runId, status: In(['scheduled', 'queued', 'paused']) },
+      { status: 'cancelled', claimedAt: null },
+    );
     await this.queues.remove(open);
   }
 
@@ -282,20 +358,36 @@ export class PostsService {
    * sent step (`stages[step]`): two index-only passes, side by side, each streaming in index order
    * (IDX_posts_run_status_stage, IDX_posts_run_group).
    */
-  async stats(runId: string, stages: readonly string[]): Promise<{ byStage: Record<string, Record<string, number>>; groups: { groupId: string; lastStage: string | null; sent: number; open: number }[] }> {
+  async stats(
+    runId: string,
+    stages: readonly string[],
+  ): Promise<{
+    byStage: Record<string, Record<string, number>>;
+    groups: { groupId: string; lastStage: string | null; sent: number; open: number }[];
+  }> {
     const [counts, groups] = (await Promise.all([
-      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [runId]),
+      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [
+        runId,
+      ]),
       this.dataSource.query(
         `SELECT group_id AS groupId, SUM(status = 'sent') AS sent, SUM(status IN (?)) AS open, MAX(IF(status = 'sent', step, NULL)) AS lastSentStep
          FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
         [OPEN_POST_STATUSES, runId],
       ),
-    ])) as [{ stage: string; status: string; n: string }[], { groupId: string; sent: string; open: string; lastSentStep: number | null }[]];
+    ])) as [
+      { stage: string; status: string; n: string }[],
+      { groupId: string; sent: string; open: string; lastSentStep: number | null }[],
+    ];
     const byStage: Record<string, Record<string, number>> = {};
     for (const { stage, status, n } of counts) byStage[stage] = { ...byStage[stage], [status]: Number(n) };
     return {
       byStage,
-      groups: groups.map((g) => ({ groupId: g.groupId, lastStage: g.lastSentStep === null ? null : (stages[g.lastSentStep] ?? null), sent: Number(g.sent), open: Number(g.open) })),
+      groups: groups.map((g) => ({
+        groupId: g.groupId,
+        lastStage: g.lastSentStep === null ? null : (stages[g.lastSentStep] ?? null),
+        sent: Number(g.sent),
+        open: Number(g.open),
+      })),
     };
   }
 
@@ -307,7 +399,13 @@ export class PostsService {
     if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });
     if (query.dueFrom) qb.andWhere('p.dueAt >= :dueFrom', { dueFrom: new Date(query.dueFrom) });
     if (query.dueTo) qb.andWhere('p.dueAt < :dueTo', { dueTo: new Date(query.dueTo) });
-    const [posts, total] = await qb.orderBy('p.dueAt', 'ASC').addOrderBy('p.step', 'ASC').addOrderBy('p.id', 'ASC').skip(pageOffset(query)).take(query.pageSize).getManyAndCount();
+    const [posts, total] = await qb
+      .orderBy('p.dueAt', 'ASC')
+      .addOrderBy('p.step', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .skip(pageOffset(query))
+      .take(query.pageSize)
+      .getManyAndCount();
     return { items: posts.map((p) => this.view(p)), page: query.page, pageSize: query.pageSize, total };
   }
 
@@ -317,7 +415,13 @@ export class PostsService {
     const deferrals = await this.deferrals(id);
     return {
       ...this.view(post),
-      attemptLog: attempts.map((a) => ({ attemptedAt: a.attemptedAt, latencyMs: a.latencyMs, outcome: a.outcome, code: a.code, error: a.error })),
+      attemptLog: attempts.map((a) => ({
+        attemptedAt: a.attemptedAt,
+        latencyMs: a.latencyMs,
+        outcome: a.outcome,
+        code: a.code,
+        error: a.error,
+      })),
       deferrals: deferrals.map((d) => ({ at: d.deferredAt, until: d.until, reason: d.reason })),
     };
   }
@@ -340,7 +444,10 @@ export class PostsService {
 
   async cancel(id: string): Promise<PostDto> {
     const post = await this.find(id);
-    const result = await this.dataSource.query(`UPDATE posts SET status = 'cancelled', claimed_at = NULL WHERE id = ? AND status IN ('scheduled', 'queued', 'paused')`, [id]);
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = 'cancelled', claimed_at = NULL WHERE id = ? AND status IN ('scheduled', 'queued', 'paused')`,
+      [id],
+    );
     if (affected(result) === 0) await this.refuse(id, 'only a post that has not started sending can be cancelled');
     await this.queues.remove([post]);
     return this.view(await this.find(id));
@@ -348,7 +455,10 @@ export class PostsService {
 
   /** The operator checked the chat: an unconfirmed post did arrive. */
   async markSent(id: string): Promise<PostDto> {
-    const result = await this.dataSource.query(`UPDATE posts SET status = 'sent', sent_at = COALESCE(sent_at, NOW(3)) WHERE id = ? AND status = 'unconfirmed'`, [id]);
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = 'sent', sent_at = COALESCE(sent_at, NOW(3)) WHERE id = ? AND status = 'unconfirmed'`,
+      [id],
+    );
     if (affected(result) === 0) await this.refuse(id, 'only an unconfirmed post can be marked as sent');
     return this.view(await this.find(id));
   }

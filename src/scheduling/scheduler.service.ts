@@ -46,7 +46,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queues: PostQueues,
   ) {
-    this.loop = new IntervalLoop(() => this.tick(), config.schedulerTickMs, (e) => this.logger.error(`scheduler tick failed: ${e.message}`));
+    this.loop = new IntervalLoop(
+      () => this.tick(),
+      config.schedulerTickMs,
+      (e) => this.logger.error(`scheduler tick failed: ${e.message}`),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -55,7 +59,14 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await this.loop.stop();
-    await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`, 1, LEADER_KEY, this.instance).catch(() => 0);
+    await this.redis
+      .eval(
+        `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+        1,
+        LEADER_KEY,
+        this.instance,
+      )
+      .catch(() => 0);
   }
 
   async tick(): Promise<void> {
@@ -88,7 +99,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       if (due.length === 0) return;
       // Queued first, then the jobs: a job never finds its post still "scheduled"; a crash in
       // between leaves queued posts without a job, which recovery finds.
-      await this.dataSource.query(`UPDATE posts SET status = 'queued' WHERE status = 'scheduled' AND id IN (?)`, [due.map((p) => p.id)]);
+      await this.dataSource.query(`UPDATE posts SET status = 'queued' WHERE status = 'scheduled' AND id IN (?)`, [
+        due.map((p) => p.id),
+      ]);
       await this.queues.enqueue(due);
       if (due.length < BATCH) return;
     }

@@ -32,7 +32,10 @@ export class HeartbeatProcessor extends WorkerHost implements OnApplicationBoots
   async onApplicationBootstrap(): Promise<void> {
     await this.schedule();
     // Upserting is idempotent; doing it again brings the heartbeat back after Redis lost its keys.
-    this.timer = setInterval(() => void this.schedule().catch((e: Error) => this.logger.warn(`heartbeat schedule: ${e.message}`)), this.config.workerHeartbeatMs * 4);
+    this.timer = setInterval(
+      () => void this.schedule().catch((e: Error) => this.logger.warn(`heartbeat schedule: ${e.message}`)),
+      this.config.workerHeartbeatMs * 4,
+    );
     this.logger.log(`worker ${this.workerId} ready`);
   }
 

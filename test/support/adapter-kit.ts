@@ -6,7 +6,12 @@ import { HttpClient } from '../../src/delivery/adapters/http/http-client';
 
 /** The real pooled client; private targets and custom base URLs allowed because the fake providers listen on 127.0.0.1. */
 export function httpClient(allowPrivateTargets = true, allowCustomBaseUrls = true): HttpClient {
-  return new HttpClient(loadConfig({ ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets), ALLOW_CUSTOM_BASE_URLS: String(allowCustomBaseUrls) }));
+  return new HttpClient(
+    loadConfig({
+      ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets),
+      ALLOW_CUSTOM_BASE_URLS: String(allowCustomBaseUrls),
+    }),
+  );
 }
 
 export function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
@@ -32,5 +37,8 @@ export function target(
 
 /** A long Chinese morning brief: ~5,000 UTF-8 bytes in paragraphs of a few hundred. */
 export function longBrief(paragraphs = 12): string {
-  return Array.from({ length: paragraphs }, (_, i) => `第${i + 1}段：${'今天的早报内容很丰富，大家慢慢看。'.repeat(8)}`).join('\n\n');
+  return Array.from(
+    { length: paragraphs },
+    (_, i) => `第${i + 1}段：${'今天的早报内容很丰富，大家慢慢看。'.repeat(8)}`,
+  ).join('\n\n');
 }

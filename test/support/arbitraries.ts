@@ -8,11 +8,34 @@ import { SchemaNode, hasType } from '../../src/templates/json-schema';
  */
 export const NASTY_CHARACTERS = [
   ...'*_`~[]()#>!|-+.\\<>&"\'{}$%',
-  '😀', '👍', '🏻', '👩', '👨', '❤', '\ufe0f', '🇨', '🇳',
+  '😀',
+  '👍',
+  '🏻',
+  '👩',
+  '👨',
+  '❤',
+  '\ufe0f',
+  '🇨',
+  '🇳',
   ...'早报群主今天降温记得加衣好物推荐晚安',
-  ...'مرحبا', ...'שלום', '\u200f', '\u202e',
-  '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff',
-  '\n', '\n', '\t', ' ', ' ', 'a', 'Z', '0', '9',
+  ...'مرحبا',
+  ...'שלום',
+  '\u200f',
+  '\u202e',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\n',
+  '\n',
+  '\t',
+  ' ',
+  ' ',
+  'a',
+  'Z',
+  '0',
+  '9',
 ];
 
 export const nastyCharacter = fc.constantFrom(...NASTY_CHARACTERS);
@@ -20,7 +43,10 @@ export const nastyCharacter = fc.constantFrom(...NASTY_CHARACTERS);
 /** A string of nasty code points; lengths count code points, as JSON Schema does. */
 export function nastyString(minLength = 0, maxLength = 200): fc.Arbitrary<string> {
   // Half near the limit: lengths that only 'max' reaches are where splitting goes wrong.
-  return fc.oneof(fc.string({ unit: nastyCharacter, minLength, maxLength }), fc.string({ unit: nastyCharacter, minLength, maxLength, size: 'max' }));
+  return fc.oneof(
+    fc.string({ unit: nastyCharacter, minLength, maxLength }),
+    fc.string({ unit: nastyCharacter, minLength, maxLength, size: 'max' }),
+  );
 }
 
 /** Values that satisfy `schema` (the subset the kinds use), with nasty text in every string. */
@@ -38,21 +64,33 @@ export function valueFor(schema: SchemaNode): fc.Arbitrary<unknown> {
     });
   }
   if (hasType(schema, 'integer')) {
-    return fc.integer({ min: (schema.minimum as number | undefined) ?? -1e6, max: (schema.maximum as number | undefined) ?? 1e6 });
+    return fc.integer({
+      min: (schema.minimum as number | undefined) ?? -1e6,
+      max: (schema.maximum as number | undefined) ?? 1e6,
+    });
   }
   if (hasType(schema, 'number')) {
     const exclusive = schema.exclusiveMinimum as number | undefined;
     const min = exclusive ?? (schema.minimum as number | undefined) ?? -1e9;
-    return fc.double({ min, minExcluded: exclusive !== undefined, max: (schema.maximum as number | undefined) ?? 1e9, noNaN: true });
+    return fc.double({
+      min,
+      minExcluded: exclusive !== undefined,
+      max: (schema.maximum as number | undefined) ?? 1e9,
+      noNaN: true,
+    });
   }
   if (hasType(schema, 'boolean')) return fc.boolean();
   switch (schema.format) {
     case 'uri':
       return fc.webUrl({ withQueryParameters: true, withFragments: true });
     case 'date':
-      return fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case 'date-time':
-      return fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
+      return fc
+        .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString());
   }
   return nastyString((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 200);
 }

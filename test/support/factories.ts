@@ -7,7 +7,9 @@ const TEMPLATES = join(__dirname, '..', '..', 'templates');
 
 /** The sample fields a kind ships in its schema's examples. */
 export function exampleFields(kind: string): Record<string, unknown> {
-  const schema = JSON.parse(readFileSync(join(TEMPLATES, kind, 'schema.json'), 'utf8')) as { examples: Record<string, unknown>[] };
+  const schema = JSON.parse(readFileSync(join(TEMPLATES, kind, 'schema.json'), 'utf8')) as {
+    examples: Record<string, unknown>[];
+  };
   return structuredClone(schema.examples[0]);
 }
 
@@ -35,7 +37,10 @@ export const ContentFactory = {
 };
 
 export async function createKey(app: TestApp, role: ApiRole): Promise<string> {
-  const response = await app.admin.post('/v1/api-keys').send({ name: `${role} key`, role }).expect(201);
+  const response = await app.admin
+    .post('/v1/api-keys')
+    .send({ name: `${role} key`, role })
+    .expect(201);
   return (response.body as { key: string }).key;
 }
 
@@ -44,7 +49,10 @@ const next = () => `${Date.now().toString(36)}${(serial++).toString(36)}`;
 
 export const ChannelFactory = {
   async create(app: TestApp, type: string, body: Record<string, unknown> = {}) {
-    const response = await app.admin.post('/v1/channels').send({ name: `${type}-${next()}`, type, ...body }).expect(201);
+    const response = await app.admin
+      .post('/v1/channels')
+      .send({ name: `${type}-${next()}`, type, ...body })
+      .expect(201);
     return response.body as { id: string; name: string; type: string; credentials: Record<string, string> };
   },
 };
@@ -86,8 +94,15 @@ export const FIVE_STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emot
 
 export const CampaignFactory = {
   async create(as: RequestWith, contentIds: string[], timings: object[], overrides: Record<string, unknown> = {}) {
-    const steps = contentIds.map((contentId, i) => ({ stage: FIVE_STAGES[Math.min(i, 4)], contentId, timing: timings[i] }));
-    const response = await as.post('/v1/campaigns').send({ name: `campaign ${next()}`, steps, ...overrides }).expect(201);
+    const steps = contentIds.map((contentId, i) => ({
+      stage: FIVE_STAGES[Math.min(i, 4)],
+      contentId,
+      timing: timings[i],
+    }));
+    const response = await as
+      .post('/v1/campaigns')
+      .send({ name: `campaign ${next()}`, steps, ...overrides })
+      .expect(201);
     return response.body as { id: string };
   },
 };

@@ -41,10 +41,14 @@ abstract class OwnServer {
     this.exited = new Promise((resolve) => child.once('exit', resolve));
     let gone = false;
     void this.exited.then(() => (gone = true));
-    await eventually(async () => {
-      if (gone) throw new Error(`${file} exited at start:\n${this.log}`);
-      return (await this.ping()) ? true : undefined;
-    }, 60_000, 100).catch((error: Error) => {
+    await eventually(
+      async () => {
+        if (gone) throw new Error(`${file} exited at start:\n${this.log}`);
+        return (await this.ping()) ? true : undefined;
+      },
+      60_000,
+      100,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${this.log}`);
     });
     return this;
@@ -77,11 +81,13 @@ export class OwnRedis extends OwnServer {
   async flush(): Promise<void> {
     const redis = new Redis({ host: '127.0.0.1', port: this.port });
     await redis.flushall().finally(() => redis.quit()); // port: this.port, the server this test started
-
   }
 
   protected command(): [string, string[]] {
-    return ['redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir]];
+    return [
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+    ];
   }
 
   protected async ping(): Promise<boolean> {
@@ -106,9 +112,19 @@ export class OwnMariadb extends OwnServer {
 
   async start(): Promise<this> {
     if (!this.port) {
-      execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${this.data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'mariadb-install-db',
+        [
+          '--no-defaults',
+          `--datadir=${this.data}`,
+          '--user=root',
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
     }
     return super.start();
   }

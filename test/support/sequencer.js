@@ -7,7 +7,11 @@ class FaultsLastSequencer extends Sequencer {
     const isFault = (test) => test.path.includes('.fault-spec.');
     const isCanary = (test) => test.path.endsWith('canary.e2e-spec.ts');
     const rest = tests.filter((t) => !isFault(t) && !isCanary(t));
-    return [...super.sort(rest), ...tests.filter(isFault).sort((a, b) => a.path.localeCompare(b.path)), ...tests.filter(isCanary)];
+    return [
+      ...super.sort(rest),
+      ...tests.filter(isFault).sort((a, b) => a.path.localeCompare(b.path)),
+      ...tests.filter(isCanary),
+    ];
   }
 }
 

@@ -3,5 +3,4 @@ const transformer = require('@nestjs/swagger/plugin');
 
 module.exports.name = 'nestjs-swagger-transformer';
 module.exports.version = 1;
-module.exports.factory = (cs) =>
-  transformer.before({ classValidatorShim: true, introspectComments: true }, cs.program);
+module.exports.factory = (cs) => transformer.before({ classValidatorShim: true, introspectComments: true }, cs.program);

@@ -28,7 +28,10 @@ function withKey(http: TestAgent, key: string): RequestWith {
  * The real application (api role) on its own database and Redis prefix, listening on a free
  * port. Its global policy is removed unless `shippedPolicy` keeps the shipped one.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { shippedPolicy?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { shippedPolicy?: boolean } = {},
+): Promise<TestApp> {
   const config = loadConfig(isolatedEnv(env));
   const started = await startApp(config);
   if (started.role === 'worker') throw new Error('createTestApp needs an HTTP role');

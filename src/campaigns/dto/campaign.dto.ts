@@ -37,7 +37,12 @@ export class StepDto {
   contentId: string;
 
   /** `{ "day": 0, "at": "08:00" }` in each group's local time, or `{ "after": "PT30M" }` after the previous step. */
-  @ApiProperty({ oneOf: [{ type: 'object', properties: { day: { type: 'integer' }, at: { type: 'string' } } }, { type: 'object', properties: { after: { type: 'string' } } }] })
+  @ApiProperty({
+    oneOf: [
+      { type: 'object', properties: { day: { type: 'integer' }, at: { type: 'string' } } },
+      { type: 'object', properties: { after: { type: 'string' } } },
+    ],
+  })
   @IsDefined()
   timing: Timing;
 }

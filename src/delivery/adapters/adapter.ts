@@ -82,12 +82,17 @@ export interface ChannelDefinition {
 
 /** The hosts a provider's own base URLs name: the only ones its secrets may go to by default. */
 export function providerHosts(definition: ChannelDefinition): string[] {
-  const bases = [definition.defaultBaseUrl, ...Object.values(definition.regionBaseUrls ?? {})].filter((b): b is string => !!b);
+  const bases = [definition.defaultBaseUrl, ...Object.values(definition.regionBaseUrls ?? {})].filter(
+    (b): b is string => !!b,
+  );
   return [...new Set(bases.map((base) => new URL(base).hostname))];
 }
 
 /** The provider base URL a channel uses: its own, its region's, or the provider's default. */
 export function baseUrlOf(definition: ChannelDefinition, config: ChannelConfig): string | undefined {
-  const base = config.baseUrl ?? (config.region ? definition.regionBaseUrls?.[config.region] : undefined) ?? definition.defaultBaseUrl;
+  const base =
+    config.baseUrl ??
+    (config.region ? definition.regionBaseUrls?.[config.region] : undefined) ??
+    definition.defaultBaseUrl;
   return base?.replace(/\/+$/, '');
 }

@@ -22,7 +22,11 @@ import { WecomAdapter } from './wecom/wecom.adapter';
       inject: [APP_CONFIG],
       // Posts printed by the console channel stay out of the JSON log stream on stdout.
       useFactory: ({ consoleOutput }: AppConfig) =>
-        consoleOutput === 'stderr' ? process.stderr : consoleOutput === 'stdout' ? process.stdout : createWriteStream(consoleOutput, { flags: 'a' }),
+        consoleOutput === 'stderr'
+          ? process.stderr
+          : consoleOutput === 'stdout'
+            ? process.stdout
+            : createWriteStream(consoleOutput, { flags: 'a' }),
     },
     WebhookAdapter,
     WecomAdapter,

@@ -15,7 +15,10 @@ export async function callProvider(
 ): Promise<SendResult> {
   let answer: HttpAnswer;
   try {
-    answer = await http.postJson(url, body, { timeoutMs: target.channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...options });
+    answer = await http.postJson(url, body, {
+      timeoutMs: target.channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...options,
+    });
   } catch (error) {
     return classifyRequestError(error);
   }
@@ -24,8 +27,10 @@ export async function callProvider(
 
 /** 5xx is the provider's trouble (retry); other non-2xx statuses are ours (do not). */
 export function statusFailure(answer: HttpAnswer): Failure | undefined {
-  if (answer.status >= 500) return new Transient(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`, String(answer.status));
-  if (answer.status >= 300) return new Permanent(String(answer.status), answer.text.slice(0, 500) || `HTTP ${answer.status}`);
+  if (answer.status >= 500)
+    return new Transient(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`, String(answer.status));
+  if (answer.status >= 300)
+    return new Permanent(String(answer.status), answer.text.slice(0, 500) || `HTTP ${answer.status}`);
   return undefined;
 }
 
@@ -58,7 +63,8 @@ export function classifyErrcode(answer: HttpAnswer, rateCode: number, rateWaitMs
   const failure = statusFailure(answer);
   if (failure) return failure;
   const json = parseJson(answer.text);
-  if (!json || typeof json.errcode !== 'number') return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
+  if (!json || typeof json.errcode !== 'number')
+    return new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
   const code = json.errcode;
   const reason = String(json.errmsg ?? '');
   if (code === 0) return new Sent();

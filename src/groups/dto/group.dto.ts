@@ -40,7 +40,9 @@ export class CreateGroupDto {
    * `{ token, secret? }`, Slack `{ url }`, Telegram `{ chatId }`, webhook `{ url, secret? }` (a
    * secret is generated when left out). A plain string or number stands for the single value.
    */
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }] })
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }],
+  })
   @IsDefined()
   address: unknown;
 
@@ -105,7 +107,9 @@ export class CreateGroupDto {
 
 export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['address', 'status'])) {
   /** Replaces the whole address: a secret not given again is wiped (a webhook gets a new one). Moving to another channel needs one. */
-  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }] })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }],
+  })
   @IsOptional()
   address?: unknown;
 

@@ -25,16 +25,19 @@ export class FakeDingtalk extends FakeServer {
     if (!robot) return fail(300001, 'token is not exist');
     if (robot.secret) {
       const timestamp = Number(request.query.get('timestamp'));
-      if (!Number.isFinite(timestamp) || Math.abs(Date.now() - timestamp) > 3_600_000) return fail(310000, 'invalid timestamp');
+      if (!Number.isFinite(timestamp) || Math.abs(Date.now() - timestamp) > 3_600_000)
+        return fail(310000, 'invalid timestamp');
       // Recomputed here from the documented recipe, not with the adapter's code.
       const expected = createHmac('sha256', robot.secret).update(`${timestamp}\n${robot.secret}`).digest('base64');
       if (request.query.get('sign') !== expected) return fail(310000, 'sign not match');
     }
     const body = request.json as DingtalkBody | undefined;
-    const content = body?.msgtype === 'text' ? body.text?.content : body?.msgtype === 'markdown' ? body.markdown?.text : undefined;
+    const content =
+      body?.msgtype === 'text' ? body.text?.content : body?.msgtype === 'markdown' ? body.markdown?.text : undefined;
     if (!content) return fail(40035, 'missing content');
     if (body?.msgtype === 'markdown' && !body.markdown?.title) return fail(40035, 'missing title');
-    if (robot.keywords?.length && !robot.keywords.some((k) => content.includes(k))) return fail(310000, 'keywords not in content');
+    if (robot.keywords?.length && !robot.keywords.some((k) => content.includes(k)))
+      return fail(310000, 'keywords not in content');
     if (!this.perMinute.allow(token)) return fail(130101, 'send too fast, exceed 20 times per minute');
     return fail(0, 'ok');
   }

@@ -69,7 +69,14 @@ export abstract class FakeServer {
     } catch {
       json = undefined;
     }
-    const request: Received = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, json };
+    const request: Received = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      json,
+    };
     this.received.push(request);
     this.arrivals.push(Date.now());
     const override = this.overrides.shift();

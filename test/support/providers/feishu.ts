@@ -36,10 +36,17 @@ export class FakeFeishu extends FakeServer {
         return fail(19021, 'sign match fail or timestamp is not within one hour from current time');
       }
     }
-    const content = body.msg_type === 'text' ? body.content?.text : body.msg_type === 'interactive' ? body.card?.elements?.[0]?.text?.content : undefined;
+    const content =
+      body.msg_type === 'text'
+        ? body.content?.text
+        : body.msg_type === 'interactive'
+          ? body.card?.elements?.[0]?.text?.content
+          : undefined;
     if (!content) return fail(9499, 'Bad Request');
-    if (bot.keywords?.length && !bot.keywords.some((k) => content.includes(k))) return fail(19024, 'Key Words Not Found');
-    if (!this.perSecond.allow(match[1])) return fail(11232, 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]');
+    if (bot.keywords?.length && !bot.keywords.some((k) => content.includes(k)))
+      return fail(19024, 'Key Words Not Found');
+    if (!this.perSecond.allow(match[1]))
+      return fail(11232, 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]');
     return { body: { code: 0, msg: 'success', data: {}, StatusCode: 0, StatusMessage: 'success' } };
   }
 }

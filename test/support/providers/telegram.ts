@@ -28,10 +28,15 @@ export class FakeTelegram extends FakeServer {
     const body = request.json as TelegramBody | undefined;
     const chat = String(body?.chat_id ?? '');
     const moved = this.migrated.get(chat);
-    if (moved) return fail(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: Number(moved) });
+    if (moved)
+      return fail(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        migrate_to_chat_id: Number(moved),
+      });
     if (!this.chats.has(chat)) return fail(400, 'Bad Request: chat not found');
     if (!body?.text) return fail(400, 'Bad Request: message text is empty');
     if (body.text.replace(/<[^>]+>/g, '').length > 4096) return fail(400, 'Bad Request: message is too long');
-    return { body: { ok: true, result: { message_id: this.nextMessageId++, chat: { id: Number(chat) }, text: body.text } } };
+    return {
+      body: { ok: true, result: { message_id: this.nextMessageId++, chat: { id: Number(chat) }, text: body.text } },
+    };
   }
 }

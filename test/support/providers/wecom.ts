@@ -13,12 +13,14 @@ export class FakeWecom extends FakeServer {
 
   protected answer(request: Received): Answer {
     const fail = (errcode: number, errmsg: string) => ({ body: { errcode, errmsg } });
-    if (request.method !== 'POST' || request.path !== '/cgi-bin/webhook/send') return { status: 404, body: 'not found' };
+    if (request.method !== 'POST' || request.path !== '/cgi-bin/webhook/send')
+      return { status: 404, body: 'not found' };
     const key = request.query.get('key') ?? '';
     if (!this.keys.has(key)) return fail(93000, 'invalid webhook url, hint: [1700000000_abc]');
     const body = request.json as WecomBody | undefined;
     if (!body) return fail(40016, 'invalid json');
-    const content = body.msgtype === 'text' ? body.text?.content : body.msgtype === 'markdown' ? body.markdown?.content : undefined;
+    const content =
+      body.msgtype === 'text' ? body.text?.content : body.msgtype === 'markdown' ? body.markdown?.content : undefined;
     if (content === undefined) return fail(40008, 'invalid message type');
     if (content === '') return fail(44004, 'empty content');
     const limit = body.msgtype === 'text' ? 2048 : 4096;

@@ -26,7 +26,9 @@ export class ConsoleAdapter implements ChannelAdapter {
   }
 
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
-    const heading = [`📣 ${message.group.name}`, target.address.label, message.stage, message.title].filter(Boolean).join(' · ');
+    const heading = [`📣 ${message.group.name}`, target.address.label, message.stage, message.title]
+      .filter(Boolean)
+      .join(' · ');
     const rule = '─'.repeat(60);
     this.out.write(`${rule}\n${heading}\n${rule}\n${message.text}\n${rule}\n`);
     return new Sent(`console:${message.id}`);

@@ -38,10 +38,16 @@ describe('DingtalkAdapter against a local DingTalk robot', () => {
   });
 
   it('sends no signature for a robot without a secret, and text when asked', async () => {
-    expect(await adapter.send(message(), to({ accessToken: 'plain-robot-token' }, { format: 'text', mentionAll: true }))).toMatchObject({ kind: 'ok' });
+    expect(
+      await adapter.send(message(), to({ accessToken: 'plain-robot-token' }, { format: 'text', mentionAll: true })),
+    ).toMatchObject({ kind: 'ok' });
     const [request] = dingtalk.received;
     expect(request.query.has('sign')).toBe(false);
-    expect(request.json).toMatchObject({ msgtype: 'text', text: { content: '早上好，今天降温，记得加衣。' }, at: { isAtAll: true } });
+    expect(request.json).toMatchObject({
+      msgtype: 'text',
+      text: { content: '早上好，今天降温，记得加衣。' },
+      at: { isAtAll: true },
+    });
   });
 
   it('classifies a wrong secret (310000 sign not match) as permanent', async () => {
@@ -57,11 +63,16 @@ describe('DingtalkAdapter against a local DingTalk robot', () => {
 
   it('classifies a missing keyword (310000) as permanent when the channel does not know the keyword', async () => {
     const result = await adapter.send(message(), to({ accessToken: 'keyword-robot-token' }));
-    expect(result).toEqual(expect.objectContaining({ kind: 'permanent', code: '310000', reason: 'keywords not in content' }));
+    expect(result).toEqual(
+      expect.objectContaining({ kind: 'permanent', code: '310000', reason: 'keywords not in content' }),
+    );
   });
 
   it('classifies an unknown token (300001) as permanent', async () => {
-    expect(await adapter.send(message(), to({ accessToken: 'nobody-here-123' }))).toMatchObject({ kind: 'permanent', code: '300001' });
+    expect(await adapter.send(message(), to({ accessToken: 'nobody-here-123' }))).toMatchObject({
+      kind: 'permanent',
+      code: '300001',
+    });
   });
 
   it('classifies the 21st message in a minute (130101) as rate limited for ten minutes', async () => {

@@ -38,23 +38,41 @@ describe('FeishuAdapter against a local Feishu bot', () => {
 
   it('sends text when asked', async () => {
     await adapter.send(message(), to(undefined, { format: 'text' }));
-    expect(feishu.received[0].json).toMatchObject({ msg_type: 'text', content: { text: '早上好，今天降温，记得加衣。' } });
+    expect(feishu.received[0].json).toMatchObject({
+      msg_type: 'text',
+      content: { text: '早上好，今天降温，记得加衣。' },
+    });
   });
 
   it('classifies a wrong secret (19021) and an unknown token (19001) as permanent', async () => {
-    expect(await adapter.send(message(), to({ token: TOKEN, secret: 'wrongwrongwrong1' }))).toMatchObject({ kind: 'permanent', code: '19021' });
-    expect(await adapter.send(message(), to({ token: 'unknown-bot-0001' }))).toMatchObject({ kind: 'permanent', code: '19001' });
+    expect(await adapter.send(message(), to({ token: TOKEN, secret: 'wrongwrongwrong1' }))).toMatchObject({
+      kind: 'permanent',
+      code: '19021',
+    });
+    expect(await adapter.send(message(), to({ token: 'unknown-bot-0001' }))).toMatchObject({
+      kind: 'permanent',
+      code: '19001',
+    });
   });
 
   it('adds a required keyword, and without it classifies 19024 as permanent', async () => {
-    expect(await adapter.send(message(), to({ token: 'keyword-bot-0001' }, { keywords: ['打卡'] }))).toMatchObject({ kind: 'ok' });
-    expect(await adapter.send(message(), to({ token: 'keyword-bot-0001' }))).toMatchObject({ kind: 'permanent', code: '19024' });
+    expect(await adapter.send(message(), to({ token: 'keyword-bot-0001' }, { keywords: ['打卡'] }))).toMatchObject({
+      kind: 'ok',
+    });
+    expect(await adapter.send(message(), to({ token: 'keyword-bot-0001' }))).toMatchObject({
+      kind: 'permanent',
+      code: '19024',
+    });
   });
 
   it('classifies the sixth message in a second (11232) as rate limited', async () => {
     feishu.bots.set('busy-bot-00001', {});
-    const results = await Promise.all(Array.from({ length: 6 }, () => adapter.send(message(), to({ token: 'busy-bot-00001' }))));
-    expect(results.filter((r) => r.kind === 'rate')).toEqual([expect.objectContaining({ code: '11232', retryAfterMs: 10_000 })]);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => adapter.send(message(), to({ token: 'busy-bot-00001' }))),
+    );
+    expect(results.filter((r) => r.kind === 'rate')).toEqual([
+      expect.objectContaining({ code: '11232', retryAfterMs: 10_000 }),
+    ]);
   });
 
   it('keeps each part of a long post under the 20 KB body limit', async () => {

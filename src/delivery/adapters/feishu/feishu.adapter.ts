@@ -11,7 +11,9 @@ import { splitIntoParts } from '../split';
 export const FEISHU: ChannelDefinition = {
   type: 'feishu',
   configSchema: configSchema('baseUrl', 'region', 'format', 'keywords'),
-  addressSchema: addressSchema({ token: pattern('^[A-Za-z0-9-]{8,128}$'), secret: pattern('^[A-Za-z0-9]{8,128}$') }, ['token']),
+  addressSchema: addressSchema({ token: pattern('^[A-Za-z0-9-]{8,128}$'), secret: pattern('^[A-Za-z0-9]{8,128}$') }, [
+    'token',
+  ]),
   addressShorthand: 'token',
   secretFields: ['token', 'secret'],
   defaultBaseUrl: 'https://open.feishu.cn',
@@ -64,7 +66,8 @@ export class FeishuAdapter implements ChannelAdapter {
 
 function classify(answer: HttpAnswer): SendResult {
   const json = parseJson(answer.text);
-  const code = typeof json?.code === 'number' ? json.code : typeof json?.StatusCode === 'number' ? json.StatusCode : undefined;
+  const code =
+    typeof json?.code === 'number' ? json.code : typeof json?.StatusCode === 'number' ? json.StatusCode : undefined;
   if (code === undefined) {
     return statusFailure(answer) ?? new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
   }

@@ -25,7 +25,15 @@ export interface PostOptions {
 
 const CONNECT_TIMEOUT_MS = 5000;
 /** Failures that happen before a byte of the request leaves: safe to retry. */
-const NOT_SENT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 /** Turns a failed request into an outcome: not sent → transient, sent without answer → ambiguous. */
 export function classifyRequestError(error: unknown): Transient | Permanent | Ambiguous {
@@ -59,7 +67,9 @@ export class HttpClient implements OnModuleDestroy {
     const target = new URL(url);
     const custom = options.providerHosts !== undefined && !isProviderUrl(target, options.providerHosts);
     if (custom && !this.config.allowCustomBaseUrls) {
-      throw new PrivateTargetError(`${target.host} is not the provider's own host (${options.providerHosts?.join(', ')}); custom base URLs need ALLOW_CUSTOM_BASE_URLS=true`);
+      throw new PrivateTargetError(
+        `${target.host} is not the provider's own host (${options.providerHosts?.join(', ')}); custom base URLs need ALLOW_CUSTOM_BASE_URLS=true`,
+      );
     }
     const guarded = options.userSupplied || custom;
     if (guarded && !this.config.allowPrivateTargets) assertPublicLiteral(target);

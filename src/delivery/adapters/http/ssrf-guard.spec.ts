@@ -43,7 +43,10 @@ describe('private-target guard', () => {
 
   it.each(BYPASSES)('refuses %s at send time without a request reaching it', async (pattern) => {
     const url = pattern.replace('{port}', port);
-    const result = await adapter.send(message(), target('webhook', { url, secret: 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' }, { timeoutMs: 2000 }));
+    const result = await adapter.send(
+      message(),
+      target('webhook', { url, secret: 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' }, { timeoutMs: 2000 }),
+    );
     expect(result).toMatchObject({ kind: 'permanent', code: 'private_target' });
     expect(receiver.received).toHaveLength(0);
   });

@@ -71,7 +71,10 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
     if (error) return callback(error, '');
     const blocked = addresses.find((a) => !isPublicAddress(a.address));
     if (blocked) {
-      return callback(new PrivateTargetError(`${hostname} resolves to ${blocked.address}, which is not a public address`), '');
+      return callback(
+        new PrivateTargetError(`${hostname} resolves to ${blocked.address}, which is not a public address`),
+        '',
+      );
     }
     if (options.all) return callback(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);

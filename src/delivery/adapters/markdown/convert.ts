@@ -13,7 +13,8 @@ interface Dialect {
   codeBlock(text: string): string;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const escapeSlack = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function inline(tokens: Token[] | undefined, d: Dialect): string {
@@ -110,7 +111,11 @@ const SLACK_MRKDWN: Dialect = {
   code: (s) => `\`${escapeSlack(s)}\``,
   link: (href, s) => `<${href}|${s}>`,
   heading: (s) => `*${s}*`,
-  quote: (s) => s.split('\n').map((line) => `> ${line}`).join('\n'),
+  quote: (s) =>
+    s
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n'),
   codeBlock: (s) => `\`\`\`${escapeSlack(s)}\`\`\``,
 };
 
@@ -123,7 +128,11 @@ const LARK_MD: Dialect = {
   code: (s) => `\`${s}\``,
   link: (href, s) => `[${s}](${href})`,
   heading: (s) => `**${s}**`,
-  quote: (s) => s.split('\n').map((line) => `> ${line}`).join('\n'),
+  quote: (s) =>
+    s
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n'),
   codeBlock: (s) => `\`\`\`\n${s}\n\`\`\``,
 };
 

@@ -8,7 +8,8 @@ describe('SlackAdapter against a local Slack incoming webhook', () => {
   const slack = new FakeSlack();
   const http = httpClient();
   const adapter = new SlackAdapter(http);
-  const to = (path = HOOK, config = {}) => target('slack', { url: `${slack.url}${path}` }, { timeoutMs: 500, ...config });
+  const to = (path = HOOK, config = {}) =>
+    target('slack', { url: `${slack.url}${path}` }, { timeoutMs: 500, ...config });
 
   beforeAll(async () => {
     await slack.start();
@@ -23,7 +24,9 @@ describe('SlackAdapter against a local Slack incoming webhook', () => {
   });
 
   it('posts mrkdwn in a section block with a text fallback', async () => {
-    expect(await adapter.send(message({ markdown: '## 早报\n**早上好** [详情](https://x.example/a)' }), to())).toMatchObject({ kind: 'ok' });
+    expect(
+      await adapter.send(message({ markdown: '## 早报\n**早上好** [详情](https://x.example/a)' }), to()),
+    ).toMatchObject({ kind: 'ok' });
     expect(slack.received[0].path).toBe(HOOK);
     expect(slack.received[0].json).toEqual({
       text: '*早报*\n\n*早上好* <https://x.example/a|详情>',
@@ -35,7 +38,9 @@ describe('SlackAdapter against a local Slack incoming webhook', () => {
     const long = Array.from({ length: 8 }, () => '字'.repeat(900)).join('\n\n');
     expect(await adapter.send(message({ markdown: long }), to())).toMatchObject({ kind: 'ok', partsSent: 3 });
     for (const r of slack.received) {
-      expect([...(r.json as { blocks: { text: { text: string } }[] }).blocks[0].text.text].length).toBeLessThanOrEqual(3000);
+      expect([...(r.json as { blocks: { text: { text: string } }[] }).blocks[0].text.text].length).toBeLessThanOrEqual(
+        3000,
+      );
     }
   });
 
@@ -45,8 +50,14 @@ describe('SlackAdapter against a local Slack incoming webhook', () => {
   });
 
   it('classifies no_service (404), channel_is_archived (410) and invalid_token (403) as permanent', async () => {
-    expect(await adapter.send(message(), to('/services/unknown'))).toMatchObject({ kind: 'permanent', code: 'no_service' });
-    expect(await adapter.send(message(), to('/services/archived'))).toMatchObject({ kind: 'permanent', code: 'channel_is_archived' });
+    expect(await adapter.send(message(), to('/services/unknown'))).toMatchObject({
+      kind: 'permanent',
+      code: 'no_service',
+    });
+    expect(await adapter.send(message(), to('/services/archived'))).toMatchObject({
+      kind: 'permanent',
+      code: 'channel_is_archived',
+    });
     slack.next({ status: 403, body: 'invalid_token' });
     expect(await adapter.send(message(), to())).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
   });

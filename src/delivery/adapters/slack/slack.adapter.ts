@@ -45,7 +45,8 @@ export class SlackAdapter implements ChannelAdapter {
 function classify(answer: HttpAnswer): SendResult {
   const text = answer.text.trim();
   if (answer.status >= 200 && answer.status < 300) return new Sent();
-  if (answer.status === 429) return new RateLimited(retryAfterMs(answer.headers['retry-after'], DEFAULT_RATE_WAIT_MS), '429', text);
+  if (answer.status === 429)
+    return new RateLimited(retryAfterMs(answer.headers['retry-after'], DEFAULT_RATE_WAIT_MS), '429', text);
   if (answer.status >= 500) return new Transient(`HTTP ${answer.status}: ${text.slice(0, 200)}`, String(answer.status));
   return new Permanent(text || String(answer.status), `HTTP ${answer.status}: ${text.slice(0, 200)}`);
 }

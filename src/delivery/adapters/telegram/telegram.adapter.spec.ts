@@ -23,7 +23,10 @@ describe('TelegramAdapter against a local Bot API', () => {
   });
 
   it('sends HTML to /bot<token>/sendMessage and returns the message id', async () => {
-    const result = await adapter.send(message({ markdown: '**早上好** <朋友们> & [链接](https://x.example/?a=1&b=2)' }), to());
+    const result = await adapter.send(
+      message({ markdown: '**早上好** <朋友们> & [链接](https://x.example/?a=1&b=2)' }),
+      to(),
+    );
     expect(result).toEqual(expect.objectContaining({ kind: 'ok', externalId: '100' }));
     expect(telegram.received[0].path).toBe(`/bot${TOKEN}/sendMessage`);
     expect(telegram.received[0].json).toEqual({
@@ -39,17 +42,36 @@ describe('TelegramAdapter against a local Bot API', () => {
   });
 
   it('classifies 429 by parameters.retry_after', async () => {
-    telegram.next({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 5', parameters: { retry_after: 5 } } });
+    telegram.next({
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 5',
+        parameters: { retry_after: 5 },
+      },
+    });
     expect(await adapter.send(message(), to())).toMatchObject({ kind: 'rate', retryAfterMs: 5000, code: '429' });
   });
 
   it('classifies a bad token (401) and an unknown chat (400) as permanent', async () => {
-    expect(await adapter.send(message(), to(undefined, {}, '999:wrongwrongwrongwrongwrong'))).toMatchObject({ kind: 'permanent', code: '401', reason: 'Unauthorized' });
-    expect(await adapter.send(message(), to('-1000000000001'))).toMatchObject({ kind: 'permanent', code: '400', reason: 'Bad Request: chat not found' });
+    expect(await adapter.send(message(), to(undefined, {}, '999:wrongwrongwrongwrongwrong'))).toMatchObject({
+      kind: 'permanent',
+      code: '401',
+      reason: 'Unauthorized',
+    });
+    expect(await adapter.send(message(), to('-1000000000001'))).toMatchObject({
+      kind: 'permanent',
+      code: '400',
+      reason: 'Bad Request: chat not found',
+    });
   });
 
   it('reports a group that became a supergroup with its new chat id', async () => {
-    expect(await adapter.send(message(), to('-4242'))).toMatchObject({ kind: 'moved', address: { chatId: '-1009999999999' } });
+    expect(await adapter.send(message(), to('-4242'))).toMatchObject({
+      kind: 'moved',
+      address: { chatId: '-1009999999999' },
+    });
   });
 
   it('classifies 5xx as transient, a slow answer and a dropped connection as ambiguous', async () => {

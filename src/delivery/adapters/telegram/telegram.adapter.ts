@@ -57,7 +57,8 @@ export class TelegramAdapter implements ChannelAdapter {
 
 function classify(answer: HttpAnswer): SendResult {
   const json = parseJson(answer.text) as TelegramAnswer | undefined;
-  if (json?.ok === true) return new Sent(json.result?.message_id === undefined ? undefined : String(json.result.message_id));
+  if (json?.ok === true)
+    return new Sent(json.result?.message_id === undefined ? undefined : String(json.result.message_id));
   const code = String(json?.error_code ?? answer.status);
   const reason = json?.description ?? answer.text.slice(0, 200);
   if (answer.status === 429) {

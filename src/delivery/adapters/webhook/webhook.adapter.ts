@@ -52,7 +52,8 @@ export class WebhookAdapter implements ChannelAdapter {
       },
     });
     const headers: Record<string, string> = { 'webhook-id': message.id, 'webhook-timestamp': String(timestamp) };
-    if (target.address.secret) headers['webhook-signature'] = webhookSignature(target.address.secret, message.id, timestamp, body);
+    if (target.address.secret)
+      headers['webhook-signature'] = webhookSignature(target.address.secret, message.id, timestamp, body);
     return callProvider(this.http, target, target.address.url, body, classify, { userSupplied: true, headers });
   }
 }
@@ -64,7 +65,9 @@ function classify(answer: HttpAnswer): SendResult {
   const retryAfter = answer.headers['retry-after'];
   if (status === 429) return new RateLimited(retryAfterMs(retryAfter, DEFAULT_RATE_WAIT_MS), '429', reason);
   if ([502, 503, 504].includes(status)) {
-    return retryAfter ? new RateLimited(retryAfterMs(retryAfter, DEFAULT_RATE_WAIT_MS), String(status), reason) : new Transient(reason, String(status));
+    return retryAfter
+      ? new RateLimited(retryAfterMs(retryAfter, DEFAULT_RATE_WAIT_MS), String(status), reason)
+      : new Transient(reason, String(status));
   }
   if (status >= 500) return new Transient(reason, String(status));
   if (status === 410) return new Permanent('410', 'the receiver is gone (410): its channel should be disabled');

@@ -75,14 +75,21 @@ describe('WecomAdapter against a local WeCom robot', () => {
 
   it('classifies an unknown key (93000) as permanent with the provider’s reason', async () => {
     const result = await adapter.send(message(), target('wecom', { key: 'not-a-robot-key' }, { baseUrl: wecom.url }));
-    expect(result).toEqual(expect.objectContaining({ kind: 'permanent', code: '93000', reason: expect.stringContaining('invalid webhook url') }));
+    expect(result).toEqual(
+      expect.objectContaining({
+        kind: 'permanent',
+        code: '93000',
+        reason: expect.stringContaining('invalid webhook url'),
+      }),
+    );
   });
 
   it('classifies the 21st message in a minute (45009) as rate limited for 60 s', async () => {
     const other = 'rate-test-key-0001';
     wecom.keys.add(other);
     const results = [];
-    for (let i = 0; i < 21; i++) results.push(await adapter.send(message(), target('wecom', { key: other }, { baseUrl: wecom.url })));
+    for (let i = 0; i < 21; i++)
+      results.push(await adapter.send(message(), target('wecom', { key: other }, { baseUrl: wecom.url })));
     expect(results.slice(0, 20).every((r) => r.kind === 'ok')).toBe(true);
     expect(results[20]).toEqual(expect.objectContaining({ kind: 'rate', retryAfterMs: 60_000, code: '45009' }));
   });
@@ -109,6 +116,9 @@ describe('WecomAdapter against a local WeCom robot', () => {
     await closed.start();
     const url = closed.url;
     await closed.stop();
-    expect(await adapter.send(message(), to({ baseUrl: url }))).toMatchObject({ kind: 'transient', code: 'ECONNREFUSED' });
+    expect(await adapter.send(message(), to({ baseUrl: url }))).toMatchObject({
+      kind: 'transient',
+      code: 'ECONNREFUSED',
+    });
   });
 });

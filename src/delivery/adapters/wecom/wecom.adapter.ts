@@ -42,7 +42,10 @@ export class WecomAdapter implements ChannelAdapter {
     return deliverParts(split.parts, message.skipParts ?? 0, (content) => {
       const body =
         format === 'text'
-          ? { msgtype: 'text', text: { content, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] } }
+          ? {
+              msgtype: 'text',
+              text: { content, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] },
+            }
           : { msgtype: 'markdown', markdown: { content } };
       return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
     });
