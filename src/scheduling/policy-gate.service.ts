@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { ChannelDefinition, SendTarget } from '../delivery/adapters/adapter';
 import { effectiveRateLimits } from '../groups/channels.service';
 import { Group } from '../groups/group.entity';
-import type { Run } from '../campaigns/run.entity';
 import { PoliciesService } from './policies.service';
 import { EffectivePolicy, effectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
 import { Post } from './post.entity';
 import { PostsService } from './posts.service';
 import { RateLimiter } from './rate-limiter';
 
-export type RunSettings = Pick<Run, 'blackoutMode' | 'catchUp'>;
+/** What the gate needs of a post's run (campaigns/ owns runs; scheduling does not import it). */
+export interface RunSettings {
+  blackoutMode: 'skip' | 'shift';
+  catchUp: 'spread' | 'skip' | null;
+}
 
 /** A post this far past its due time is late. */
 const LATE_MS = 60_000;
