@@ -42,7 +42,7 @@ describe('the provider rate limit per robot', () => {
     expect(times).toHaveLength(25);
     for (const start of times)
       expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(20);
-    // The 21st post waited for the robot; the four after it waited for the 21st, one post at a time.
+    // The first 20 went at once; the 21st waited for the robot, and so may the ones after it as the window slides.
     const limited: number[] = [];
     for (const post of posts) {
       const { deferrals } = (await planner.get(`/v1/posts/${post.id}`).expect(200)).body as {
@@ -50,6 +50,7 @@ describe('the provider rate limit per robot', () => {
       };
       if (deferrals.some((d) => d.reason === 'provider rate limit for this address')) limited.push(post.step);
     }
-    expect(limited).toEqual([20]);
+    expect(limited[0]).toBe(20);
+    expect(limited.every((step) => step >= 20)).toBe(true);
   }, 120_000);
 });
