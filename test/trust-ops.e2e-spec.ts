@@ -8,6 +8,7 @@ import {
   ContentFactory,
   GroupFactory,
   createKey,
+  planningSetup,
   publishedPieces,
 } from './support/factories';
 import { freePort } from './support/own-servers';
@@ -140,9 +141,7 @@ describe('trust: posts keep their history and never hang on a stopped run', () =
 
   beforeAll(async () => {
     t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
-    planner = t.as(await createKey(t, 'planner'));
-    content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二']);
-    channelId = (await ChannelFactory.create(t, 'console')).id;
+    ({ planner, content, channelId } = await planningSetup(t, ['一', '二']));
   });
   afterAll(() => t.close());
 

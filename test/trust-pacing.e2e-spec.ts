@@ -1,4 +1,4 @@
-import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import { CampaignFactory, GroupFactory, planningSetup } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
@@ -32,9 +32,7 @@ describe('trust: safe by default, one post at a time per group', () => {
 
     beforeAll(async () => {
       t = await createTestApp({}, { shippedPolicy: true });
-      planner = t.as(await createKey(t, 'planner'));
-      content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二', '三']);
-      channelId = (await ChannelFactory.create(t, 'console')).id;
+      ({ planner, content, channelId } = await planningSetup(t, ['一', '二', '三']));
     });
     afterAll(() => t.close());
 
@@ -150,9 +148,7 @@ describe('trust: safe by default, one post at a time per group', () => {
 
     beforeAll(async () => {
       t = await createTestApp({ ROLE: 'api' }, { shippedPolicy: true });
-      planner = t.as(await createKey(t, 'planner'));
-      content = await publishedPieces(t.as(await createKey(t, 'editor')), ['早报', '科普', '晒图']);
-      channelId = (await ChannelFactory.create(t, 'console')).id;
+      ({ planner, content, channelId } = await planningSetup(t, ['早报', '科普', '晒图']));
       const env = {
         ROLE: 'worker',
         DATABASE_URL: t.config.databaseUrl,

@@ -20,6 +20,11 @@ const FOREIGN_BASE_URLS = [
   'https://qyapi.weixin.qq.com:8443',
 ];
 
+const wecomWithBaseUrl = (t: TestApp, baseUrl: string) =>
+  t.admin
+    .post('/v1/channels')
+    .send({ name: `wecom-${Math.random().toString(36).slice(2)}`, type: 'wecom', config: { baseUrl } });
+
 describe('trust: a provider secret only ever goes to that provider', () => {
   const wecom = new FakeWecom();
   let port = '';
@@ -39,14 +44,7 @@ describe('trust: a provider secret only ever goes to that provider', () => {
     afterAll(() => t.close());
 
     it.each(FOREIGN_BASE_URLS)('refuses a WeCom channel whose baseUrl is %s, naming the field', async (pattern) => {
-      const response = await t.admin
-        .post('/v1/channels')
-        .send({
-          name: `wecom-${Math.random().toString(36).slice(2)}`,
-          type: 'wecom',
-          config: { baseUrl: pattern.replace('{port}', port) },
-        })
-        .expect(400);
+      const response = await wecomWithBaseUrl(t, pattern.replace('{port}', port)).expect(400);
       expect(response.body.details).toEqual([
         {
           field: 'config.baseUrl',
@@ -103,14 +101,7 @@ describe('trust: a provider secret only ever goes to that provider', () => {
     afterAll(() => t.close());
 
     it.each(FOREIGN_BASE_URLS.slice(0, 5))('still refuses %s with the SSRF guard’s reason', async (pattern) => {
-      const response = await t.admin
-        .post('/v1/channels')
-        .send({
-          name: `wecom-${Math.random().toString(36).slice(2)}`,
-          type: 'wecom',
-          config: { baseUrl: pattern.replace('{port}', port) },
-        })
-        .expect(400);
+      const response = await wecomWithBaseUrl(t, pattern.replace('{port}', port)).expect(400);
       expect(fieldsOf(response.body)).toEqual(['config.baseUrl']);
       expect(response.body.details[0].message).toMatch(/^(must be an https:\/\/ URL|is refused: )/);
     });

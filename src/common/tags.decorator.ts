@@ -11,7 +11,7 @@ export function normalizeTag(tag: string): string {
  * How the database compares two tags (its default collations ignore case and accents): `VIP`
  * and `vip`, or `é` and `e`, are one tag there, so they are one tag here too.
  */
-export function tagKey(tag: string): string {
+function tagKey(tag: string): string {
   return normalizeTag(tag).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

@@ -16,28 +16,12 @@ import {
 } from './dto/group.dto';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
-import { CheckedRow, GroupsService, applyChanges, takenDetails } from './groups.service';
+import { CheckedRow, GroupsService, PLAIN_FIELDS, applyChanges, takenDetails } from './groups.service';
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
 /** The columns that tell whether an upserted row changed its group. */
-const COMPARED = [
-  'name',
-  'channelId',
-  'address',
-  'externalId',
-  'timezone',
-  'quietHours',
-  'memberCount',
-  'minGapMinutes',
-  'dailyCap',
-  'promoCap',
-  'blackoutDates',
-  'type',
-  'vars',
-  'tags',
-  'status',
-] as const;
+const COMPARED = [...PLAIN_FIELDS, 'channelId', 'address', 'status'] as const;
 const projection = (g: Group) => JSON.stringify(COMPARED.map((column) => g[column] ?? null));
 
 interface Row {
@@ -151,11 +135,11 @@ export class GroupImportService {
     const merged = Object.assign(new Group(), existing);
     applyChanges(merged, row.dto);
     const sameChat = merged.channelId === group.channelId && existing.chatKey === group.chatKey;
-    if (!(sameChat && row.generatedSecret)) {
-      // A secret left out of a row for the same chat keeps the one the group has, rather than a new one nobody has seen.
-      Object.assign(merged, { channelId: group.channelId, address: group.address, chatKey: group.chatKey });
-    } else {
+    if (sameChat && row.generatedSecret) {
+      // A secret the row left out for the same chat: keep the group's, not a new one nobody has seen.
       row.generatedSecret = undefined;
+    } else {
+      Object.assign(merged, { channelId: group.channelId, address: group.address, chatKey: group.chatKey });
     }
     row.existing = existing;
     row.group = merged;

@@ -65,7 +65,7 @@ export interface CheckedRow {
 const PLANNING_FIELDS = new Set(['tags', 'quietHours', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates']);
 
 /** The fields of a create or update body that are plain columns, written as given. */
-const PLAIN_FIELDS = [
+export const PLAIN_FIELDS = [
   'name',
   'externalId',
   'timezone',

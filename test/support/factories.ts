@@ -90,6 +90,17 @@ export async function publishedPieces(as: RequestWith, labels: string[]): Promis
   return ids;
 }
 
+/** A planner, published custom pieces (one per label) and a console channel: what a delivery test starts from. */
+export async function planningSetup(
+  app: TestApp,
+  labels: string[],
+): Promise<{ planner: RequestWith; content: string[]; channelId: string }> {
+  const planner = app.as(await createKey(app, 'planner'));
+  const content = await publishedPieces(app.as(await createKey(app, 'editor')), labels);
+  const channelId = (await ChannelFactory.create(app, 'console')).id;
+  return { planner, content, channelId };
+}
+
 export const FIVE_STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'] as const;
 
 export const CampaignFactory = {
