@@ -7,7 +7,7 @@ import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { inTransaction, isDuplicateKey } from '../database/mysql';
 import { ContentService } from '../content/content.service';
-import { GroupsService } from '../groups/groups.service';
+import { GroupDirectory } from '../groups/group-directory.service';
 import { NewPost, PostsService } from '../scheduling/posts.service';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
@@ -29,7 +29,7 @@ export class RunsService {
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     private readonly campaigns: CampaignsService,
     private readonly content: ContentService,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupDirectory,
     private readonly posts: PostsService,
     private readonly kinds: KindRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -10,12 +10,35 @@ export function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const messages = Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
-      constraint === 'whitelistValidation' ? 'is not a known field' : stripProperty(message, error.property),
-    );
-    const own = messages.length > 0 ? [{ field, message: messages.join('; ') }] : [];
+    const own: ErrorDetail[] = [];
+    const messages: string[] = [];
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      if (constraint === 'whitelistValidation') messages.push('is not a known field');
+      else if (message.startsWith(SUBFIELD)) own.push(...parseSubfields(message, field));
+      else messages.push(stripProperty(message, error.property));
+    }
+    if (messages.length > 0) own.unshift({ field, message: messages.join('; ') });
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+const SUBFIELD = '\u001f';
+
+/**
+ * A validator's message that names problems of parts of its value (a map's keys), each reported
+ * under its own field such as `vars.city`; '' names the value itself.
+ */
+export function subfieldMessages(problems: [string, string][]): string {
+  return problems.map(([sub, message]) => `${SUBFIELD}${sub}${SUBFIELD}${message}`).join('');
+}
+
+function parseSubfields(encoded: string, field: string): ErrorDetail[] {
+  const parts = encoded.split(SUBFIELD).slice(1);
+  const details: ErrorDetail[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    details.push({ field: parts[i] === '' ? field : `${field}.${parts[i]}`, message: parts[i + 1] });
+  }
+  return details;
 }
 
 function stripProperty(message: string, property: string): string {

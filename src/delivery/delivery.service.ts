@@ -3,15 +3,15 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { RunsService } from '../campaigns/runs.service';
 import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
-import { GroupsService } from '../groups/groups.service';
+import { GroupDirectory } from '../groups/group-directory.service';
 import { DeliverJob } from '../queues/queue-names';
 import { PolicyGate, RunSettings } from '../scheduling/policy-gate.service';
 import { Post } from '../scheduling/post.entity';
 import { PostsService } from '../scheduling/posts.service';
 import { RendererService } from '../templates/renderer.service';
-import { OutgoingMessage } from './adapters/adapter';
-import { AdapterRegistry } from './adapters/adapter-registry';
-import { SendResult } from './adapters/outcomes';
+import { OutgoingMessage } from '../channels/adapter';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { SendResult } from '../channels/outcomes';
 import { ExternalQueues } from './external-queues';
 
 /** How long a post to a paused or archived group waits before it looks again. */
@@ -30,7 +30,7 @@ export class DeliveryService {
   constructor(
     private readonly posts: PostsService,
     private readonly runs: RunsService,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupDirectory,
     private readonly content: ContentService,
     private readonly renderer: RendererService,
     private readonly gate: PolicyGate,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/domain-error';
-import { OutgoingMessage } from '../delivery/adapters/adapter';
-import { AdapterRegistry } from '../delivery/adapters/adapter-registry';
-import { SendResult } from '../delivery/adapters/outcomes';
+import { OutgoingMessage } from '../channels/adapter';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { SendResult } from '../channels/outcomes';
 import { TestSendDto, TestSendResultDto } from './dto/channel.dto';
-import { GroupsService } from './groups.service';
+import { GroupDirectory } from './group-directory.service';
 
 function describe(result: SendResult): TestSendResultDto {
   switch (result.kind) {
@@ -28,7 +28,7 @@ function describe(result: SendResult): TestSendResultDto {
 @Injectable()
 export class ChannelTestService {
   constructor(
-    private readonly groups: GroupsService,
+    private readonly groups: GroupDirectory,
     private readonly adapters: AdapterRegistry,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ChannelConfig } from '../delivery/adapters/adapter';
-import { ChannelType } from '../delivery/adapters/channel-types';
+import { ChannelConfig } from '../channels/adapter';
+import { ChannelType } from '../channels/channel-types';
 
 export const CHANNEL_STATUSES = ['active', 'disabled'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];

@@ -1,40 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
 import { In, Repository } from 'typeorm';
 import { isDuplicateKey } from '../database/mysql';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { createAjv, schemaErrorDetails } from '../common/json-schema-validation';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import {
-  ChannelConfig,
-  ChannelDefinition,
-  ChannelSettings,
-  baseUrlOf,
-  providerHosts,
-} from '../delivery/adapters/adapter';
-import { isProviderUrl } from '../delivery/adapters/http/http-client';
-import { publicUrlProblem } from '../delivery/adapters/http/ssrf-guard';
-import { AdapterRegistry } from '../delivery/adapters/adapter-registry';
-import { ChannelType, RateLimit } from '../delivery/adapters/channel-types';
-import { SchemaNode } from '../templates/json-schema';
+import { ChannelConfig, ChannelDefinition, ChannelSettings, baseUrlOf } from '../channels/adapter';
+import { TargetChecks } from '../channels/target-checks';
+import { WINDOW_KEYS, effectiveRateLimits } from '../channels/rate-limits';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { ChannelType } from '../channels/channel-types';
+import { SchemaNode } from '../common/schema-node';
 import { Channel } from './channel.entity';
 import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
 import { maskFields } from './secrets';
 
 const QUEUE_SAFE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const WINDOW_KEYS: Record<number, 'perSecond' | 'perMinute'> = { 1000: 'perSecond', 60_000: 'perMinute' };
-
-/** The provider's limits per address, lowered where the channel's config asks for less. */
-export function effectiveRateLimits(definition: ChannelDefinition, config: ChannelConfig): RateLimit[] {
-  const limits = new Map(definition.rateLimits.map((l) => [l.windowMs, l.limit]));
-  for (const [windowMs, key] of Object.entries(WINDOW_KEYS)) {
-    const asked = config.rateLimit?.[key];
-    if (asked !== undefined) limits.set(Number(windowMs), Math.min(asked, limits.get(Number(windowMs)) ?? asked));
-  }
-  return [...limits].map(([windowMs, limit]) => ({ limit, windowMs })).sort((a, b) => a.windowMs - b.windowMs);
-}
 
 @Injectable()
 export class ChannelsService {
@@ -44,7 +25,7 @@ export class ChannelsService {
   constructor(
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly adapters: AdapterRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly targets: TargetChecks,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<ChannelDto> {
@@ -146,20 +127,12 @@ export class ChannelsService {
       }
     }
     const baseUrlProblem =
-      checked.baseUrl === undefined ? undefined : await this.baseUrlProblem(definition, new URL(checked.baseUrl));
+      checked.baseUrl === undefined
+        ? undefined
+        : await this.targets.baseUrlProblem(definition, new URL(checked.baseUrl));
     if (baseUrlProblem) details.push({ field: 'config.baseUrl', message: baseUrlProblem });
     if (details.length > 0) throw DomainError.invalid(details);
     return checked;
-  }
-
-  /** Secrets travel in provider URLs: a base URL is the provider's own host unless custom ones are allowed, and then a public one. */
-  private async baseUrlProblem(definition: ChannelDefinition, url: URL): Promise<string | undefined> {
-    const hosts = providerHosts(definition);
-    if (isProviderUrl(url, hosts)) return undefined;
-    if (!this.config.allowCustomBaseUrls) {
-      return `must be ${hosts.map((h) => `https://${h}`).join(' or ')}, the provider's own; another host needs ALLOW_CUSTOM_BASE_URLS=true`;
-    }
-    return this.config.allowPrivateTargets ? undefined : publicUrlProblem(url);
   }
 
   private checkCredentials(

@@ -16,7 +16,7 @@ import {
 } from './dto/group.dto';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
-import { CheckedRow, GroupsService, PLAIN_FIELDS, applyChanges, takenDetails } from './groups.service';
+import { CheckedRow, GroupRecords, PLAIN_FIELDS, applyChanges, groupView, takenDetails } from './group-records.service';
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
@@ -38,7 +38,7 @@ interface Row {
 export class GroupImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupRecords,
     private readonly channels: ChannelsService,
   ) {}
 
@@ -89,7 +89,7 @@ export class GroupImportService {
       updated: updated.length,
       unchanged: rows.length - created.length - updated.length,
       groups: rows.map((r): CreatedGroupDto => ({
-        ...this.groups.view(fresh.get(r.group.id) ?? r.existing ?? r.group),
+        ...groupView(fresh.get(r.group.id) ?? r.existing ?? r.group),
         ...(r.generatedSecret ? { signingSecret: r.generatedSecret } : {}),
       })),
     };

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdaptersModule } from '../delivery/adapters/adapters.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { Channel } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelsController } from './channels.controller';
@@ -9,12 +9,14 @@ import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
+import { GroupDirectory } from './group-directory.service';
 import { GroupImportService } from './group-import.service';
+import { GroupRecords } from './group-records.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), AdaptersModule],
+  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), ChannelsModule],
   controllers: [ChannelsController, GroupsController],
-  providers: [ChannelsService, GroupsService, GroupImportService, ChannelTestService],
-  exports: [ChannelsService, GroupsService],
+  providers: [ChannelsService, GroupsService, GroupRecords, GroupDirectory, GroupImportService, ChannelTestService],
+  exports: [ChannelsService, GroupDirectory],
 })
 export class GroupsModule {}

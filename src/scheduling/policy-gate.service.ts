@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelDefinition, SendTarget } from '../delivery/adapters/adapter';
-import { effectiveRateLimits } from '../groups/channels.service';
+import { ChannelDefinition, SendTarget } from '../channels/adapter';
+import { effectiveRateLimits } from '../channels/rate-limits';
 import { Group } from '../groups/group.entity';
 import { PoliciesService } from './policies.service';
 import { EffectivePolicy, effectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';

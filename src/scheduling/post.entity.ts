@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Stage } from '../campaigns/stages';
-import { ChannelType } from '../delivery/adapters/channel-types';
+import { ChannelType } from '../channels/channel-types';
 
 export const POST_STATUSES = [
   'scheduled',

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ChannelType } from '../delivery/adapters/channel-types';
+import { ChannelType } from '../channels/channel-types';
 import { REDIS } from '../redis/redis.module';
 import { OPEN_POST_STATUSES_SQL } from './post.entity';
 import { PostQueues } from './post-queues';

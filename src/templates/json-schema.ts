@@ -1,18 +1,4 @@
-/** The part of JSON Schema that template checking and escaping look at. */
-export interface SchemaNode {
-  type?: string | string[];
-  format?: string;
-  title?: string;
-  description?: string;
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean | SchemaNode;
-  items?: SchemaNode;
-  required?: string[];
-  examples?: unknown[];
-  'x-groupcast'?: { promotional?: boolean };
-  /** Validation keywords (pattern, enum, minimum…) that only Ajv reads. */
-  [keyword: string]: unknown;
-}
+import { SchemaNode } from '../common/schema-node';
 
 export function hasType(node: SchemaNode, type: string): boolean {
   return Array.isArray(node.type) ? node.type.includes(type) : node.type === type;

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { Format } from './formats';
-import { SchemaNode } from './json-schema';
+import { SchemaNode } from '../common/schema-node';
 
 export interface KindTemplate {
   /** Path relative to the templates folder, for messages. */

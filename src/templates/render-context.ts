@@ -1,5 +1,6 @@
 import { Format } from './formats';
-import { SchemaNode, hasType, propertySchema } from './json-schema';
+import { SchemaNode } from '../common/schema-node';
+import { hasType, propertySchema } from './json-schema';
 
 export interface RenderGroup {
   name: string;

@@ -6,7 +6,8 @@ import { Kind } from './kind';
 import { KindRegistry } from './kind-registry.service';
 import { RenderGroup, RenderPost, RenderablePiece, buildRenderContext, contextSchema } from './render-context';
 import { RenderFailure, runTemplate } from './render';
-import { SizeWarning, TextSize, measure, sizeWarnings } from './size-limits';
+import { TextSize, measure } from '../common/text-size';
+import { SizeWarning, sizeWarnings } from './size-limits';
 import { checkTemplate } from './template-checker';
 import { TemplateProblem, problemToDetail } from './template-problem';
 

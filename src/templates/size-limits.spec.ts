@@ -1,4 +1,5 @@
-import { measure, sizeIn, sizeWarnings } from './size-limits';
+import { measure, sizeIn } from '../common/text-size';
+import { sizeWarnings } from './size-limits';
 
 describe('measure', () => {
   it('counts a Chinese character as one character and three UTF-8 bytes', () => {

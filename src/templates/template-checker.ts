@@ -1,5 +1,6 @@
 import type Handlebars from 'handlebars';
-import { SchemaNode, elementSchema, propertySchema } from './json-schema';
+import { SchemaNode } from '../common/schema-node';
+import { elementSchema, propertySchema } from './json-schema';
 import { TemplateProblem } from './template-problem';
 
 type Node = hbs.AST.Node;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/app-config';
-import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/delivery/adapters/adapter';
-import { ChannelType } from '../../src/delivery/adapters/channel-types';
-import { HttpClient } from '../../src/delivery/adapters/http/http-client';
+import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/channels/adapter';
+import { ChannelType } from '../../src/channels/channel-types';
+import { HttpClient } from '../../src/channels/http/http-client';
 
 /** The real pooled client; private targets and custom base URLs allowed because the fake providers listen on 127.0.0.1. */
 export function httpClient(allowPrivateTargets = true, allowCustomBaseUrls = true): HttpClient {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { SchemaNode, hasType } from '../../src/templates/json-schema';
+import { SchemaNode } from '../../src/common/schema-node';
+import { hasType } from '../../src/templates/json-schema';
 
 /**
  * Single code points that break naive renderers and splitters: markdown and HTML specials,

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInstant } from '../../common/instant.decorator';
-import { TimezoneField } from '../../common/timezone-field';
+import { IsTimezone } from '../../common/timezone.decorator';
 import { TagFilter, TagList } from '../../common/tags.decorator';
 import { FORMATS, Format } from '../../templates/formats';
 import { CONTENT_STATUSES, ContentStatus } from '../content-status';
@@ -114,7 +114,7 @@ export class PreviewGroupDto {
   name: string;
 
   /** IANA time zone, e.g. Asia/Shanghai. */
-  @TimezoneField()
+  @IsTimezone()
   timezone: string;
 
   /** Per-group variables such as persona (the owner's name) or city. */

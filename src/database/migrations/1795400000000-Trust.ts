@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { CHANNEL_DEFINITIONS } from '../../delivery/adapters/adapter-registry';
-import { ChannelType } from '../../delivery/adapters/channel-types';
-import { chatKey } from '../../groups/chat-key';
+import { CHANNEL_DEFINITIONS } from '../../channels/adapter-registry';
+import { ChannelType } from '../../channels/channel-types';
+import { chatKey } from '../../channels/chat-key';
 import { updateEach } from '../bulk-insert';
 
 const CHUNK = 1000;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { CHANNEL_TYPES, ChannelType } from '../../delivery/adapters/channel-types';
+import { CHANNEL_TYPES, ChannelType } from '../../channels/channel-types';
 import { ChannelStatus } from '../channel.entity';
 
 export class CreateChannelDto {

@@ -7,7 +7,6 @@ import {
   IsIn,
   IsISO8601,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -20,7 +19,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/page.dto';
 import { LimitField, QuietHoursField } from '../../common/policy-fields';
-import { TimezoneField } from '../../common/timezone-field';
+import { IsTimezone } from '../../common/timezone.decorator';
+import { IsTemplateVars } from '../../common/template-vars.decorator';
 import { GROUP_STATUSES, GROUP_TYPES, GroupStatus, GroupType } from '../group.entity';
 
 export const MAX_BULK_GROUPS = 5000;
@@ -54,7 +54,7 @@ export class CreateGroupDto {
   externalId?: string | null;
 
   /** IANA time zone, e.g. Asia/Shanghai; stored in its canonical spelling. */
-  @TimezoneField()
+  @IsTimezone()
   timezone: string;
 
   /** "HH:mm-HH:mm" local time, e.g. "22:30-07:30" (may cross midnight); "off" for none; null or left out inherits the global default. */
@@ -77,7 +77,7 @@ export class CreateGroupDto {
   /** Per-group template variables, e.g. { "persona": "小当家", "city": "杭州" }. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
-  @IsObject()
+  @IsTemplateVars()
   vars?: Record<string, unknown>;
 
   @IsOptional()

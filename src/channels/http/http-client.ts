@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Agent, request } from 'undici';
-import { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.module';
+import { CHANNEL_OPTIONS, ChannelOptions } from '../channel-options';
 import { Ambiguous, Permanent, Transient } from '../outcomes';
 import { PrivateTargetError, assertPublicLiteral, publicOnlyLookup } from './ssrf-guard';
 
@@ -50,7 +49,7 @@ export class HttpClient implements OnModuleDestroy {
   private readonly agent: Agent;
   private readonly publicOnly: Agent;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(CHANNEL_OPTIONS) private readonly config: ChannelOptions) {
     const pool = { keepAliveTimeout: 30_000, connections: 128 };
     this.agent = new Agent({ ...pool, connect: { timeout: CONNECT_TIMEOUT_MS } });
     this.publicOnly = config.allowPrivateTargets

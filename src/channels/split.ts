@@ -1,4 +1,4 @@
-import { SizeUnit, sizeIn } from '../../templates/size-limits';
+import { SizeUnit, sizeIn } from '../common/text-size';
 
 export interface PartLimit {
   unit: SizeUnit;

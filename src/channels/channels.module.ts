@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
-import { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
 import { AdapterRegistry } from './adapter-registry';
+import { CHANNEL_OPTIONS, ChannelOptions } from './channel-options';
 import { CONSOLE_OUTPUT, ConsoleAdapter } from './console/console.adapter';
 import { DingtalkAdapter } from './dingtalk/dingtalk.adapter';
 import { FeishuAdapter } from './feishu/feishu.adapter';
 import { HttpClient } from './http/http-client';
+import { TargetChecks } from './target-checks';
 import { SlackAdapter } from './slack/slack.adapter';
 import { TelegramAdapter } from './telegram/telegram.adapter';
 import { WebhookAdapter } from './webhook/webhook.adapter';
@@ -19,9 +19,9 @@ import { WecomAdapter } from './wecom/wecom.adapter';
     ConsoleAdapter,
     {
       provide: CONSOLE_OUTPUT,
-      inject: [APP_CONFIG],
+      inject: [CHANNEL_OPTIONS],
       // Posts printed by the console channel stay out of the JSON log stream on stdout.
-      useFactory: ({ consoleOutput }: AppConfig) =>
+      useFactory: ({ consoleOutput }: ChannelOptions) =>
         consoleOutput === 'stderr'
           ? process.stderr
           : consoleOutput === 'stdout'
@@ -34,7 +34,8 @@ import { WecomAdapter } from './wecom/wecom.adapter';
     FeishuAdapter,
     SlackAdapter,
     TelegramAdapter,
+    TargetChecks,
   ],
-  exports: [AdapterRegistry, HttpClient],
+  exports: [AdapterRegistry, HttpClient, TargetChecks],
 })
-export class AdaptersModule {}
+export class ChannelsModule {}

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { message, target } from '../../../../test/support/adapter-kit';
+import { message, target } from '../../../test/support/adapter-kit';
 import { ConsoleAdapter } from './console.adapter';
 
 describe('ConsoleAdapter', () => {

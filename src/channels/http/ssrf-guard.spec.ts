@@ -1,5 +1,5 @@
-import { FakeWebhookReceiver } from '../../../../test/support/providers/webhook-receiver';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeWebhookReceiver } from '../../../test/support/providers/webhook-receiver';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { WebhookAdapter } from '../webhook/webhook.adapter';
 import { PrivateTargetError, assertPublicUrl, isPublicAddress } from './ssrf-guard';
 

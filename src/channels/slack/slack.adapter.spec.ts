@@ -1,5 +1,5 @@
-import { FakeSlack } from '../../../../test/support/providers/slack';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeSlack } from '../../../test/support/providers/slack';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { SlackAdapter } from './slack.adapter';
 
 const HOOK = '/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX';

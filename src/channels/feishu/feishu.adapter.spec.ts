@@ -1,5 +1,5 @@
-import { FakeFeishu } from '../../../../test/support/providers/feishu';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeFeishu } from '../../../test/support/providers/feishu';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { FeishuAdapter } from './feishu.adapter';
 
 const TOKEN = '8b2e1c3a-6f4d-4a8b-9c1d-2e3f4a5b6c7d';

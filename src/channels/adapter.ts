@@ -1,4 +1,4 @@
-import { SchemaNode } from '../../templates/json-schema';
+import { SchemaNode } from '../common/schema-node';
 import { ChannelType, RateLimit } from './channel-types';
 import { SendResult } from './outcomes';
 

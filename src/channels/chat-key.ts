@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ChannelDefinition } from '../delivery/adapters/adapter';
+import { ChannelDefinition } from './adapter';
 
 function canonical(value: string): string {
   try {

@@ -1,5 +1,5 @@
-import { FakeWebhookReceiver } from '../../../../test/support/providers/webhook-receiver';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeWebhookReceiver } from '../../../test/support/providers/webhook-receiver';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { WebhookAdapter, generateWebhookSecret } from './webhook.adapter';
 
 describe('WebhookAdapter against a Standard Webhooks receiver', () => {

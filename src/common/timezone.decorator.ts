@@ -4,7 +4,7 @@ import { IsString, Length, ValidateBy } from 'class-validator';
 import { canonicalTimezone, isValidTimezone } from './timezones';
 
 /** An IANA time zone, checked here and stored in its canonical spelling. */
-export const TimezoneField = () =>
+export const IsTimezone = () =>
   applyDecorators(
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && value.length <= 64 ? canonicalTimezone(value) : value,

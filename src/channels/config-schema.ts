@@ -1,4 +1,4 @@
-import { SchemaNode } from '../../templates/json-schema';
+import { SchemaNode } from '../common/schema-node';
 
 const COMMON: Record<string, SchemaNode> = {
   baseUrl: { type: 'string', format: 'uri', maxLength: 2048 },

@@ -1,5 +1,5 @@
-import { FakeWecom } from '../../../../test/support/providers/wecom';
-import { httpClient, longBrief, message, target } from '../../../../test/support/adapter-kit';
+import { FakeWecom } from '../../../test/support/providers/wecom';
+import { httpClient, longBrief, message, target } from '../../../test/support/adapter-kit';
 import { WecomAdapter } from './wecom.adapter';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';

@@ -1,5 +1,5 @@
-import { FakeTelegram } from '../../../../test/support/providers/telegram';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeTelegram } from '../../../test/support/providers/telegram';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { TelegramAdapter } from './telegram.adapter';
 
 const TOKEN = '123456789:AAHfake-token_for_tests_0123456789';

@@ -1,5 +1,5 @@
-import { FakeDingtalk } from '../../../../test/support/providers/dingtalk';
-import { httpClient, message, target } from '../../../../test/support/adapter-kit';
+import { FakeDingtalk } from '../../../test/support/providers/dingtalk';
+import { httpClient, message, target } from '../../../test/support/adapter-kit';
 import { DingtalkAdapter } from './dingtalk.adapter';
 
 const TOKEN = 'a1b2c3d4e5f6a7b8c9d0';

@@ -1,0 +1,11 @@
+/** What the channels need from the service's configuration; the config module provides it. */
+export const CHANNEL_OPTIONS = Symbol('CHANNEL_OPTIONS');
+
+export interface ChannelOptions {
+  /** Lets webhook URLs and custom base URLs name private and loopback addresses (tests, intranets). */
+  allowPrivateTargets: boolean;
+  /** Lets WeCom, DingTalk, Feishu and Telegram channels name a base URL other than the provider's own. */
+  allowCustomBaseUrls: boolean;
+  /** Where the console channel prints posts: `stderr`, `stdout` or a file path. */
+  consoleOutput: string;
+}

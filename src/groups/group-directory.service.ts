@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { batchLoader } from '../common/batch-loader';
+import { DomainError } from '../common/domain-error';
+import { SendTarget } from '../channels/adapter';
+import { Channel } from './channel.entity';
+import { ChannelsService } from './channels.service';
+import { Group } from './group.entity';
+
+export interface DeliveryTarget {
+  group: Group;
+  channel: Channel;
+  target: SendTarget;
+}
+
+export interface AudienceMember {
+  id: string;
+  timezone: string;
+  channelType: Channel['type'];
+}
+
+/** The groups as other modules read them: a campaign's audience, the worker's delivery target. */
+@Injectable()
+export class GroupDirectory {
+  constructor(
+    @InjectRepository(Group) private readonly groups: Repository<Group>,
+    private readonly channels: ChannelsService,
+  ) {}
+
+  /** Active groups chosen by id or by any of the tags, with what scheduling needs of them. */
+  async audience(groupIds: string[], tags: string[]): Promise<{ unknownIds: string[]; groups: AudienceMember[] }> {
+    const qb = this.groups
+      .createQueryBuilder('g')
+      .innerJoin(Channel, 'c', 'c.id = g.channel_id')
+      .select(['g.id AS id', 'g.timezone AS timezone', 'g.status AS status', 'c.type AS channelType']);
+    const conditions: string[] = [];
+    if (groupIds.length > 0) conditions.push('g.id IN (:...groupIds)');
+    if (tags.length > 0)
+      conditions.push('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))');
+    if (conditions.length === 0) return { unknownIds: [], groups: [] };
+    const rows = await qb
+      .where(`(${conditions.join(' OR ')})`, { groupIds, tags })
+      .getRawMany<AudienceMember & { status: string }>();
+    const found = new Set(rows.map((r) => r.id));
+    return {
+      unknownIds: groupIds.filter((id) => !found.has(id)),
+      groups: rows
+        .filter((r) => r.status === 'active')
+        .map(({ id, timezone, channelType }) => ({ id, timezone, channelType })),
+    };
+  }
+
+  /** What an adapter needs to reach a group: its channel's settings and its full address. Lookups made together are two queries. */
+  deliveryTarget(id: string): Promise<DeliveryTarget> {
+    return this.targets.load(id);
+  }
+
+  private readonly targets = batchLoader<string, DeliveryTarget>(async (ids) => {
+    const groups = new Map((await this.groups.findBy({ id: In([...new Set(ids)]) })).map((g) => [g.id, g]));
+    const channels = await this.channels.findMany([...new Set([...groups.values()].map((g) => g.channelId))]);
+    return ids.map((id) => {
+      const group = groups.get(id);
+      if (!group) return DomainError.notFound('group', id);
+      const channel = channels.get(group.channelId);
+      if (!channel) return DomainError.notFound('channel', group.channelId);
+      return { group, channel, target: { channel: this.channels.settings(channel), address: group.address } };
+    });
+  });
+
+  /** Follows the provider when it moves a chat (a Telegram group that became a supergroup). */
+  async moveAddress(id: string, address: Record<string, unknown>): Promise<void> {
+    const group = await this.groups.findOneBy({ id });
+    if (!group) throw DomainError.notFound('group', id);
+    const merged = { ...group.address, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [k, String(v)])) };
+    await this.groups.update({ id }, { address: merged });
+  }
+}
