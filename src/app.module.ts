@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -11,16 +11,15 @@ import { PrefixClaimModule } from './system/prefix-claim';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContentModule } from './content/content.module';
-import { DeliveryModule } from './delivery/delivery.module';
-import { SchedulingModule } from './scheduling/scheduling.module';
+import { PolicyModule } from './policy/policy.module';
+import { PostsModule } from './posts/posts.module';
+import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
-import { ProcessorCoverage } from './queues/processor-coverage';
 import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
-import { SystemModule } from './system/system.module';
 import { TemplatesModule } from './templates/templates.module';
 
 @Module({
@@ -29,7 +28,8 @@ import { TemplatesModule } from './templates/templates.module';
     ContentModule,
     GroupsModule,
     CampaignsModule,
-    SchedulingModule,
+    PostsModule,
+    PolicyModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
@@ -47,12 +47,6 @@ import { TemplatesModule } from './templates/templates.module';
   ],
 })
 export class ApiModule {}
-
-@Module({
-  imports: [DiscoveryModule, SystemModule, DeliveryModule],
-  providers: [ProcessorCoverage],
-})
-export class WorkerModule {}
 
 /** One codebase, three roles: the role decides which halves are loaded. */
 @Module({})

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PostsService } from '../src/scheduling/posts.service';
+import { PostLifecycle } from '../src/posts/post-lifecycle.service';
 import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
 import {
   CampaignFactory,
@@ -204,7 +204,7 @@ describe('trust: posts keep their history and never hang on a stopped run', () =
     await db.query(`UPDATE posts SET status = 'sending', claimed_at = NOW(3) WHERE id = ?`, [inFlight.id]);
     await planner.post(`/v1/runs/${run}/cancel`).expect(200);
     await db.query(`UPDATE posts SET status = 'queued' WHERE id = ?`, [orphan.id]);
-    await t.app.get(PostsService).defer(inFlight.id, new Date(Date.now() + 60_000), 'minimum gap of 10 min');
+    await t.app.get(PostLifecycle).defer(inFlight.id, new Date(Date.now() + 60_000), 'minimum gap of 10 min');
     const statuses = await eventually(async () => {
       const posts = await waitForPosts<{ id: string; status: string }>(planner, run, () => true);
       return posts.every((p) => p.status === 'cancelled') ? posts.map((p) => p.status) : undefined;

@@ -1,5 +1,5 @@
 import { ErrorDetail } from '../common/domain-error';
-import { STAGES, Stage } from './stages';
+import { STAGES, Stage } from '../common/stages';
 import { Timing, nominalMinutes, timingProblem } from './timing';
 
 export interface StepToCheck {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Stage } from './stages';
+import { Stage } from '../common/stages';
 import { Timing } from './timing';
 
 @Entity('campaign_steps')

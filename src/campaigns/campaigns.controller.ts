@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { IdempotencyKey, ScopedIdempotencyKey } from '../common/idempotency-key';
+import { IdempotencyKey, ScopedIdempotencyKey } from '../auth/idempotency-key';
 import { CampaignsService } from './campaigns.service';
 import {
   CampaignDto,

@@ -7,7 +7,8 @@ import { ContentService } from '../content/content.service';
 import { Campaign } from './campaign.entity';
 import { campaignProblems } from './campaign-rules';
 import { CampaignStep } from './campaign-step.entity';
-import { LIVE_RUN_STATUSES, Run } from './run.entity';
+import { LIVE_RUN_STATUSES } from '../common/run-status';
+import { Run } from './run.entity';
 import { CampaignDto, CreateCampaignDto, StepDto, UpdateCampaignDto, ValidationReportDto } from './dto/campaign.dto';
 
 export interface LoadedCampaign {

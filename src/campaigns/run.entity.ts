@@ -1,9 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { RunStatus } from '../common/run-status';
 
-export const RUN_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Runs that may still send. */
-export const LIVE_RUN_STATUSES: RunStatus[] = ['scheduled', 'running', 'paused'];
 export const BLACKOUT_MODES = ['skip', 'shift'] as const;
 export type BlackoutMode = (typeof BLACKOUT_MODES)[number];
 /** Overdue steps: `spread` sends them one at a time, spaced by each group's gap; `skip` skips them. */

@@ -8,13 +8,17 @@ import { DomainError } from '../common/domain-error';
 import { inTransaction, isDuplicateKey } from '../database/mysql';
 import { ContentService } from '../content/content.service';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { NewPost, PostsService } from '../scheduling/posts.service';
+import { NewPost, PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostDto } from '../posts/dto/post.dto';
+import { PostsService } from '../posts/posts.service';
+import { RunStatus } from '../common/run-status';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
-import { ScopedIdempotencyKey, requestHash } from '../common/idempotency-key';
+import { ScopedIdempotencyKey, requestHash } from '../auth/idempotency-key';
 import { Run } from './run.entity';
-import { PROMOTIONAL_STAGES, Stage } from './stages';
+import { RunLifecycle } from './run-lifecycle.service';
+import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
 import { dueTimes } from './timing';
 
 /** A start this close to now is "now" (a clock a little behind, a slow request). */
@@ -30,7 +34,9 @@ export class RunsService {
     private readonly campaigns: CampaignsService,
     private readonly content: ContentService,
     private readonly groups: GroupDirectory,
+    private readonly postLifecycle: PostLifecycle,
     private readonly posts: PostsService,
+    private readonly lifecycle: RunLifecycle,
     private readonly kinds: KindRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -99,29 +105,31 @@ export class RunsService {
     let queued: NewPost[];
     try {
       queued = await inTransaction(this.dataSource, async (manager) => {
-        await manager.insert(Run, {
-          id: runId,
-          campaignId,
-          status: startAt.getTime() > Date.now() ? 'scheduled' : 'running',
-          audience,
-          startAt,
-          maxLatenessMinutes: dto.maxLatenessMinutes ?? null,
-          blackoutMode: dto.blackoutMode ?? 'shift',
-          catchUp: dto.catchUp ?? null,
-          pinRevisions: dto.pinRevisions ?? false,
-          idempotencyKey: request?.scoped ?? null,
-          requestHash: request?.hash ?? null,
-          postCount: posts.length,
-          finishedAt: null,
-        });
-        return this.posts.insert(manager, posts, horizon);
+        await this.lifecycle.create(
+          manager,
+          {
+            id: runId,
+            campaignId,
+            audience,
+            startAt,
+            maxLatenessMinutes: dto.maxLatenessMinutes ?? null,
+            blackoutMode: dto.blackoutMode ?? 'shift',
+            catchUp: dto.catchUp ?? null,
+            pinRevisions: dto.pinRevisions ?? false,
+            idempotencyKey: request?.scoped ?? null,
+            requestHash: request?.hash ?? null,
+            postCount: posts.length,
+          },
+          new Date(),
+        );
+        return this.postLifecycle.create(manager, posts, horizon);
       });
     } catch (error) {
       const existing = request && isDuplicateKey(error) ? await this.byIdempotencyKey(request) : undefined;
       if (existing) return { run: existing, created: false };
       throw error;
     }
-    await this.posts
+    await this.postLifecycle
       .enqueue(queued)
       .catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
     return { run: await this.get(runId), created: true };
@@ -144,28 +152,26 @@ export class RunsService {
 
   async pause(id: string): Promise<RunDto> {
     const run = await this.find(id);
-    if (!['scheduled', 'running'].includes(run.status))
+    if (run.status !== RunStatus.Scheduled && run.status !== RunStatus.Running)
       throw DomainError.conflict(`run ${id} is ${run.status}; only a scheduled or running run pauses`);
-    await this.runs.update({ id }, { status: 'paused' });
-    await this.posts.pauseRun(id);
+    await this.lifecycle.pause(id);
     return this.get(id);
   }
 
   async resume(id: string, dto: ResumeRunDto = {}): Promise<RunDto> {
     const run = await this.find(id);
-    if (run.status !== 'paused') throw DomainError.conflict(`run ${id} is ${run.status}; only a paused run resumes`);
+    if (run.status !== RunStatus.Paused)
+      throw DomainError.conflict(`run ${id} is ${run.status}; only a paused run resumes`);
     const maxLatenessMinutes = dto.maxLatenessMinutes === undefined ? run.maxLatenessMinutes : dto.maxLatenessMinutes;
-    await this.posts.resumeRun(id, maxLatenessMinutes);
-    await this.runs.update({ id }, { status: 'running', maxLatenessMinutes });
+    await this.lifecycle.resume(id, maxLatenessMinutes);
     return this.get(id);
   }
 
   async cancel(id: string): Promise<RunDto> {
     const run = await this.find(id);
-    if (['completed', 'cancelled'].includes(run.status))
+    if (run.status === RunStatus.Completed || run.status === RunStatus.Cancelled)
       throw DomainError.conflict(`run ${id} is already ${run.status}`);
-    await this.runs.update({ id }, { status: 'cancelled', finishedAt: new Date() });
-    await this.posts.cancelRun(id);
+    await this.lifecycle.cancel(id);
     return this.get(id);
   }
 
@@ -177,6 +183,13 @@ export class RunsService {
       id,
       steps.map((s) => s.stage),
     )) as RunStatsDto;
+  }
+
+  /** A failed or unconfirmed post goes again; its run, if it had completed, runs again. */
+  async retryPost(postId: string): Promise<PostDto> {
+    const post = await this.posts.retry(postId);
+    await this.lifecycle.reopen(post.runId);
+    return post;
   }
 
   /** The run this API key already launched with this Idempotency-Key; 422 if that launch asked for something else. */

@@ -1,4 +1,5 @@
-import { dueTimes, localInstant, timingProblem } from './timing';
+import { localInstant } from '../common/local-time';
+import { dueTimes, timingProblem } from './timing';
 
 describe('timing rules', () => {
   it('parses day/at and ISO durations, and says what is wrong otherwise', () => {

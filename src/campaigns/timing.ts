@@ -1,4 +1,5 @@
 import { DateTime, Duration } from 'luxon';
+import { localInstant } from '../common/local-time';
 
 export type Timing = { day: number; at: string } | { after: string };
 
@@ -38,33 +39,6 @@ export function nominalMinutes(timing: Timing, previous: number): number {
   if ('after' in timing) return previous + afterMs(timing.after) / 60_000;
   const [h, m] = timing.at.split(':').map(Number);
   return timing.day * 1440 + h * 60 + m;
-}
-
-/**
- * A wall-clock time in a zone as an instant. A time that does not exist (the spring-forward gap)
- * moves forward to the next valid minute; a time that exists twice (fall back) takes the first.
- */
-export function localInstant(
-  date: { year: number; month: number; day: number },
-  hour: number,
-  minute: number,
-  zone: string,
-): DateTime {
-  const wall = DateTime.fromObject({ ...date, hour, minute }, { zone: 'UTC' });
-  for (let step = 0; step <= 24 * 60; step++) {
-    const want = wall.plus({ minutes: step });
-    const local = DateTime.fromObject(
-      { year: want.year, month: want.month, day: want.day, hour: want.hour, minute: want.minute },
-      { zone },
-    );
-    if (local.hour !== want.hour || local.minute !== want.minute) continue;
-    for (const shift of [60, 30, 120]) {
-      const earlier = local.minus({ minutes: shift });
-      if (earlier.hour === local.hour && earlier.minute === local.minute && earlier.day === local.day) return earlier;
-    }
-    return local;
-  }
-  throw new Error(`no valid local time near ${wall.toISODate()} ${hour}:${minute} in ${zone}`);
 }
 
 /** Due times of a run's steps for one group: day N counts from the run's start date in the group's zone. */

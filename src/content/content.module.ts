@@ -5,10 +5,10 @@ import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
-import { SchedulingModule } from '../scheduling/scheduling.module';
+import { PostsModule } from '../posts/posts.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), SchedulingModule],
+  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule],
   controllers: [ContentController],
   providers: [ContentService],
   exports: [ContentService],

@@ -16,7 +16,7 @@ import { FORMATS } from '../templates/formats';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
-import { PostsService } from '../scheduling/posts.service';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { stableJson } from '../common/stable-json';
 import {
   CreateContentDto,
@@ -104,7 +104,7 @@ export class ContentService {
     @InjectRepository(ContentPiece) private readonly pieces: Repository<ContentPiece>,
     @InjectRepository(ContentRevision) private readonly revisions: Repository<ContentRevision>,
     @InjectRepository(ContentTag) private readonly tags: Repository<ContentTag>,
-    private readonly posts: PostsService,
+    private readonly posts: PostLifecycle,
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
   ) {}

@@ -1,18 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { RunsService } from '../campaigns/runs.service';
-import { DomainError } from '../common/domain-error';
-import { ContentService } from '../content/content.service';
-import { GroupDirectory } from '../groups/group-directory.service';
-import { DeliverJob } from '../queues/queue-names';
-import { PolicyGate, RunSettings } from '../scheduling/policy-gate.service';
-import { Post } from '../scheduling/post.entity';
-import { PostsService } from '../scheduling/posts.service';
-import { RendererService } from '../templates/renderer.service';
 import { OutgoingMessage } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult } from '../channels/outcomes';
+import { DomainError } from '../common/domain-error';
+import { ContentService } from '../content/content.service';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { PolicyGate } from '../policy/policy-gate.service';
+import { ClaimedPost, PostLifecycle, Progress } from '../posts/post-lifecycle.service';
+import { PostStatus } from '../posts/post-status';
+import { Post } from '../posts/post.entity';
+import { PostsService } from '../posts/posts.service';
+import { DeliverJob } from '../queues/queue-names';
+import { RendererService } from '../templates/renderer.service';
 import { ExternalQueues } from './external-queues';
+import { nextStep } from './next-step';
 
 /** How long a post to a paused or archived group waits before it looks again. */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
@@ -28,8 +30,8 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
 
   constructor(
+    private readonly lifecycle: PostLifecycle,
     private readonly posts: PostsService,
-    private readonly runs: RunsService,
     private readonly groups: GroupDirectory,
     private readonly content: ContentService,
     private readonly renderer: RendererService,
@@ -40,7 +42,7 @@ export class DeliveryService {
 
   async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
     const { postId } = job.data;
-    const post = await this.posts.claim(postId);
+    const post = await this.lifecycle.claim(postId);
     if (!post) {
       // Sent, cancelled or held by a stopped run is normal; a post this database never had is not.
       if (!(await this.posts.exists(postId))) {
@@ -56,15 +58,8 @@ export class DeliveryService {
       return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
     }
     const definition = this.adapters.definition(channel.type);
-    let run: Promise<RunSettings> | undefined;
-    const decision = await this.gate.decide(
-      post,
-      group,
-      () => (run ??= this.runs.find(post.runId)),
-      definition,
-      target,
-    );
-    if (decision.action === 'skip') return this.posts.finish(postId, 'skipped', { error: decision.reason });
+    const decision = await this.gate.decide(post, post.run, group, definition, target);
+    if (decision.action === 'skip') return this.lifecycle.skip(postId, decision.reason);
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
     let message: OutgoingMessage;
     try {
@@ -72,8 +67,8 @@ export class DeliveryService {
     } catch (error) {
       // A post that cannot be rendered will not render on the next attempt either.
       if (!(error instanceof DomainError)) throw error;
-      await this.posts.finish(postId, 'failed', { errorCode: 'render', error: error.message.slice(0, 1000) });
-      this.reportFailure(post, 'failed', 'render', error.message);
+      await this.lifecycle.fail(postId, { errorCode: 'render', error: error.message });
+      this.reportFailure(post, PostStatus.Failed, 'render', error.message);
       throw new UnrecoverableError(error.message);
     }
     const adapter = this.adapters.adapter(channel.type);
@@ -91,7 +86,7 @@ export class DeliveryService {
     }
     const started = Date.now();
     const result = await adapter.send(message, target);
-    await this.posts.recordAttempt({
+    await this.lifecycle.recordAttempt({
       postId,
       attemptedAt: new Date(started),
       latencyMs: Date.now() - started,
@@ -105,60 +100,35 @@ export class DeliveryService {
   private async record(
     job: Job<DeliverJob>,
     token: string | undefined,
-    post: Post,
+    post: ClaimedPost,
     result: SendResult,
     retrySafe: boolean,
   ): Promise<void> {
-    const attempts = post.attempts + 1;
-    const partsSent = Math.max(post.partsSent, result.partsSent);
-    switch (result.kind) {
-      case 'ok':
-        return this.posts.finishSent(post.id, {
-          sentAt: new Date(),
-          externalId: result.externalId ?? null,
-          partsSent,
-          attempts,
-        });
-      case 'rate':
-        return this.defer(
-          job,
-          token,
-          post,
-          new Date(Date.now() + result.retryAfterMs),
-          `provider rate limit: ${result.reason ?? result.code ?? ''}`,
-          { attempts, partsSent },
-        );
-      case 'permanent':
-        await this.posts.finish(post.id, 'failed', {
-          attempts,
-          partsSent,
-          errorCode: result.code,
-          error: result.reason.slice(0, 1000),
-        });
-        this.reportFailure(post, 'failed', result.code, result.reason);
-        throw new UnrecoverableError(`${result.code}: ${result.reason}`);
-      case 'moved':
-        await this.groups.moveAddress(post.groupId, result.address);
-        return this.retryOrFail(job, post, attempts, partsSent, 'moved', `address moved: ${result.reason}`);
-      case 'ambiguous':
-        if (!retrySafe) {
-          await this.posts.finish(post.id, 'unconfirmed', {
-            attempts,
-            partsSent,
-            errorCode: 'ambiguous',
-            error: result.reason.slice(0, 1000),
-          });
-          this.reportFailure(post, 'unconfirmed', 'ambiguous', result.reason);
-          return;
-        }
-        return this.retryOrFail(job, post, attempts, partsSent, 'ambiguous', result.reason);
-      case 'transient':
-        return this.retryOrFail(job, post, attempts, partsSent, result.code ?? 'transient', result.reason);
+    const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const next = nextStep(result, { lastAttempt, retrySafe, now: new Date() });
+    if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
+    switch (next.kind) {
+      case 'sent':
+        return this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+      case 'wait':
+        return this.defer(job, token, post, next.until, next.reason, progress);
+      case 'unconfirmed':
+        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
+        return;
+      case 'retry':
+        await this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        throw new Error(next.reason);
+      case 'failed':
+        await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
+        throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
     }
   }
 
   /** One log line an operator can alert on: which post, group, stage and channel, and what the provider said. */
-  private reportFailure(post: Post, status: 'failed' | 'unconfirmed', code: string, reason: string): void {
+  private reportFailure(post: Post, status: PostStatus, code: string, reason: string): void {
     this.logger.warn(
       {
         postId: post.id,
@@ -173,35 +143,15 @@ export class DeliveryService {
     );
   }
 
-  /** Throws so that BullMQ retries with backoff; the last attempt marks the post failed. */
-  private async retryOrFail(
-    job: Job<DeliverJob>,
-    post: Post,
-    attempts: number,
-    partsSent: number,
-    code: string,
-    reason: string,
-  ): Promise<never> {
-    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const fields = { attempts, partsSent, errorCode: code.slice(0, 64), error: reason.slice(0, 1000) };
-    if (last) {
-      await this.posts.finish(post.id, 'failed', fields);
-      this.reportFailure(post, 'failed', code, reason);
-    } else {
-      await this.posts.requeue(post.id, fields);
-    }
-    throw new Error(reason);
-  }
-
   private async defer(
     job: Job<DeliverJob>,
     token: string | undefined,
     post: Pick<Post, 'id'>,
     until: Date,
     reason: string,
-    progress: Partial<Pick<Post, 'attempts' | 'partsSent'>> = {},
+    progress: Progress = {},
   ): Promise<void> {
-    await this.posts.defer(post.id, until, reason, progress);
+    await this.lifecycle.defer(post.id, until, reason, progress);
     await job.moveToDelayed(until.getTime(), token);
     throw new DelayedError();
   }

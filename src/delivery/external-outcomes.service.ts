@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PostsService } from '../scheduling/posts.service';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostStatus } from '../posts/post-status';
 import { ExternalQueues } from './external-queues';
 
 /** How long to wait when an external consumer reports RateLimited. */
@@ -28,7 +29,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly posts: PostsService,
+    private readonly posts: PostLifecycle,
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -53,7 +54,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     const handedOff = (await this.dataSource.query(
       `SELECT STRAIGHT_JOIN p.id, p.attempts, p.claimed_at AS claimedAt, c.name AS channel
        FROM posts p JOIN \`groups\` g ON g.id = p.group_id JOIN channels c ON c.id = g.channel_id
-       WHERE p.channel_type = 'external' AND p.status = 'sending' LIMIT 500`,
+       WHERE p.channel_type = 'external' AND p.status = '${PostStatus.Sending}' LIMIT 500`,
     )) as HandedOff[];
     for (const post of handedOff) await this.settle(post);
   }
@@ -71,12 +72,11 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     const record = (kind: string, code: string | null, error: string | null) =>
       this.posts.recordAttempt({ postId: post.id, attemptedAt: new Date(), latencyMs: 0, outcome: kind, code, error });
     if (outcome.state === 'completed') {
-      await this.posts.finish(post.id, 'sent', {
+      await this.posts.markSent({
+        id: post.id,
         sentAt: outcome.finishedAt,
         externalId: outcome.externalId ?? null,
         attempts,
-        error: null,
-        errorCode: null,
       });
       await record('ok', null, null);
       return;
@@ -92,11 +92,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
       );
     } else if (outcome.errorName === 'Permanent' || attempts >= this.config.maxAttempts) {
       await record('permanent', outcome.errorName, outcome.reason);
-      await this.posts.finish(post.id, 'failed', {
-        attempts,
-        errorCode: outcome.errorName.slice(0, 64),
-        error: outcome.reason.slice(0, 1000),
-      });
+      await this.posts.fail(post.id, { attempts, errorCode: outcome.errorName, error: outcome.reason });
     } else {
       await record('transient', outcome.errorName, outcome.reason);
       const backoff = this.config.retryBaseMs * 2 ** (attempts - 1);

@@ -23,9 +23,10 @@ import { TagList } from '../../common/tags.decorator';
 
 /** Two years: further ahead is a typo (9999-12-31), not a plan. */
 export const MAX_START_DAYS_AHEAD = 731;
-import { BLACKOUT_MODES, BlackoutMode, CATCH_UP_MODES, CatchUpMode, RunStatus } from '../run.entity';
+import { RunStatus } from '../../common/run-status';
+import { BLACKOUT_MODES, BlackoutMode, CATCH_UP_MODES, CatchUpMode } from '../run.entity';
 import { CampaignStatus } from '../campaign.entity';
-import { STAGES, Stage } from '../stages';
+import { STAGES, Stage } from '../../common/stages';
 import { Timing } from '../timing';
 
 export class StepDto {

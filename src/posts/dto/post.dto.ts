@@ -1,8 +1,8 @@
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
-import { STAGES, Stage } from '../../campaigns/stages';
-import { POST_STATUSES, PostStatus } from '../post.entity';
+import { STAGES, Stage } from '../../common/stages';
+import { POST_STATUSES, PostStatus } from '../post-status';
 
 export class ListPostsQuery extends PageQuery {
   @IsOptional()

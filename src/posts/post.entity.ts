@@ -1,23 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { Stage } from '../campaigns/stages';
+import { Stage } from '../common/stages';
 import { ChannelType } from '../channels/channel-types';
-
-export const POST_STATUSES = [
-  'scheduled',
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'unconfirmed',
-  'paused',
-  'skipped',
-  'cancelled',
-] as const;
-export type PostStatus = (typeof POST_STATUSES)[number];
-/** Statuses from which a post will still be sent. */
-export const OPEN_POST_STATUSES: PostStatus[] = ['scheduled', 'queued', 'sending', 'paused'];
-/** The same, as an SQL list for raw queries. */
-export const OPEN_POST_STATUSES_SQL = OPEN_POST_STATUSES.map((status) => `'${status}'`).join(', ');
+import { PostStatus } from './post-status';
 
 /** One delivery of one content revision to one group at one due time: the unit the queue carries. */
 @Entity('posts')

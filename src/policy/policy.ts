@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { localInstant } from '../campaigns/timing';
+import { localInstant } from '../common/local-time';
 import { OFF, OFF_NUMBER } from '../common/policy-fields';
 
 export interface EffectivePolicy {

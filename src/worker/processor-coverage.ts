@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { ALL_QUEUES } from './queue-names';
+import { ALL_QUEUES } from '../queues/queue-names';
 
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 

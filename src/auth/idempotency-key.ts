@@ -1,9 +1,9 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
-import { DomainError } from './domain-error';
-import { stableJson } from './stable-json';
+import type { AuthenticatedRequest } from './api-key.guard';
+import { DomainError } from '../common/domain-error';
+import { stableJson } from '../common/stable-json';
 
 /** An Idempotency-Key as stored: scoped to the API key that sent it, compared exactly (as a hash). */
 export interface ScopedIdempotencyKey {

@@ -29,14 +29,6 @@ export class PostsController {
     return this.posts.get(id);
   }
 
-  /** A failed or unconfirmed post is queued again. */
-  @Post(':id/retry')
-  @HttpCode(200)
-  @ApiErrors(400, 404, 409)
-  retry(@UuidParam() id: string): Promise<PostDto> {
-    return this.posts.retry(id);
-  }
-
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)

@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DeliverJob, POST_QUEUES } from '../queues/queue-names';
-import { DeliveryService } from './delivery.service';
+import { DeliveryService } from '../delivery/delivery.service';
 
 /** Every post queue is worked the same way; only the queue differs. */
 abstract class PostProcessor extends WorkerHost implements OnApplicationBootstrap {

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { RunStatus } from '../common/run-status';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { OPEN_POST_STATUSES, sqlList } from '../posts/post-status';
+import { Run } from './run.entity';
+
+export type NewRun = Omit<Run, 'status' | 'createdAt' | 'finishedAt'>;
+
+/** The run state machine: the only writer of runs. A run's stop or restart carries its posts along. */
+@Injectable()
+export class RunLifecycle {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    private readonly posts: PostLifecycle,
+  ) {}
+
+  /** A launched run: running at once, or scheduled for its start. */
+  async create(manager: EntityManager, run: NewRun, now: Date): Promise<void> {
+    const status = run.startAt.getTime() > now.getTime() ? RunStatus.Scheduled : RunStatus.Running;
+    await manager.insert(Run, { ...run, status, finishedAt: null });
+  }
+
+  /** Scheduled runs whose start has come are running. */
+  async startDue(): Promise<void> {
+    await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({ status: RunStatus.Running })
+      .where('status = :scheduled AND start_at <= NOW(3)', { scheduled: RunStatus.Scheduled })
+      .execute();
+  }
+
+  /** Running runs with no post left to send are completed. */
+  async completeFinished(): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs r SET status = '${RunStatus.Completed}', finished_at = NOW(3)
+       WHERE r.status = '${RunStatus.Running}' AND NOT EXISTS (
+         SELECT 1 FROM posts p WHERE p.run_id = r.id AND p.status IN (${sqlList(...OPEN_POST_STATUSES)}))`,
+    );
+  }
+
+  /** A completed run has a post to send again (a retry): it runs again, or the scheduler would pass the post over. */
+  async reopen(runId: string): Promise<void> {
+    await this.runs.update({ id: runId, status: RunStatus.Completed }, { status: RunStatus.Running, finishedAt: null });
+  }
+
+  async pause(runId: string): Promise<void> {
+    await this.runs.update({ id: runId }, { status: RunStatus.Paused });
+    await this.posts.pauseRun(runId);
+  }
+
+  /** Posts first: a worker that sees the run running must find its paused posts already back or skipped. */
+  async resume(runId: string, maxLatenessMinutes: number | null): Promise<void> {
+    await this.posts.resumeRun(runId, maxLatenessMinutes);
+    await this.runs.update({ id: runId }, { status: RunStatus.Running, maxLatenessMinutes });
+  }
+
+  async cancel(runId: string): Promise<void> {
+    await this.runs.update({ id: runId }, { status: RunStatus.Cancelled, finishedAt: new Date() });
+    await this.posts.cancelRun(runId);
+  }
+}

@@ -1,0 +1,216 @@
+import { Decision, PolicyHistory, decide } from './decide';
+import { EffectivePolicy } from './policy';
+
+const NONE: EffectivePolicy = {
+  quietHours: null,
+  minGapMinutes: 0,
+  dailyCap: null,
+  promoCap: null,
+  blackoutDates: new Set(),
+};
+const QUIET: PolicyHistory = {
+  run: { blackoutMode: 'shift', catchUp: null },
+  earlierStepStillLate: null,
+  blocker: null,
+  lastSentAt: null,
+  sentToday: { total: 0, promotional: 0 },
+};
+
+interface Case {
+  name: string;
+  now: string;
+  zone?: string;
+  /** When the post came due; the same as `now` unless given. */
+  due?: string;
+  promotional?: boolean;
+  policy?: Partial<EffectivePolicy>;
+  history?: Partial<PolicyHistory>;
+  expected:
+    { action: 'send' } | { action: 'defer'; until: string; reason: string } | { action: 'skip'; reason: string };
+}
+
+const SH = 'Asia/Shanghai';
+const NY = 'America/New_York';
+
+const CASES: Case[] = [
+  { name: 'no rules: send', now: '2026-11-23T02:00:00Z', expected: { action: 'send' } },
+  {
+    name: 'quiet hours across midnight, before midnight: wait for the morning',
+    now: '2026-11-23T15:00:00Z', // 23:00 in Shanghai
+    policy: { quietHours: '22:30-07:30' },
+    expected: { action: 'defer', until: '2026-11-23T23:30:00.000Z', reason: 'quiet hours 22:30-07:30' },
+  },
+  {
+    name: 'quiet hours across midnight, after midnight: the same morning',
+    now: '2026-11-23T18:00:00Z', // 02:00 in Shanghai, the 24th
+    policy: { quietHours: '22:30-07:30' },
+    expected: { action: 'defer', until: '2026-11-23T23:30:00.000Z', reason: 'quiet hours 22:30-07:30' },
+  },
+  {
+    name: 'outside quiet hours: send',
+    now: '2026-11-23T02:00:00Z', // 10:00 in Shanghai
+    policy: { quietHours: '22:30-07:30' },
+    expected: { action: 'send' },
+  },
+  {
+    name: 'quiet hours ending in the spring-forward gap end at the first minute that exists',
+    zone: NY,
+    now: '2026-03-08T04:30:00Z', // 23:30 EST on 7 March; 02:30 on the 8th does not exist
+    policy: { quietHours: '23:00-02:30' },
+    expected: { action: 'defer', until: '2026-03-08T07:00:00.000Z', reason: 'quiet hours 23:00-02:30' },
+  },
+  {
+    name: 'quiet hours on the fall-back night end at the first 01:30',
+    zone: NY,
+    now: '2026-11-01T04:30:00Z', // 00:30 EDT
+    policy: { quietHours: '00:00-01:30' },
+    expected: { action: 'defer', until: '2026-11-01T05:30:00.000Z', reason: 'quiet hours 00:00-01:30' },
+  },
+  {
+    name: 'minimum gap not yet over: wait for it',
+    now: '2026-11-23T02:00:00Z',
+    policy: { minGapMinutes: 10 },
+    history: { lastSentAt: new Date('2026-11-23T01:55:00Z') },
+    expected: { action: 'defer', until: '2026-11-23T02:05:00.000Z', reason: 'minimum gap of 10 min' },
+  },
+  {
+    name: 'minimum gap over: send',
+    now: '2026-11-23T02:00:00Z',
+    policy: { minGapMinutes: 10 },
+    history: { lastSentAt: new Date('2026-11-23T01:50:00Z') },
+    expected: { action: 'send' },
+  },
+  {
+    name: 'daily cap reached: the next local midnight',
+    now: '2026-11-23T02:00:00Z',
+    policy: { dailyCap: 2 },
+    history: { sentToday: { total: 2, promotional: 0 } },
+    expected: { action: 'defer', until: '2026-11-23T16:00:00.000Z', reason: 'daily cap of 2 reached' },
+  },
+  {
+    name: 'daily cap not reached: send',
+    now: '2026-11-23T02:00:00Z',
+    policy: { dailyCap: 2 },
+    history: { sentToday: { total: 1, promotional: 0 } },
+    expected: { action: 'send' },
+  },
+  {
+    name: 'promotional cap reached, promotional post: the next local midnight',
+    now: '2026-11-23T02:00:00Z',
+    promotional: true,
+    policy: { promoCap: 1 },
+    history: { sentToday: { total: 1, promotional: 1 } },
+    expected: { action: 'defer', until: '2026-11-23T16:00:00.000Z', reason: 'promotional cap of 1 reached' },
+  },
+  {
+    name: 'promotional cap reached, ordinary post: send',
+    now: '2026-11-23T02:00:00Z',
+    policy: { promoCap: 1 },
+    history: { sentToday: { total: 1, promotional: 1 } },
+    expected: { action: 'send' },
+  },
+  {
+    name: 'blackout date, run skips: skipped',
+    now: '2026-11-23T02:00:00Z',
+    policy: { blackoutDates: new Set(['2026-11-23']) },
+    history: { run: { blackoutMode: 'skip', catchUp: null } },
+    expected: { action: 'skip', reason: '2026-11-23 is a blackout date' },
+  },
+  {
+    name: 'blackout dates, run shifts: the same local time after the last of them',
+    now: '2026-11-23T02:00:00Z',
+    policy: { blackoutDates: new Set(['2026-11-23', '2026-11-24']) },
+    expected: { action: 'defer', until: '2026-11-25T02:00:00.000Z', reason: '2026-11-23 is a blackout date: shifted' },
+  },
+  {
+    name: 'a blackout date comes before quiet hours',
+    now: '2026-11-23T15:00:00Z',
+    policy: { blackoutDates: new Set(['2026-11-23']), quietHours: '22:30-07:30' },
+    history: { run: { blackoutMode: 'skip', catchUp: null } },
+    expected: { action: 'skip', reason: '2026-11-23 is a blackout date' },
+  },
+  {
+    name: 'an earlier post to the group is still to go: wait for it, and say what holds it',
+    now: '2026-11-23T02:00:00Z',
+    history: {
+      blocker: { id: 'p1', readyAt: new Date('2026-11-23T02:10:00Z'), deferReason: 'minimum gap of 10 min' },
+    },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T02:10:00.500Z',
+      reason: 'waits for post p1, due earlier to the same group, held by minimum gap of 10 min',
+    },
+  },
+  {
+    name: 'order comes before the gap and caps',
+    now: '2026-11-23T02:00:00Z',
+    policy: { minGapMinutes: 10, dailyCap: 1 },
+    history: {
+      blocker: { id: 'p1', readyAt: new Date('2026-11-23T01:00:00Z'), deferReason: null },
+      lastSentAt: new Date('2026-11-23T01:59:00Z'),
+      sentToday: { total: 1, promotional: 0 },
+    },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T02:00:00.500Z',
+      reason: 'waits for post p1, due earlier to the same group',
+    },
+  },
+  {
+    name: 'late, catchUp skip, an earlier step still going out: skipped',
+    now: '2026-11-23T02:00:00Z',
+    due: '2026-11-23T01:00:00Z',
+    history: { run: { blackoutMode: 'shift', catchUp: 'skip' }, earlierStepStillLate: 0 },
+    expected: {
+      action: 'skip',
+      reason: 'step 1 of this run was still going out late when this step came due (catchUp: skip)',
+    },
+  },
+  {
+    name: 'on time, catchUp skip: an earlier late step does not matter',
+    now: '2026-11-23T02:00:00Z',
+    due: '2026-11-23T01:59:30Z',
+    history: { run: { blackoutMode: 'shift', catchUp: 'skip' }, earlierStepStillLate: 0 },
+    expected: { action: 'send' },
+  },
+  {
+    name: 'late, catchUp spread: send',
+    now: '2026-11-23T02:00:00Z',
+    due: '2026-11-23T01:00:00Z',
+    history: { run: { blackoutMode: 'shift', catchUp: 'spread' }, earlierStepStillLate: 0 },
+    expected: { action: 'send' },
+  },
+];
+
+function iso(decision: Decision): unknown {
+  return decision.action === 'defer' ? { ...decision, until: decision.until.toISOString() } : decision;
+}
+
+describe('decide', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const now = new Date(c.now);
+    const decision = decide(
+      { ...NONE, ...c.policy },
+      { ...QUIET, ...c.history },
+      now,
+      { dueAt: new Date(c.due ?? c.now), promotional: c.promotional ?? false, zone: c.zone ?? SH },
+      () => 0,
+    );
+    expect(iso(decision)).toEqual(c.expected);
+  });
+
+  it('spreads deferred sends by the jitter it is given', () => {
+    const decision = decide(
+      { ...NONE, quietHours: '22:30-07:30' },
+      QUIET,
+      new Date('2026-11-23T15:00:00Z'),
+      { dueAt: new Date('2026-11-23T15:00:00Z'), promotional: false, zone: SH },
+      (max) => max - 1,
+    );
+    expect(decision).toEqual({
+      action: 'defer',
+      until: new Date('2026-11-23T23:30:00.999Z'),
+      reason: 'quiet hours 22:30-07:30',
+    });
+  });
+});

@@ -1,0 +1,122 @@
+import { EffectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
+
+/** What the policy needs of a post's run. */
+export interface RunRules {
+  blackoutMode: 'skip' | 'shift';
+  catchUp: 'spread' | 'skip' | null;
+}
+
+/** The post to send and where its group lives. */
+export interface PolicyPost {
+  dueAt: Date;
+  promotional: boolean;
+  zone: string;
+}
+
+/** What is ahead of the post and what its group has had: gathered by the caller, from the database or a plan. */
+export interface PolicyHistory {
+  run: RunRules;
+  /** An earlier step of the same run still going out late (catchUp: skip). */
+  earlierStepStillLate: number | null;
+  /** The post to the same group that must go first, if any is still to go. */
+  blocker: { id: string; readyAt: Date; deferReason: string | null } | null;
+  lastSentAt: Date | null;
+  /** Sent to the group since the start of its local day. */
+  sentToday: { total: number; promotional: number };
+}
+
+export type Decision =
+  { action: 'send' } | { action: 'defer'; until: Date; reason: string } | { action: 'skip'; reason: string };
+
+/** A post this far past its due time is late. */
+export const LATE_MS = 60_000;
+/** After an earlier post to the same group goes, the next one follows this much later. */
+export const ORDER_STEP_MS = 500;
+
+/** Spreads deferred sends a little so they do not all fire on the same millisecond; 0 for predictions. */
+export type Jitter = (maxMs: number) => number;
+export const randomJitter: Jitter = (maxMs) => Math.floor(Math.random() * maxMs);
+
+/** Whether the run's rules and the late-step check matter for this post now: the caller gathers them only then. */
+export function needsRun(policy: EffectivePolicy, post: PolicyPost, now: Date): boolean {
+  return isLate(post, now) || policy.blackoutDates.has(localDay(now, post.zone).date);
+}
+
+export const isLate = (post: Pick<PolicyPost, 'dueAt'>, now: Date) => now.getTime() - post.dueAt.getTime() > LATE_MS;
+
+/**
+ * Whether a post may go now, and if not, until when it waits or why it is skipped: blackout
+ * dates, quiet hours, order within the group, minimum gap, daily and promotional caps. Pure: the
+ * same facts give the same answer, so a plan can ask it for a time that has not come yet.
+ */
+export function decide(
+  policy: EffectivePolicy,
+  history: PolicyHistory,
+  now: Date,
+  post: PolicyPost,
+  jitter: Jitter = randomJitter,
+): Decision {
+  const zone = post.zone;
+  const today = localDay(now, zone);
+  if (isLate(post, now) && history.run.catchUp === 'skip' && history.earlierStepStillLate !== null) {
+    return {
+      action: 'skip',
+      reason: `step ${history.earlierStepStillLate + 1} of this run was still going out late when this step came due (catchUp: skip)`,
+    };
+  }
+  if (policy.blackoutDates.has(today.date)) {
+    if (history.run.blackoutMode === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
+    return {
+      action: 'defer',
+      until: shiftPastBlackout(now, zone, policy.blackoutDates),
+      reason: `${today.date} is a blackout date: shifted`,
+    };
+  }
+  const quietEnd = quietHoursEnd(policy.quietHours, now, zone);
+  if (quietEnd) {
+    return {
+      action: 'defer',
+      until: new Date(quietEnd.getTime() + jitter(1000)),
+      reason: `quiet hours ${policy.quietHours}`,
+    };
+  }
+  const { blocker } = history;
+  if (blocker) {
+    const ready = Math.max(now.getTime(), blocker.readyAt.getTime());
+    // Say what holds the post ahead (a cap, quiet hours), not only that there is one.
+    const why =
+      blocker.deferReason && !blocker.deferReason.startsWith('waits for post')
+        ? `, held by ${blocker.deferReason}`
+        : '';
+    return {
+      action: 'defer',
+      until: new Date(ready + ORDER_STEP_MS),
+      reason: `waits for post ${blocker.id}, due earlier to the same group${why}`,
+    };
+  }
+  if (policy.minGapMinutes > 0 && history.lastSentAt) {
+    const allowed = history.lastSentAt.getTime() + policy.minGapMinutes * 60_000;
+    if (allowed > now.getTime()) {
+      return {
+        action: 'defer',
+        until: new Date(allowed + jitter(1000)),
+        reason: `minimum gap of ${policy.minGapMinutes} min`,
+      };
+    }
+  }
+  if (policy.dailyCap !== null && history.sentToday.total >= policy.dailyCap) {
+    return {
+      action: 'defer',
+      until: new Date(today.next.getTime() + jitter(1000)),
+      reason: `daily cap of ${policy.dailyCap} reached`,
+    };
+  }
+  if (post.promotional && policy.promoCap !== null && history.sentToday.promotional >= policy.promoCap) {
+    return {
+      action: 'defer',
+      until: new Date(today.next.getTime() + jitter(1000)),
+      reason: `promotional cap of ${policy.promoCap} reached`,
+    };
+  }
+  return { action: 'send' };
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelDefinition, SendTarget } from '../channels/adapter';
+import { effectiveRateLimits } from '../channels/rate-limits';
+import { Group } from '../groups/group.entity';
+import { PostHistory } from '../posts/post-history.service';
+import { Post } from '../posts/post.entity';
+import { Decision, PolicyHistory, RunRules, decide, isLate, randomJitter } from './decide';
+import { PoliciesService } from './policies.service';
+import { EffectivePolicy, effectivePolicy, localDay } from './policy';
+import { RateLimiter } from './rate-limiter';
+
+/**
+ * Gathers what the policy decides on for a post about to be sent, asks the pure `decide`, and
+ * only when that says send, takes a slot of the provider's rate limit for the address.
+ */
+@Injectable()
+export class PolicyGate {
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly history: PostHistory,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async policyFor(group: Group): Promise<EffectivePolicy> {
+    return effectivePolicy(group, await this.policies.current());
+  }
+
+  async decide(
+    post: Post,
+    run: RunRules,
+    group: Group,
+    definition: ChannelDefinition,
+    target: SendTarget,
+    now = new Date(),
+  ): Promise<Decision> {
+    const policy = await this.policyFor(group);
+    const subject = { dueAt: post.dueAt, promotional: post.promotional, zone: group.timezone };
+    const decision = decide(policy, await this.gather(post, run, group, policy, now), now, subject);
+    if (decision.action !== 'send') return decision;
+    // The group's chat key names its robot across channels (see chat-key.ts).
+    const robot = group.chatKey ?? JSON.stringify([target.channel.id, target.address]);
+    const wait = await this.limiter.take(robot, effectiveRateLimits(definition, target.channel.config), post.id);
+    if (wait === 0) return decision;
+    return {
+      action: 'defer',
+      until: new Date(now.getTime() + wait + randomJitter(250)),
+      reason: 'provider rate limit for this address',
+    };
+  }
+
+  /** Only the facts this policy reads: no gap, no gap query; no cap, no count. */
+  private async gather(
+    post: Post,
+    run: RunRules,
+    group: Group,
+    policy: EffectivePolicy,
+    now: Date,
+  ): Promise<PolicyHistory> {
+    const capped = policy.dailyCap !== null || (post.promotional && policy.promoCap !== null);
+    const [earlierStepStillLate, blocker, lastSentAt, sentToday] = await Promise.all([
+      isLate(post, now) && run.catchUp === 'skip' ? this.history.earlierStepStillLate(post) : null,
+      this.history.blocker(post),
+      policy.minGapMinutes > 0 ? this.history.lastSentAt(group.id) : null,
+      capped ? this.history.sentSince(group.id, localDay(now, group.timezone).start) : { total: 0, promotional: 0 },
+    ]);
+    return {
+      run,
+      earlierStepStillLate,
+      blocker: blocker && {
+        id: blocker.id,
+        readyAt: blocker.notBefore ?? blocker.dueAt,
+        deferReason: blocker.deferReason,
+      },
+      lastSentAt,
+      sentToday,
+    };
+  }
+}

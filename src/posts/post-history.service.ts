@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { batchLoader } from '../common/batch-loader';
+import { BLOCKING_POST_STATUSES, PostStatus, sqlList } from './post-status';
+import { Post } from './post.entity';
+
+const BLOCKING = sqlList(...BLOCKING_POST_STATUSES);
+
+export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore' | 'deferReason'>;
+
+export interface SentCount {
+  total: number;
+  promotional: number;
+}
+
+/** What a group has been sent and what is ahead of a post: the facts the policy decides on. */
+@Injectable()
+export class PostHistory {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The earliest post to the same group that must go before this one and has not gone yet.
+   * Posts to a group are in one total order (due time, then run, then step), so of two posts due
+   * at the same instant from different runs exactly one waits for the other: a group's posts go
+   * one at a time and each sees the one before it as sent, for its gap and caps.
+   * Asked for many posts at once, it is one query.
+   */
+  blocker(post: Post): Promise<Blocker | null> {
+    return this.blockers.load(post);
+  }
+
+  private readonly blockers = batchLoader<Post, Blocker | null>(async (posts) => {
+    const rows = (await this.dataSource.query(
+      `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore, b.defer_reason AS deferReason
+       FROM posts p JOIN posts b ON b.group_id = p.group_id AND b.id <> p.id AND b.status IN (${BLOCKING})
+        AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (b.run_id < p.run_id OR (b.run_id = p.run_id AND b.step < p.step))))
+       WHERE p.id IN (?)
+       ORDER BY b.due_at`,
+      [posts.map((p) => p.id)],
+    )) as (Blocker & { postId: string })[];
+    const first = new Map<string, Blocker>();
+    for (const { postId, ...blocker } of rows) if (!first.has(postId)) first.set(postId, blocker);
+    return posts.map((p) => first.get(p.id) ?? null);
+  });
+
+  /** The earliest earlier step of the same run to the same group that went out, or is still to go, after this post came due. */
+  async earlierStepStillLate(post: Pick<Post, 'runId' | 'groupId' | 'step' | 'dueAt'>): Promise<number | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT step FROM posts WHERE run_id = ? AND group_id = ? AND step < ?
+         AND (status IN (${BLOCKING}) OR (status = '${PostStatus.Sent}' AND sent_at > ?)) ORDER BY step LIMIT 1`,
+      [post.runId, post.groupId, post.step, post.dueAt],
+    )) as { step: number }[];
+    return row ? row.step : null;
+  }
+
+  /** What this group has been sent since `since`: for daily and promotional caps. */
+  async sentSince(groupId: string, since: Date): Promise<SentCount> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS total, COALESCE(SUM(promotional), 0) AS promotional
+       FROM posts WHERE group_id = ? AND status = '${PostStatus.Sent}' AND sent_at >= ?`,
+      [groupId, since],
+    )) as { total: string; promotional: string }[];
+    return { total: Number(row.total), promotional: Number(row.promotional) };
+  }
+
+  async lastSentAt(groupId: string): Promise<Date | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT MAX(sent_at) AS last FROM posts WHERE group_id = ? AND status = '${PostStatus.Sent}'`,
+      [groupId],
+    )) as { last: Date | null }[];
+    return row.last;
+  }
+}

@@ -1,0 +1,381 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { batchLoader } from '../common/batch-loader';
+import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { bulkInsert, updateEach } from '../database/bulk-insert';
+import { inTransaction } from '../database/mysql';
+import { PostAttempt } from './post-attempt.entity';
+import { PostQueues, QueuedPost } from './post-queues';
+import { PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
+import { Post } from './post.entity';
+
+const S = PostStatus;
+const LIVE_RUN = sqlList(...SENDING_RUN_STATUSES);
+const STOPPED_RUN = sqlList(RunStatus.Paused, RunStatus.Cancelled);
+const UNSENT = sqlList(...UNSENT_POST_STATUSES);
+
+/**
+ * Where a post a worker gives back goes: to the queue, or, if its run was paused or cancelled
+ * while the worker held it, to its run's state (a cancelled run's post must not wait for ever).
+ * Post and run share these two status names.
+ */
+const REQUEUED_STATUS = `(SELECT CASE WHEN r.status IN (${STOPPED_RUN}) THEN r.status ELSE '${S.Queued}' END FROM runs r WHERE r.id = posts.run_id)`;
+
+const DUE_BATCH = 2000;
+const MAX_DUE_BATCHES = 25;
+
+export type NewPost = Pick<
+  Post,
+  'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'
+> & {
+  /** Written as skipped, with this reason. */
+  skipped?: string;
+};
+
+/** What a run asks of its posts' policy, read with the claim (posts follow runs; they never write them). */
+export interface ClaimedRun {
+  blackoutMode: 'skip' | 'shift';
+  catchUp: 'spread' | 'skip' | null;
+}
+
+export type ClaimedPost = Post & { run: ClaimedRun };
+
+export type Progress = Partial<Pick<Post, 'attempts' | 'partsSent'>>;
+export type Failure = Progress & { errorCode: string; error: string };
+
+export interface Delivered {
+  id: string;
+  sentAt: Date;
+  externalId: string | null;
+  /** Unknown for posts an external consumer sent. */
+  partsSent?: number;
+  attempts: number;
+}
+
+interface Deferral extends Progress {
+  id: string;
+  until: Date;
+  reason: string;
+}
+
+function affected(result: unknown): number {
+  return (result as { affectedRows?: number }).affectedRows ?? 0;
+}
+
+/**
+ * The post state machine: the only writer of post statuses, one method per transition.
+ * Transitions that a worker makes for many posts at once are batched into one statement.
+ */
+@Injectable()
+export class PostLifecycle {
+  private readonly logger = new Logger(PostLifecycle.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    private readonly queues: PostQueues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** New posts: scheduled, or skipped with a reason; those due before `queueBefore` are queued and returned for `enqueue`. */
+  async create(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
+    const queued = new Set(posts.filter((p) => !p.skipped && p.dueAt <= queueBefore));
+    const status = (p: NewPost) => (p.skipped ? S.Skipped : queued.has(p) ? S.Queued : S.Scheduled);
+    const columns = ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision'];
+    await bulkInsert(
+      manager,
+      'posts',
+      [...columns, 'promotional', 'due_at', 'status', 'error'],
+      posts.map((p) => [
+        p.id,
+        p.runId,
+        p.step,
+        p.stage,
+        p.groupId,
+        p.channelType,
+        p.contentId,
+        p.revision,
+        p.promotional,
+        p.dueAt,
+        status(p),
+        p.skipped ?? null,
+      ]),
+    );
+    return [...queued];
+  }
+
+  /** Jobs for posts written as queued. If Redis fails here they stay queued without a job, and `recover` finds them. */
+  async enqueue(queued: NewPost[]): Promise<void> {
+    await this.queues.enqueue(queued.map((p) => ({ id: p.id, channelType: p.channelType, readyAt: p.dueAt })));
+  }
+
+  /** Scheduled posts of live runs due before `horizon` become queued, then get their jobs. */
+  async queueDue(horizon: Date): Promise<number> {
+    let total = 0;
+    for (let batch = 0; batch < MAX_DUE_BATCHES; batch++) {
+      const due = (await this.dataSource.query(
+        `SELECT p.id, p.channel_type AS channelType, COALESCE(p.not_before, p.due_at) AS readyAt
+         FROM posts p JOIN runs r ON r.id = p.run_id
+         WHERE p.status = '${S.Scheduled}' AND p.due_at <= ? AND r.status IN (${LIVE_RUN})
+         ORDER BY p.due_at, p.step LIMIT ${DUE_BATCH}`,
+        [horizon],
+      )) as QueuedPost[];
+      if (due.length === 0) return total;
+      // Queued first, then the jobs: a job never finds its post still scheduled; a crash in
+      // between leaves queued posts without a job, which `recover` finds.
+      await this.dataSource.query(
+        `UPDATE posts SET status = '${S.Queued}' WHERE status = '${S.Scheduled}' AND id IN (?)`,
+        [due.map((p) => p.id)],
+      );
+      await this.queues.enqueue(due);
+      total += due.length;
+      if (due.length < DUE_BATCH) return total;
+    }
+    return total;
+  }
+
+  /**
+   * Queued posts of stopped runs follow their run; so do posts a dead worker held. Queued posts
+   * long past their time and lapsed claims whose job Redis lost get a new job. Returns how many.
+   */
+  async recover(graceMs: number): Promise<number> {
+    const leaseUs = this.config.claimLeaseMs * 1000;
+    await this.dataSource.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = r.status, p.claimed_at = NULL
+       WHERE r.status IN (${STOPPED_RUN}) AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}'
+         AND p.channel_type <> 'external' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
+      [leaseUs],
+    );
+    const stale = (await this.dataSource.query(
+      `SELECT id, channel_type AS channelType, COALESCE(not_before, due_at) AS readyAt FROM posts
+       WHERE (status = '${S.Queued}' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MICROSECOND)
+          OR (status = '${S.Sending}' AND channel_type <> 'external' AND claimed_at < NOW(3) - INTERVAL ? MICROSECOND)
+       ORDER BY due_at LIMIT 1000`,
+      [graceMs * 1000, leaseUs],
+    )) as QueuedPost[];
+    if (stale.length === 0) return 0;
+    const present = await Promise.all(stale.map((p) => this.queues.has(p)));
+    const lost = stale.filter((_, i) => !present[i]);
+    if (lost.length === 0) return 0;
+    this.logger.warn(`re-enqueueing ${lost.length} post(s) whose job was lost`);
+    await this.queues.enqueue(lost.map((p) => ({ ...p, readyAt: new Date() })));
+    return lost.length;
+  }
+
+  /**
+   * Takes a queued post of a live run for sending, or one whose claim lapsed (its worker died).
+   * Null: leave it (sent, cancelled, or its run stopped). Claims made together are one UPDATE
+   * and two SELECTs.
+   */
+  claim(id: string): Promise<ClaimedPost | null> {
+    return this.claims.load(id);
+  }
+
+  private readonly claims = batchLoader<string, ClaimedPost | null>(async (ids) => {
+    const token = randomUUID();
+    await this.dataSource.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
+       WHERE p.id IN (?) AND r.status IN (${LIVE_RUN})
+         AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
+      [token, [...new Set(ids)], this.config.claimLeaseMs * 1000],
+    );
+    const posts = await this.posts.findBy({ id: In([...ids]), claimToken: token });
+    const runs = new Map<string, ClaimedRun>();
+    if (posts.length > 0) {
+      const rows = (await this.dataSource.query(
+        `SELECT id, blackout_mode AS blackoutMode, catch_up AS catchUp FROM runs WHERE id IN (?)`,
+        [[...new Set(posts.map((p) => p.runId))]],
+      )) as (ClaimedRun & { id: string })[];
+      for (const { id, ...run } of rows) runs.set(id, run);
+    }
+    const claimed = new Map(posts.map((p) => [p.id, Object.assign(p, { run: runs.get(p.runId)! })]));
+    // A post asked for twice in one batch goes to the first caller only.
+    return ids.map((id) => {
+      const post = claimed.get(id) ?? null;
+      claimed.delete(id);
+      return post;
+    });
+  });
+
+  /** A claimed post waits until `until`, with the reason recorded; deferrals made together are one UPDATE. */
+  defer(id: string, until: Date, reason: string, progress: Progress = {}): Promise<void> {
+    return this.deferrals.load({ id, until, reason: reason.slice(0, 300), ...progress });
+  }
+
+  private readonly deferrals = batchLoader<Deferral, void>(async (rows) => {
+    const now = new Date();
+    await inTransaction(this.dataSource, async (manager) => {
+      await updateEach(
+        manager,
+        'posts',
+        `status = ${REQUEUED_STATUS}, claimed_at = NULL`,
+        rows,
+        {
+          not_before: (r) => r.until,
+          defer_reason: (r) => r.reason,
+          attempts: (r) => r.attempts,
+          parts_sent: (r) => r.partsSent,
+        },
+        `status = '${S.Sending}'`,
+      );
+      await bulkInsert(
+        manager,
+        'post_deferrals',
+        ['post_id', 'deferred_at', 'until', 'reason'],
+        rows.map((r) => [r.id, now, r.until, r.reason]),
+      );
+    });
+    return rows.map(() => undefined);
+  });
+
+  /** A claimed post goes back for BullMQ to retry it: queued again, unless its run stopped meanwhile. */
+  async requeue(id: string, failure: Failure): Promise<void> {
+    await this.posts
+      .createQueryBuilder()
+      .update()
+      .set({ ...this.failureFields(failure), status: () => REQUEUED_STATUS, claimedAt: null })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  /** A post handed to an external consumer comes back to the scheduler, to go again at `notBefore`. */
+  async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
+    await this.posts.update(
+      { id, status: S.Sending },
+      { status: S.Scheduled, notBefore, deferReason: reason.slice(0, 300), attempts, claimedAt: null },
+    );
+  }
+
+  /** Delivered (whatever a stop of its run did meanwhile): posts that went together are marked sent in one UPDATE. */
+  markSent(delivered: Delivered): Promise<void> {
+    return this.deliveries.load(delivered);
+  }
+
+  private readonly deliveries = batchLoader<Delivered, void>(async (rows) => {
+    await updateEach(
+      this.dataSource.manager,
+      'posts',
+      `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
+      rows,
+      {
+        sent_at: (r) => r.sentAt,
+        external_id: (r) => r.externalId,
+        parts_sent: (r) => r.partsSent,
+        attempts: (r) => r.attempts,
+      },
+    );
+    return rows.map(() => undefined);
+  });
+
+  /** Will not be sent: a permanent error, a failed render, or the last attempt spent. */
+  async fail(id: string, failure: Failure): Promise<void> {
+    await this.settle(id, S.Failed, failure);
+  }
+
+  /** May or may not have arrived (the provider's answer was lost); an operator checks the chat. */
+  async markUnconfirmed(id: string, failure: Failure): Promise<void> {
+    await this.settle(id, S.Unconfirmed, failure);
+  }
+
+  /** Not sent, by policy (a blackout date, a late step): the reason says which. */
+  async skip(id: string, reason: string): Promise<void> {
+    await this.posts.update({ id }, { status: S.Skipped, error: reason, claimedAt: null });
+  }
+
+  private async settle(id: string, status: PostStatus, failure: Failure): Promise<void> {
+    await this.posts.update({ id }, { ...this.failureFields(failure), status, claimedAt: null });
+  }
+
+  private failureFields({ errorCode, error, ...progress }: Failure): Partial<Post> {
+    return { ...progress, errorCode: errorCode.slice(0, 64), error: error.slice(0, 1000) };
+  }
+
+  /** A run paused: its posts not yet in a worker's hands pause with it. */
+  async pauseRun(runId: string): Promise<void> {
+    await this.posts.update({ runId, status: In([S.Scheduled, S.Queued]) }, { status: S.Paused, claimedAt: null });
+  }
+
+  /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
+  async resumeRun(runId: string, maxLatenessMinutes: number | null): Promise<void> {
+    if (maxLatenessMinutes !== null) {
+      await this.dataSource.query(
+        `UPDATE posts SET status = '${S.Skipped}', error = 'later than the run allows after a pause'
+         WHERE run_id = ? AND status = '${S.Paused}' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MINUTE`,
+        [runId, maxLatenessMinutes],
+      );
+    }
+    await this.posts.update({ runId, status: S.Paused }, { status: S.Scheduled });
+  }
+
+  /** A run cancelled: its unsent posts are cancelled and their jobs removed. */
+  async cancelRun(runId: string): Promise<void> {
+    const where = { runId, status: In(UNSENT_POST_STATUSES) };
+    const open = await this.posts.find({ where, select: ['id', 'channelType'] });
+    await this.posts.update(where, { status: S.Cancelled, claimedAt: null });
+    await this.queues.remove(open);
+  }
+
+  /** Unsent posts of runs that do not pin revisions take the piece's newly published revision. */
+  async followRevision(manager: EntityManager, contentId: string, revision: number): Promise<void> {
+    await manager.query(
+      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.revision = ?
+       WHERE p.content_id = ? AND p.status IN (${UNSENT}) AND r.pin_revisions = 0`,
+      [revision, contentId],
+    );
+  }
+
+  /** Unsent posts of an archived piece are skipped with the reason; a job that finds one lets it be. */
+  async skipUnsent(manager: EntityManager, contentId: string, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE posts SET status = '${S.Skipped}', error = ?, claimed_at = NULL WHERE content_id = ? AND status IN (${UNSENT})`,
+      [reason, contentId],
+    );
+  }
+
+  /** An operator sends a failed or unconfirmed post again, as soon as policy allows. False: it was neither. */
+  async retry(id: string): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = '${S.Scheduled}', not_before = NULL, defer_reason = NULL, error = NULL, error_code = NULL, attempts = 0
+       WHERE id = ? AND status IN (${sqlList(S.Failed, S.Unconfirmed)})`,
+      [id],
+    );
+    return affected(result) > 0;
+  }
+
+  /** An operator pulls a post that has not started sending. False: it had. */
+  async cancel(post: Pick<Post, 'id' | 'channelType'>): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = '${S.Cancelled}', claimed_at = NULL WHERE id = ? AND status IN (${UNSENT})`,
+      [post.id],
+    );
+    if (affected(result) === 0) return false;
+    await this.queues.remove([post]);
+    return true;
+  }
+
+  /** The operator checked the chat: an unconfirmed post did arrive. False: it was not unconfirmed. */
+  async confirmSent(id: string): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE posts SET status = '${S.Sent}', sent_at = COALESCE(sent_at, NOW(3)) WHERE id = ? AND status = '${S.Unconfirmed}'`,
+      [id],
+    );
+    return affected(result) > 0;
+  }
+
+  /** Attempts recorded together are one multi-row INSERT. */
+  recordAttempt(attempt: Omit<PostAttempt, 'id'>): Promise<void> {
+    return this.attempts.load(attempt);
+  }
+
+  private readonly attempts = batchLoader<Omit<PostAttempt, 'id'>, void>(async (attempts) => {
+    await this.dataSource.query(
+      `INSERT INTO post_attempts (post_id, attempted_at, latency_ms, outcome, code, error) VALUES ?`,
+      [attempts.map((a) => [a.postId, a.attemptedAt, a.latencyMs, a.outcome, a.code, a.error])],
+    );
+    return attempts.map(() => undefined);
+  });
+}

@@ -1,0 +1,25 @@
+/** A post's states. SQL names them through this enum too (see `sqlList`), never by hand. */
+export enum PostStatus {
+  Scheduled = 'scheduled',
+  Queued = 'queued',
+  Sending = 'sending',
+  Sent = 'sent',
+  Failed = 'failed',
+  Unconfirmed = 'unconfirmed',
+  Paused = 'paused',
+  Skipped = 'skipped',
+  Cancelled = 'cancelled',
+}
+
+export const POST_STATUSES = Object.values(PostStatus);
+/** Statuses from which a post will still be sent. */
+export const OPEN_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Sending, PostStatus.Paused];
+/** Not yet in a worker's hands: the content may still change or be pulled. */
+export const UNSENT_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Paused];
+/** Will still be sent and may therefore hold up a later post to the same group. */
+export const BLOCKING_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Sending];
+
+/** Status values as an SQL list, for query text that stays the same from call to call. */
+export function sqlList(...statuses: string[]): string {
+  return statuses.map((s) => `'${s}'`).join(', ');
+}

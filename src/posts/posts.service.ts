@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { pageOffset } from '../common/page.dto';
+import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
+import { PostAttempt } from './post-attempt.entity';
+import { PostDeferral } from './post-deferral.entity';
+import { PostLifecycle } from './post-lifecycle.service';
+import { OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
+import { Post } from './post.entity';
+
+/** Posts as the API shows them, and the operator's actions on one post. */
+@Injectable()
+export class PostsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
+    @InjectRepository(PostDeferral) private readonly deferralRows: Repository<PostDeferral>,
+    private readonly lifecycle: PostLifecycle,
+  ) {}
+
+  async exists(id: string): Promise<boolean> {
+    return this.posts.exists({ where: { id } });
+  }
+
+  async find(id: string): Promise<Post> {
+    const post = await this.posts.findOneBy({ id });
+    if (!post) throw DomainError.notFound('post', id);
+    return post;
+  }
+
+  /** When and why a post was held back, oldest first. */
+  async deferrals(id: string): Promise<PostDeferral[]> {
+    return this.deferralRows.find({ where: { postId: id }, order: { deferredAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Posts per stage and status, and per group its sent and open posts and the stage of its last
+   * sent step (`stages[step]`): two index-only passes, side by side, each streaming in index order
+   * (IDX_posts_run_status_stage, IDX_posts_run_group).
+   */
+  async stats(
+    runId: string,
+    stages: readonly string[],
+  ): Promise<{
+    byStage: Record<string, Record<string, number>>;
+    groups: { groupId: string; lastStage: string | null; sent: number; open: number }[];
+  }> {
+    const [counts, groups] = (await Promise.all([
+      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [
+        runId,
+      ]),
+      this.dataSource.query(
+        `SELECT group_id AS groupId, SUM(status = '${PostStatus.Sent}') AS sent, SUM(status IN (${sqlList(...OPEN_POST_STATUSES)})) AS open,
+           MAX(IF(status = '${PostStatus.Sent}', step, NULL)) AS lastSentStep
+         FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
+        [runId],
+      ),
+    ])) as [
+      { stage: string; status: string; n: string }[],
+      { groupId: string; sent: string; open: string; lastSentStep: number | null }[],
+    ];
+    const byStage: Record<string, Record<string, number>> = {};
+    for (const { stage, status, n } of counts) byStage[stage] = { ...byStage[stage], [status]: Number(n) };
+    return {
+      byStage,
+      groups: groups.map((g) => ({
+        groupId: g.groupId,
+        lastStage: g.lastSentStep === null ? null : (stages[g.lastSentStep] ?? null),
+        sent: Number(g.sent),
+        open: Number(g.open),
+      })),
+    };
+  }
+
+  async list(query: ListPostsQuery): Promise<PostPageDto> {
+    const qb = this.posts.createQueryBuilder('p');
+    if (query.runId) qb.andWhere('p.runId = :runId', { runId: query.runId });
+    if (query.groupId) qb.andWhere('p.groupId = :groupId', { groupId: query.groupId });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });
+    if (query.dueFrom) qb.andWhere('p.dueAt >= :dueFrom', { dueFrom: new Date(query.dueFrom) });
+    if (query.dueTo) qb.andWhere('p.dueAt < :dueTo', { dueTo: new Date(query.dueTo) });
+    const [posts, total] = await qb
+      .orderBy('p.dueAt', 'ASC')
+      .addOrderBy('p.step', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .skip(pageOffset(query))
+      .take(query.pageSize)
+      .getManyAndCount();
+    return { items: posts.map((p) => this.view(p)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async get(id: string): Promise<PostWithAttemptsDto> {
+    const post = await this.find(id);
+    const attempts = await this.attempts.find({ where: { postId: id }, order: { attemptedAt: 'ASC', id: 'ASC' } });
+    const deferrals = await this.deferrals(id);
+    return {
+      ...this.view(post),
+      attemptLog: attempts.map((a) => ({
+        attemptedAt: a.attemptedAt,
+        latencyMs: a.latencyMs,
+        outcome: a.outcome,
+        code: a.code,
+        error: a.error,
+      })),
+      deferrals: deferrals.map((d) => ({ at: d.deferredAt, until: d.until, reason: d.reason })),
+    };
+  }
+
+  /** A failed or unconfirmed post goes back to the scheduler, to be sent as soon as policy allows. */
+  async retry(id: string): Promise<PostDto> {
+    if (!(await this.lifecycle.retry(id))) await this.refuse(id, 'only a failed or unconfirmed post can be retried');
+    return this.view(await this.find(id));
+  }
+
+  async cancel(id: string): Promise<PostDto> {
+    const post = await this.find(id);
+    if (!(await this.lifecycle.cancel(post)))
+      await this.refuse(id, 'only a post that has not started sending can be cancelled');
+    return this.view(await this.find(id));
+  }
+
+  /** The operator checked the chat: an unconfirmed post did arrive. */
+  async markSent(id: string): Promise<PostDto> {
+    if (!(await this.lifecycle.confirmSent(id)))
+      await this.refuse(id, 'only an unconfirmed post can be marked as sent');
+    return this.view(await this.find(id));
+  }
+
+  private async refuse(id: string, message: string): Promise<never> {
+    const post = await this.find(id);
+    throw DomainError.conflict(`post ${id} is ${post.status}: ${message}`);
+  }
+
+  view(p: Post): PostDto {
+    return {
+      id: p.id,
+      runId: p.runId,
+      step: p.step,
+      stage: p.stage,
+      groupId: p.groupId,
+      channelType: p.channelType,
+      contentId: p.contentId,
+      revision: p.revision,
+      promotional: p.promotional,
+      dueAt: p.dueAt,
+      status: p.status,
+      notBefore: p.notBefore,
+      deferReason: p.deferReason,
+      attempts: p.attempts,
+      partsSent: p.partsSent,
+      sentAt: p.sentAt,
+      externalId: p.externalId,
+      errorCode: p.errorCode,
+      error: p.error,
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { RunLifecycle } from '../campaigns/run-lifecycle.service';
+import { IntervalLoop } from '../common/interval-loop';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { REDIS } from '../redis/redis.module';
+
+const LEADER_KEY = 'scheduler:leader';
+/** Every this many ticks, look for posts whose job was lost and runs that are done. */
+const RECOVERY_EVERY_TICKS = 5;
+/** A queued post this far past its time without a job has lost it. */
+const RECOVERY_GRACE_MS = 5000;
+
+/** Extends the lease only while this process still holds it. */
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * About once a second, one leader at a time: start runs whose time came, move posts due within the
+ * horizon into their queues (job id = post id), re-enqueue posts whose job was lost, close
+ * finished runs. It only enqueues; workers do the sending.
+ */
+@Injectable()
+export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SchedulerTick.name);
+  private readonly instance = randomUUID();
+  private readonly loop: IntervalLoop;
+  private ticks = 0;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: RunLifecycle,
+    private readonly posts: PostLifecycle,
+  ) {
+    this.loop = new IntervalLoop(
+      () => this.tick(),
+      config.schedulerTickMs,
+      (e) => this.logger.error(`scheduler tick failed: ${e.message}`),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+    await this.redis
+      .eval(
+        `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+        1,
+        LEADER_KEY,
+        this.instance,
+      )
+      .catch(() => 0);
+  }
+
+  async tick(): Promise<void> {
+    if (!(await this.lead())) return;
+    this.ticks++;
+    await this.runs.startDue();
+    await this.posts.queueDue(new Date(Date.now() + this.config.schedulerHorizonMs));
+    if (this.ticks % RECOVERY_EVERY_TICKS === 0) {
+      await this.posts.recover(RECOVERY_GRACE_MS);
+      await this.runs.completeFinished();
+    }
+  }
+
+  private async lead(): Promise<boolean> {
+    const leaseMs = String(Math.max(3000, this.config.schedulerTickMs * 3));
+    if ((await this.redis.set(LEADER_KEY, this.instance, 'PX', leaseMs, 'NX')) === 'OK') return true;
+    return Number(await this.redis.eval(RENEW, 1, LEADER_KEY, this.instance, leaseMs)) === 1;
+  }
+}

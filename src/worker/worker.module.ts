@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { PostsModule } from '../posts/posts.module';
+import { HeartbeatProcessor } from '../system/heartbeat.processor';
+import { POST_PROCESSORS } from './post-processors';
+import { ProcessorCoverage } from './processor-coverage';
+import { SchedulerTick } from './scheduler-tick.service';
+
+/** The worker role: one processor per queue, and the scheduler's tick. */
+@Module({
+  imports: [DiscoveryModule, CampaignsModule, DeliveryModule, PostsModule],
+  providers: [SchedulerTick, HeartbeatProcessor, ...POST_PROCESSORS, ProcessorCoverage],
+})
+export class WorkerModule {}
