@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { databaseName } from '../src/database/typeorm-options';
 import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
-import { ServiceProcess, eventually } from './support/service-process';
+import { eventually } from './support/poll';
+import { ServiceProcess } from './support/service-process';
 import { ADMIN_KEY, TEST_MYSQL_URL, TEST_REDIS_URL, isolatedEnv } from './support/test-env';
 
 const TEMPLATES = join(__dirname, '..', 'templates');

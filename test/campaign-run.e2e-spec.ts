@@ -1,5 +1,5 @@
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
-import { waitForPosts } from './support/poll';
+import { eventually, waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -93,11 +93,14 @@ describe('a five-stage run through the scheduler and workers', () => {
 });
 
 async function waitForRunStatus(as: RequestWith, runId: string, status: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = (await as.get(`/v1/runs/${runId}`).expect(200)).body as { status: string; finishedAt: string | null };
-    if (run.status === status) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} is ${run.status}, not ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let run: { status: string; finishedAt: string | null } | undefined;
+  return eventually(
+    async () => {
+      run = (await as.get(`/v1/runs/${runId}`).expect(200)).body as { status: string; finishedAt: string | null };
+      return run.status === status ? run : undefined;
+    },
+    timeoutMs,
+    100,
+    () => `run ${runId} is ${run?.status}, not ${status}`,
+  );
 }

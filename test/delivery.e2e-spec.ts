@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
-import { eventually } from './support/service-process';
+import { eventually } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
@@ -71,6 +71,12 @@ describe('delivery: outcomes, run control and policy', () => {
     return { key, group, runId: run.body.id as string };
   }
 
+  /** Waits until a post to another group, due at `at`, is sent: by then any post due earlier had its chance to go. */
+  async function witness(at: number): Promise<void> {
+    const { runId } = await runTo({}, 1, 'PT0S', { startAt: new Date(at).toISOString() });
+    await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'sent'));
+  }
+
   const attemptsOf = async (postId: string) =>
     (await planner.get(`/v1/posts/${postId}`).expect(200)).body.attemptLog.map((a: { outcome: string }) => a.outcome);
 
@@ -134,7 +140,7 @@ describe('delivery: outcomes, run control and policy', () => {
     await planner.post(`/v1/runs/${runId}/pause`).expect(200);
     const paused = await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'paused'));
     const lastDue = Math.max(...paused.map((p) => Date.parse(p.dueAt)));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastDue - Date.now()) + 500));
+    await witness(lastDue + 500);
     expect(wecom.received.filter((r) => r.query.get('key') === key)).toHaveLength(0);
     await planner.post(`/v1/runs/${runId}/resume`).expect(200);
     const posts = await waitForPosts<PostView>(planner, runId, settled);
@@ -148,7 +154,7 @@ describe('delivery: outcomes, run control and policy', () => {
     await planner.post(`/v1/runs/${runId}/pause`).expect(200);
     const paused = await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'paused'));
     const lastDue = Math.max(...paused.map((p) => Date.parse(p.dueAt)));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastDue - Date.now()) + 100));
+    await witness(lastDue + 100);
     await planner.post(`/v1/runs/${runId}/resume`).expect(200);
     const posts = await waitForPosts<PostView>(planner, runId, settled);
     expect(posts.map((p) => p.status)).toEqual(['skipped', 'skipped']);
@@ -161,7 +167,7 @@ describe('delivery: outcomes, run control and policy', () => {
     const posts = await waitForPosts<PostView>(planner, runId, settled);
     expect(posts.map((p) => p.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     const lastDue = Math.max(...posts.map((p) => Date.parse(p.dueAt)));
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastDue - Date.now()) + 500));
+    await witness(lastDue + 500);
     expect(wecom.received.filter((r) => r.query.get('key') === key)).toHaveLength(0);
     expect((await planner.get(`/v1/runs/${runId}`)).body.status).toBe('cancelled');
     await planner.post(`/v1/runs/${runId}/resume`).expect(409);

@@ -1,7 +1,8 @@
 import { CampaignFactory, ChannelFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
-import { ServiceProcess, eventually } from './support/service-process';
+import { eventually } from './support/poll';
+import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 import { OwnMariadb, OwnRedis } from './support/own-servers';
 
@@ -10,7 +11,8 @@ const STEPS = 5;
 const CONCURRENCY = 16;
 
 /** How long the database stays down: long enough for every worker call in flight to fail. */
-const OUTAGE_MS = 5000;
+/** The outage lasts until the worker's scheduler has failed this many ticks (100 ms apart) against the dead database. */
+const OUTAGE_TICKS = 30;
 
 // Every fault is done to a Redis and a MariaDB this file starts for itself, never to the shared ones.
 describe('faults: every post is sent after a worker crash, a Redis flush and a database outage', () => {
@@ -130,12 +132,15 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
 
   it('answers 503 while MariaDB is down and sends everything once it is back, without a restart', async () => {
     const runId = await launchAndWait(0.3);
+    const logged = workers.map((w) => w.stdout.length);
     await mariadb.kill();
     const during = await planner.get(`/v1/posts?runId=${runId}`);
     expect(during.status).toBe(503);
     expect(during.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
     expect((await t.http.get('/health')).status).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    const failedTicks = () =>
+      workers.reduce((n, w, i) => n + (w.stdout.slice(logged[i] ?? 0).match(/scheduler tick failed/g)?.length ?? 0), 0);
+    await eventually(async () => (failedTicks() >= OUTAGE_TICKS ? true : undefined), 60_000);
     await mariadb.start();
     const result = await outcome(runId);
     console.log(`MariaDB outage: ${JSON.stringify(result)}`);

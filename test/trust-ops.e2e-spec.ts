@@ -14,7 +14,8 @@ import {
 import { freePort } from './support/own-servers';
 import { waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
-import { ServiceProcess, eventually } from './support/service-process';
+import { eventually } from './support/poll';
+import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, isolatedEnv } from './support/test-env';
 

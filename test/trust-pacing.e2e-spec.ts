@@ -1,5 +1,5 @@
 import { CampaignFactory, GroupFactory, planningSetup } from './support/factories';
-import { waitForPosts } from './support/poll';
+import { eventually, postsOf, waitForPosts } from './support/poll';
 import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -186,17 +186,17 @@ describe('trust: safe by default, one post at a time per group', () => {
           ).body.id,
         );
       }
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const posts = (
-          await Promise.all(runs.map((runId) => waitForPosts<PostView>(planner, runId, () => true)))
-        ).flat();
-        const byGroup = byGroupOf(posts);
-        if (byGroup.length === 20 && done(byGroup)) return byGroup;
-        if (Date.now() > deadline)
-          throw new Error(`posts did not settle: ${JSON.stringify(posts.map((p) => [p.status, p.deferReason]))}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      let posts: PostView[] = [];
+      return eventually(
+        async () => {
+          posts = (await Promise.all(runs.map((runId) => postsOf<PostView>(planner, runId)))).flat();
+          const byGroup = byGroupOf(posts);
+          return byGroup.length === 20 && done(byGroup) ? byGroup : undefined;
+        },
+        30_000,
+        200,
+        () => `posts did not settle: ${JSON.stringify(posts.map((p) => [p.status, p.deferReason]))}`,
+      );
     }
 
     const sentOf = (group: PostView[]) => group.filter((p) => p.status === 'sent');

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseName } from '../../src/database/typeorm-options';
 import { deleteRedisPrefix, dropDatabase } from '../../test/support/cleanup';
-import { MAIN, ServiceProcess, eventually } from '../../test/support/service-process';
+import { eventually } from '../../test/support/poll';
+import { MAIN, ServiceProcess } from '../../test/support/service-process';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, TEST_MYSQL_URL, TEST_REDIS_URL, isolatedEnv } from '../../test/support/test-env';
 
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];

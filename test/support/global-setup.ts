@@ -3,17 +3,33 @@ import Redis from 'ioredis';
 import { plantCanary } from './canary';
 import { TEST_DATABASE_PREFIX, TEST_MYSQL_URL, TEST_REDIS_URL } from './test-env';
 
-/** Fails fast when MySQL or Redis is not there, and clears databases left by interrupted runs. */
+/** Whether the process that made a test database (its pid is in the name) still runs. */
+function ownerAlive(database: string): boolean {
+  const pid = Number(database.slice(TEST_DATABASE_PREFIX.length).split('_')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Fails fast when MySQL or Redis is not there, and clears databases left by interrupted runs:
+ * only those whose process is gone, so a second `npm test` on the machine leaves the first alone.
+ */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
   const mysql = await createConnection({ uri: TEST_MYSQL_URL });
   const [rows] = await mysql.query(`SHOW DATABASES LIKE '${TEST_DATABASE_PREFIX}%'`);
-  for (const row of rows as Record<string, string>[]) {
-    await mysql.query(`DROP DATABASE \`${Object.values(row)[0]}\``);
+  for (const database of (rows as Record<string, string>[]).map((row) => Object.values(row)[0])) {
+    if (!ownerAlive(database)) await mysql.query(`DROP DATABASE IF EXISTS \`${database}\``);
   }
   await mysql.end();
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   await redis.ping();
   redis.disconnect();
-  await plantCanary();
+  // Held by test/run-tiers.ts across its two Jest runs, so the check at the end covers both.
+  if (!process.env.GROUPCAST_CANARY_HELD) await plantCanary();
 }

@@ -1,5 +1,5 @@
 import { removeCanary } from './canary';
 
 export default async function globalTeardown(): Promise<void> {
-  await removeCanary();
+  if (!process.env.GROUPCAST_CANARY_HELD) await removeCanary();
 }

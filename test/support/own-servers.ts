@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { eventually } from './service-process';
+import { eventually } from './poll';
 
 /** A port nothing listens on right now, on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -1,4 +1,37 @@
-import { RequestWith } from './test-app';
+import type { RequestWith } from './test-app';
+
+/**
+ * The one way tests wait: polls `probe` until it returns a value other than undefined, or fails
+ * at the deadline with what `explain` says of the last state.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+  explain: () => string = () => '',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${explain() ? `: ${explain()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Every post of a run, all pages. */
+export async function postsOf<T>(as: RequestWith, runId: string): Promise<T[]> {
+  const page = await as.get(`/v1/posts?runId=${runId}&pageSize=100`).expect(200);
+  let all = page.body.items as T[];
+  for (let p = 2; all.length < page.body.total; p++) {
+    all = [
+      ...all,
+      ...((await as.get(`/v1/posts?runId=${runId}&pageSize=100&page=${p}`).expect(200)).body.items as T[]),
+    ];
+  }
+  return all;
+}
 
 /** Polls the posts of a run until `done` holds for them, or fails at the deadline. */
 export async function waitForPosts<T extends { status: string }>(
@@ -7,26 +40,20 @@ export async function waitForPosts<T extends { status: string }>(
   done: (posts: T[]) => boolean,
   timeoutMs = 30_000,
 ): Promise<T[]> {
-  const deadline = Date.now() + timeoutMs;
   let posts: T[] = [];
-  for (;;) {
-    const page = await as.get(`/v1/posts?runId=${runId}&pageSize=100`).expect(200);
-    posts = page.body.items as T[];
-    let all = posts;
-    for (let p = 2; all.length < page.body.total; p++) {
-      all = [
-        ...all,
-        ...((await as.get(`/v1/posts?runId=${runId}&pageSize=100&page=${p}`).expect(200)).body.items as T[]),
-      ];
-    }
-    if (done(all)) return all;
-    if (Date.now() > deadline) {
-      const counts = all.reduce<Record<string, number>>(
+  return eventually(
+    async () => {
+      posts = await postsOf<T>(as, runId);
+      return done(posts) ? posts : undefined;
+    },
+    timeoutMs,
+    100,
+    () => {
+      const counts = posts.reduce<Record<string, number>>(
         (acc, p) => ({ ...acc, [p.status]: (acc[p.status] ?? 0) + 1 }),
         {},
       );
-      throw new Error(`posts of run ${runId} not done within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+      return `posts of run ${runId}: ${JSON.stringify(counts)}`;
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from './poll';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -32,16 +33,18 @@ export class ServiceProcess {
 
   /** Resolves with the first match of `pattern` in the output; rejects at the deadline or on exit. */
   async waitFor(pattern: RegExp, timeoutMs = 20000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
-    for (;;) {
-      const match = this.text.match(pattern);
-      if (match) return match;
-      if (exited) throw new Error(`process exited before printing ${pattern}:\n${this.text}`);
-      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return eventually(
+      async () => {
+        const match = this.text.match(pattern);
+        if (!match && exited) throw new Error(`process exited before printing ${pattern}:\n${this.text}`);
+        return match ?? undefined;
+      },
+      timeoutMs,
+      50,
+      () => `no ${pattern} in the output:\n${this.text}`,
+    );
   }
 
   /** SIGTERM, and SIGKILL if the process has not stopped by the deadline. */
@@ -54,20 +57,5 @@ export class ServiceProcess {
     } finally {
       clearTimeout(timer);
     }
-  }
-}
-
-/** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
+import { NewPost, PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { MediumContext } from './medium-context';
+
+export interface SeedRun {
+  id: string;
+  /** Posts written for it: `queueBefore` decides which are queued at once. */
+  posts(rows: Partial<NewPost>[], queueBefore?: Date): Promise<NewPost[]>;
+}
+
+/** A run as a launch writes it (its campaign and content need not exist: posts keep ids only). */
+export async function seedRun(
+  ctx: MediumContext,
+  options: { startAt?: Date; blackoutMode?: 'skip' | 'shift'; catchUp?: 'spread' | 'skip' | null } = {},
+): Promise<SeedRun> {
+  const id = randomUUID();
+  const runs = ctx.get(RunLifecycle);
+  await ctx.db.transaction((manager) =>
+    runs.create(
+      manager,
+      {
+        id,
+        campaignId: randomUUID(),
+        audience: { groupIds: [], tags: [] },
+        startAt: options.startAt ?? new Date(),
+        maxLatenessMinutes: null,
+        blackoutMode: options.blackoutMode ?? 'shift',
+        catchUp: options.catchUp ?? null,
+        pinRevisions: false,
+        idempotencyKey: null,
+        requestHash: null,
+        postCount: 0,
+      },
+      new Date(),
+    ),
+  );
+  return {
+    id,
+    posts: async (rows, queueBefore = new Date(0)) => {
+      const posts: NewPost[] = rows.map((row, step) => ({
+        id: randomUUID(),
+        runId: id,
+        step,
+        stage: 'educate',
+        groupId: randomUUID(),
+        channelType: 'webhook',
+        contentId: randomUUID(),
+        revision: 1,
+        promotional: false,
+        dueAt: new Date(),
+        ...row,
+      }));
+      const lifecycle = ctx.get(PostLifecycle);
+      const queued = await ctx.db.transaction((manager) => lifecycle.create(manager, posts, queueBefore));
+      await lifecycle.enqueue(queued);
+      return posts;
+    },
+  };
+}
+
+export interface PostRow {
+  id: string;
+  status: string;
+  notBefore: Date | null;
+  deferReason: string | null;
+  attempts: number;
+  partsSent: number;
+  error: string | null;
+  errorCode: string | null;
+  sentAt: Date | null;
+}
+
+/** Posts as the database holds them, in the order of `ids`. */
+export async function postRows(ctx: MediumContext, ids: string[]): Promise<PostRow[]> {
+  const rows = (await ctx.db.query(
+    `SELECT id, status, not_before AS notBefore, defer_reason AS deferReason, attempts, parts_sent AS partsSent,
+            error, error_code AS errorCode, sent_at AS sentAt FROM posts WHERE id IN (?)`,
+    [ids],
+  )) as PostRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!);
+}
+
+export async function statuses(ctx: MediumContext, ids: string[]): Promise<string[]> {
+  return (await postRows(ctx, ids)).map((r) => r.status);
+}
+
+export async function runStatus(ctx: MediumContext, runId: string): Promise<string> {
+  const [row] = (await ctx.db.query('SELECT status FROM runs WHERE id = ?', [runId])) as { status: string }[];
+  return row.status;
+}
