@@ -5,13 +5,12 @@ import { GroupsModule } from '../groups/groups.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PostsModule } from '../posts/posts.module';
 import { DeliveryService } from './delivery.service';
-import { ExternalOutcomes } from './external-outcomes.service';
 import { ExternalQueues } from './external-queues';
 
 /** Sending one post: claim, policy, render, adapter, outcome; and reading back what external consumers did. */
 @Module({
   imports: [ChannelsModule, ContentModule, GroupsModule, PolicyModule, PostsModule],
-  providers: [DeliveryService, ExternalQueues, ExternalOutcomes],
-  exports: [DeliveryService, ExternalOutcomes],
+  providers: [DeliveryService, ExternalQueues],
+  exports: [DeliveryService, ExternalQueues],
 })
 export class DeliveryModule {}

@@ -21,7 +21,7 @@ export class PolicyGate {
     private readonly limiter: RateLimiter,
   ) {}
 
-  async policyFor(group: Group): Promise<EffectivePolicy> {
+  private async policyFor(group: Group): Promise<EffectivePolicy> {
     return effectivePolicy(group, await this.policies.current());
   }
 

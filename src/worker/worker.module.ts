@@ -2,15 +2,16 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { PostsModule } from '../posts/posts.module';
 import { HeartbeatProcessor } from '../system/heartbeat.processor';
 import { POST_PROCESSORS } from './post-processors';
 import { ProcessorCoverage } from './processor-coverage';
 import { SchedulerTick } from './scheduler-tick.service';
 
-/** The worker role: one processor per queue, and the scheduler's tick. */
+/** The worker role: one processor per queue, the scheduler's tick, and the loop that reads back external outcomes. */
 @Module({
   imports: [DiscoveryModule, CampaignsModule, DeliveryModule, PostsModule],
-  providers: [SchedulerTick, HeartbeatProcessor, ...POST_PROCESSORS, ProcessorCoverage],
+  providers: [SchedulerTick, ExternalOutcomes, HeartbeatProcessor, ...POST_PROCESSORS, ProcessorCoverage],
 })
 export class WorkerModule {}
