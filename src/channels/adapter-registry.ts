@@ -1,41 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ChannelAdapter, ChannelDefinition } from './adapter';
-import { ChannelType } from './channel-types';
-import { CONSOLE, ConsoleAdapter } from './console/console.adapter';
-import { DINGTALK, DingtalkAdapter } from './dingtalk/dingtalk.adapter';
-import { EXTERNAL } from './external/external.channel';
-import { FEISHU, FeishuAdapter } from './feishu/feishu.adapter';
-import { SLACK, SlackAdapter } from './slack/slack.adapter';
-import { TELEGRAM, TelegramAdapter } from './telegram/telegram.adapter';
-import { WEBHOOK, WebhookAdapter } from './webhook/webhook.adapter';
-import { WECOM, WecomAdapter } from './wecom/wecom.adapter';
-
-export const CHANNEL_DEFINITIONS: Record<ChannelType, ChannelDefinition> = {
-  console: CONSOLE,
-  webhook: WEBHOOK,
-  wecom: WECOM,
-  dingtalk: DINGTALK,
-  feishu: FEISHU,
-  slack: SLACK,
-  telegram: TELEGRAM,
-  external: EXTERNAL,
-};
+import { CHANNELS, CHANNEL_DEFINITIONS, ChannelType } from './channel-types';
 
 /** Each channel type's definition and, except for external channels, its adapter. */
 @Injectable()
-export class AdapterRegistry {
-  private readonly adapters: Partial<Record<ChannelType, ChannelAdapter>>;
+export class AdapterRegistry implements OnModuleInit {
+  private readonly adapters = new Map<ChannelType, ChannelAdapter>();
 
-  constructor(
-    console: ConsoleAdapter,
-    webhook: WebhookAdapter,
-    wecom: WecomAdapter,
-    dingtalk: DingtalkAdapter,
-    feishu: FeishuAdapter,
-    slack: SlackAdapter,
-    telegram: TelegramAdapter,
-  ) {
-    this.adapters = { console, webhook, wecom, dingtalk, feishu, slack, telegram };
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const channel of CHANNELS) {
+      if ('adapter' in channel) this.adapters.set(channel.definition.type, this.moduleRef.get(channel.adapter));
+    }
   }
 
   definition(type: ChannelType): ChannelDefinition {
@@ -44,6 +22,6 @@ export class AdapterRegistry {
 
   /** Undefined for external channels, whose posts are consumed outside groupcast. */
   adapter(type: ChannelType): ChannelAdapter | undefined {
-    return this.adapters[type];
+    return this.adapters.get(type);
   }
 }

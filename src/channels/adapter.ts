@@ -1,5 +1,4 @@
 import { SchemaNode } from '../common/schema-node';
-import { ChannelType, RateLimit } from './channel-types';
 import { SendResult } from './outcomes';
 
 /** A post rendered for sending. Both formats are rendered; the adapter picks what its provider takes. */
@@ -17,11 +16,17 @@ export interface OutgoingMessage {
   skipParts?: number;
 }
 
+/** A limit on sends to one address: at most `limit` in any `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
 /** The channel as an adapter sees it: settings plus credentials, both already validated. */
 export interface ChannelSettings {
   id: string;
   name: string;
-  type: ChannelType;
+  type: string;
   config: ChannelConfig;
   credentials: Record<string, string>;
 }
@@ -51,8 +56,8 @@ export interface ChannelAdapter {
  * Everything one channel type knows: how its config and addresses look, which parts are secret,
  * its provider's limits, and the adapter that talks to it.
  */
-export interface ChannelDefinition {
-  type: ChannelType;
+export interface ChannelDefinition<T extends string = string> {
+  type: T;
   /** JSON Schema of `config` (beyond the common keys). */
   configSchema: SchemaNode;
   /** JSON Schema of `credentials`; none when the type keeps nothing account-wide. */
@@ -78,6 +83,11 @@ export interface ChannelDefinition {
    * channel's bot. None for types whose address names no chat (console).
    */
   chat?: { fields: string[]; scope: 'type' | 'channel' };
+}
+
+/** A channel type's definition, its `type` kept as a literal so the registry can list the types. */
+export function defineChannel<T extends string>(definition: ChannelDefinition<T>): ChannelDefinition<T> {
+  return definition;
 }
 
 /** The hosts a provider's own base URLs name: the only ones its secrets may go to by default. */

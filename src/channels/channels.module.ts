@@ -2,21 +2,16 @@ import { Module } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { AdapterRegistry } from './adapter-registry';
 import { CHANNEL_OPTIONS, ChannelOptions } from './channel-options';
-import { CONSOLE_OUTPUT, ConsoleAdapter } from './console/console.adapter';
-import { DingtalkAdapter } from './dingtalk/dingtalk.adapter';
-import { FeishuAdapter } from './feishu/feishu.adapter';
+import { ADAPTERS } from './channel-types';
+import { CONSOLE_OUTPUT } from './console/console.adapter';
 import { HttpClient } from './http/http-client';
 import { TargetChecks } from './target-checks';
-import { SlackAdapter } from './slack/slack.adapter';
-import { TelegramAdapter } from './telegram/telegram.adapter';
-import { WebhookAdapter } from './webhook/webhook.adapter';
-import { WecomAdapter } from './wecom/wecom.adapter';
 
 @Module({
   providers: [
     HttpClient,
     AdapterRegistry,
-    ConsoleAdapter,
+    ...ADAPTERS,
     {
       provide: CONSOLE_OUTPUT,
       inject: [CHANNEL_OPTIONS],
@@ -28,12 +23,6 @@ import { WecomAdapter } from './wecom/wecom.adapter';
             ? process.stdout
             : createWriteStream(consoleOutput, { flags: 'a' }),
     },
-    WebhookAdapter,
-    WecomAdapter,
-    DingtalkAdapter,
-    FeishuAdapter,
-    SlackAdapter,
-    TelegramAdapter,
     TargetChecks,
   ],
   exports: [AdapterRegistry, HttpClient, TargetChecks],

@@ -1,5 +1,4 @@
-import { ChannelConfig, ChannelDefinition } from './adapter';
-import { RateLimit } from './channel-types';
+import { ChannelConfig, ChannelDefinition, RateLimit } from './adapter';
 
 export const WINDOW_KEYS: Record<number, 'perSecond' | 'perMinute'> = { 1000: 'perSecond', 60_000: 'perMinute' };
 

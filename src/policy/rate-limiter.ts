@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { RateLimit } from '../channels/channel-types';
+import { RateLimit } from '../channels/adapter';
 import { REDIS } from '../redis/redis.module';
 
 /**

@@ -1,13 +1,14 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { CHANNEL_TYPES } from '../channels/channel-types';
 import { DeliverJob, POST_QUEUES } from '../queues/queue-names';
 import { DeliveryService } from '../delivery/delivery.service';
 
 /** Every post queue is worked the same way; only the queue differs. */
-abstract class PostProcessor extends WorkerHost implements OnApplicationBootstrap {
+class PostProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly delivery: DeliveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -24,30 +25,10 @@ abstract class PostProcessor extends WorkerHost implements OnApplicationBootstra
   }
 }
 
-@Processor(POST_QUEUES.console)
-export class ConsolePostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.webhook)
-export class WebhookPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.wecom)
-export class WecomPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.dingtalk)
-export class DingtalkPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.feishu)
-export class FeishuPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.slack)
-export class SlackPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.telegram)
-export class TelegramPostProcessor extends PostProcessor {}
-@Processor(POST_QUEUES.external)
-export class ExternalPostProcessor extends PostProcessor {}
-
-export const POST_PROCESSORS = [
-  ConsolePostProcessor,
-  WebhookPostProcessor,
-  WecomPostProcessor,
-  DingtalkPostProcessor,
-  FeishuPostProcessor,
-  SlackPostProcessor,
-  TelegramPostProcessor,
-  ExternalPostProcessor,
-];
+/** One processor class per post queue: BullMQ's decorator names its queue on a class. */
+export const POST_PROCESSORS: Type<PostProcessor>[] = CHANNEL_TYPES.map((type) => {
+  const processor = class extends PostProcessor {};
+  Object.defineProperty(processor, 'name', { value: `${type[0].toUpperCase()}${type.slice(1)}PostProcessor` });
+  Processor(POST_QUEUES[type])(processor);
+  return processor;
+});

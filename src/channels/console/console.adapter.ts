@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
 import { addressSchema, configSchema } from '../config-schema';
 import { SendResult, Sent } from '../outcomes';
 
-export const CONSOLE: ChannelDefinition = {
+export const CONSOLE = defineChannel({
   type: 'console',
   configSchema: configSchema(),
   addressSchema: addressSchema({ label: { type: 'string', maxLength: 200 } }, []),
@@ -11,7 +11,7 @@ export const CONSOLE: ChannelDefinition = {
   secretFields: [],
   rateLimits: [],
   dedupes: true,
-};
+});
 
 /** Where the console adapter writes; a stream so that it can be read back. */
 export const CONSOLE_OUTPUT = Symbol('CONSOLE_OUTPUT');

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
 import { Permanent, SendResult } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
-export const DINGTALK: ChannelDefinition = {
+export const DINGTALK = defineChannel({
   type: 'dingtalk',
   configSchema: configSchema('baseUrl', 'format', 'keywords', 'mentionAll'),
   addressSchema: addressSchema(
@@ -20,7 +20,7 @@ export const DINGTALK: ChannelDefinition = {
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
   chat: { fields: ['accessToken'], scope: 'type' },
-};
+});
 const OWN_HOSTS = providerHosts(DINGTALK);
 
 /** DingTalk's documented ceiling for a robot message body. */

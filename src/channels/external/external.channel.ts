@@ -1,8 +1,8 @@
-import { ChannelDefinition } from '../adapter';
+import { defineChannel } from '../adapter';
 import { addressSchema, configSchema } from '../config-schema';
 
 /** Posts go to their own queue for a consumer outside groupcast; there is no adapter in-process. */
-export const EXTERNAL: ChannelDefinition = {
+export const EXTERNAL = defineChannel({
   type: 'external',
   configSchema: configSchema(),
   addressSchema: addressSchema({ target: { type: 'string', maxLength: 500 } }, []),
@@ -11,4 +11,4 @@ export const EXTERNAL: ChannelDefinition = {
   rateLimits: [],
   dedupes: false,
   chat: { fields: ['target'], scope: 'channel' },
-};
+});

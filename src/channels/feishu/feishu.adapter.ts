@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toLarkMarkdown } from '../markdown/convert';
@@ -8,7 +8,7 @@ import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes
 import { callProvider, deliverParts, statusFailure, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
-export const FEISHU: ChannelDefinition = {
+export const FEISHU = defineChannel({
   type: 'feishu',
   configSchema: configSchema('baseUrl', 'region', 'format', 'keywords'),
   addressSchema: addressSchema({ token: pattern('^[A-Za-z0-9-]{8,128}$'), secret: pattern('^[A-Za-z0-9]{8,128}$') }, [
@@ -24,7 +24,7 @@ export const FEISHU: ChannelDefinition = {
   ],
   dedupes: false,
   chat: { fields: ['token'], scope: 'type' },
-};
+});
 const OWN_HOSTS = providerHosts(FEISHU);
 
 /** The whole body may be 20 KB; leave room for the JSON around the text. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
 import { addressSchema, configSchema, httpUrl } from '../config-schema';
 import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
 import { toSlackMrkdwn } from '../markdown/convert';
@@ -7,7 +7,7 @@ import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes
 import { callProvider, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
-export const SLACK: ChannelDefinition = {
+export const SLACK = defineChannel({
   type: 'slack',
   configSchema: configSchema('format'),
   addressSchema: addressSchema({ url: httpUrl }, ['url']),
@@ -17,7 +17,7 @@ export const SLACK: ChannelDefinition = {
   dedupes: false,
   chat: { fields: ['url'], scope: 'type' },
   userSuppliedUrl: 'url',
-};
+});
 
 /** One section block holds 3,000 characters. */
 const MAX_CHARACTERS = 3000;

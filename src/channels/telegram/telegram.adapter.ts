@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toTelegramHtml } from '../markdown/convert';
@@ -7,7 +7,7 @@ import { AddressMoved, Permanent, RateLimited, SendResult, Sent, Transient } fro
 import { callProvider, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
-export const TELEGRAM: ChannelDefinition = {
+export const TELEGRAM = defineChannel({
   type: 'telegram',
   configSchema: configSchema('baseUrl', 'format'),
   credentialsSchema: addressSchema({ botToken: pattern('^[0-9]{3,20}:[A-Za-z0-9_-]{20,64}$') }, ['botToken']),
@@ -21,7 +21,7 @@ export const TELEGRAM: ChannelDefinition = {
   ],
   dedupes: false,
   chat: { fields: ['chatId'], scope: 'channel' },
-};
+});
 const OWN_HOSTS = providerHosts(TELEGRAM);
 
 /** 4,096 characters after entity parsing; counting the HTML source is the safe side of that. */

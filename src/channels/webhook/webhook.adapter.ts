@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
 import { addressSchema, configSchema, httpUrl, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
 import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
 import { callProvider } from '../provider-call';
 
-export const WEBHOOK: ChannelDefinition = {
+export const WEBHOOK = defineChannel({
   type: 'webhook',
   configSchema: configSchema(),
   addressSchema: addressSchema({ url: httpUrl, secret: pattern('^whsec_[A-Za-z0-9+/]{32,88}={0,2}$') }, ['url']),
@@ -16,7 +16,7 @@ export const WEBHOOK: ChannelDefinition = {
   dedupes: true,
   chat: { fields: ['url'], scope: 'type' },
   userSuppliedUrl: 'url',
-};
+});
 
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;

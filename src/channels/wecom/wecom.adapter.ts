@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
 import { Permanent, SendResult } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
-export const WECOM: ChannelDefinition = {
+export const WECOM = defineChannel({
   type: 'wecom',
   configSchema: configSchema('baseUrl', 'format', 'mentionAll'),
   addressSchema: addressSchema({ key: pattern('^[A-Za-z0-9-]{8,64}$') }, ['key']),
@@ -16,7 +16,7 @@ export const WECOM: ChannelDefinition = {
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
   chat: { fields: ['key'], scope: 'type' },
-};
+});
 const OWN_HOSTS = providerHosts(WECOM);
 
 const LIMITS = { text: 2048, markdown: 4096 };

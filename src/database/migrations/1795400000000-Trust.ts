@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { CHANNEL_DEFINITIONS } from '../../channels/adapter-registry';
+import { CHANNEL_DEFINITIONS } from '../../channels/channel-types';
 import { ChannelType } from '../../channels/channel-types';
 import { chatKey } from '../../channels/chat-key';
 import { updateEach } from '../bulk-insert';
