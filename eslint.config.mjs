@@ -39,8 +39,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         ...[
-          "TemplateElement[value.raw=/status\\s*(=|<>|IN\\s*\\()\\s*'[a-z]/i]",
-          "Literal[value=/status\\s*(=|<>|IN\\s*\\()\\s*'[a-z]/i]",
+          "TemplateElement[value.raw=/status\\s*(=|<>|IN\\s*\\()\\s*'(scheduled|queued|sending|sent|failed|unconfirmed|paused|skipped|cancelled|running|completed)'/i]",
+          "Literal[value=/status\\s*(=|<>|IN\\s*\\()\\s*'(scheduled|queued|sending|sent|failed|unconfirmed|paused|skipped|cancelled|running|completed)'/i]",
         ].map((selector) => ({
           selector,
           message: 'Name statuses in SQL through PostStatus or RunStatus, not by hand.',

@@ -13,6 +13,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContentModule } from './content/content.module';
 import { PolicyModule } from './policy/policy.module';
 import { PostsModule } from './posts/posts.module';
+import { RoutinesModule } from './routines/routines.module';
 import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
@@ -30,6 +31,7 @@ import { TemplatesModule } from './templates/templates.module';
     CampaignsModule,
     PostsModule,
     PolicyModule,
+    RoutinesModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],

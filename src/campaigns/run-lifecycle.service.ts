@@ -49,17 +49,17 @@ export class RunLifecycle {
 
   async pause(runId: string): Promise<void> {
     await this.runs.update({ id: runId }, { status: RunStatus.Paused });
-    await this.posts.pauseRun(runId);
+    await this.posts.pauseAll({ runId });
   }
 
   /** Posts first: a worker that sees the run running must find its paused posts already back or skipped. */
   async resume(runId: string, maxLatenessMinutes: number | null): Promise<void> {
-    await this.posts.resumeRun(runId, maxLatenessMinutes);
+    await this.posts.resumeAll({ runId }, maxLatenessMinutes);
     await this.runs.update({ id: runId }, { status: RunStatus.Running, maxLatenessMinutes });
   }
 
   async cancel(runId: string): Promise<void> {
     await this.runs.update({ id: runId }, { status: RunStatus.Cancelled, finishedAt: new Date() });
-    await this.posts.cancelRun(runId);
+    await this.posts.cancelAll({ runId });
   }
 }

@@ -188,7 +188,7 @@ export class RunsService {
   /** A failed or unconfirmed post goes again; its run, if it had completed, runs again. */
   async retryPost(postId: string): Promise<PostDto> {
     const post = await this.posts.retry(postId);
-    await this.lifecycle.reopen(post.runId);
+    if (post.runId !== null) await this.lifecycle.reopen(post.runId);
     return post;
   }
 

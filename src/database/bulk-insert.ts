@@ -3,7 +3,8 @@ import { EntityManager } from 'typeorm';
 const CHUNK_ROWS = 1000;
 
 /**
- * Multi-row INSERTs of plain values, CHUNK_ROWS at a time, inside the caller's transaction.
+ * Multi-row INSERTs of plain values, CHUNK_ROWS at a time, inside the caller's transaction; with
+ * `keepExisting`, a row that would repeat a unique key leaves the row already there as it is.
  * TypeORM's insert builder costs more per row than the database does, which shows at thousands of rows.
  */
 export async function bulkInsert(
@@ -11,8 +12,10 @@ export async function bulkInsert(
   table: string,
   columns: string[],
   rows: unknown[][],
+  options: { keepExisting?: boolean } = {},
 ): Promise<void> {
-  const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
+  const keep = options.keepExisting ? ` ON DUPLICATE KEY UPDATE \`${columns[0]}\` = \`${columns[0]}\`` : '';
+  const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?${keep}`;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
     await manager.query(sql, [rows.slice(i, i + CHUNK_ROWS)]);
   }

@@ -160,6 +160,9 @@ export class DeliveryService {
     post: Post,
     group: { id: string; name: string; timezone: string; vars: Record<string, string> },
   ): Promise<OutgoingMessage> {
+    if (post.contentId === null || post.revision === null) {
+      throw new DomainError('unprocessable', `post ${post.id} has no piece to send`);
+    }
     const piece = await this.content.renderable(post.contentId, post.revision);
     const context = { name: group.name, timezone: group.timezone, vars: group.vars };
     const at = { dueAt: post.dueAt, stage: post.stage };

@@ -7,7 +7,7 @@ import { redisOptionsFromUrl } from '../redis/redis-options';
 /** What a consumer outside groupcast receives for each post: ids, the rendered message, never a secret. */
 export interface ExternalPostJob {
   postId: string;
-  runId: string;
+  runId: string | null;
   stage: string;
   dueAt: string;
   group: { id: string; name: string };

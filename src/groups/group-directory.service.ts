@@ -75,4 +75,11 @@ export class GroupDirectory {
     const merged = { ...group.address, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [k, String(v)])) };
     await this.groups.update({ id }, { address: merged });
   }
+
+  /** Each group's time zone. */
+  async zones(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const groups = await this.groups.find({ where: { id: In(ids) }, select: ['id', 'timezone'] });
+    return new Map(groups.map((g) => [g.id, g.timezone]));
+  }
 }

@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
-import { BLOCKING_POST_STATUSES, PostStatus, sqlList } from './post-status';
+import { BLOCKING_POST_STATUSES, OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
 import { Post } from './post.entity';
 
 const BLOCKING = sqlList(...BLOCKING_POST_STATUSES);
+/** Sent, or on the way: what a group has received as far as a content pool is concerned. */
+const RECEIVED = sqlList(PostStatus.Sent, ...OPEN_POST_STATUSES);
+/** What made a post, its run or its routine: the second key of a group's order. */
+const SOURCE = (alias: string) => `COALESCE(${alias}.run_id, ${alias}.routine_id)`;
 
 export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore' | 'deferReason'>;
 
@@ -21,7 +25,7 @@ export class PostHistory {
 
   /**
    * The earliest post to the same group that must go before this one and has not gone yet.
-   * Posts to a group are in one total order (due time, then run, then step), so of two posts due
+   * Posts to a group are in one total order (due time, then run or routine, then step), so of two posts due
    * at the same instant from different runs exactly one waits for the other: a group's posts go
    * one at a time and each sees the one before it as sent, for its gap and caps.
    * Asked for many posts at once, it is one query.
@@ -34,7 +38,7 @@ export class PostHistory {
     const rows = (await this.dataSource.query(
       `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore, b.defer_reason AS deferReason
        FROM posts p JOIN posts b ON b.group_id = p.group_id AND b.id <> p.id AND b.status IN (${BLOCKING})
-        AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (b.run_id < p.run_id OR (b.run_id = p.run_id AND b.step < p.step))))
+        AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (${SOURCE('b')} < ${SOURCE('p')} OR (b.run_id = p.run_id AND b.step < p.step))))
        WHERE p.id IN (?)
        ORDER BY b.due_at`,
       [posts.map((p) => p.id)],
@@ -70,5 +74,25 @@ export class PostHistory {
       [groupId],
     )) as { last: Date | null }[];
     return row.last;
+  }
+
+  /**
+   * When each group last received, or is to receive, each of these pieces: sent, or still on its
+   * way. For a routine's pool, so that a piece does not come back too soon.
+   */
+  async lastReceived(groupIds: string[], contentIds: string[]): Promise<Map<string, Map<string, Date>>> {
+    const received = new Map<string, Map<string, Date>>();
+    if (groupIds.length === 0 || contentIds.length === 0) return received;
+    const rows = (await this.dataSource.query(
+      `SELECT group_id AS groupId, content_id AS contentId, MAX(COALESCE(sent_at, due_at)) AS at
+       FROM posts WHERE group_id IN (?) AND content_id IN (?) AND status IN (${RECEIVED})
+       GROUP BY group_id, content_id`,
+      [groupIds, contentIds],
+    )) as { groupId: string; contentId: string; at: Date }[];
+    for (const { groupId, contentId, at } of rows) {
+      const group = received.get(groupId) ?? received.set(groupId, new Map()).get(groupId)!;
+      group.set(contentId, at);
+    }
+    return received;
   }
 }

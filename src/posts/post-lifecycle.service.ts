@@ -23,18 +23,21 @@ const UNSENT = sqlList(...UNSENT_POST_STATUSES);
  * while the worker held it, to its run's state (a cancelled run's post must not wait for ever).
  * Post and run share these two status names.
  */
-const REQUEUED_STATUS = `(SELECT CASE WHEN r.status IN (${STOPPED_RUN}) THEN r.status ELSE '${S.Queued}' END FROM runs r WHERE r.id = posts.run_id)`;
+const REQUEUED_STATUS = `COALESCE((SELECT CASE WHEN r.status IN (${STOPPED_RUN}) THEN r.status ELSE '${S.Queued}' END FROM runs r WHERE r.id = posts.run_id), '${S.Queued}')`;
+/** A post sendable now: a routine's, or one of a run that is scheduled or running. */
+const LIVE = `(p.run_id IS NULL OR r.status IN (${LIVE_RUN}))`;
 
 const DUE_BATCH = 2000;
 const MAX_DUE_BATCHES = 25;
 
 export type NewPost = Pick<
   Post,
-  'id' | 'runId' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'
-> & {
-  /** Written as skipped, with this reason. */
-  skipped?: string;
-};
+  'id' | 'step' | 'stage' | 'groupId' | 'channelType' | 'contentId' | 'revision' | 'promotional' | 'dueAt'
+> &
+  ({ runId: string; routineId?: undefined } | { runId?: undefined; routineId: string }) & {
+    /** Written as skipped, with this reason. */
+    skipped?: string;
+  };
 
 /** What a run asks of its posts' policy, read with the claim (posts follow runs; they never write them). */
 export interface ClaimedRun {
@@ -43,6 +46,14 @@ export interface ClaimedRun {
 }
 
 export type ClaimedPost = Post & { run: ClaimedRun };
+
+/** What made a set of posts: a run or a routine. */
+export type PostSource = { runId: string } | { routineId: string };
+const sourceColumn = (source: PostSource) => ('runId' in source ? 'run_id' : 'routine_id');
+const sourceId = (source: PostSource) => ('runId' in source ? source.runId : source.routineId);
+
+/** A routine's slot on a blackout date is skipped: a brief for one day is stale the next. */
+const ROUTINE_RULES: ClaimedRun = { blackoutMode: 'skip', catchUp: null };
 
 export type Progress = Partial<Pick<Post, 'attempts' | 'partsSent'>>;
 export type Failure = Progress & { errorCode: string; error: string };
@@ -84,15 +95,29 @@ export class PostLifecycle {
   /** New posts: scheduled, or skipped with a reason; those due before `queueBefore` are queued and returned for `enqueue`. */
   async create(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
     const queued = new Set(posts.filter((p) => !p.skipped && p.dueAt <= queueBefore));
+    await this.insert(manager, posts, queued, false);
+    return [...queued];
+  }
+
+  /**
+   * A routine's slots, scheduled or skipped with the reason. A slot already written (a second
+   * tick, a second leader) stays as it is: one post per routine, group and slot.
+   */
+  async createSlots(posts: NewPost[]): Promise<void> {
+    await this.insert(this.dataSource.manager, posts, new Set(), true);
+  }
+
+  private async insert(manager: EntityManager, posts: NewPost[], queued: Set<NewPost>, slots: boolean) {
     const status = (p: NewPost) => (p.skipped ? S.Skipped : queued.has(p) ? S.Queued : S.Scheduled);
-    const columns = ['id', 'run_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id', 'revision'];
+    const columns = ['id', 'run_id', 'routine_id', 'step', 'stage', 'group_id', 'channel_type', 'content_id'];
     await bulkInsert(
       manager,
       'posts',
-      [...columns, 'promotional', 'due_at', 'status', 'error'],
+      [...columns, 'revision', 'promotional', 'due_at', 'status', 'error'],
       posts.map((p) => [
         p.id,
-        p.runId,
+        p.runId ?? null,
+        p.routineId ?? null,
         p.step,
         p.stage,
         p.groupId,
@@ -104,8 +129,8 @@ export class PostLifecycle {
         status(p),
         p.skipped ?? null,
       ]),
+      { keepExisting: slots },
     );
-    return [...queued];
   }
 
   /** Jobs for posts written as queued. If Redis fails here they stay queued without a job, and `recover` finds them. */
@@ -119,8 +144,8 @@ export class PostLifecycle {
     for (let batch = 0; batch < MAX_DUE_BATCHES; batch++) {
       const due = (await this.dataSource.query(
         `SELECT p.id, p.channel_type AS channelType, COALESCE(p.not_before, p.due_at) AS readyAt
-         FROM posts p JOIN runs r ON r.id = p.run_id
-         WHERE p.status = '${S.Scheduled}' AND p.due_at <= ? AND r.status IN (${LIVE_RUN})
+         FROM posts p LEFT JOIN runs r ON r.id = p.run_id
+         WHERE p.status = '${S.Scheduled}' AND p.due_at <= ? AND ${LIVE}
          ORDER BY p.due_at, p.step LIMIT ${DUE_BATCH}`,
         [horizon],
       )) as QueuedPost[];
@@ -178,21 +203,24 @@ export class PostLifecycle {
   private readonly claims = batchLoader<string, ClaimedPost | null>(async (ids) => {
     const token = randomUUID();
     await this.dataSource.query(
-      `UPDATE posts p JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
-       WHERE p.id IN (?) AND r.status IN (${LIVE_RUN})
+      `UPDATE posts p LEFT JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
+       WHERE p.id IN (?) AND ${LIVE}
          AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
       [token, [...new Set(ids)], this.config.claimLeaseMs * 1000],
     );
     const posts = await this.posts.findBy({ id: In([...ids]), claimToken: token });
+    const runIds = [...new Set(posts.map((p) => p.runId).filter((id): id is string => id !== null))];
     const runs = new Map<string, ClaimedRun>();
-    if (posts.length > 0) {
+    if (runIds.length > 0) {
       const rows = (await this.dataSource.query(
         `SELECT id, blackout_mode AS blackoutMode, catch_up AS catchUp FROM runs WHERE id IN (?)`,
-        [[...new Set(posts.map((p) => p.runId))]],
+        [runIds],
       )) as (ClaimedRun & { id: string })[];
       for (const { id, ...run } of rows) runs.set(id, run);
     }
-    const claimed = new Map(posts.map((p) => [p.id, Object.assign(p, { run: runs.get(p.runId)! })]));
+    const claimed = new Map(
+      posts.map((p) => [p.id, Object.assign(p, { run: p.runId === null ? ROUTINE_RULES : runs.get(p.runId)! })]),
+    );
     // A post asked for twice in one batch goes to the first caller only.
     return ids.map((id) => {
       const post = claimed.get(id) ?? null;
@@ -294,26 +322,27 @@ export class PostLifecycle {
     return { ...progress, errorCode: errorCode.slice(0, 64), error: error.slice(0, 1000) };
   }
 
-  /** A run paused: its posts not yet in a worker's hands pause with it. */
-  async pauseRun(runId: string): Promise<void> {
-    await this.posts.update({ runId, status: In([S.Scheduled, S.Queued]) }, { status: S.Paused, claimedAt: null });
+  /** A run or routine paused: its posts not yet in a worker's hands pause with it. */
+  async pauseAll(source: PostSource): Promise<void> {
+    await this.posts.update({ ...source, status: In([S.Scheduled, S.Queued]) }, { status: S.Paused, claimedAt: null });
   }
 
   /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
-  async resumeRun(runId: string, maxLatenessMinutes: number | null): Promise<void> {
+  async resumeAll(source: PostSource, maxLatenessMinutes: number | null): Promise<void> {
     if (maxLatenessMinutes !== null) {
       await this.dataSource.query(
         `UPDATE posts SET status = '${S.Skipped}', error = 'later than the run allows after a pause'
-         WHERE run_id = ? AND status = '${S.Paused}' AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MINUTE`,
-        [runId, maxLatenessMinutes],
+         WHERE ${sourceColumn(source)} = ? AND status = '${S.Paused}'
+           AND COALESCE(not_before, due_at) < NOW(3) - INTERVAL ? MINUTE`,
+        [sourceId(source), maxLatenessMinutes],
       );
     }
-    await this.posts.update({ runId, status: S.Paused }, { status: S.Scheduled });
+    await this.posts.update({ ...source, status: S.Paused }, { status: S.Scheduled });
   }
 
-  /** A run cancelled: its unsent posts are cancelled and their jobs removed. */
-  async cancelRun(runId: string): Promise<void> {
-    const where = { runId, status: In(UNSENT_POST_STATUSES) };
+  /** A run cancelled or a routine archived: its unsent posts are cancelled and their jobs removed. */
+  async cancelAll(source: PostSource): Promise<void> {
+    const where = { ...source, status: In(UNSENT_POST_STATUSES) };
     const open = await this.posts.find({ where, select: ['id', 'channelType'] });
     await this.posts.update(where, { status: S.Cancelled, claimedAt: null });
     await this.queues.remove(open);

@@ -11,12 +11,18 @@ import { PostStatus } from './post-status';
 @Index('IDX_posts_run_due_step', ['runId', 'dueAt', 'step'])
 @Index('IDX_posts_type_status', ['channelType', 'status'])
 @Index('IDX_posts_run_group', ['runId', 'groupId', 'status', 'step'])
+@Index('UQ_posts_routine_slot', ['routineId', 'groupId', 'dueAt'], { unique: true })
 export class Post {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: 'varchar', length: 36 })
-  runId: string;
+  /** The run that made the post; null for a routine's. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  runId: string | null;
+
+  /** The routine whose slot the post fills; null for a run's. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  routineId: string | null;
 
   @Column({ type: 'int' })
   step: number;
@@ -30,11 +36,12 @@ export class Post {
   @Column({ type: 'varchar', length: 16 })
   channelType: ChannelType;
 
-  @Column({ type: 'varchar', length: 36 })
-  contentId: string;
+  /** Null for a routine slot that had nothing to send (skipped, with the reason). */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  contentId: string | null;
 
-  @Column({ type: 'int' })
-  revision: number;
+  @Column({ type: 'int', nullable: true })
+  revision: number | null;
 
   @Column({ type: 'boolean' })
   promotional: boolean;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { And, DataSource, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -29,6 +29,14 @@ export class PostsService {
     const post = await this.posts.findOneBy({ id });
     if (!post) throw DomainError.notFound('post', id);
     return post;
+  }
+
+  /** A routine's posts due in (from, to], by due time. */
+  async ofRoutine(routineId: string, from: Date, to: Date): Promise<Post[]> {
+    return this.posts.find({
+      where: { routineId, dueAt: And(MoreThan(from), LessThanOrEqual(to)) },
+      order: { dueAt: 'ASC', groupId: 'ASC' },
+    });
   }
 
   /** When and why a post was held back, oldest first. */
@@ -139,6 +147,7 @@ export class PostsService {
     return {
       id: p.id,
       runId: p.runId,
+      routineId: p.routineId,
       step: p.step,
       stage: p.stage,
       groupId: p.groupId,

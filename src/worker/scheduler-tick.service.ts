@@ -7,10 +7,13 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { REDIS } from '../redis/redis.module';
+import { RoutineMaterializer } from '../routines/routine-materializer.service';
 
 const LEADER_KEY = 'scheduler:leader';
 /** Every this many ticks, look for posts whose job was lost and runs that are done. */
 const RECOVERY_EVERY_TICKS = 5;
+/** Every this many ticks (the first included), make the routines' slots within the horizon into posts. */
+const ROUTINES_EVERY_TICKS = 5;
 /** A queued post this far past its time without a job has lost it. */
 const RECOVERY_GRACE_MS = 5000;
 
@@ -18,9 +21,10 @@ const RECOVERY_GRACE_MS = 5000;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
- * About once a second, one leader at a time: start runs whose time came, move posts due within the
- * horizon into their queues (job id = post id), re-enqueue posts whose job was lost, close
- * finished runs. It only enqueues; workers do the sending.
+ * About once a second, one leader at a time: start runs whose time came, make routine slots
+ * within the horizon into posts, move posts due within the horizon into their queues (job id =
+ * post id), re-enqueue posts whose job was lost, close finished runs. It only enqueues; workers
+ * do the sending.
  */
 @Injectable()
 export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +38,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: RunLifecycle,
     private readonly posts: PostLifecycle,
+    private readonly routines: RoutineMaterializer,
   ) {
     this.loop = new IntervalLoop(
       () => this.tick(),
@@ -62,6 +67,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     if (!(await this.lead())) return;
     this.ticks++;
     await this.runs.startDue();
+    if (this.ticks % ROUTINES_EVERY_TICKS === 1) await this.routines.materialize();
     await this.posts.queueDue(new Date(Date.now() + this.config.schedulerHorizonMs));
     if (this.ticks % RECOVERY_EVERY_TICKS === 0) {
       await this.posts.recover(RECOVERY_GRACE_MS);

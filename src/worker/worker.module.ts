@@ -4,6 +4,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { PostsModule } from '../posts/posts.module';
+import { RoutinesModule } from '../routines/routines.module';
 import { HeartbeatProcessor } from '../system/heartbeat.processor';
 import { POST_PROCESSORS } from './post-processors';
 import { ProcessorCoverage } from './processor-coverage';
@@ -11,7 +12,7 @@ import { SchedulerTick } from './scheduler-tick.service';
 
 /** The worker role: one processor per queue, the scheduler's tick, and the loop that reads back external outcomes. */
 @Module({
-  imports: [DiscoveryModule, CampaignsModule, DeliveryModule, PostsModule],
+  imports: [DiscoveryModule, CampaignsModule, DeliveryModule, PostsModule, RoutinesModule],
   providers: [SchedulerTick, ExternalOutcomes, HeartbeatProcessor, ...POST_PROCESSORS, ProcessorCoverage],
 })
 export class WorkerModule {}

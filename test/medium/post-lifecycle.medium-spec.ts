@@ -132,12 +132,12 @@ describe('the post lifecycle against MariaDB and Redis', () => {
       [{ dueAt: new Date(Date.now() - 5 * MINUTE) }, { dueAt: later(MINUTE) }, { dueAt: later(60 * MINUTE) }],
       later(10 * MINUTE),
     );
-    await posts.pauseRun(run.id);
+    await posts.pauseAll({ runId: run.id });
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['paused', 'paused', 'paused']);
-    await posts.resumeRun(run.id, 1);
+    await posts.resumeAll({ runId: run.id }, 1);
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['skipped', 'scheduled', 'scheduled']);
     await posts.queueDue(later(10 * MINUTE));
-    await posts.cancelRun(run.id);
+    await posts.cancelAll({ runId: run.id });
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['skipped', 'cancelled', 'cancelled']);
     expect(await hasJob(onTime.id)).toBe(false);
   });

@@ -3,10 +3,12 @@ import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
 import { NewPost, PostLifecycle } from '../../src/posts/post-lifecycle.service';
 import { MediumContext } from './medium-context';
 
+export type SeedPost = Partial<Omit<NewPost, 'runId' | 'routineId'>>;
+
 export interface SeedRun {
   id: string;
   /** Posts written for it: `queueBefore` decides which are queued at once. */
-  posts(rows: Partial<NewPost>[], queueBefore?: Date): Promise<NewPost[]>;
+  posts(rows: SeedPost[], queueBefore?: Date): Promise<NewPost[]>;
 }
 
 /** A run as a launch writes it (its campaign and content need not exist: posts keep ids only). */
@@ -40,7 +42,6 @@ export async function seedRun(
     posts: async (rows, queueBefore = new Date(0)) => {
       const posts: NewPost[] = rows.map((row, step) => ({
         id: randomUUID(),
-        runId: id,
         step,
         stage: 'educate',
         groupId: randomUUID(),
@@ -50,6 +51,7 @@ export async function seedRun(
         promotional: false,
         dueAt: new Date(),
         ...row,
+        runId: id,
       }));
       const lifecycle = ctx.get(PostLifecycle);
       const queued = await ctx.db.transaction((manager) => lifecycle.create(manager, posts, queueBefore));

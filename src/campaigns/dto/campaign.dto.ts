@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
-import { TagList } from '../../common/tags.decorator';
+import { AudienceDto } from '../../groups/dto/audience.dto';
 
 /** Two years: further ahead is a typo (9999-12-31), not a plan. */
 export const MAX_START_DAYS_AHEAD = 731;
@@ -87,16 +87,6 @@ export class CampaignDto {
 export class ValidationReportDto {
   valid: boolean;
   problems: { field: string; message: string }[];
-}
-
-export class AudienceDto {
-  @IsOptional()
-  @ArrayMaxSize(10000)
-  @IsUUID('all', { each: true })
-  groupIds?: string[];
-
-  @TagList()
-  tags?: string[];
 }
 
 export class LaunchRunDto {

@@ -42,14 +42,18 @@ export class AttemptDto {
 
 export class PostDto {
   id: string;
-  runId: string;
+  /** The run that made the post; null for a routine's. */
+  runId: string | null;
+  /** The routine whose slot the post fills; null for a run's. */
+  routineId: string | null;
   step: number;
   stage: Stage;
   groupId: string;
   channelType: string;
-  contentId: string;
+  /** Null for a routine slot that had nothing to send. */
+  contentId: string | null;
   /** The revision this post will send, or, once sent, the one it sent. */
-  revision: number;
+  revision: number | null;
   /** Counts toward the promotional cap (trigger_need and close stages, promotional kinds). */
   promotional: boolean;
   dueAt: Date;

@@ -1,0 +1,13 @@
+import { ArrayMaxSize, IsOptional, IsUUID } from 'class-validator';
+import { TagList } from '../../common/tags.decorator';
+
+/** Groups by id and/or by tag, as a run or a routine chooses them; only active groups take part. */
+export class AudienceDto {
+  @IsOptional()
+  @ArrayMaxSize(10000)
+  @IsUUID('all', { each: true })
+  groupIds?: string[];
+
+  @TagList()
+  tags?: string[];
+}

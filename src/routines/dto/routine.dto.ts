@@ -1,0 +1,181 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../../common/page.dto';
+import { STAGES, Stage } from '../../common/stages';
+import { AudienceDto } from '../../groups/dto/audience.dto';
+import { ROUTINE_STATUSES, RoutineStatus } from '../routine.entity';
+import { RoutineSchedule } from '../slots';
+import { RoutineSource } from '../sources';
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const DEFAULT_NO_REPEAT_DAYS = 14;
+
+export class ScheduleDto {
+  @IsIn(['day', 'week'])
+  every: 'day' | 'week';
+
+  /** Local time in each group's zone. */
+  @IsString()
+  @Matches(HH_MM, { message: 'must be HH:mm, e.g. 08:00' })
+  at: string;
+
+  /** ISO weekdays (1 = Monday … 7 = Sunday), for `every: week` only. */
+  @ValidateIf((schedule: ScheduleDto) => schedule.every === 'week' || schedule.weekdays !== undefined)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(7, { each: true, message: 'each must be an ISO weekday from 1 (Monday) to 7 (Sunday)' })
+  weekdays?: number[];
+}
+
+export class SourceDto {
+  /** `current`: the piece of `kind` written for the slot's local date; `pool`: the next piece of a tag the group has not had lately. */
+  @IsIn(['current', 'pool'])
+  mode: 'current' | 'pool';
+
+  @ValidateIf((source: SourceDto) => source.mode === 'current' || source.kind !== undefined)
+  @IsString()
+  @Length(1, 64)
+  kind?: string;
+
+  @ValidateIf((source: SourceDto) => source.mode === 'pool' || source.tag !== undefined)
+  @IsString()
+  @Length(1, 64)
+  tag?: string;
+
+  /** A piece does not come back to a group within this many days (pool; 14 when left out). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  noRepeatDays?: number;
+}
+
+export class CreateRoutineDto {
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AudienceDto)
+  audience: AudienceDto;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
+  schedule: ScheduleDto;
+
+  /** The stage the routine's posts carry; educate when left out. */
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: Stage;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceDto)
+  source: SourceDto;
+
+  /** First local date with slots (YYYY-MM-DD). */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsISO8601({ strict: true })
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  startDate?: string | null;
+
+  /** Last local date with slots (YYYY-MM-DD). */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsISO8601({ strict: true })
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  endDate?: string | null;
+}
+
+export class UpdateRoutineDto extends PartialType(CreateRoutineDto) {}
+
+export class ListRoutinesQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(ROUTINE_STATUSES)
+  status?: RoutineStatus;
+}
+
+export class PlanQuery {
+  /** How many days ahead, from now. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(31)
+  days: number = 7;
+}
+
+export class RoutineDto {
+  id: string;
+  name: string;
+  audience: { groupIds: string[]; tags: string[] };
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  schedule: RoutineSchedule;
+  stage: Stage;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  source: RoutineSource;
+  startDate: string | null;
+  endDate: string | null;
+  status: RoutineStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class RoutinePageDto {
+  items: RoutineDto[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export class PlannedSlotDto {
+  groupId: string;
+  dueAt: Date;
+  /** The slot's date in the group's zone. */
+  localDate: string;
+  /** `planned` for a slot still to be made into a post; else the post's status. */
+  status: string;
+  postId: string | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    nullable: true,
+    properties: { id: { type: 'string' }, title: { type: 'string' } },
+  })
+  piece: { id: string; title: string } | null;
+  /** Why the slot sends nothing. */
+  reason: string | null;
+}
+
+export class RoutinePlanDto {
+  from: Date;
+  to: Date;
+  slots: PlannedSlotDto[];
+}
