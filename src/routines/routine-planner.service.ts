@@ -26,7 +26,7 @@ export class RoutinePlanner {
     for (const zone of new Set(groups.map((g) => g.timezone))) {
       byZone.set(zone, slotsIn(routine.schedule, zone, from, to, routine));
     }
-    const due = groups.filter((g) => byZone.get(g.timezone)!.length > 0).sort((a, b) => a.id.localeCompare(b.id));
+    const due = groups.filter((g) => byZone.get(g.timezone)!.length > 0).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (due.length === 0) return [];
     return assignPieces(routine.source, due, (zone) => byZone.get(zone)!, await this.facts(routine, due, byZone));
   }

@@ -150,7 +150,9 @@ export class RoutinesService {
         });
       }
     }
-    slots.sort((a, b) => a.groupId.localeCompare(b.groupId) || a.dueAt.getTime() - b.dueAt.getTime());
+    slots.sort((a, b) =>
+      a.groupId === b.groupId ? a.dueAt.getTime() - b.dueAt.getTime() : a.groupId < b.groupId ? -1 : 1,
+    );
     return { from: now, to, slots };
   }
 

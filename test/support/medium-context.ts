@@ -10,6 +10,7 @@ import { LoggingModule } from '../../src/logging/logging.module';
 import { PostsModule } from '../../src/posts/posts.module';
 import { QueuesModule } from '../../src/queues/queues.module';
 import { RedisModule } from '../../src/redis/redis.module';
+import { RoutinesModule } from '../../src/routines/routines.module';
 import { TemplatesModule } from '../../src/templates/templates.module';
 import { deleteRedisPrefix, dropDatabase } from './cleanup';
 import { isolatedEnv } from './test-env';
@@ -39,6 +40,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       GroupsModule,
       PostsModule,
       CampaignsModule,
+      RoutinesModule,
     ],
   })
   class MediumModule {}
