@@ -86,6 +86,7 @@ export class PostsService {
   async list(query: ListPostsQuery): Promise<PostPageDto> {
     const qb = this.posts.createQueryBuilder('p');
     if (query.runId) qb.andWhere('p.runId = :runId', { runId: query.runId });
+    if (query.routineId) qb.andWhere('p.routineId = :routineId', { routineId: query.routineId });
     if (query.groupId) qb.andWhere('p.groupId = :groupId', { groupId: query.groupId });
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });

@@ -11,6 +11,10 @@ export class ListPostsQuery extends PageQuery {
 
   @IsOptional()
   @IsUUID()
+  routineId?: string;
+
+  @IsOptional()
+  @IsUUID()
   groupId?: string;
 
   @IsOptional()
