@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '^src/(campaigns|delivery|worker)/' },
     },
     {
+      name: 'routines-and-campaigns-apart',
+      comment: 'Routines and campaigns both build on posts, groups and content; neither knows the other.',
+      severity: 'error',
+      from: { path: '^src/(routines|campaigns)/' },
+      to: { path: '^src/(routines|campaigns)/', pathNot: '^src/$1/' },
+    },
+    {
       name: 'only-the-worker-module-wires-the-worker',
       comment: 'Processors and the tick are listed in worker/ alone.',
       severity: 'error',
