@@ -8,8 +8,15 @@ const OWNERS = {
   post_attempts: 'src/posts/post-lifecycle.service.ts',
   post_deferrals: 'src/posts/post-lifecycle.service.ts',
   runs: 'src/campaigns/run-lifecycle.service.ts',
+  run_groups: 'src/campaigns/run-lifecycle.service.ts',
 };
-const ENTITIES = { Post: 'posts', PostAttempt: 'post_attempts', PostDeferral: 'post_deferrals', Run: 'runs' };
+const ENTITIES = {
+  Post: 'posts',
+  PostAttempt: 'post_attempts',
+  PostDeferral: 'post_deferrals',
+  Run: 'runs',
+  RunGroup: 'run_groups',
+};
 const WRITE_METHODS = 'update|insert|save|delete|remove|upsert|softDelete|increment|decrement';
 
 function* sources(dir) {

@@ -7,6 +7,8 @@ import { Campaign } from './campaign.entity';
 import { CampaignStep } from './campaign-step.entity';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { RunEnrolment } from './run-enrolment.service';
+import { RunGroup } from './run-group.entity';
 import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
 import { RunPostsController } from './run-posts.controller';
@@ -14,9 +16,14 @@ import { RunLifecycle } from './run-lifecycle.service';
 import { RunsService } from './runs.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, CampaignStep, Run]), ContentModule, GroupsModule, PostsModule],
+  imports: [
+    TypeOrmModule.forFeature([Campaign, CampaignStep, Run, RunGroup]),
+    ContentModule,
+    GroupsModule,
+    PostsModule,
+  ],
   controllers: [CampaignsController, RunsController, RunPostsController],
-  providers: [CampaignsService, RunsService, RunLifecycle],
-  exports: [RunLifecycle],
+  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment],
+  exports: [RunLifecycle, RunEnrolment],
 })
 export class CampaignsModule {}

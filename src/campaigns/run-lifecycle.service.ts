@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { bulkInsert } from '../database/bulk-insert';
 import { RunStatus } from '../common/run-status';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { OPEN_POST_STATUSES, sqlList } from '../posts/post-status';
@@ -17,10 +18,39 @@ export class RunLifecycle {
     private readonly posts: PostLifecycle,
   ) {}
 
-  /** A launched run: running at once, or scheduled for its start. */
-  async create(manager: EntityManager, run: NewRun, now: Date): Promise<void> {
+  /** A launched run, running at once or scheduled for its start, and the groups it takes in. */
+  async create(manager: EntityManager, run: NewRun, groupIds: string[], now: Date): Promise<void> {
     const status = run.startAt.getTime() > now.getTime() ? RunStatus.Scheduled : RunStatus.Running;
     await manager.insert(Run, { ...run, status, finishedAt: null });
+    await this.enrol(manager, run.id, groupIds, run.startAt);
+  }
+
+  /** Groups that join a run, with their day 0; `addedPosts` is how many posts they bring to a run already written. */
+  async enrol(
+    manager: EntityManager,
+    runId: string,
+    groupIds: string[],
+    joinedAt: Date,
+    addedPosts = 0,
+  ): Promise<void> {
+    await bulkInsert(
+      manager,
+      'run_groups',
+      ['run_id', 'group_id', 'joined_at'],
+      groupIds.map((groupId) => [runId, groupId, joinedAt]),
+    );
+    if (addedPosts > 0)
+      await manager.query('UPDATE runs SET post_count = post_count + ? WHERE id = ?', [addedPosts, runId]);
+  }
+
+  /** Groups that leave a run (lost its tag, archived, removed): their unsent posts are cancelled with the reason. */
+  async release(runId: string, groupIds: string[], reason: string): Promise<void> {
+    if (groupIds.length === 0) return;
+    await this.dataSource.query(
+      'UPDATE run_groups SET left_at = NOW(3), left_reason = ? WHERE run_id = ? AND group_id IN (?) AND left_at IS NULL',
+      [reason.slice(0, 300), runId, groupIds],
+    );
+    await this.posts.cancelAll({ runId }, { groupIds, reason });
   }
 
   /** Scheduled runs whose start has come are running. */
@@ -33,11 +63,11 @@ export class RunLifecycle {
       .execute();
   }
 
-  /** Running runs with no post left to send are completed. */
+  /** Running runs with no post left to send are completed; an evergreen run runs until cancelled. */
   async completeFinished(): Promise<void> {
     await this.dataSource.query(
       `UPDATE runs r SET status = '${RunStatus.Completed}', finished_at = NOW(3)
-       WHERE r.status = '${RunStatus.Running}' AND NOT EXISTS (
+       WHERE r.status = '${RunStatus.Running}' AND r.evergreen = 0 AND NOT EXISTS (
          SELECT 1 FROM posts p WHERE p.run_id = r.id AND p.status IN (${sqlList(...OPEN_POST_STATUSES)}))`,
     );
   }

@@ -58,6 +58,10 @@ export class Run {
   @Column({ type: 'int' })
   postCount: number;
 
+  /** The run keeps watching its tags: a group that gets one later starts from its own day 0. */
+  @Column({ type: 'boolean', default: false })
+  evergreen: boolean;
+
   @CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
   createdAt: Date;
 

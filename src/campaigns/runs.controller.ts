@@ -47,6 +47,14 @@ export class RunsController {
     return this.runs.cancel(id);
   }
 
+  /** The group leaves the run: its unsent posts are cancelled; an evergreen run will not take it in again. */
+  @Post(':id/groups/:groupId/remove')
+  @HttpCode(200)
+  @ApiErrors(400, 409)
+  removeGroup(@UuidParam() id: string, @UuidParam('groupId') groupId: string): Promise<RunDto> {
+    return this.runs.removeGroup(id, groupId);
+  }
+
   @Get(':id/stats')
   @Allow('planner', 'viewer')
   stats(@UuidParam() id: string): Promise<RunStatsDto> {

@@ -17,9 +17,9 @@ import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
 import { ScopedIdempotencyKey, requestHash } from '../auth/idempotency-key';
 import { Run } from './run.entity';
+import { RunEnrolment } from './run-enrolment.service';
 import { RunLifecycle } from './run-lifecycle.service';
-import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
-import { dueTimes } from './timing';
+import { stepPosts } from './step-posts';
 
 /** A start this close to now is "now" (a clock a little behind, a slow request). */
 const PAST_START_GRACE_MS = 60_000;
@@ -37,6 +37,7 @@ export class RunsService {
     private readonly postLifecycle: PostLifecycle,
     private readonly posts: PostsService,
     private readonly lifecycle: RunLifecycle,
+    private readonly enrolment: RunEnrolment,
     private readonly kinds: KindRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -62,7 +63,14 @@ export class RunsService {
     if (unknownIds.length > 0) {
       throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
     }
-    if (groups.length === 0) throw DomainError.invalid([{ field: 'audience', message: 'matches no active group' }]);
+    if (dto.evergreen && audience.tags.length === 0) {
+      throw DomainError.invalid([
+        { field: 'audience.tags', message: 'an evergreen run watches tags: give at least one' },
+      ]);
+    }
+    // An evergreen run may start empty: the groups that get its tags later join it.
+    if (groups.length === 0 && !dto.evergreen)
+      throw DomainError.invalid([{ field: 'audience', message: 'matches no active group' }]);
     const now = Date.now();
     const startAt = dto.startAt ? new Date(dto.startAt) : new Date(now);
     const pastMs = now - startAt.getTime();
@@ -77,28 +85,16 @@ export class RunsService {
     // catchUp "skip": what is overdue at launch is written as skipped, with the reason.
     const overdueBefore = dto.catchUp === 'skip' ? new Date(now - PAST_START_GRACE_MS) : undefined;
     const runId = randomUUID();
-    const timings = steps.map((s) => s.timing);
-    // Due times depend only on the zone; thousands of groups share a handful of zones.
-    const byZone = new Map<string, Date[]>();
-    const dueIn = (zone: string) => byZone.get(zone) ?? byZone.set(zone, dueTimes(timings, startAt, zone)).get(zone)!;
-    const posts: NewPost[] = groups.flatMap((group) =>
-      dueIn(group.timezone).map((dueAt, step) => {
-        const { stage, contentId } = steps[step];
-        const { kind, revision } = published.get(contentId)!;
-        return {
-          id: randomUUID(),
-          runId,
-          step,
-          stage,
-          groupId: group.id,
-          channelType: group.channelType,
-          contentId,
-          revision: revision!,
-          promotional: PROMOTIONAL_STAGES.includes(stage as Stage) || this.kinds.get(kind)?.promotional === true,
-          dueAt,
-          ...(overdueBefore && dueAt < overdueBefore ? { skipped: 'overdue at launch (catchUp: skip)' } : {}),
-        };
-      }),
+    const posts = stepPosts(
+      {
+        runId,
+        steps,
+        published,
+        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
+        overdueBefore,
+        overdueReason: 'overdue at launch (catchUp: skip)',
+      },
+      groups.map((g) => ({ ...g, start: startAt })),
     );
     // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
     const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
@@ -119,7 +115,9 @@ export class RunsService {
             idempotencyKey: request?.scoped ?? null,
             requestHash: request?.hash ?? null,
             postCount: posts.length,
+            evergreen: dto.evergreen ?? false,
           },
+          groups.map((g) => g.id),
           new Date(),
         );
         return this.postLifecycle.create(manager, posts, horizon);
@@ -185,6 +183,15 @@ export class RunsService {
     )) as RunStatsDto;
   }
 
+  /** Takes a group out of a run; its unsent posts are cancelled with the reason. */
+  async removeGroup(runId: string, groupId: string): Promise<RunDto> {
+    await this.find(runId);
+    if (!(await this.enrolment.remove(runId, groupId))) {
+      throw DomainError.conflict(`group ${groupId} is not in run ${runId}, or has left it`);
+    }
+    return this.get(runId);
+  }
+
   /** A failed or unconfirmed post goes again; its run, if it had completed, runs again. */
   async retryPost(postId: string): Promise<PostDto> {
     const post = await this.posts.retry(postId);
@@ -218,6 +225,7 @@ export class RunsService {
       catchUp: run.catchUp,
       pinRevisions: run.pinRevisions,
       postCount: run.postCount,
+      evergreen: run.evergreen,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,
     };

@@ -82,4 +82,17 @@ export class GroupDirectory {
     const groups = await this.groups.find({ where: { id: In(ids) }, select: ['id', 'timezone'] });
     return new Map(groups.map((g) => [g.id, g.timezone]));
   }
+
+  /** Every group carrying any of the tags, whatever its status: for a run that watches them. */
+  async tagged(
+    tags: string[],
+  ): Promise<{ id: string; timezone: string; status: string; channelType: Channel['type'] }[]> {
+    if (tags.length === 0) return [];
+    return this.groups
+      .createQueryBuilder('g')
+      .innerJoin(Channel, 'c', 'c.id = g.channel_id')
+      .select(['g.id AS id', 'g.timezone AS timezone', 'g.status AS status', 'c.type AS channelType'])
+      .where('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))', { tags })
+      .getRawMany();
+  }
 }

@@ -340,11 +340,22 @@ export class PostLifecycle {
     await this.posts.update({ ...source, status: S.Paused }, { status: S.Scheduled });
   }
 
-  /** A run cancelled or a routine archived: its unsent posts are cancelled and their jobs removed. */
-  async cancelAll(source: PostSource): Promise<void> {
-    const where = { ...source, status: In(UNSENT_POST_STATUSES) };
+  /**
+   * A run cancelled, a routine archived, or some groups leaving a run: the unsent posts are
+   * cancelled (with the reason, if given) and their jobs removed.
+   */
+  async cancelAll(source: PostSource, only: { groupIds?: string[]; reason?: string } = {}): Promise<void> {
+    const where = {
+      ...source,
+      status: In(UNSENT_POST_STATUSES),
+      ...(only.groupIds ? { groupId: In(only.groupIds) } : {}),
+    };
     const open = await this.posts.find({ where, select: ['id', 'channelType'] });
-    await this.posts.update(where, { status: S.Cancelled, claimedAt: null });
+    await this.posts.update(where, {
+      status: S.Cancelled,
+      claimedAt: null,
+      ...(only.reason ? { error: only.reason.slice(0, 1000) } : {}),
+    });
     await this.queues.remove(open);
   }
 

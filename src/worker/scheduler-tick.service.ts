@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { RunEnrolment } from '../campaigns/run-enrolment.service';
 import { RunLifecycle } from '../campaigns/run-lifecycle.service';
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
@@ -21,7 +22,8 @@ const RECOVERY_GRACE_MS = 5000;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
- * About once a second, one leader at a time: start runs whose time came, make routine slots
+ * About once a second, one leader at a time: start runs whose time came, take groups into (and
+ * out of) evergreen runs, make routine slots
  * within the horizon into posts, move posts due within the horizon into their queues (job id =
  * post id), re-enqueue posts whose job was lost, close finished runs. It only enqueues; workers
  * do the sending.
@@ -37,6 +39,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: RunLifecycle,
+    private readonly enrolment: RunEnrolment,
     private readonly posts: PostLifecycle,
     private readonly routines: RoutineMaterializer,
   ) {
@@ -67,6 +70,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     if (!(await this.lead())) return;
     this.ticks++;
     await this.runs.startDue();
+    await this.enrolment.follow();
     if (this.ticks % ROUTINES_EVERY_TICKS === 1) await this.routines.materialize();
     await this.posts.queueDue(new Date(Date.now() + this.config.schedulerHorizonMs));
     if (this.ticks % RECOVERY_EVERY_TICKS === 0) {

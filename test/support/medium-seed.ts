@@ -33,7 +33,9 @@ export async function seedRun(
         idempotencyKey: null,
         requestHash: null,
         postCount: 0,
+        evergreen: false,
       },
+      [],
       new Date(),
     ),
   );

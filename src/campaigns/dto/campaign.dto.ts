@@ -122,6 +122,11 @@ export class LaunchRunDto {
   @IsIn(CATCH_UP_MODES)
   catchUp?: CatchUpMode;
 
+  /** Keep watching the tags: a group that gets one later starts the sequence from its own day 0. */
+  @IsOptional()
+  @IsBoolean()
+  evergreen?: boolean;
+
   /** Keep each post at the revision published at launch. Left out, a post not yet sent follows a correction the editor publishes. */
   @IsOptional()
   @IsBoolean()
@@ -150,6 +155,8 @@ export class RunDto {
   catchUp: CatchUpMode | null;
   pinRevisions: boolean;
   postCount: number;
+  /** The run takes in groups that get its tags later. */
+  evergreen: boolean;
   createdAt: Date;
   finishedAt: Date | null;
 }

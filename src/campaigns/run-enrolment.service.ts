@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { RunStatus } from '../common/run-status';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContentService } from '../content/content.service';
+import { inTransaction } from '../database/mysql';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { KindRegistry } from '../templates/kind-registry.service';
+import { CampaignsService } from './campaigns.service';
+import { RunGroup } from './run-group.entity';
+import { RunLifecycle } from './run-lifecycle.service';
+import { Run } from './run.entity';
+import { stepPosts } from './step-posts';
+
+/**
+ * Evergreen runs keep watching their tags: at each tick, a group that got one since joins with
+ * its own day 0 (never twice), and a group that lost them all or was archived leaves, its unsent
+ * posts cancelled with the reason. Pulled by the tick: groups/ knows nothing of runs.
+ */
+@Injectable()
+export class RunEnrolment {
+  private readonly logger = new Logger(RunEnrolment.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    @InjectRepository(RunGroup) private readonly members: Repository<RunGroup>,
+    private readonly lifecycle: RunLifecycle,
+    private readonly posts: PostLifecycle,
+    private readonly directory: GroupDirectory,
+    private readonly campaigns: CampaignsService,
+    private readonly content: ContentService,
+    private readonly kinds: KindRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Returns how many groups joined. */
+  async follow(now = new Date()): Promise<number> {
+    const runs = await this.runs.findBy({ evergreen: true, status: In([RunStatus.Scheduled, RunStatus.Running]) });
+    let joined = 0;
+    for (const run of runs) {
+      try {
+        joined += await this.followRun(run, now);
+      } catch (error) {
+        this.logger.error(`evergreen run ${run.id}: ${(error as Error).message}`);
+      }
+    }
+    return joined;
+  }
+
+  /** A planner takes a group out of a run: its unsent posts are cancelled. */
+  async remove(runId: string, groupId: string): Promise<boolean> {
+    const member = await this.members.findOneBy({ runId, groupId });
+    if (!member || member.leftAt) return false;
+    await this.lifecycle.release(runId, [groupId], 'removed from the run by a planner');
+    return true;
+  }
+
+  private async followRun(run: Run, now: Date): Promise<number> {
+    const [tagged, members] = await Promise.all([
+      this.directory.tagged(run.audience.tags),
+      this.members.find({ where: { runId: run.id }, select: ['groupId', 'leftAt'] }),
+    ]);
+    const byId = new Map(tagged.map((g) => [g.id, g]));
+    const enrolled = new Set(members.map((m) => m.groupId));
+    const leaving = members
+      .filter((m) => m.leftAt === null && (byId.get(m.groupId)?.status ?? 'archived') === 'archived')
+      .map((m) => m.groupId);
+    await this.lifecycle.release(run.id, leaving, 'left the run: lost its tags or was archived');
+    const joining = tagged.filter((g) => g.status === 'active' && !enrolled.has(g.id));
+    if (joining.length === 0) return 0;
+    const { steps } = await this.campaigns.load(run.campaignId);
+    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const posts = stepPosts(
+      {
+        runId: run.id,
+        steps,
+        published,
+        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
+        overdueBefore: run.catchUp === 'skip' ? now : undefined,
+        overdueReason: 'overdue when the group joined (catchUp: skip)',
+      },
+      joining.map((g) => ({ ...g, start: now })),
+    );
+    const horizon = new Date(now.getTime() + this.config.schedulerHorizonMs);
+    const queued = await inTransaction(this.dataSource, async (manager) => {
+      await this.lifecycle.enrol(
+        manager,
+        run.id,
+        joining.map((g) => g.id),
+        now,
+        posts.length,
+      );
+      return this.posts.create(manager, posts, horizon);
+    });
+    await this.posts.enqueue(queued);
+    return joining.length;
+  }
+}

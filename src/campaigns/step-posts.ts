@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { ChannelType } from '../channels/channel-types';
+import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
+import { NewPost } from '../posts/post-lifecycle.service';
+import { Timing, dueTimes } from './timing';
+
+export interface RunStep {
+  stage: Stage;
+  contentId: string;
+  timing: Timing;
+}
+
+export interface StepPlan {
+  runId: string;
+  steps: RunStep[];
+  /** Each step piece's kind and published revision (null: no longer published). */
+  published: ReadonlyMap<string, { kind: string; revision: number | null }>;
+  promotionalKind: (kind: string) => boolean;
+  /** Posts due before this are written as skipped (catchUp: skip), with `overdueReason`. */
+  overdueBefore?: Date;
+  overdueReason: string;
+}
+
+export interface Starter {
+  id: string;
+  timezone: string;
+  channelType: ChannelType;
+  /** The group's day 0: the run's start, or when it joined an evergreen run. */
+  start: Date;
+}
+
+/** One post per step for each group, due in the group's zone from its own start. */
+export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
+  const timings = plan.steps.map((s) => s.timing);
+  // Due times depend only on the zone and the start; thousands of groups share a handful.
+  const memo = new Map<string, Date[]>();
+  const dueIn = (zone: string, start: Date) => {
+    const key = `${zone}|${start.getTime()}`;
+    return memo.get(key) ?? memo.set(key, dueTimes(timings, start, zone)).get(key)!;
+  };
+  return groups.flatMap((group) =>
+    dueIn(group.timezone, group.start).map((dueAt, step): NewPost => {
+      const { stage, contentId } = plan.steps[step];
+      const { kind, revision } = plan.published.get(contentId)!;
+      const skipped =
+        revision === null
+          ? `content ${contentId} is no longer published`
+          : plan.overdueBefore && dueAt < plan.overdueBefore
+            ? plan.overdueReason
+            : undefined;
+      return {
+        id: randomUUID(),
+        runId: plan.runId,
+        step,
+        stage,
+        groupId: group.id,
+        channelType: group.channelType,
+        contentId,
+        revision,
+        promotional: PROMOTIONAL_STAGES.includes(stage) || plan.promotionalKind(kind),
+        dueAt,
+        ...(skipped ? { skipped } : {}),
+      };
+    }),
+  );
+}
