@@ -324,7 +324,7 @@ describe('API fuzzing: generated requests to every route', () => {
   }
 
   it('covers every route in the OpenAPI document', () => {
-    // Health, API keys, content, channels, groups, campaigns, runs, posts and policies: 47 operations today.
+    // Health, API keys, content, channels, groups, campaigns, runs, routines, posts and policies.
     expect(operations.length).toBeGreaterThanOrEqual(45);
     expect(new Set(operations.map((o) => o.path.split('/')[2]))).toEqual(
       new Set([
@@ -335,6 +335,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'groups',
         'campaigns',
         'runs',
+        'routines',
         'posts',
         'policies',
         'live',
