@@ -14,6 +14,7 @@ import { ContentModule } from './content/content.module';
 import { PolicyModule } from './policy/policy.module';
 import { PostsModule } from './posts/posts.module';
 import { RoutinesModule } from './routines/routines.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
@@ -32,6 +33,7 @@ import { TemplatesModule } from './templates/templates.module';
     PostsModule,
     PolicyModule,
     RoutinesModule,
+    CalendarModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],

@@ -336,6 +336,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'campaigns',
         'runs',
         'routines',
+        'calendar',
         'posts',
         'policies',
         'live',

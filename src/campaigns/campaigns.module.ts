@@ -7,6 +7,7 @@ import { Campaign } from './campaign.entity';
 import { CampaignStep } from './campaign-step.entity';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { RunBoard } from './run-board.service';
 import { RunEnrolment } from './run-enrolment.service';
 import { RunGroup } from './run-group.entity';
 import { Run } from './run.entity';
@@ -23,7 +24,7 @@ import { RunsService } from './runs.service';
     PostsModule,
   ],
   controllers: [CampaignsController, RunsController, RunPostsController],
-  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment],
+  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard],
   exports: [RunLifecycle, RunEnrolment],
 })
 export class CampaignsModule {}

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { BoardPageDto, BoardQuery, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { RunBoard } from './run-board.service';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -12,7 +13,10 @@ import { RunsService } from './runs.service';
 @Allow('planner')
 @Controller('v1/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly board: RunBoard,
+  ) {}
 
   @Get(':id')
   @Allow('planner', 'viewer')
@@ -45,6 +49,14 @@ export class RunsController {
   @ApiErrors(409)
   cancel(@UuidParam() id: string): Promise<RunDto> {
     return this.runs.cancel(id);
+  }
+
+  /** Where each group stands: its day 0, the last stage sent and when, its next post, its posts by status. */
+  @Get(':id/groups')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400)
+  groups(@UuidParam() id: string, @Query() query: BoardQuery): Promise<BoardPageDto> {
+    return this.board.board(id, query);
   }
 
   /** The group leaves the run: its unsent posts are cancelled; an evergreen run will not take it in again. */

@@ -40,13 +40,14 @@ export class ContentCatalog {
     )) as PublishedPiece[];
   }
 
-  /** The title of each revision, by `id:revision`. */
-  async titles(revisions: { id: string; revision: number }[]): Promise<Map<string, string>> {
+  /** The title and kind of each revision, by `id:revision`. */
+  async titles(revisions: { id: string; revision: number }[]): Promise<Map<string, { title: string; kind: string }>> {
     if (revisions.length === 0) return new Map();
     const rows = (await this.dataSource.query(
-      `SELECT piece_id AS id, revision, title FROM content_revisions WHERE (piece_id, revision) IN (?)`,
+      `SELECT r.piece_id AS id, r.revision, r.title, p.kind FROM content_revisions r
+       JOIN content_pieces p ON p.id = r.piece_id WHERE (r.piece_id, r.revision) IN (?)`,
       [revisions.map((r) => [r.id, r.revision])],
-    )) as { id: string; revision: number; title: string }[];
-    return new Map(rows.map((r) => [`${r.id}:${r.revision}`, r.title]));
+    )) as { id: string; revision: number; title: string; kind: string }[];
+    return new Map(rows.map((r) => [`${r.id}:${r.revision}`, { title: r.title, kind: r.kind }]));
   }
 }

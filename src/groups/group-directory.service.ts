@@ -78,9 +78,14 @@ export class GroupDirectory {
 
   /** Each group's time zone. */
   async zones(ids: string[]): Promise<Map<string, string>> {
+    return new Map([...(await this.names(ids))].map(([id, g]) => [id, g.timezone]));
+  }
+
+  /** Each group's name and time zone. */
+  async names(ids: string[]): Promise<Map<string, { name: string; timezone: string }>> {
     if (ids.length === 0) return new Map();
-    const groups = await this.groups.find({ where: { id: In(ids) }, select: ['id', 'timezone'] });
-    return new Map(groups.map((g) => [g.id, g.timezone]));
+    const groups = await this.groups.find({ where: { id: In(ids) }, select: ['id', 'name', 'timezone'] });
+    return new Map(groups.map((g) => [g.id, { name: g.name, timezone: g.timezone }]));
   }
 
   /** Every group carrying any of the tags, whatever its status: for a run that watches them. */
@@ -94,5 +99,25 @@ export class GroupDirectory {
       .select(['g.id AS id', 'g.timezone AS timezone', 'g.status AS status', 'c.type AS channelType'])
       .where('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag IN (:...tags))', { tags })
       .getRawMany();
+  }
+
+  /** A page of groups, one by id or those with a tag, by name: the rows of a calendar. */
+  async page(
+    filter: { groupId?: string; tag?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{ groups: Pick<Group, 'id' | 'name' | 'timezone'>[]; total: number }> {
+    const qb = this.groups.createQueryBuilder('g').select(['g.id', 'g.name', 'g.timezone']);
+    if (filter.groupId) qb.andWhere('g.id = :groupId', { groupId: filter.groupId });
+    if (filter.tag) {
+      qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: filter.tag });
+    }
+    const [groups, total] = await qb
+      .orderBy('g.name', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { groups, total };
   }
 }

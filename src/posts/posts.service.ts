@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { And, DataSource, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { And, DataSource, In, LessThan, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -9,6 +9,12 @@ import { PostDeferral } from './post-deferral.entity';
 import { PostLifecycle } from './post-lifecycle.service';
 import { OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
 import { Post } from './post.entity';
+
+export interface GroupProgress {
+  counts: Record<string, number>;
+  lastSent: { step: number; stage: string; sentAt: Date } | null;
+  next: { step: number; stage: string; dueAt: Date; status: string } | null;
+}
 
 /** Posts as the API shows them, and the operator's actions on one post. */
 @Injectable()
@@ -29,6 +35,55 @@ export class PostsService {
     const post = await this.posts.findOneBy({ id });
     if (!post) throw DomainError.notFound('post', id);
     return post;
+  }
+
+  /** The posts to these groups due in [from, to), by group and due time. */
+  async toGroups(groupIds: string[], from: Date, to: Date): Promise<Post[]> {
+    if (groupIds.length === 0) return [];
+    return this.posts.find({
+      where: { groupId: In(groupIds), dueAt: And(MoreThanOrEqual(from), LessThan(to)) },
+      order: { groupId: 'ASC', dueAt: 'ASC', step: 'ASC' },
+    });
+  }
+
+  /**
+   * Where each of these groups stands in a run: its posts by status, the last step sent (its
+   * stage and when) and the next post to go. Three index passes (IDX_posts_run_group).
+   */
+  async progress(runId: string, groupIds: string[]): Promise<Map<string, GroupProgress>> {
+    const progress = new Map<string, GroupProgress>(
+      groupIds.map((id) => [id, { counts: {}, lastSent: null, next: null }]),
+    );
+    if (groupIds.length === 0) return progress;
+    const [counts, sent, next] = (await Promise.all([
+      this.dataSource.query(
+        `SELECT group_id AS groupId, status, COUNT(*) AS n FROM posts WHERE run_id = ? AND group_id IN (?) GROUP BY group_id, status`,
+        [runId, groupIds],
+      ),
+      this.dataSource.query(
+        `SELECT p.group_id AS groupId, p.step, p.stage, p.sent_at AS sentAt FROM posts p
+         JOIN (SELECT group_id, MAX(step) AS step FROM posts WHERE run_id = ? AND group_id IN (?) AND status = '${PostStatus.Sent}' GROUP BY group_id) l
+           ON l.group_id = p.group_id AND l.step = p.step
+         WHERE p.run_id = ?`,
+        [runId, groupIds, runId],
+      ),
+      this.dataSource.query(
+        `SELECT groupId, step, stage, dueAt, status FROM (
+           SELECT group_id AS groupId, step, stage, due_at AS dueAt, status,
+                  ROW_NUMBER() OVER (PARTITION BY group_id ORDER BY due_at, step) AS n
+           FROM posts WHERE run_id = ? AND group_id IN (?) AND status IN (${sqlList(...OPEN_POST_STATUSES)})) x
+         WHERE n = 1`,
+        [runId, groupIds],
+      ),
+    ])) as [
+      { groupId: string; status: string; n: string }[],
+      { groupId: string; step: number; stage: string; sentAt: Date }[],
+      { groupId: string; step: number; stage: string; dueAt: Date; status: string }[],
+    ];
+    for (const { groupId, status, n } of counts) progress.get(groupId)!.counts[status] = Number(n);
+    for (const { groupId, ...last } of sent) progress.get(groupId)!.lastSent = last;
+    for (const { groupId, ...post } of next) progress.get(groupId)!.next = post;
+    return progress;
   }
 
   /** A routine's posts due in (from, to], by due time. */

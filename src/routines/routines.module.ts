@@ -13,6 +13,6 @@ import { RoutinesService } from './routines.service';
   imports: [TypeOrmModule.forFeature([Routine]), ContentModule, GroupsModule, PostsModule],
   controllers: [RoutinesController],
   providers: [RoutinesService, RoutinePlanner, RoutineMaterializer],
-  exports: [RoutineMaterializer],
+  exports: [RoutineMaterializer, RoutinesService],
 })
 export class RoutinesModule {}

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
+import { Stage } from '../common/stages';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
@@ -21,6 +22,7 @@ import {
   RoutinePlanDto,
   UpdateRoutineDto,
 } from './dto/routine.dto';
+import { SlotRow } from './assign';
 import { RoutinePlanner } from './routine-planner.service';
 import { Routine, RoutineStatus } from './routine.entity';
 import { RoutineSchedule } from './slots';
@@ -133,7 +135,10 @@ export class RoutinesService {
       localDate: localDate(p.dueAt, zones.get(p.groupId)),
       status: p.status,
       postId: p.id,
-      piece: p.contentId === null ? null : { id: p.contentId, title: titles.get(`${p.contentId}:${p.revision}`) ?? '' },
+      piece:
+        p.contentId === null
+          ? null
+          : { id: p.contentId, title: titles.get(`${p.contentId}:${p.revision}`)?.title ?? '' },
       reason: p.status === PostStatus.Skipped ? p.error : null,
     }));
     if (routine.status === 'active') {
@@ -154,6 +159,20 @@ export class RoutinesService {
       a.groupId === b.groupId ? a.dueAt.getTime() - b.dueAt.getTime() : a.groupId < b.groupId ? -1 : 1,
     );
     return { from: now, to, slots };
+  }
+
+  /** The slots of every active routine for these groups in (from, to] that are not posts yet. */
+  async planned(groupIds: string[], from: Date, to: Date): Promise<(SlotRow & { routineId: string; stage: Stage })[]> {
+    const wanted = new Set(groupIds);
+    const rows: (SlotRow & { routineId: string; stage: Stage })[] = [];
+    for (const routine of await this.routines.findBy({ status: 'active' })) {
+      const start = new Date(Math.max(from.getTime(), Date.now(), routine.materializedUntil?.getTime() ?? 0));
+      if (start >= to) continue;
+      for (const row of await this.planner.slots(routine, start, to)) {
+        if (wanted.has(row.groupId)) rows.push({ ...row, routineId: routine.id, stage: routine.stage });
+      }
+    }
+    return rows;
   }
 
   private async move(id: string, from: RoutineStatus[], to: RoutineStatus, materializedUntil?: Date): Promise<void> {

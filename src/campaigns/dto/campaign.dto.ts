@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
+import { PageQuery } from '../../common/page.dto';
 import { AudienceDto } from '../../groups/dto/audience.dto';
 
 /** Two years: further ahead is a typo (9999-12-31), not a plan. */
@@ -131,6 +132,45 @@ export class LaunchRunDto {
   @IsOptional()
   @IsBoolean()
   pinRevisions?: boolean;
+}
+
+export const BOARD_STATUSES = ['waiting', 'in_progress', 'done', 'left'] as const;
+export type BoardStatus = (typeof BOARD_STATUSES)[number];
+
+export class BoardQuery extends PageQuery {
+  /** Groups whose last sent step is of this stage. */
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: Stage;
+
+  /** waiting: nothing sent yet; in_progress: some sent, more to go; done: nothing left to go; left: out of the run. */
+  @IsOptional()
+  @IsIn(BOARD_STATUSES)
+  status?: BoardStatus;
+}
+
+export class BoardGroupDto {
+  groupId: string;
+  name: string | null;
+  status: BoardStatus;
+  /** The group's day 0: the run's start, or when it joined an evergreen run. */
+  joinedAt: Date;
+  leftAt: Date | null;
+  leftReason: string | null;
+  @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true })
+  lastSent: { step: number; stage: string; sentAt: Date } | null;
+  @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true })
+  next: { step: number; stage: string; dueAt: Date; status: string } | null;
+  /** Its posts by status. */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
+  counts: Record<string, number>;
+}
+
+export class BoardPageDto {
+  items: BoardGroupDto[];
+  page: number;
+  pageSize: number;
+  total: number;
 }
 
 export class ResumeRunDto {

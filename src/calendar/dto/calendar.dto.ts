@@ -1,0 +1,98 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInstant } from '../../common/instant.decorator';
+import { TagFilter } from '../../common/tags.decorator';
+
+export const MAX_CALENDAR_DAYS = 31;
+
+export class TimelineQuery {
+  /** Start of the window (ISO 8601 with an offset). */
+  @IsInstant()
+  from: string;
+
+  /** End of the window, at most 31 days after `from`. */
+  @IsInstant()
+  to: string;
+}
+
+export class CalendarQuery extends TimelineQuery {
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
+
+  @TagFilter()
+  tag?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  /** Groups per page. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize: number = 50;
+}
+
+export class CalendarEntryDto {
+  /** Null for a routine slot not yet made into a post. */
+  postId: string | null;
+  runId: string | null;
+  routineId: string | null;
+  stage: string;
+  /** When it is due, and its local date and time in the group's zone. */
+  dueAt: Date;
+  localDate: string;
+  localTime: string;
+  sentAt: Date | null;
+  kind: string | null;
+  title: string | null;
+  /** The post's status, or `planned` for a routine slot still to come. */
+  status: string;
+  /** Why it waits, was skipped or failed. */
+  reason: string | null;
+}
+
+export class CalendarDayDto {
+  date: string;
+  entries: CalendarEntryDto[];
+}
+
+export class CalendarGroupDto {
+  groupId: string;
+  name: string;
+  timezone: string;
+  days: CalendarDayDto[];
+}
+
+export class CalendarDto {
+  from: Date;
+  to: Date;
+  page: number;
+  pageSize: number;
+  /** Groups that match, over all pages. */
+  total: number;
+  groups: CalendarGroupDto[];
+}
+
+export class TimelinePolicyDto {
+  quietHours: string | null;
+  minGapMinutes: number;
+  dailyCap: number | null;
+  promoCap: number | null;
+  @ApiProperty({ type: [String] })
+  blackoutDates: string[];
+}
+
+export class TimelineDto extends CalendarGroupDto {
+  from: Date;
+  to: Date;
+  /** The rules that move this group's posts, its own over the global ones. */
+  policy: TimelinePolicyDto;
+}
