@@ -6,6 +6,7 @@ import { herd } from './herd';
 import { memory } from './memory';
 import { stall } from './stall';
 import { stats } from './stats';
+import { routines } from './routines';
 import { steady } from './steady';
 import { throughput } from './throughput';
 import { Figure, machine } from './report';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   api,
   stats,
   stall,
+  routines,
 };
 
 async function main(): Promise<void> {
