@@ -75,6 +75,7 @@ describe('HTTP surface', () => {
         '/v1/campaigns',
         '/v1/campaigns/{id}',
         '/v1/campaigns/{id}/archive',
+        '/v1/campaigns/{id}/plan',
         '/v1/campaigns/{id}/runs',
         '/v1/campaigns/{id}/validate',
         '/v1/policies',

@@ -9,10 +9,12 @@ import {
   CampaignDto,
   CreateCampaignDto,
   LaunchRunDto,
+  PlanDto,
   RunDto,
   UpdateCampaignDto,
   ValidationReportDto,
 } from './dto/campaign.dto';
+import { PlanPreview } from './plan-preview.service';
 import { RunsService } from './runs.service';
 
 @ApiTags('campaigns')
@@ -24,6 +26,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly runs: RunsService,
+    private readonly preview: PlanPreview,
   ) {}
 
   @Post()
@@ -78,6 +81,17 @@ export class CampaignsController {
     @IdempotencyKey() key?: ScopedIdempotencyKey,
   ): Promise<RunDto> {
     return (await this.runs.launch(id, dto, key)).run;
+  }
+
+  /**
+   * A dry run of a launch with the same body: each group × step's due time and when it will
+   * really go after every rule, with the rules that move it. Writes nothing.
+   */
+  @Post(':id/plan')
+  @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  plan(@UuidParam() id: string, @Body() dto: LaunchRunDto): Promise<PlanDto> {
+    return this.preview.plan(id, dto);
   }
 
   @Get(':id/runs')

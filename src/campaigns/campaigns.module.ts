@@ -3,10 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PostsModule } from '../posts/posts.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { PolicyModule } from '../policy/policy.module';
 import { Campaign } from './campaign.entity';
 import { CampaignStep } from './campaign-step.entity';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { PlanPreview } from './plan-preview.service';
 import { RunBoard } from './run-board.service';
 import { RunEnrolment } from './run-enrolment.service';
 import { RunGroup } from './run-group.entity';
@@ -22,9 +25,11 @@ import { RunsService } from './runs.service';
     ContentModule,
     GroupsModule,
     PostsModule,
+    PolicyModule,
+    ChannelsModule,
   ],
   controllers: [CampaignsController, RunsController, RunPostsController],
-  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard],
+  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard, PlanPreview],
   exports: [RunLifecycle, RunEnrolment],
 })
 export class CampaignsModule {}

@@ -102,13 +102,19 @@ export class CampaignsService {
     return this.get(id);
   }
 
-  /** A campaign ready to launch: valid (else a 400 listing every problem) and active. */
-  async activate(id: string): Promise<LoadedCampaign> {
+  /** A campaign that could launch: not archived, and valid (else a 400 listing every problem). */
+  async launchable(id: string): Promise<LoadedCampaign> {
     const loaded = await this.load(id);
     if (loaded.campaign.status === 'archived') throw DomainError.conflict(`campaign ${id} is archived`);
     const problems = await this.problems(loaded);
     if (problems.length > 0)
       throw DomainError.invalid(problems, `campaign ${id} cannot launch: ${problems.length} problem(s)`);
+    return loaded;
+  }
+
+  /** A campaign ready to launch: valid (else a 400 listing every problem) and active. */
+  async activate(id: string): Promise<LoadedCampaign> {
+    const loaded = await this.launchable(id);
     if (loaded.campaign.status === 'draft') {
       await this.campaigns.update({ id }, { status: 'active' });
       loaded.campaign.status = 'active';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
 import { BLOCKING_POST_STATUSES, OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
 import { Post } from './post.entity';
@@ -74,6 +74,26 @@ export class PostHistory {
       [groupId],
     )) as { last: Date | null }[];
     return row.last;
+  }
+
+  /** What these groups were sent since `since`, for a plan to count against gaps and caps. */
+  async sentTo(groupIds: string[], since: Date): Promise<{ groupId: string; at: Date; promotional: boolean }[]> {
+    if (groupIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT group_id AS groupId, sent_at AS at, promotional FROM posts
+       WHERE group_id IN (?) AND status = '${PostStatus.Sent}' AND sent_at >= ?`,
+      [groupIds, since],
+    )) as { groupId: string; at: Date; promotional: number }[];
+    return rows.map((r) => ({ ...r, promotional: Boolean(r.promotional) }));
+  }
+
+  /** The posts still to go to these groups, in each group's order: what a new run's posts queue behind. */
+  async ahead(groupIds: string[]): Promise<Post[]> {
+    if (groupIds.length === 0) return [];
+    return await this.dataSource.getRepository(Post).find({
+      where: { groupId: In(groupIds), status: In(BLOCKING_POST_STATUSES) },
+      order: { dueAt: 'ASC', step: 'ASC' },
+    });
   }
 
   /**

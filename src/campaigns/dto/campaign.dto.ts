@@ -207,3 +207,33 @@ export class RunStatsDto {
   /** Per group, the last stage sent to it (null before the first). */
   groups: { groupId: string; lastStage: Stage | null; sent: number; open: number }[];
 }
+
+export class PlanEntryDto {
+  groupId: string;
+  step: number;
+  stage: string;
+  dueAt: Date;
+  /** When the post will go, after every rule; null when it will be skipped. */
+  predictedAt: Date | null;
+  /** Each rule that moves it, in order (`quiet hours 22:30-07:30`, `daily cap of 2 reached`…). */
+  moves: string[];
+  skipped: string | null;
+}
+
+export class PlanSummaryDto {
+  posts: number;
+  groups: number;
+  /** Posts by the local date they will go, in each group's zone. */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
+  perDay: Record<string, number>;
+  lastPredictedAt: Date | null;
+  /** How many groups each rule moves a post of. */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
+  groupsMovedBy: Record<string, number>;
+  skipped: number;
+}
+
+export class PlanDto {
+  summary: PlanSummaryDto;
+  entries: PlanEntryDto[];
+}

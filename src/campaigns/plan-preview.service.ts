@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { In, Repository } from 'typeorm';
+import { effectiveRateLimits } from '../channels/rate-limits';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { DomainError } from '../common/domain-error';
+import { ContentService } from '../content/content.service';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { RunRules } from '../policy/decide';
+import { PoliciesService } from '../policy/policies.service';
+import { effectivePolicy } from '../policy/policy';
+import { Prediction, SimPost, simulate } from '../policy/simulate';
+import { PostHistory } from '../posts/post-history.service';
+import { KindRegistry } from '../templates/kind-registry.service';
+import { CampaignsService } from './campaigns.service';
+import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
+import { Run } from './run.entity';
+import { stepPosts } from './step-posts';
+
+/** The posts a plan adds sort after any post of a real run due at the same instant. */
+const PLANNED = '~plan';
+const HISTORY_MS = 2 * 86_400_000;
+const RULES: [RegExp, string][] = [
+  [/^quiet hours/, 'quiet hours'],
+  [/^minimum gap/, 'minimum gap'],
+  [/^daily cap/, 'daily cap'],
+  [/^promotional cap/, 'promotional cap'],
+  [/blackout/, 'blackout date'],
+  [/^waits for post/, 'order in the group'],
+  [/rate limit/, 'robot rate limit'],
+];
+
+/**
+ * A dry run of a launch: for every group × step its due time and when it will really go after
+ * blackout dates, quiet hours, order in the group, the gap, the caps (counting what the group was
+ * sent and what is already on its way) and its robot's rate limit, with the rules that moved it.
+ * Writes nothing and takes no rate-limit slot: the same pure policy the worker asks, simulated.
+ */
+@Injectable()
+export class PlanPreview {
+  constructor(
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    private readonly campaigns: CampaignsService,
+    private readonly content: ContentService,
+    private readonly directory: GroupDirectory,
+    private readonly policies: PoliciesService,
+    private readonly history: PostHistory,
+    private readonly adapters: AdapterRegistry,
+    private readonly kinds: KindRegistry,
+  ) {}
+
+  async plan(campaignId: string, dto: LaunchRunDto, now = new Date()): Promise<PlanDto> {
+    const { steps } = await this.campaigns.launchable(campaignId);
+    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const { unknownIds, groups } = await this.directory.audience(dto.audience.groupIds ?? [], dto.audience.tags ?? []);
+    if (unknownIds.length > 0) {
+      throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
+    }
+    const start = dto.startAt ? new Date(dto.startAt) : now;
+    const planned = stepPosts(
+      {
+        runId: PLANNED,
+        steps,
+        published,
+        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
+        overdueBefore: dto.catchUp === 'skip' ? now : undefined,
+        overdueReason: 'overdue at launch (catchUp: skip)',
+      },
+      groups.map((g) => ({ ...g, start })),
+    );
+    const ids = groups.map((g) => g.id);
+    const [targets, global, ahead, sent] = await Promise.all([
+      Promise.all(ids.map((id) => this.directory.deliveryTarget(id))),
+      this.policies.current(),
+      this.history.ahead(ids),
+      this.history.sentTo(ids, new Date(now.getTime() - HISTORY_MS)),
+    ]);
+    const rules = await this.runRules(ahead.map((p) => p.runId));
+    const ours: RunRules = { blackoutMode: dto.blackoutMode ?? 'shift', catchUp: dto.catchUp ?? null };
+    const [aheadOf, plannedOf, sentOf] = [byGroup(ahead), byGroup(planned), byGroup(sent)];
+    const entries: PlanEntryDto[] = [];
+    for (const { group, channel, target } of targets) {
+      const own = <T>(list: Map<string, T[]>) => list.get(group.id) ?? [];
+      const queue: (SimPost & { source: string; step: number })[] = [
+        ...own(aheadOf).map((p) => ({
+          id: p.id,
+          dueAt: p.dueAt,
+          notBefore: p.notBefore,
+          promotional: p.promotional,
+          run: (p.runId && rules.get(p.runId)) || ROUTINE,
+          source: p.runId ?? p.routineId ?? '',
+          step: p.step,
+        })),
+        ...own(plannedOf).map((p) => ({ ...p, run: ours, source: PLANNED })),
+      ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.source, b.source) || a.step - b.step);
+      const groupSent = own(sentOf);
+      const predictions = new Map<string, Prediction>(
+        simulate(
+          {
+            policy: effectivePolicy(group, global),
+            zone: group.timezone,
+            rateLimits: effectiveRateLimits(this.adapters.definition(channel.type), target.channel.config),
+            lastSentAt: groupSent.reduce<Date | null>((last, s) => (!last || s.at > last ? s.at : last), null),
+            sent: groupSent,
+          },
+          queue,
+          now,
+        ).map((p) => [p.id, p]),
+      );
+      for (const post of own(plannedOf)) {
+        const prediction = predictions.get(post.id)!;
+        entries.push({
+          groupId: group.id,
+          step: post.step,
+          stage: post.stage,
+          dueAt: post.dueAt,
+          predictedAt: post.skipped ? null : prediction.at,
+          moves: prediction.moves,
+          skipped: post.skipped ?? prediction.skipped,
+        });
+      }
+    }
+    return { summary: summarize(entries, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
+  }
+
+  private async runRules(runIds: (string | null)[]): Promise<Map<string, RunRules>> {
+    const ids = [...new Set(runIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const runs = await this.runs.find({ where: { id: In(ids) }, select: ['id', 'blackoutMode', 'catchUp'] });
+    return new Map(runs.map((r) => [r.id, { blackoutMode: r.blackoutMode, catchUp: r.catchUp }]));
+  }
+}
+
+const ROUTINE: RunRules = { blackoutMode: 'skip', catchUp: null };
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function byGroup<T extends { groupId: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) (groups.get(row.groupId) ?? groups.set(row.groupId, []).get(row.groupId)!).push(row);
+  return groups;
+}
+
+function summarize(entries: PlanEntryDto[], zones: Map<string, string>): PlanDto['summary'] {
+  const perDay: Record<string, number> = {};
+  const movedBy = new Map<string, Set<string>>();
+  let last: Date | null = null;
+  for (const entry of entries) {
+    if (entry.predictedAt) {
+      const day = DateTime.fromJSDate(entry.predictedAt, { zone: zones.get(entry.groupId) }).toISODate() as string;
+      perDay[day] = (perDay[day] ?? 0) + 1;
+      if (!last || entry.predictedAt > last) last = entry.predictedAt;
+    }
+    for (const move of [...entry.moves, ...(entry.skipped ? [entry.skipped] : [])]) {
+      const rule = RULES.find(([pattern]) => pattern.test(move))?.[1] ?? move;
+      (movedBy.get(rule) ?? movedBy.set(rule, new Set()).get(rule)!).add(entry.groupId);
+    }
+  }
+  return {
+    posts: entries.length,
+    groups: zones.size,
+    perDay,
+    lastPredictedAt: last,
+    groupsMovedBy: Object.fromEntries([...movedBy].map(([rule, groups]) => [rule, groups.size])),
+    skipped: entries.filter((e) => e.skipped !== null).length,
+  };
+}

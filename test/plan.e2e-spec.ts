@@ -1,0 +1,148 @@
+import Redis from 'ioredis';
+import { createConnection } from 'mysql2/promise';
+import { DateTime } from 'luxon';
+import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import { eventually, postsOf, waitForPosts } from './support/poll';
+import { FakeWecom } from './support/providers/wecom';
+import { RequestWith, TestApp, createTestApp } from './support/test-app';
+
+interface PostView {
+  id: string;
+  groupId: string;
+  step: number;
+  status: string;
+  dueAt: string;
+  sentAt: string | null;
+  notBefore: string | null;
+  deferReason: string | null;
+}
+
+interface PlanEntry {
+  groupId: string;
+  step: number;
+  dueAt: string;
+  predictedAt: string | null;
+  moves: string[];
+  skipped: string | null;
+}
+
+const MINUTE = 60_000;
+
+describe('plan preview: what a launch will do, before it is done', () => {
+  let t: TestApp;
+  let planner: RequestWith;
+  const wecom = new FakeWecom();
+  let serial = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
+    planner = t.as(await createKey(t, 'planner'));
+    await wecom.start();
+  });
+  afterAll(async () => {
+    await t.close();
+    await wecom.stop();
+  });
+
+  it('predicts each post’s send time within seconds of the real one, names the rule that moved it, and writes nothing', async () => {
+    const channelId = (await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } })).id;
+    const tag = `plan-${Date.now()}`;
+    const group = async (overrides: Record<string, unknown>) => {
+      const key = `plan-key-${++serial}-${Date.now()}`;
+      wecom.keys.add(key);
+      return GroupFactory.create(t, channelId, {
+        address: key,
+        tags: [tag],
+        quietHours: null,
+        minGapMinutes: 'off',
+        ...overrides,
+      });
+    };
+    // Quiet hours that contain now, for groups on UTC.
+    const hour = DateTime.utc().hour;
+    const quiet = `${String(hour).padStart(2, '0')}:00-${String((hour + 2) % 24).padStart(2, '0')}:00`;
+    const groups = [
+      await group({ timezone: 'Asia/Shanghai' }),
+      await group({ timezone: 'Asia/Tokyo' }),
+      await group({ timezone: 'UTC', quietHours: quiet }),
+      await group({ timezone: 'UTC', quietHours: quiet }),
+      await group({ timezone: 'Asia/Shanghai', minGapMinutes: 30 }),
+      await group({ timezone: 'Europe/Berlin', dailyCap: 1 }),
+      await group({ timezone: 'Asia/Shanghai', minGapMinutes: 10 }),
+    ];
+    const busy = groups[6];
+    const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二']);
+    // Another run already sent to the last group: the plan counts it against the gap.
+    const earlier = await CampaignFactory.create(planner, content.slice(0, 1), [{ after: 'PT0S' }]);
+    const other = await planner.post(`/v1/campaigns/${earlier.id}/runs`).send({ audience: { groupIds: [busy.id] } });
+    await waitForPosts<PostView>(planner, other.body.id, (all) => all.every((p) => p.status === 'sent'));
+
+    const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }, { after: 'PT0S' }]);
+    const body = { audience: { tags: [tag] } };
+    const checksum = async () => {
+      const mysql = await createConnection({ uri: t.config.databaseUrl });
+      const [rows] = await mysql.query('CHECKSUM TABLE posts, runs, run_groups, post_deferrals, post_attempts');
+      await mysql.end();
+      return JSON.stringify(rows);
+    };
+    const redis = new Redis(t.config.redisUrl);
+    const keys = async () => (await redis.keys(`${t.config.queuePrefix}:*`)).sort().join(',');
+    let plan;
+    try {
+      const before = [await checksum(), await keys()];
+      plan = await planner.post(`/v1/campaigns/${campaign.id}/plan`).send(body).expect(200);
+      expect([await checksum(), await keys()]).toEqual(before);
+    } finally {
+      await redis.quit();
+    }
+    const entries = plan.body.entries as PlanEntry[];
+    expect(plan.body.summary).toMatchObject({ posts: 14, groups: 7, skipped: 0 });
+    expect(plan.body.summary.groupsMovedBy).toMatchObject({
+      'quiet hours': 2,
+      'minimum gap': 2,
+      'daily cap': 1,
+    });
+    for (const entry of entries) {
+      const moved = Date.parse(entry.predictedAt!) - Date.parse(entry.dueAt) > 5000;
+      expect({ ...entry, named: moved === entry.moves.length > 0 || !moved }).toMatchObject({ named: true });
+    }
+
+    const run = await planner.post(`/v1/campaigns/${campaign.id}/runs`).send(body).expect(201);
+    // Settled: sent, or held by a rule of its own (not only waiting for the post before it).
+    const settled = (p: PostView) =>
+      p.status === 'sent' || (p.notBefore !== null && !!p.deferReason && !p.deferReason.startsWith('waits for post'));
+    const posts = await eventually(
+      async () => {
+        const all = await postsOf<PostView>(planner, run.body.id);
+        return all.length === 14 && all.filter(settled).length >= 12 ? all : undefined;
+      },
+      30_000,
+      200,
+    );
+    const compared = posts.filter(settled).map((p) => {
+      const entry = entries.find((e) => e.groupId === p.groupId && e.step === p.step)!;
+      const real = Date.parse(p.sentAt ?? p.notBefore!);
+      return {
+        group: p.groupId,
+        step: p.step,
+        miss: Math.abs(real - Date.parse(entry.predictedAt!)),
+        why: p.deferReason,
+      };
+    });
+    const within = compared.filter((c) => c.miss <= 5000);
+    expect(within.length / compared.length).toBeGreaterThanOrEqual(0.95);
+    const quietEnd = entries.find((e) => e.groupId === groups[2].id && e.step === 0)!;
+    expect(quietEnd.moves).toEqual([`quiet hours ${quiet}`]);
+    expect(Date.parse(quietEnd.predictedAt!) - Date.now()).toBeGreaterThan(0);
+    const gapped = entries.find((e) => e.groupId === busy.id && e.step === 0)!;
+    expect(gapped.moves).toEqual(['minimum gap of 10 min']);
+    expect(Date.parse(gapped.predictedAt!) - Date.now()).toBeLessThanOrEqual(10 * MINUTE);
+  }, 90_000);
+
+  it('refuses a plan for a campaign that cannot launch, naming the problem', async () => {
+    const response = await planner
+      .post('/v1/campaigns/00000000-0000-4000-8000-000000000000/plan')
+      .send({ audience: { tags: ['x'] } });
+    expect(response.status).toBe(404);
+  });
+});
