@@ -6,6 +6,7 @@ import { herd } from './herd';
 import { memory } from './memory';
 import { stall } from './stall';
 import { stats } from './stats';
+import { plan } from './plan';
 import { routines } from './routines';
 import { steady } from './steady';
 import { throughput } from './throughput';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   stats,
   stall,
   routines,
+  plan,
 };
 
 async function main(): Promise<void> {

@@ -45,9 +45,39 @@ export function effectivePolicy(group: PolicyRules, global: PolicyRules): Effect
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/**
+ * A small memo for the zone arithmetic the policy repeats for every post (a plan asks it 100,000
+ * times): results that depend only on the local minute or the local day, keyed by them.
+ */
+function memo<T>(compute: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    if (cache.has(key)) return cache.get(key)!;
+    if (cache.size >= 10_000) cache.clear();
+    const value = compute(key);
+    cache.set(key, value);
+    return value;
+  };
+}
+
+const MINUTE_MS = 60_000;
+/** Zone offsets are whole quarter hours, so local midnights fall on quarter hours of UTC. */
+const QUARTER_MS = 15 * MINUTE_MS;
+
 /** When quiet hours that include `now` end, in the group's zone; undefined outside them. */
 export function quietHoursEnd(quietHours: string | null, now: Date, zone: string): Date | undefined {
   if (!quietHours) return undefined;
+  const minute = Math.floor(now.getTime() / MINUTE_MS);
+  const end = quietEnds(`${quietHours}|${zone}|${minute}`);
+  return end === undefined ? undefined : new Date(end);
+}
+
+const quietEnds = memo((key: string): number | undefined => {
+  const [quietHours, zone, minute] = key.split('|');
+  return computeQuietHoursEnd(quietHours, new Date(Number(minute) * MINUTE_MS), zone)?.getTime();
+});
+
+function computeQuietHoursEnd(quietHours: string, now: Date, zone: string): Date | undefined {
   const [start, end] = quietHours.split('-').map(minutesOf);
   if (start === end) return undefined;
   const local = DateTime.fromJSDate(now, { zone });
@@ -66,9 +96,15 @@ export function quietHoursEnd(quietHours: string | null, now: Date, zone: string
 
 /** The start of the local day containing `now`, and of the next one. */
 export function localDay(now: Date, zone: string): { start: Date; next: Date; date: string } {
-  const local = DateTime.fromJSDate(now, { zone }).startOf('day');
-  return { start: local.toJSDate(), next: local.plus({ days: 1 }).toJSDate(), date: local.toISODate() as string };
+  const day = localDays(`${zone}|${Math.floor(now.getTime() / QUARTER_MS)}`);
+  return { start: new Date(day.start), next: new Date(day.next), date: day.date };
 }
+
+const localDays = memo((key: string) => {
+  const [zone, quarter] = key.split('|');
+  const local = DateTime.fromMillis(Number(quarter) * QUARTER_MS, { zone }).startOf('day');
+  return { start: local.toMillis(), next: local.plus({ days: 1 }).toMillis(), date: local.toISODate() as string };
+});
 
 /** The same local time on the first day after `due` that is not a blackout date. */
 export function shiftPastBlackout(due: Date, zone: string, blackout: Set<string>): Date {
