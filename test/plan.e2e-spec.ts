@@ -1,7 +1,14 @@
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { DateTime } from 'luxon';
-import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import {
+  CampaignFactory,
+  ChannelFactory,
+  ContentFactory,
+  GroupFactory,
+  createKey,
+  publishedPieces,
+} from './support/factories';
 import { eventually, postsOf, waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
@@ -138,6 +145,35 @@ describe('plan preview: what a launch will do, before it is done', () => {
     expect(gapped.moves).toEqual(['minimum gap of 10 min']);
     expect(Date.parse(gapped.predictedAt!) - Date.now()).toBeLessThanOrEqual(10 * MINUTE);
   }, 90_000);
+
+  it('renders each step for each group as its channel will send it, and names what the provider will split', async () => {
+    const editor = t.as(await createKey(t, 'editor'));
+    const textChannel = (await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } }))
+      .id;
+    const markdownChannel = (await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url } })).id;
+    const tag = `render-${Date.now()}`;
+    const onText = await GroupFactory.create(t, textChannel, { tags: [tag] });
+    const onMarkdown = await GroupFactory.create(t, markdownChannel, { tags: [tag] });
+    const short = await ContentFactory.create(editor, 'custom', { title: '短文', fields: { text: '你好' } });
+    const long = await ContentFactory.create(editor, 'custom', { title: '长文', fields: { text: '长'.repeat(1000) } });
+    for (const piece of [short, long]) await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+    const campaign = await CampaignFactory.create(planner, [short.id, long.id], [{ after: 'PT0S' }, { after: 'PT1H' }]);
+    const plan = await planner
+      .post(`/v1/campaigns/${campaign.id}/plan`)
+      .send({ audience: { tags: [tag] } })
+      .expect(200);
+    const problems = (groupId: string, step: number) =>
+      (plan.body.entries as (PlanEntry & { problems: string[] })[]).find(
+        (e) => e.groupId === groupId && e.step === step,
+      )!.problems;
+    expect(problems(onText.id, 0)).toEqual([]);
+    // 1,000 characters of three bytes: over WeCom's 2,048 bytes for text, under its 4,096 for markdown.
+    expect(problems(onText.id, 1)).toEqual([
+      '3000 bytes exceeds wecom text limit of 2048 bytes; it will be split into several messages',
+    ]);
+    expect(problems(onMarkdown.id, 1)).toEqual([]);
+    expect(plan.body.summary.withProblems).toBe(1);
+  });
 
   it('refuses a plan for a campaign that cannot launch, naming the problem', async () => {
     const response = await planner

@@ -13,6 +13,7 @@ import { effectivePolicy } from '../policy/policy';
 import { Prediction, SimPost, simulate } from '../policy/simulate';
 import { PostHistory } from '../posts/post-history.service';
 import { KindRegistry } from '../templates/kind-registry.service';
+import { RendererService } from '../templates/renderer.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
@@ -48,6 +49,7 @@ export class PlanPreview {
     private readonly history: PostHistory,
     private readonly adapters: AdapterRegistry,
     private readonly kinds: KindRegistry,
+    private readonly renderer: RendererService,
   ) {}
 
   async plan(campaignId: string, dto: LaunchRunDto, now = new Date()): Promise<PlanDto> {
@@ -108,8 +110,13 @@ export class PlanPreview {
           now,
         ).map((p) => [p.id, p]),
       );
+      const format = channel.config.format ?? 'markdown';
       for (const post of own(plannedOf)) {
         const prediction = predictions.get(post.id)!;
+        const problems =
+          post.skipped || post.contentId === null || post.revision === null
+            ? []
+            : await this.renderProblems(post, group, format, channel.type);
         entries.push({
           groupId: group.id,
           step: post.step,
@@ -118,10 +125,29 @@ export class PlanPreview {
           predictedAt: post.skipped ? null : prediction.at,
           moves: prediction.moves,
           skipped: post.skipped ?? prediction.skipped,
+          problems,
         });
       }
     }
     return { summary: summarize(entries, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
+  }
+
+  /** Rendered for this group as its channel will send it: a template that cannot render, a size the provider splits at. */
+  private async renderProblems(
+    post: { contentId: string | null; revision: number | null; dueAt: Date; stage: string },
+    group: { name: string; timezone: string; vars: Record<string, string> },
+    format: 'text' | 'markdown',
+    channelType: string,
+  ): Promise<string[]> {
+    const piece = await this.content.renderable(post.contentId!, post.revision!);
+    try {
+      const rendered = this.renderer.render(piece, format, group, { dueAt: post.dueAt, stage: post.stage });
+      return rendered.warnings.filter((w) => w.channel === channelType).map((w) => w.message);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const details = (error.details ?? []).map((d) => d.message);
+      return details.length > 0 ? details : [error.message];
+    }
   }
 
   private async runRules(runIds: (string | null)[]): Promise<Map<string, RunRules>> {
@@ -163,5 +189,6 @@ function summarize(entries: PlanEntryDto[], zones: Map<string, string>): PlanDto
     lastPredictedAt: last,
     groupsMovedBy: Object.fromEntries([...movedBy].map(([rule, groups]) => [rule, groups.size])),
     skipped: entries.filter((e) => e.skipped !== null).length,
+    withProblems: entries.filter((e) => e.problems.length > 0).length,
   };
 }

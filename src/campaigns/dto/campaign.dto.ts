@@ -218,6 +218,8 @@ export class PlanEntryDto {
   /** Each rule that moves it, in order (`quiet hours 22:30-07:30`, `daily cap of 2 reached`…). */
   moves: string[];
   skipped: string | null;
+  /** What rendering it for this group and its channel finds: a missing variable, a size limit the provider will split at. */
+  problems: string[];
 }
 
 export class PlanSummaryDto {
@@ -231,6 +233,8 @@ export class PlanSummaryDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
   groupsMovedBy: Record<string, number>;
   skipped: number;
+  /** Posts whose rendering for their group found a problem. */
+  withProblems: number;
 }
 
 export class PlanDto {
