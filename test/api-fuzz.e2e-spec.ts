@@ -337,6 +337,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'runs',
         'routines',
         'calendar',
+        'plans',
         'posts',
         'policies',
         'live',

@@ -78,6 +78,7 @@ describe('HTTP surface', () => {
         '/v1/campaigns/{id}/plan',
         '/v1/campaigns/{id}/runs',
         '/v1/campaigns/{id}/validate',
+        '/v1/plans/{id}',
         '/v1/policies',
         '/v1/posts',
         '/v1/posts/{id}',

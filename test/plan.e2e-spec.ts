@@ -42,7 +42,7 @@ describe('plan preview: what a launch will do, before it is done', () => {
   let serial = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
+    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100', PLAN_SYNC_MAX_POSTS: '20' });
     planner = t.as(await createKey(t, 'planner'));
     await wecom.start();
   });
@@ -173,6 +173,34 @@ describe('plan preview: what a launch will do, before it is done', () => {
     ]);
     expect(problems(onMarkdown.id, 1)).toEqual([]);
     expect(plan.body.summary.withProblems).toBe(1);
+  });
+
+  it('makes a plan of more posts than PLAN_SYNC_MAX_POSTS as a job: 202, then the plan from GET /v1/plans/:id', async () => {
+    const channelId = (await ChannelFactory.create(t, 'console')).id;
+    const tag = `job-${Date.now()}`;
+    const rows = Array.from({ length: 11 }, (_, i) => ({
+      name: `计划群 ${i}`,
+      channelId,
+      address: `${tag}-${i}`,
+      timezone: 'Asia/Shanghai',
+      tags: [tag],
+    }));
+    await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+    const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二']);
+    const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }, { after: 'PT1H' }]);
+    const accepted = await planner
+      .post(`/v1/campaigns/${campaign.id}/plan`)
+      .send({ audience: { tags: [tag] } })
+      .expect(202);
+    expect(accepted.body).toEqual({ id: expect.any(String), status: 'pending' });
+    expect(accepted.headers.location).toBe(`/v1/plans/${accepted.body.id}`);
+    const done = await eventually(async () => {
+      const job = await planner.get(`/v1/plans/${accepted.body.id}`);
+      return job.status === 200 ? job.body : undefined;
+    });
+    expect(done).toMatchObject({ id: accepted.body.id, status: 'done', plan: { summary: { posts: 22, groups: 11 } } });
+    expect(done.plan.entries).toHaveLength(22);
+    await planner.get('/v1/plans/00000000-0000-4000-8000-000000000000').expect(404);
   });
 
   it('refuses a plan for a campaign that cannot launch, naming the problem', async () => {

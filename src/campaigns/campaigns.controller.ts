@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
@@ -10,11 +10,13 @@ import {
   CreateCampaignDto,
   LaunchRunDto,
   PlanDto,
+  PlanJobDto,
   RunDto,
   UpdateCampaignDto,
   ValidationReportDto,
 } from './dto/campaign.dto';
-import { PlanPreview } from './plan-preview.service';
+import type { Response } from 'express';
+import { PlanJobs } from './plan-jobs.service';
 import { RunsService } from './runs.service';
 
 @ApiTags('campaigns')
@@ -26,7 +28,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly runs: RunsService,
-    private readonly preview: PlanPreview,
+    private readonly plans: PlanJobs,
   ) {}
 
   @Post()
@@ -90,8 +92,19 @@ export class CampaignsController {
   @Post(':id/plan')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
-  plan(@UuidParam() id: string, @Body() dto: LaunchRunDto): Promise<PlanDto> {
-    return this.preview.plan(id, dto);
+  @ApiAcceptedResponse({
+    type: PlanJobDto,
+    description: 'more posts than PLAN_SYNC_MAX_POSTS: fetch it from GET /v1/plans/:id',
+  })
+  async plan(
+    @UuidParam() id: string,
+    @Body() dto: LaunchRunDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PlanDto | PlanJobDto> {
+    const answer = await this.plans.request(id, dto);
+    if ('plan' in answer) return answer.plan;
+    res.status(202).location(`/v1/plans/${answer.job.id}`);
+    return answer.job;
   }
 
   @Get(':id/runs')

@@ -9,7 +9,9 @@ import { Campaign } from './campaign.entity';
 import { CampaignStep } from './campaign-step.entity';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { PlanJobs } from './plan-jobs.service';
 import { PlanPreview } from './plan-preview.service';
+import { PlansController } from './plans.controller';
 import { RunBoard } from './run-board.service';
 import { RunEnrolment } from './run-enrolment.service';
 import { RunGroup } from './run-group.entity';
@@ -28,8 +30,8 @@ import { RunsService } from './runs.service';
     PolicyModule,
     ChannelsModule,
   ],
-  controllers: [CampaignsController, RunsController, RunPostsController],
-  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard, PlanPreview],
+  controllers: [CampaignsController, RunsController, RunPostsController, PlansController],
+  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard, PlanPreview, PlanJobs],
   exports: [RunLifecycle, RunEnrolment],
 })
 export class CampaignsModule {}

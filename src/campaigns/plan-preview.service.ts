@@ -6,7 +6,7 @@ import { effectiveRateLimits } from '../channels/rate-limits';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
-import { GroupDirectory } from '../groups/group-directory.service';
+import { AudienceMember, GroupDirectory } from '../groups/group-directory.service';
 import { RunRules } from '../policy/decide';
 import { PoliciesService } from '../policy/policies.service';
 import { effectivePolicy } from '../policy/policy';
@@ -17,7 +17,13 @@ import { RendererService } from '../templates/renderer.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
-import { stepPosts } from './step-posts';
+import { RunStep, stepPosts } from './step-posts';
+
+export interface PlanInput {
+  steps: RunStep[];
+  published: Map<string, { kind: string; revision: number | null; status: string }>;
+  groups: AudienceMember[];
+}
 
 /** The posts a plan adds sort after any post of a real run due at the same instant. */
 const PLANNED = '~plan';
@@ -53,12 +59,21 @@ export class PlanPreview {
   ) {}
 
   async plan(campaignId: string, dto: LaunchRunDto, now = new Date()): Promise<PlanDto> {
+    return this.compute(await this.prepare(campaignId, dto), dto, now);
+  }
+
+  /** What a plan is made of, checked: the campaign can launch and every group id is known. */
+  async prepare(campaignId: string, dto: LaunchRunDto): Promise<PlanInput> {
     const { steps } = await this.campaigns.launchable(campaignId);
     const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
     const { unknownIds, groups } = await this.directory.audience(dto.audience.groupIds ?? [], dto.audience.tags ?? []);
     if (unknownIds.length > 0) {
       throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
     }
+    return { steps, published, groups };
+  }
+
+  async compute({ steps, published, groups }: PlanInput, dto: LaunchRunDto, now: Date): Promise<PlanDto> {
     const start = dto.startAt ? new Date(dto.startAt) : now;
     const planned = stepPosts(
       {

@@ -72,6 +72,7 @@ const envSchema = z.object({
   RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).default(2000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(10_000),
   CLAIM_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(60_000),
+  PLAN_SYNC_MAX_POSTS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(50_000),
 });
 
 export interface AppConfig {
@@ -107,6 +108,8 @@ export interface AppConfig {
   dbStatementTimeoutMs: number;
   /** How long a worker holds a post it claimed before another may take it over. */
   claimLeaseMs: number;
+  /** A plan preview of more posts than this is a job: 202, then GET /v1/plans/:id. */
+  planSyncMaxPosts: number;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxAttempts: e.MAX_ATTEMPTS,
     retryBaseMs: e.RETRY_BASE_MS,
     claimLeaseMs: e.CLAIM_LEASE_MS,
+    planSyncMaxPosts: e.PLAN_SYNC_MAX_POSTS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
   };
 }

@@ -241,3 +241,12 @@ export class PlanDto {
   summary: PlanSummaryDto;
   entries: PlanEntryDto[];
 }
+
+export class PlanJobDto {
+  id: string;
+  /** pending while it is made; done with the plan; failed with the reason. */
+  @ApiProperty({ enum: ['pending', 'done', 'failed'] })
+  status: 'pending' | 'done' | 'failed';
+  plan?: PlanDto;
+  error?: string;
+}
