@@ -57,9 +57,12 @@ export class PolicyGate {
     now: Date,
   ): Promise<PolicyHistory> {
     const capped = policy.dailyCap !== null || (post.promotional && policy.promoCap !== null);
-    const [earlierStepStillLate, blocker, lastSentAt, sentToday] = await Promise.all([
-      isLate(post, now) && run.catchUp === 'skip' ? this.history.earlierStepStillLate(post) : null,
-      this.history.blocker(post),
+    const earlierStepStillLate =
+      isLate(post, now) && run.catchUp === 'skip' ? await this.history.earlierStepStillLate(post) : null;
+    // The blocker first, the sends after: a post that stopped blocking because it was just sent must
+    // then count in the gap and the caps. Read the other way round, two workers could both send.
+    const blocker = await this.history.blocker(post);
+    const [lastSentAt, sentToday] = await Promise.all([
       policy.minGapMinutes > 0 ? this.history.lastSentAt(group.id) : null,
       capped ? this.history.sentSince(group.id, localDay(now, group.timezone).start) : { total: 0, promotional: 0 },
     ]);
