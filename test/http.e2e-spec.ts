@@ -28,6 +28,11 @@ describe('HTTP surface', () => {
     });
   });
 
+  it('takes null global blackout dates as none', async () => {
+    const response = await t.admin.put('/v1/policies').send({ blackoutDates: null }).expect(200);
+    expect(response.body.blackoutDates).toEqual([]);
+  });
+
   it('answers an unknown route with 404 in the error shape', async () => {
     const response = await t.admin.get('/v1/horoscopes').expect(404);
     expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /v1/horoscopes' });

@@ -32,6 +32,8 @@ export class PoliciesService {
 
   async update(dto: PolicyDto): Promise<PolicyDto> {
     const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    // No global blackout dates is an empty list; the column holds a list.
+    if (given.blackoutDates === null) given.blackoutDates = [];
     const next = { ...(await this.current()), ...given, id: GLOBAL };
     await this.settings.save(Object.assign(new PolicySettings(), next));
     this.cached = undefined;
