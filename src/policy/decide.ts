@@ -37,11 +37,6 @@ export const ORDER_STEP_MS = 500;
 export type Jitter = (maxMs: number) => number;
 export const randomJitter: Jitter = (maxMs) => Math.floor(Math.random() * maxMs);
 
-/** Whether the run's rules and the late-step check matter for this post now: the caller gathers them only then. */
-export function needsRun(policy: EffectivePolicy, post: PolicyPost, now: Date): boolean {
-  return isLate(post, now) || policy.blackoutDates.has(localDay(now, post.zone).date);
-}
-
 export const isLate = (post: Pick<PolicyPost, 'dueAt'>, now: Date) => now.getTime() - post.dueAt.getTime() > LATE_MS;
 
 /**

@@ -1,15 +1,16 @@
+import { ChannelType } from '../channels/channel-types';
 import { Slot } from './slots';
 import { Piece, PoolPiece, RoutineSource, pickFromPool, skipReason } from './sources';
 
 export interface SlotGroup {
   id: string;
   timezone: string;
-  channelType: string;
+  channelType: ChannelType;
 }
 
 export interface SlotRow {
   groupId: string;
-  channelType: string;
+  channelType: ChannelType;
   dueAt: Date;
   localDate: string;
   /** What the slot sends, or null with the reason it sends nothing. */

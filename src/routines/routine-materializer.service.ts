@@ -65,7 +65,7 @@ export class RoutineMaterializer {
       step: 0,
       stage: routine.stage,
       groupId: row.groupId,
-      channelType: row.channelType as NewPost['channelType'],
+      channelType: row.channelType,
       contentId: row.piece?.id ?? null,
       revision: row.piece?.revision ?? null,
       promotional,
