@@ -15,6 +15,7 @@ import { PolicyModule } from './policy/policy.module';
 import { PostsModule } from './posts/posts.module';
 import { RoutinesModule } from './routines/routines.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { LinksModule } from './links/links.module';
 import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
@@ -34,6 +35,7 @@ import { TemplatesModule } from './templates/templates.module';
     PolicyModule,
     RoutinesModule,
     CalendarModule,
+    LinksModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],

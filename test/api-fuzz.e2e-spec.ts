@@ -340,6 +340,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'plans',
         'posts',
         'policies',
+        'conversions',
         'live',
         undefined,
       ]),

@@ -9,22 +9,24 @@ const PIECE = ':piece';
 const CHANNEL = ':channel';
 const GROUP = ':group';
 const READERS: ApiRole[] = ['admin', 'planner', 'viewer'];
+/** Every role but a shop's integration key, which may only report orders. */
+const ANY: ApiRole[] = API_ROLES.filter((role) => role !== 'integration');
 
 /** Every route with the roles allowed on it (admin may do everything). */
 const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles: ApiRole[]; body?: object }[] = [
   { method: 'post', path: '/v1/api-keys', roles: ['admin'], body: { name: 'k', role: 'viewer' } },
   { method: 'get', path: '/v1/api-keys', roles: ['admin'] },
   { method: 'delete', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', roles: ['admin'] },
-  { method: 'get', path: '/v1/kinds', roles: [...API_ROLES] },
+  { method: 'get', path: '/v1/kinds', roles: ANY },
   { method: 'post', path: '/v1/content', roles: ['admin', 'editor'], body: {} },
-  { method: 'get', path: '/v1/content', roles: [...API_ROLES] },
-  { method: 'get', path: `/v1/content/${PIECE}`, roles: [...API_ROLES] },
+  { method: 'get', path: '/v1/content', roles: ANY },
+  { method: 'get', path: `/v1/content/${PIECE}`, roles: ANY },
   { method: 'patch', path: `/v1/content/${PIECE}`, roles: ['admin', 'editor'], body: { title: 'new' } },
   { method: 'post', path: `/v1/content/${PIECE}/publish`, roles: ['admin', 'editor'], body: {} },
   { method: 'post', path: `/v1/content/${PIECE}/archive`, roles: ['admin', 'editor'] },
-  { method: 'get', path: `/v1/content/${PIECE}/revisions`, roles: [...API_ROLES] },
-  { method: 'get', path: `/v1/content/${PIECE}/revisions/1`, roles: [...API_ROLES] },
-  { method: 'post', path: `/v1/content/${PIECE}/preview`, roles: [...API_ROLES], body: { format: 'text' } },
+  { method: 'get', path: `/v1/content/${PIECE}/revisions`, roles: ANY },
+  { method: 'get', path: `/v1/content/${PIECE}/revisions/1`, roles: ANY },
+  { method: 'post', path: `/v1/content/${PIECE}/preview`, roles: ANY, body: { format: 'text' } },
   { method: 'post', path: '/v1/channels', roles: ['admin'], body: {} },
   { method: 'get', path: '/v1/channels', roles: READERS },
   { method: 'get', path: `/v1/channels/${CHANNEL}`, roles: READERS },
@@ -37,6 +39,8 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'patch', path: `/v1/groups/${GROUP}`, roles: ['admin', 'planner'], body: { tags: ['vip'] } },
   { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin', 'planner'], body: {} },
   { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin', 'planner'] },
+  { method: 'post', path: '/v1/conversions', roles: ['admin', 'integration'], body: {} },
+  { method: 'get', path: `/v1/content/${PIECE}/stats`, roles: ANY },
 ];
 
 describe('API keys and roles', () => {
@@ -50,7 +54,7 @@ describe('API keys and roles', () => {
   beforeAll(async () => {
     t = await createTestApp();
     keys.admin = ADMIN_KEY;
-    for (const role of ['editor', 'planner', 'viewer'] as const) keys[role] = await createKey(t, role);
+    for (const role of ['editor', 'planner', 'viewer', 'integration'] as const) keys[role] = await createKey(t, role);
     pieceId = (await ContentFactory.create(t.as(keys.editor))).id;
     channelId = (await ChannelFactory.create(t, 'console')).id;
     groupId = (await GroupFactory.create(t, channelId)).id;

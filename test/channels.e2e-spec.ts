@@ -68,6 +68,17 @@ describe('channels', () => {
     ]);
   });
 
+  it('refuses link tracking while the service has no public base URL to make short links under', async () => {
+    const refused = await t.admin
+      .post('/v1/channels')
+      .send({ name: 'tracked', type: 'wecom', config: { trackLinks: true } })
+      .expect(400);
+    expect(refused.body.details).toEqual([
+      { field: 'config.trackLinks', message: expect.stringContaining('PUBLIC_BASE_URL') },
+    ]);
+    await ChannelFactory.create(t, 'wecom', { config: { trackLinks: false } });
+  });
+
   it('keeps a Telegram bot token write-only', async () => {
     const channel = await ChannelFactory.create(t, 'telegram', { credentials: { botToken: BOT_TOKEN } });
     expect(channel.credentials).toEqual({ botToken: '…6789' });

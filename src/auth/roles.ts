@@ -1,4 +1,5 @@
-export const API_ROLES = ['admin', 'editor', 'planner', 'viewer'] as const;
+/** `integration`: a shop's backend, which may only report orders. */
+export const API_ROLES = ['admin', 'editor', 'planner', 'viewer', 'integration'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
 export interface Principal {

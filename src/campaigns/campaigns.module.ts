@@ -32,6 +32,6 @@ import { RunsService } from './runs.service';
   ],
   controllers: [CampaignsController, RunsController, RunPostsController, PlansController],
   providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard, PlanPreview, PlanJobs],
-  exports: [RunLifecycle, RunEnrolment],
+  exports: [RunLifecycle, RunEnrolment, RunsService],
 })
 export class CampaignsModule {}

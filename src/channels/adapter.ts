@@ -40,6 +40,8 @@ export interface ChannelConfig {
   retryAmbiguous?: boolean;
   region?: 'feishu' | 'lark';
   mentionAll?: boolean;
+  /** Links in posts go out as signed short links whose clicks are counted. */
+  trackLinks?: boolean;
 }
 
 export interface SendTarget {

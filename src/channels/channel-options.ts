@@ -8,4 +8,6 @@ export interface ChannelOptions {
   allowCustomBaseUrls: boolean;
   /** Where the console channel prints posts: `stderr`, `stdout` or a file path. */
   consoleOutput: string;
+  /** Short links are made under it; without it no channel can track links. */
+  publicBaseUrl?: string;
 }

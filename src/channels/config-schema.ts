@@ -13,11 +13,12 @@ const COMMON: Record<string, SchemaNode> = {
   },
   timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
   retryAmbiguous: { type: 'boolean' },
+  trackLinks: { type: 'boolean' },
 };
 
 /** A channel type's config schema: the shared keys every type takes plus the ones named. */
 export function configSchema(...keys: (keyof typeof COMMON)[]): SchemaNode {
-  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', ...keys];
+  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', 'trackLinks', ...keys];
   return {
     type: 'object',
     additionalProperties: false,

@@ -19,6 +19,13 @@ export class TargetChecks {
     return this.userUrlProblem(url);
   }
 
+  /** Link tracking needs a public base URL to make short links under. */
+  trackLinksProblem(): string | undefined {
+    return this.options.publicBaseUrl
+      ? undefined
+      : 'needs PUBLIC_BASE_URL and LINK_SIGNING_KEY in the service configuration: short links are made under the one and signed with the other';
+  }
+
   /** A URL the operator supplies (a webhook) must name a public address unless private ones are allowed. */
   async userUrlProblem(url: URL): Promise<string | undefined> {
     return this.options.allowPrivateTargets ? undefined : publicUrlProblem(url);

@@ -60,4 +60,20 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['PORT', 'ROLE']);
     }
   });
+
+  it('takes a public base URL for short links only with a signing key, and the other way round', () => {
+    const key = 'a-signing-key-of-at-least-32-characters';
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://go.example.com/', LINK_SIGNING_KEY: key })).toMatchObject({
+      publicBaseUrl: 'https://go.example.com',
+      linkSigningKey: key,
+    });
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://go.example.com' })).toThrow(/LINK_SIGNING_KEY: must be set/);
+    expect(() => loadConfig({ LINK_SIGNING_KEY: key })).toThrow(/PUBLIC_BASE_URL: must be set/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://go.example.com', LINK_SIGNING_KEY: 'short' })).toThrow(
+      /LINK_SIGNING_KEY: must be at least 32/,
+    );
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://go.example.com', LINK_SIGNING_KEY: key })).toThrow(
+      /PUBLIC_BASE_URL:/,
+    );
+  });
 });

@@ -73,6 +73,11 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(10_000),
   CLAIM_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(60_000),
   PLAN_SYNC_MAX_POSTS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(50_000),
+  PUBLIC_BASE_URL: urlWithScheme(['http:', 'https:'])
+    .refine((value) => !/[?#]/.test(value), 'must be a base URL without a query or fragment')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface AppConfig {
@@ -110,6 +115,10 @@ export interface AppConfig {
   claimLeaseMs: number;
   /** A plan preview of more posts than this is a job: 202, then GET /v1/plans/:id. */
   planSyncMaxPosts: number;
+  /** Where the service is reached from outside: short links (`/r/:code`) are made under it. */
+  publicBaseUrl?: string;
+  /** The HMAC key short links are signed with; set whenever publicBaseUrl is. */
+  linkSigningKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +139,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  if ((e.PUBLIC_BASE_URL === undefined) !== (e.LINK_SIGNING_KEY === undefined)) {
+    throw new ConfigError([
+      e.PUBLIC_BASE_URL === undefined
+        ? 'PUBLIC_BASE_URL: must be set with LINK_SIGNING_KEY (short links are made under it)'
+        : 'LINK_SIGNING_KEY: must be set with PUBLIC_BASE_URL (short links are signed with it)',
+    ]);
+  }
   return {
     role: e.ROLE,
     port: e.PORT,
@@ -157,5 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     claimLeaseMs: e.CLAIM_LEASE_MS,
     planSyncMaxPosts: e.PLAN_SYNC_MAX_POSTS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    linkSigningKey: e.LINK_SIGNING_KEY,
   };
 }

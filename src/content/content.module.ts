@@ -7,11 +7,12 @@ import { ContentController } from './content.controller';
 import { ContentCatalog } from './content-catalog.service';
 import { ContentService } from './content.service';
 import { PostsModule } from '../posts/posts.module';
+import { PostRenderer } from './post-renderer.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule],
   controllers: [ContentController],
-  providers: [ContentService, ContentCatalog],
-  exports: [ContentService, ContentCatalog],
+  providers: [ContentService, ContentCatalog, PostRenderer],
+  exports: [ContentService, ContentCatalog, PostRenderer],
 })
 export class ContentModule {}

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
-import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
+import { LinksModule } from '../links/links.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PostsModule } from '../posts/posts.module';
 import { DeliveryService } from './delivery.service';
@@ -9,7 +9,7 @@ import { ExternalQueues } from './external-queues';
 
 /** Sending one post: claim, policy, render, adapter, outcome; and reading back what external consumers did. */
 @Module({
-  imports: [ChannelsModule, ContentModule, GroupsModule, PolicyModule, PostsModule],
+  imports: [ChannelsModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
   providers: [DeliveryService, ExternalQueues],
   exports: [DeliveryService, ExternalQueues],
 })

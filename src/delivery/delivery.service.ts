@@ -4,15 +4,14 @@ import { OutgoingMessage } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
-import { ContentService } from '../content/content.service';
 import { GroupDirectory } from '../groups/group-directory.service';
+import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
 import { ClaimedPost, PostLifecycle, Progress } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
 import { DeliverJob } from '../queues/queue-names';
-import { RendererService } from '../templates/renderer.service';
 import { ExternalQueues } from './external-queues';
 import { nextStep } from './next-step';
 
@@ -33,8 +32,7 @@ export class DeliveryService {
     private readonly lifecycle: PostLifecycle,
     private readonly posts: PostsService,
     private readonly groups: GroupDirectory,
-    private readonly content: ContentService,
-    private readonly renderer: RendererService,
+    private readonly links: LinkTracker,
     private readonly gate: PolicyGate,
     private readonly adapters: AdapterRegistry,
     private readonly external: ExternalQueues,
@@ -63,7 +61,7 @@ export class DeliveryService {
     if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
     let message: OutgoingMessage;
     try {
-      message = await this.message(post, group);
+      message = await this.message(post, group, channel.config.trackLinks === true);
     } catch (error) {
       // A post that cannot be rendered will not render on the next attempt either.
       if (!(error instanceof DomainError)) throw error;
@@ -159,18 +157,14 @@ export class DeliveryService {
   private async message(
     post: Post,
     group: { id: string; name: string; timezone: string; vars: Record<string, string> },
+    trackLinks: boolean,
   ): Promise<OutgoingMessage> {
-    if (post.contentId === null || post.revision === null) {
-      throw new DomainError('unprocessable', `post ${post.id} has no piece to send`);
-    }
-    const piece = await this.content.renderable(post.contentId, post.revision);
-    const context = { name: group.name, timezone: group.timezone, vars: group.vars };
-    const at = { dueAt: post.dueAt, stage: post.stage };
+    const { title, text, markdown } = await this.links.texts(post, group, trackLinks);
     return {
       id: post.id,
-      title: piece.title,
-      text: this.renderer.render(piece, 'text', context, at).text,
-      markdown: this.renderer.render(piece, 'markdown', context, at).text,
+      title,
+      text,
+      markdown,
       stage: post.stage,
       group: { id: group.id, name: group.name },
       runId: post.runId,

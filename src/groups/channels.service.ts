@@ -131,6 +131,8 @@ export class ChannelsService {
         ? undefined
         : await this.targets.baseUrlProblem(definition, new URL(checked.baseUrl));
     if (baseUrlProblem) details.push({ field: 'config.baseUrl', message: baseUrlProblem });
+    const trackLinksProblem = checked.trackLinks ? this.targets.trackLinksProblem() : undefined;
+    if (trackLinksProblem) details.push({ field: 'config.trackLinks', message: trackLinksProblem });
     if (details.length > 0) throw DomainError.invalid(details);
     return checked;
   }

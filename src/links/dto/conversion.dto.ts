@@ -1,0 +1,53 @@
+import { IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsInstant } from '../../common/instant.decorator';
+
+export class ReportConversionDto {
+  /** The short-link code the buyer came through (the part after `/r/`); or give postId. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  code?: string;
+
+  /** The post the order is credited to, when the shop knows it without a code. */
+  @IsOptional()
+  @IsUUID('all')
+  postId?: string;
+
+  /** The shop's order id: reporting the same order again changes nothing. */
+  @IsString()
+  @Length(1, 100)
+  orderId: string;
+
+  /** The order's amount, at most two decimals. */
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(999_999_999_999)
+  amount: number;
+
+  /** ISO 4217, e.g. CNY. */
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code such as CNY' })
+  currency?: string;
+
+  /** When the order was placed; when it is reported if left out. */
+  @IsOptional()
+  @IsInstant()
+  orderedAt?: string;
+}
+
+export class ConversionDto {
+  id: string;
+  orderId: string;
+  postId: string;
+  linkIndex: number | null;
+  runId: string | null;
+  routineId: string | null;
+  stage: string;
+  step: number;
+  groupId: string;
+  contentId: string | null;
+  amount: number;
+  currency: string | null;
+  orderedAt: Date;
+  createdAt: Date;
+}

@@ -1,0 +1,58 @@
+export class FunnelRowDto {
+  /** Posts sent. */
+  sent: number;
+  /** Requests to the posts' short links from people (link previews left out). */
+  clicks: number;
+  /** One person on one post counts once. */
+  uniqueClicks: number;
+  /** Requests from chat apps' link-preview fetchers. */
+  previews: number;
+  /** Members the sent posts reached: Σ memberCount over sent posts whose group has one. */
+  members: number;
+  /** Unique clicks per 100 members reached; null while no group of the sent posts has a memberCount. */
+  clicksPer100Members: number | null;
+  /** Orders reported for these posts. */
+  conversions: number;
+  /** Their total amount, all currencies added together. */
+  amount: number;
+}
+
+export class FunnelBreakdownRowDto extends FunnelRowDto {
+  /** The step number (runs), content piece id (routines) or `run:<id>` / `routine:<id>` (a piece's stats). */
+  key: string;
+}
+
+export class FunnelStageDto extends FunnelRowDto {
+  stage: string;
+  rows: FunnelBreakdownRowDto[];
+}
+
+export class FunnelGroupDto extends FunnelRowDto {
+  groupId: string;
+  name: string | null;
+}
+
+export class FunnelDto {
+  /** What the rows under each stage are: `step`, `piece` or `source`. */
+  breakdown: 'step' | 'piece' | 'source';
+  totals: FunnelRowDto;
+  /** In stage order; stages without posts left out. */
+  stages: FunnelStageDto[];
+  /** Groups with a sent post, a click or an order. */
+  groupCount: number;
+  /** The 20 best groups: by amount, then orders, then clicks per 100 members. */
+  top: FunnelGroupDto[];
+  /** The 20 weakest, weakest first (the same groups as top when there are 20 or fewer). */
+  bottom: FunnelGroupDto[];
+}
+
+export class PostPreviewDto {
+  postId: string;
+  title: string;
+  text: string;
+  markdown: string;
+  /** Whether the post's channel sends its links as short links. */
+  trackLinks: boolean;
+  /** The links the short links lead to, by index (the link index of clicks and orders). */
+  links: string[];
+}

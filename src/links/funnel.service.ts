@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { STAGES } from '../common/stages';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { PostStatus } from '../posts/post-status';
+import { FunnelDto, FunnelGroupDto, FunnelRowDto, FunnelStageDto } from './dto/funnel.dto';
+
+/** Whose posts a funnel counts. */
+export type FunnelScope = { runId: string } | { routineId: string } | { contentId: string };
+
+/** What the rows under each stage are: a run's steps, a routine's pieces, a piece's runs and routines. */
+export type Breakdown = 'step' | 'piece' | 'source';
+
+const GROUPS_SHOWN = 20;
+
+interface Measures {
+  sent: number;
+  /** Σ memberCount over sent posts whose group has one. */
+  members: number;
+  clicks: number;
+  uniqueClicks: number;
+  /** Unique clicks on posts whose group has a member count: the numerator of clicks per 100 members. */
+  countedClicks: number;
+  previews: number;
+  conversions: number;
+  amount: number;
+}
+
+const ZERO: Measures = {
+  sent: 0,
+  members: 0,
+  clicks: 0,
+  uniqueClicks: 0,
+  countedClicks: 0,
+  previews: 0,
+  conversions: 0,
+  amount: 0,
+};
+
+const SCOPE_COLUMN = { runId: 'run_id', routineId: 'routine_id', contentId: 'content_id' } as const;
+const BREAKDOWN = {
+  step: 'CAST(p.step AS CHAR)',
+  piece: "COALESCE(p.content_id, '')",
+  source: "CONCAT(IF(p.run_id IS NULL, 'routine:', 'run:'), COALESCE(p.run_id, p.routine_id))",
+} as const;
+const BREAKDOWN_OF_CONVERSIONS = {
+  step: 'CAST(c.step AS CHAR)',
+  piece: "COALESCE(c.content_id, '')",
+  source: "CONCAT(IF(c.run_id IS NULL, 'routine:', 'run:'), COALESCE(c.run_id, c.routine_id))",
+} as const;
+
+/**
+ * Sent → clicks → orders, counted from the posts, the clicks on their short links and the orders
+ * shops reported: per stage, per breakdown row, per group. A unique click is one person (hashed
+ * address and browser) on one post; clicks per 100 members divide unique clicks by the members
+ * the sent posts reached.
+ */
+@Injectable()
+export class FunnelService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly groups: GroupDirectory,
+  ) {}
+
+  async funnel(scope: FunnelScope, breakdown: Breakdown): Promise<FunnelDto> {
+    const [key, id] = Object.entries(scope)[0] as [keyof typeof SCOPE_COLUMN, string];
+    const column = SCOPE_COLUMN[key];
+    const byRow = await this.measure(
+      column,
+      id,
+      ['p.stage', BREAKDOWN[breakdown]],
+      ['c.stage', BREAKDOWN_OF_CONVERSIONS[breakdown]],
+    );
+    const byGroup = await this.measure(column, id, ['p.group_id'], ['c.group_id']);
+
+    const stages: FunnelStageDto[] = [];
+    for (const stage of STAGES) {
+      const rows = [...byRow].filter(([k]) => k.split('\u0000')[0] === stage);
+      if (rows.length === 0) continue;
+      const total = rows.reduce((sum, [, m]) => add(sum, m), ZERO);
+      stages.push({
+        stage,
+        ...view(total),
+        rows: rows
+          .map(([k, m]) => ({ key: k.split('\u0000')[1], ...view(m) }))
+          .sort((a, b) =>
+            breakdown === 'step' ? Number(a.key) - Number(b.key) : b.sent - a.sent || a.key.localeCompare(b.key),
+          ),
+      });
+    }
+    const totals = [...byRow.values()].reduce(add, ZERO);
+    const groups = await this.rankGroups(byGroup);
+    return {
+      breakdown,
+      totals: view(totals),
+      stages,
+      groupCount: byGroup.size,
+      top: groups.slice(0, GROUPS_SHOWN),
+      bottom: groups.slice(-GROUPS_SHOWN).reverse(),
+    };
+  }
+
+  /** Each row's measures, keyed by the grouping columns joined with NUL. */
+  private async measure(
+    column: string,
+    id: string,
+    by: string[],
+    conversionsBy: string[],
+  ): Promise<Map<string, Measures>> {
+    const key = (row: { k0: string; k1?: string }) => (row.k1 === undefined ? row.k0 : `${row.k0}\u0000${row.k1}`);
+    const aliases = (expressions: string[]) => expressions.map((expression, i) => `${expression} AS k${i}`).join(', ');
+    const [sent, clicks, orders] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${aliases(by)}, COUNT(*) AS sent, COALESCE(SUM(g.member_count), 0) AS members
+         FROM posts p JOIN \`groups\` g ON g.id = p.group_id
+         WHERE p.${column} = ? AND p.status = ? GROUP BY ${by.join(', ')}`,
+        [id, PostStatus.Sent],
+      ),
+      this.dataSource.query(
+        `SELECT ${aliases(by)}, SUM(c.preview = 0) AS clicks, SUM(c.preview) AS previews,
+           COUNT(DISTINCT IF(c.preview = 0, CONCAT(c.post_id, c.visitor), NULL)) AS uniqueClicks,
+           COUNT(DISTINCT IF(c.preview = 0 AND g.member_count IS NOT NULL, CONCAT(c.post_id, c.visitor), NULL)) AS countedClicks
+         FROM clicks c JOIN posts p ON p.id = c.post_id JOIN \`groups\` g ON g.id = p.group_id
+         WHERE p.${column} = ? GROUP BY ${by.join(', ')}`,
+        [id],
+      ),
+      this.dataSource.query(
+        `SELECT ${aliases(conversionsBy)}, COUNT(*) AS conversions, SUM(c.amount) AS amount
+         FROM conversions c WHERE c.${column} = ? GROUP BY ${conversionsBy.join(', ')}`,
+        [id],
+      ),
+    ]);
+    const measures = new Map<string, Measures>();
+    const merge = (rows: Record<string, unknown>[]) => {
+      for (const row of rows) {
+        const k = key(row as { k0: string; k1?: string });
+        const m = { ...(measures.get(k) ?? ZERO) };
+        for (const name of Object.keys(ZERO) as (keyof Measures)[]) {
+          if (row[name] !== undefined && row[name] !== null) m[name] = Number(row[name]);
+        }
+        measures.set(k, m);
+      }
+    };
+    merge(sent);
+    merge(clicks);
+    merge(orders);
+    return measures;
+  }
+
+  /** Groups best first: orders' amount, then orders, then unique clicks per member reached. */
+  private async rankGroups(byGroup: Map<string, Measures>): Promise<FunnelGroupDto[]> {
+    const names = await this.groups.names([...byGroup.keys()]);
+    return [...byGroup]
+      .map(([groupId, m]) => ({ groupId, name: names.get(groupId)?.name ?? null, ...view(m) }))
+      .sort(
+        (a, b) =>
+          b.amount - a.amount ||
+          b.conversions - a.conversions ||
+          (b.clicksPer100Members ?? -1) - (a.clicksPer100Members ?? -1) ||
+          b.uniqueClicks - a.uniqueClicks ||
+          a.groupId.localeCompare(b.groupId),
+      );
+  }
+}
+
+function add(a: Measures, b: Measures): Measures {
+  const sum = { ...a };
+  for (const name of Object.keys(ZERO) as (keyof Measures)[]) sum[name] = a[name] + b[name];
+  return sum;
+}
+
+function view(m: Measures): FunnelRowDto {
+  return {
+    sent: m.sent,
+    clicks: m.clicks,
+    uniqueClicks: m.uniqueClicks,
+    previews: m.previews,
+    members: m.members,
+    clicksPer100Members: m.members > 0 ? Math.round((m.countedClicks / m.members) * 10_000) / 100 : null,
+    conversions: m.conversions,
+    amount: Math.round(m.amount * 100) / 100,
+  };
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ContentModule } from '../content/content.module';
+import { GroupsModule } from '../groups/groups.module';
+import { PostsModule } from '../posts/posts.module';
+import { RoutinesModule } from '../routines/routines.module';
+import { ClickRecorder } from './click-recorder.service';
+import { Click } from './click.entity';
+import { Conversion } from './conversion.entity';
+import { ConversionsService } from './conversions.service';
+import { FunnelService } from './funnel.service';
+import { LinkTracker } from './link-tracker.service';
+import { ConversionsController, FunnelController, PostPreviewController } from './links.controller';
+import { RedirectController } from './redirect.controller';
+
+/** Short links in posts, the clicks on them, the orders they led to, and the funnel from send to order. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Click, Conversion]),
+    ContentModule,
+    GroupsModule,
+    PostsModule,
+    CampaignsModule,
+    RoutinesModule,
+  ],
+  controllers: [RedirectController, ConversionsController, FunnelController, PostPreviewController],
+  providers: [LinkTracker, ClickRecorder, ConversionsService, FunnelService],
+  exports: [LinkTracker],
+})
+export class LinksModule {}
