@@ -6,6 +6,7 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { GroupsModule } from '../../src/groups/groups.module';
+import { LinksModule } from '../../src/links/links.module';
 import { LoggingModule } from '../../src/logging/logging.module';
 import { PostsModule } from '../../src/posts/posts.module';
 import { QueuesModule } from '../../src/queues/queues.module';
@@ -41,6 +42,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       PostsModule,
       CampaignsModule,
       RoutinesModule,
+      LinksModule,
     ],
   })
   class MediumModule {}
