@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { api } from './api';
 import { fanout } from './fanout';
 import { herd } from './herd';
+import { links } from './links';
 import { memory } from './memory';
 import { stall } from './stall';
 import { stats } from './stats';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   stall,
   routines,
   plan,
+  links,
 };
 
 async function main(): Promise<void> {
