@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { accuracy } from './accuracy';
 import { api } from './api';
 import { fanout } from './fanout';
 import { herd } from './herd';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   routines,
   plan,
   links,
+  accuracy,
 };
 
 async function main(): Promise<void> {
