@@ -42,7 +42,7 @@ describe('plan preview: what a launch will do, before it is done', () => {
   let serial = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100', PLAN_SYNC_MAX_POSTS: '20' });
+    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100', PLAN_SYNC_MAX_POSTS: '80' });
     planner = t.as(await createKey(t, 'planner'));
     await wecom.start();
   });
@@ -68,20 +68,28 @@ describe('plan preview: what a launch will do, before it is done', () => {
     // Quiet hours that contain now, for groups on UTC.
     const hour = DateTime.utc().hour;
     const quiet = `${String(hour).padStart(2, '0')}:00-${String((hour + 2) % 24).padStart(2, '0')}:00`;
-    const groups = [
-      await group({ timezone: 'Asia/Shanghai' }),
-      await group({ timezone: 'Asia/Tokyo' }),
-      await group({ timezone: 'UTC', quietHours: quiet }),
-      await group({ timezone: 'UTC', quietHours: quiet }),
-      await group({ timezone: 'Asia/Shanghai', minGapMinutes: 30 }),
-      await group({ timezone: 'Europe/Berlin', dailyCap: 1 }),
+    // 30 groups in three zones: quiet hours containing now for every group on UTC; a 30-minute gap
+    // on three in Shanghai, a daily cap of 1 on three in Berlin; two more in Shanghai with a
+    // 10-minute gap have just been sent a post by another run.
+    const groups: { id: string }[] = [];
+    for (let i = 0; i < 10; i++) groups.push(await group({ timezone: 'UTC', quietHours: quiet }));
+    for (let i = 0; i < 10; i++) {
+      groups.push(await group({ timezone: 'Asia/Shanghai', ...(i < 3 ? { minGapMinutes: 30 } : {}) }));
+    }
+    for (let i = 0; i < 10; i++)
+      groups.push(await group({ timezone: 'Europe/Berlin', ...(i < 3 ? { dailyCap: 1 } : {}) }));
+    const busyGroups = [
+      await group({ timezone: 'Asia/Shanghai', minGapMinutes: 10 }),
       await group({ timezone: 'Asia/Shanghai', minGapMinutes: 10 }),
     ];
-    const busy = groups[6];
+    groups.push(...busyGroups);
+    const busy = busyGroups[0];
     const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二']);
     // Another run already sent to the last group: the plan counts it against the gap.
     const earlier = await CampaignFactory.create(planner, content.slice(0, 1), [{ after: 'PT0S' }]);
-    const other = await planner.post(`/v1/campaigns/${earlier.id}/runs`).send({ audience: { groupIds: [busy.id] } });
+    const other = await planner
+      .post(`/v1/campaigns/${earlier.id}/runs`)
+      .send({ audience: { groupIds: busyGroups.map((g) => g.id) } });
     await waitForPosts<PostView>(planner, other.body.id, (all) => all.every((p) => p.status === 'sent'));
 
     const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }, { after: 'PT0S' }]);
@@ -103,11 +111,11 @@ describe('plan preview: what a launch will do, before it is done', () => {
       await redis.quit();
     }
     const entries = plan.body.entries as PlanEntry[];
-    expect(plan.body.summary).toMatchObject({ posts: 14, groups: 7, skipped: 0 });
+    expect(plan.body.summary).toMatchObject({ posts: 64, groups: 32, skipped: 0 });
     expect(plan.body.summary.groupsMovedBy).toMatchObject({
-      'quiet hours': 2,
-      'minimum gap': 2,
-      'daily cap': 1,
+      'quiet hours': 10,
+      'minimum gap': 5,
+      'daily cap': 3,
     });
     for (const entry of entries) {
       const moved = Date.parse(entry.predictedAt!) - Date.parse(entry.dueAt) > 5000;
@@ -118,13 +126,22 @@ describe('plan preview: what a launch will do, before it is done', () => {
     // Settled: sent, or held by a rule of its own (not only waiting for the post before it).
     const settled = (p: PostView) =>
       p.status === 'sent' || (p.notBefore !== null && !!p.deferReason && !p.deferReason.startsWith('waits for post'));
+    // All but the busy groups' second posts, which wait for their first (held by the gap).
+    const SETTLED = 62;
+    let seen: PostView[] = [];
     const posts = await eventually(
       async () => {
         const all = await postsOf<PostView>(planner, run.body.id);
-        return all.length === 14 && all.filter(settled).length >= 12 ? all : undefined;
+        seen = all;
+        return all.length === 64 && all.filter(settled).length >= SETTLED ? all : undefined;
       },
       30_000,
       200,
+      () =>
+        `${seen.filter(settled).length} of ${seen.length} settled; waiting: ${seen
+          .filter((p) => !settled(p))
+          .map((p) => `${p.status} ${p.deferReason ?? ''}`)
+          .join(' | ')}`,
     );
     const compared = posts.filter(settled).map((p) => {
       const entry = entries.find((e) => e.groupId === p.groupId && e.step === p.step)!;
@@ -138,7 +155,7 @@ describe('plan preview: what a launch will do, before it is done', () => {
     });
     const within = compared.filter((c) => c.miss <= 5000);
     expect(within.length / compared.length).toBeGreaterThanOrEqual(0.95);
-    const quietEnd = entries.find((e) => e.groupId === groups[2].id && e.step === 0)!;
+    const quietEnd = entries.find((e) => e.groupId === groups[0].id && e.step === 0)!;
     expect(quietEnd.moves).toEqual([`quiet hours ${quiet}`]);
     expect(Date.parse(quietEnd.predictedAt!) - Date.now()).toBeGreaterThan(0);
     const gapped = entries.find((e) => e.groupId === busy.id && e.step === 0)!;
@@ -178,7 +195,7 @@ describe('plan preview: what a launch will do, before it is done', () => {
   it('makes a plan of more posts than PLAN_SYNC_MAX_POSTS as a job: 202, then the plan from GET /v1/plans/:id', async () => {
     const channelId = (await ChannelFactory.create(t, 'console')).id;
     const tag = `job-${Date.now()}`;
-    const rows = Array.from({ length: 11 }, (_, i) => ({
+    const rows = Array.from({ length: 41 }, (_, i) => ({
       name: `计划群 ${i}`,
       channelId,
       address: `${tag}-${i}`,
@@ -198,8 +215,8 @@ describe('plan preview: what a launch will do, before it is done', () => {
       const job = await planner.get(`/v1/plans/${accepted.body.id}`);
       return job.status === 200 ? job.body : undefined;
     });
-    expect(done).toMatchObject({ id: accepted.body.id, status: 'done', plan: { summary: { posts: 22, groups: 11 } } });
-    expect(done.plan.entries).toHaveLength(22);
+    expect(done).toMatchObject({ id: accepted.body.id, status: 'done', plan: { summary: { posts: 82, groups: 41 } } });
+    expect(done.plan.entries).toHaveLength(82);
     await planner.get('/v1/plans/00000000-0000-4000-8000-000000000000').expect(404);
   });
 
