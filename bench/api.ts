@@ -1,6 +1,6 @@
 import { exampleFields } from '../test/support/factories';
 import { ADMIN_KEY } from '../test/support/test-env';
-import { Figure, LoadResult, load, report } from './report';
+import { Figure, LoadResult, load, loadRows, report } from './report';
 import { Stack, round } from './support/stack';
 
 const POSTS_IN_RUN = 10_000;
@@ -60,15 +60,7 @@ export async function api(): Promise<Figure[]> {
     const [read] = routes;
     return report(
       'api',
-      [baseline, ...routes].map((r) => ({
-        route: r.name,
-        'req/s': r.requestsPerSecond,
-        'p50 ms': r.p50Ms,
-        'p99 ms': r.p99Ms,
-        'non-2xx': r.non2xx,
-        errors: r.errors,
-        'vs bare route': ratio(r),
-      })),
+      loadRows(baseline, [baseline, ...routes]),
       routes.map((r) => ({
         benchmark: 'api',
         figure: r.name,

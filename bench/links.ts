@@ -1,5 +1,5 @@
 import { exampleFields } from '../test/support/factories';
-import { Figure, load, report } from './report';
+import { Figure, load, loadRows, report } from './report';
 import { Stack, round } from './support/stack';
 
 const GROUPS = 1_000;
@@ -48,38 +48,26 @@ export async function links(): Promise<Figure[]> {
     await stack.until('SELECT COUNT(*) AS n FROM clicks', [], answered, 30_000);
     const recorded = await stack.count('SELECT COUNT(*) AS n FROM clicks');
     const ratio = round(click.requestsPerSecond / baseline.requestsPerSecond, 2);
-    return report(
-      'links',
-      [baseline, click].map((r) => ({
-        route: r.name,
-        'req/s': r.requestsPerSecond,
-        'p50 ms': r.p50Ms,
-        'p99 ms': r.p99Ms,
-        'non-2xx': r.non2xx,
-        errors: r.errors,
-        'vs bare route': round(r.requestsPerSecond / baseline.requestsPerSecond, 2),
-      })),
-      [
-        {
-          benchmark: 'links',
-          figure: 'GET /r/:code at 50 connections',
-          value: click.requestsPerSecond,
-          unit: `req/s (p50 ${click.p50Ms} ms, p99 ${click.p99Ms} ms; bare route p99 ${baseline.p99Ms} ms)`,
-          baseline: baseline.requestsPerSecond,
-          ratio,
-          target: '≥ 0.5× bare route, p99 ≤ 3× its p99',
-          met: ratio >= 0.5 && click.p99Ms <= 3 * Math.max(1, baseline.p99Ms) && click.errors === 0,
-        },
-        {
-          benchmark: 'links',
-          figure: 'clicks recorded of clicks answered',
-          value: recorded,
-          unit: `rows (${answered} answered)`,
-          target: 'every answered click (in-flight ones at the end may add a few)',
-          met: recorded >= answered,
-        },
-      ],
-    );
+    return report('links', loadRows(baseline, [baseline, click]), [
+      {
+        benchmark: 'links',
+        figure: 'GET /r/:code at 50 connections',
+        value: click.requestsPerSecond,
+        unit: `req/s (p50 ${click.p50Ms} ms, p99 ${click.p99Ms} ms; bare route p99 ${baseline.p99Ms} ms)`,
+        baseline: baseline.requestsPerSecond,
+        ratio,
+        target: '≥ 0.5× bare route, p99 ≤ 3× its p99',
+        met: ratio >= 0.5 && click.p99Ms <= 3 * Math.max(1, baseline.p99Ms) && click.errors === 0,
+      },
+      {
+        benchmark: 'links',
+        figure: 'clicks recorded of clicks answered',
+        value: recorded,
+        unit: `rows (${answered} answered)`,
+        target: 'every answered click (in-flight ones at the end may add a few)',
+        met: recorded >= answered,
+      },
+    ]);
   } finally {
     await stack.stop();
   }

@@ -41,6 +41,19 @@ export async function load(
   };
 }
 
+/** A table row per route, each beside the bare route's req/s. */
+export function loadRows(baseline: LoadResult, results: LoadResult[]): object[] {
+  return results.map((r) => ({
+    route: r.name,
+    'req/s': r.requestsPerSecond,
+    'p50 ms': r.p50Ms,
+    'p99 ms': r.p99Ms,
+    'non-2xx': r.non2xx,
+    errors: r.errors,
+    'vs bare route': Number((r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)),
+  }));
+}
+
 /** One line of the closing summary: a figure, its baseline from the same run, and the target. */
 export interface Figure {
   benchmark: string;
