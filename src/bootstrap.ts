@@ -45,6 +45,7 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
   // Versioned resources send their version as the ETag (VersionEtag); a body hash would not match If-Match.
   app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
   // The first parser that reads a body wins; the bulk route's larger limit comes before everyone else's.
   app.use(BULK_ROUTES, json({ limit: config.bulkBodyLimit }));
   app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));

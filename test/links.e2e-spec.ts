@@ -43,6 +43,7 @@ describe('short links, clicks, orders and the funnel', () => {
       SCHEDULER_TICK_MS: '100',
       PUBLIC_BASE_URL: `${BASE}/`,
       LINK_SIGNING_KEY: 'a-signing-key-of-at-least-32-characters',
+      TRUST_PROXY: 'loopback',
     });
     await wecom.start();
     planner = t.as(await createKey(t, 'planner'));
@@ -230,6 +231,31 @@ describe('short links, clicks, orders and the funnel', () => {
       () => JSON.stringify({ before, last }),
     );
     expect(after.uniqueClicks).toBe(before.uniqueClicks + 1);
+  });
+
+  it('tells apart people behind the service’s proxy by the address it forwards', async () => {
+    const stageOf = async () =>
+      (
+        (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body.stages as {
+          stage: string;
+          uniqueClicks: number;
+          clicks: number;
+        }[]
+      ).find((s) => s.stage === 'activate')!;
+    const before = await stageOf();
+    const code = codeOf(1, 0);
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.2']) {
+      await t.http
+        .get(`/r/${code}`)
+        .set('User-Agent', 'Mozilla/5.0 MicroMessenger/8.0.40')
+        .set('X-Forwarded-For', address)
+        .expect(302);
+    }
+    const after = await eventually(async () => {
+      const now = await stageOf();
+      return now.clicks === before.clicks + 3 ? now : undefined;
+    });
+    expect(after.uniqueClicks).toBe(before.uniqueClicks + 2);
   });
 
   it('adds up: per stage, per step and per group, sent → clicks → orders', async () => {

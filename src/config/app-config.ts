@@ -78,6 +78,16 @@ const envSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
   LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+      'must be false, true, a number of proxies, or proxy addresses such as loopback or 10.0.0.0/8, comma-separated',
+    )
+    .transform((value): boolean | number | string =>
+      value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+    )
+    .default('false'),
 });
 
 export interface AppConfig {
@@ -119,6 +129,11 @@ export interface AppConfig {
   publicBaseUrl?: string;
   /** The HMAC key short links are signed with; set whenever publicBaseUrl is. */
   linkSigningKey?: string;
+  /**
+   * Which proxies' X-Forwarded-For to believe (Express `trust proxy`): the client address counts
+   * unique clicks and unknown-key attempts, and without it every client behind a proxy is one.
+   */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -175,5 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     linkSigningKey: e.LINK_SIGNING_KEY,
+    trustProxy: e.TRUST_PROXY,
   };
 }
