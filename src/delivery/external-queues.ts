@@ -56,9 +56,13 @@ export class ExternalQueues implements OnApplicationShutdown {
 
   /** Where the consumer has got with a post; the error name comes from its stack. */
   async state(channelName: string, postId: string): Promise<ExternalState> {
-    const job = await Job.fromId<ExternalPostJob>(this.queue(channelName), postId);
+    const queue = this.queue(channelName);
+    // The state first, then the job: read the other way round, a job that completed in between
+    // would show as completed with the return value it did not have yet.
+    const state = await queue.getJobState(postId);
+    if (state === 'unknown') return { state: 'missing' };
+    const job = await Job.fromId<ExternalPostJob>(queue, postId);
     if (!job) return { state: 'missing' };
-    const state = await job.getState();
     if (state === 'completed') {
       const value = job.returnvalue as { externalId?: unknown } | null;
       return {
