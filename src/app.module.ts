@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -62,6 +63,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        EventEmitterModule.forRoot(),
         LoggingModule,
         DatabaseModule,
         RedisModule,

@@ -42,6 +42,8 @@ export interface ChannelConfig {
   mentionAll?: boolean;
   /** Links in posts go out as signed short links whose clicks are counted. */
   trackLinks?: boolean;
+  /** Failed sends in a row that pause a group (default 3; 0: never). */
+  breakerFailures?: number;
 }
 
 export interface SendTarget {

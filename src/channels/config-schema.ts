@@ -14,11 +14,12 @@ const COMMON: Record<string, SchemaNode> = {
   timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
   retryAmbiguous: { type: 'boolean' },
   trackLinks: { type: 'boolean' },
+  breakerFailures: { type: 'integer', minimum: 0, maximum: 100 },
 };
 
 /** A channel type's config schema: the shared keys every type takes plus the ones named. */
 export function configSchema(...keys: (keyof typeof COMMON)[]): SchemaNode {
-  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', 'trackLinks', ...keys];
+  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', 'trackLinks', 'breakerFailures', ...keys];
   return {
     type: 'object',
     additionalProperties: false,

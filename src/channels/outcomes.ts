@@ -29,12 +29,17 @@ export class Transient {
 }
 
 /** The provider refused for good (bad key, robot removed, bad request): do not retry. */
+/** The code of a message the provider cannot take as it is (too long even split): the message's fault, not the group's. */
+export const TOO_LONG = 'too_long';
+
 export class Permanent {
   readonly kind = 'permanent';
   constructor(
     readonly code: string,
     readonly reason: string,
     readonly partsSent = 0,
+    /** The address itself is gone (a receiver answering 410): no later post can reach it either. */
+    readonly gone = false,
   ) {}
 }
 
@@ -68,7 +73,7 @@ export function withPartsSent(failure: Failure, partsSent: number): Failure {
     case 'transient':
       return new Transient(failure.reason, failure.code, partsSent);
     case 'permanent':
-      return new Permanent(failure.code, failure.reason, partsSent);
+      return new Permanent(failure.code, failure.reason, partsSent, failure.gone);
     case 'ambiguous':
       return new Ambiguous(failure.reason, partsSent);
     case 'moved':

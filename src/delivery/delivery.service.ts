@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { OutgoingMessage } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
-import { SendResult } from '../channels/outcomes';
+import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
+import { Group } from '../groups/group.entity';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
-import { ClaimedPost, PostLifecycle, Progress } from '../posts/post-lifecycle.service';
+import { ClaimedPost, PostLifecycle, Progress, inactiveGroupReason } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
@@ -15,8 +16,10 @@ import { DeliverJob } from '../queues/queue-names';
 import { ExternalQueues } from './external-queues';
 import { nextStep } from './next-step';
 
-/** How long a post to a paused or archived group waits before it looks again. */
+/** How long a post to a paused or archived group waits before it looks again (resuming the group wakes it sooner). */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
+/** Failed sends in a row that pause a group, unless its channel says otherwise. */
+const BREAKER_FAILURES = 3;
 
 /**
  * One job, one post: claim it, ask the policy gate, render it for its group, hand it to the
@@ -53,7 +56,8 @@ export class DeliveryService {
     }
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     if (group.status !== 'active') {
-      return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), `group is ${group.status}`);
+      const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
+      return this.defer(job, token, post, until, inactiveGroupReason(group.status, group.pausedReason));
     }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
@@ -92,7 +96,11 @@ export class DeliveryService {
       code: 'code' in result ? (result.code ?? null) : null,
       error: 'reason' in result ? ((result.reason ?? null)?.slice(0, 1000) ?? null) : null,
     });
-    await this.record(job, token, post, result, definition.dedupes || channel.config.retryAmbiguous === true);
+    await this.record(job, token, post, result, {
+      group,
+      retrySafe: definition.dedupes || channel.config.retryAmbiguous === true,
+      breakerFailures: channel.config.breakerFailures ?? BREAKER_FAILURES,
+    });
   }
 
   private async record(
@@ -100,7 +108,7 @@ export class DeliveryService {
     token: string | undefined,
     post: ClaimedPost,
     result: SendResult,
-    retrySafe: boolean,
+    { group, retrySafe, breakerFailures }: { group: Group; retrySafe: boolean; breakerFailures: number },
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -108,7 +116,9 @@ export class DeliveryService {
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'sent':
-        return this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+        await this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+        if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);
+        return;
       case 'wait':
         return this.defer(job, token, post, next.until, next.reason, progress);
       case 'unconfirmed':
@@ -121,6 +131,11 @@ export class DeliveryService {
       case 'failed':
         await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
+        // A message too long for the provider is the message's fault; anything else, the group's.
+        if (next.code !== TOO_LONG) {
+          const gone = result.kind === 'permanent' && result.gone;
+          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, gone ? 1 : breakerFailures);
+        }
         throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
     }
   }

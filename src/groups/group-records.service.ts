@@ -56,7 +56,7 @@ export function applyChanges(
     if (dto[field] !== undefined) Object.assign(group, { [field]: dto[field] });
   }
   if (dto.status !== undefined && dto.status !== group.status)
-    Object.assign(group, { status: dto.status, pausedReason: null });
+    Object.assign(group, { status: dto.status, pausedReason: null, consecutiveFailures: 0 });
 }
 
 /** What a 409 says of a group whose chat or external id another group already has. */
@@ -104,6 +104,7 @@ export function groupView(group: Group): GroupDto {
     tags: group.tags,
     status: group.status,
     pausedReason: group.pausedReason,
+    consecutiveFailures: group.consecutiveFailures,
     createdAt: group.createdAt,
     updatedAt: group.updatedAt,
   };

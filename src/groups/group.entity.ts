@@ -85,6 +85,10 @@ export class Group {
   @Column({ type: 'varchar', length: 500, nullable: true })
   pausedReason: string | null;
 
+  /** Sends to the group that failed since its last success or resume: the breaker pauses it at its channel's limit. */
+  @Column({ type: 'int', default: 0 })
+  consecutiveFailures: number;
+
   @CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
   createdAt: Date;
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysql';
@@ -18,6 +19,7 @@ import {
   UpdateGroupDto,
 } from './dto/group.dto';
 import { GroupRecords, applyChanges, groupView, takenDetails } from './group-records.service';
+import { GROUP_ACTIVATED, GroupActivated } from './group-events';
 import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 
@@ -32,6 +34,7 @@ export class GroupsService {
     private readonly channels: ChannelsService,
     private readonly records: GroupRecords,
     private readonly adapters: AdapterRegistry,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(dto: CreateGroupDto): Promise<CreatedGroupDto> {
@@ -98,6 +101,7 @@ export class GroupsService {
       }
     }
     const group = await this.find(id);
+    const wasActive = group.status === 'active';
     const details: ErrorDetail[] = [];
     let generatedSecret: string | undefined;
     if (dto.channelId !== undefined && dto.channelId !== group.channelId && dto.address === undefined) {
@@ -127,6 +131,7 @@ export class GroupsService {
         }
       }),
     );
+    if (!wasActive && group.status === 'active') await this.activated(id);
     return { ...groupView(await this.find(id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
   }
 
@@ -142,8 +147,14 @@ export class GroupsService {
     const group = await this.find(id);
     if (group.status === 'archived')
       throw DomainError.conflict(`group ${id} is archived; set its status to active first`);
-    await this.groups.update({ id }, { status, pausedReason: reason });
+    await this.groups.update({ id }, { status, pausedReason: reason, consecutiveFailures: 0 });
+    if (status === 'active' && group.status !== 'active') await this.activated(id);
     return this.get(id);
+  }
+
+  /** Tells whoever holds posts for the group (the post lifecycle) that they may go. */
+  private async activated(groupId: string): Promise<void> {
+    await this.events.emitAsync(GROUP_ACTIVATED, { groupId } satisfies GroupActivated);
   }
 
   private async find(id: string): Promise<Group> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { isDuplicateKey } from '../database/mysql';
 import { PostsService } from '../posts/posts.service';
 import { Conversion } from './conversion.entity';
 import { ConversionDto, ReportConversionDto } from './dto/conversion.dto';
@@ -48,8 +49,7 @@ export class ConversionsService {
       await this.conversions.insert(row);
       return { created: true, conversion: row };
     } catch (error) {
-      if (!(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== 'ER_DUP_ENTRY')
-        throw error;
+      if (!isDuplicateKey(error, 'UQ_conversions_order')) throw error;
     }
     const first = await this.conversions.findOneByOrFail({ orderId: dto.orderId });
     if (first.postId !== postId || Number(first.amount) !== dto.amount) {

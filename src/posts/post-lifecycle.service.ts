@@ -28,6 +28,12 @@ const REQUEUED_STATUS = `COALESCE((SELECT CASE WHEN r.status IN (${STOPPED_RUN})
 const LIVE = `(p.run_id IS NULL OR r.status IN (${LIVE_RUN}))`;
 
 const DUE_BATCH = 2000;
+const INACTIVE_GROUP = 'group is ';
+
+/** Why a post to a paused or archived group waits: `wakeGroup` finds such posts by it. */
+export function inactiveGroupReason(status: string, reason: string | null): string {
+  return `${INACTIVE_GROUP}${status}${reason ? `: ${reason}` : ''}`;
+}
 const MAX_DUE_BATCHES = 25;
 
 export type NewPost = Pick<
@@ -328,6 +334,23 @@ export class PostLifecycle {
   }
 
   /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
+  /**
+   * A group that was paused or archived is active again: its posts held for that go now (the
+   * worker asks the policy again), not when their next look was due.
+   */
+  async wakeGroup(groupId: string): Promise<void> {
+    const held = (await this.dataSource.query(
+      `SELECT id, channel_type AS channelType FROM posts
+       WHERE group_id = ? AND status = '${S.Queued}' AND not_before > NOW(3) AND defer_reason LIKE ?`,
+      [groupId, `${INACTIVE_GROUP}%`],
+    )) as Pick<QueuedPost, 'id' | 'channelType'>[];
+    if (held.length === 0) return;
+    await this.dataSource.query(`UPDATE posts SET not_before = NOW(3) WHERE status = '${S.Queued}' AND id IN (?)`, [
+      held.map((p) => p.id),
+    ]);
+    await this.queues.promote(held);
+  }
+
   async resumeAll(source: PostSource, maxLatenessMinutes: number | null): Promise<void> {
     if (maxLatenessMinutes !== null) {
       await this.dataSource.query(

@@ -60,6 +60,16 @@ export class PostQueues implements OnModuleInit {
     return (await this.queues[post.channelType].getJob(post.id)) !== undefined;
   }
 
+  /** Delayed jobs run now: their posts were held for a reason that has gone. */
+  async promote(posts: { id: string; channelType: ChannelType }[]): Promise<void> {
+    await Promise.all(
+      posts.map(async (p) => {
+        const job = await this.queues[p.channelType].getJob(p.id);
+        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+      }),
+    );
+  }
+
   /** Removes waiting or delayed jobs; a job already running is left to find its post cancelled. */
   async remove(posts: { id: string; channelType: ChannelType }[]): Promise<void> {
     await Promise.all(posts.map((p) => this.queues[p.channelType].remove(p.id).catch(() => 0)));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupWake } from './group-wake.listener';
 import { PostAttempt } from './post-attempt.entity';
 import { PostDeferral } from './post-deferral.entity';
 import { PostHistory } from './post-history.service';
@@ -13,7 +14,7 @@ import { PostsService } from './posts.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Post, PostAttempt, PostDeferral])],
   controllers: [PostsController],
-  providers: [PostLifecycle, PostHistory, PostsService, PostQueues],
+  providers: [PostLifecycle, PostHistory, PostsService, PostQueues, GroupWake],
   exports: [PostLifecycle, PostHistory, PostsService],
 })
 export class PostsModule {}

@@ -1,5 +1,6 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { CampaignsModule } from '../../src/campaigns/campaigns.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
@@ -33,6 +34,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
   @Module({
     imports: [
       ConfigModule.forRoot(config),
+      EventEmitterModule.forRoot(),
       LoggingModule,
       DatabaseModule,
       RedisModule,

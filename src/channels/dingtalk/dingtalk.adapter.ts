@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
-import { Permanent, SendResult } from '../outcomes';
+import { Permanent, SendResult, TOO_LONG } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -44,7 +44,7 @@ export class DingtalkAdapter implements ChannelAdapter {
     const format = config.format ?? 'markdown';
     const content = withKeyword(format === 'text' ? message.text : message.markdown, config.keywords);
     const split = splitIntoParts(content, { unit: 'bytes', max: MAX_BYTES, label: 'DingTalk' });
-    if ('refused' in split) return new Permanent('too_long', split.refused);
+    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const at = { atMobiles: [], atUserIds: [], isAtAll: config.mentionAll ?? false };
     return deliverParts(split.parts, message.skipParts ?? 0, (part) => {
       const body =

@@ -4,7 +4,7 @@ import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, 
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toLarkMarkdown } from '../markdown/convert';
-import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { Permanent, RateLimited, SendResult, Sent, TOO_LONG, Transient } from '../outcomes';
 import { callProvider, deliverParts, statusFailure, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -47,7 +47,7 @@ export class FeishuAdapter implements ChannelAdapter {
     const format = config.format ?? 'markdown';
     const content = withKeyword(format === 'text' ? message.text : toLarkMarkdown(message.markdown), config.keywords);
     const split = splitIntoParts(content, { unit: 'bytes', max: MAX_CONTENT_BYTES, label: 'Feishu' });
-    if ('refused' in split) return new Permanent('too_long', split.refused);
+    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const url = `${baseUrlOf(FEISHU, config)}/open-apis/bot/v2/hook/${encodeURIComponent(target.address.token)}`;
     return deliverParts(split.parts, message.skipParts ?? 0, (part) => {
       const body: Record<string, unknown> =

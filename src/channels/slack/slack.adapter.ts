@@ -3,7 +3,7 @@ import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../a
 import { addressSchema, configSchema, httpUrl } from '../config-schema';
 import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
 import { toSlackMrkdwn } from '../markdown/convert';
-import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { Permanent, RateLimited, SendResult, Sent, TOO_LONG, Transient } from '../outcomes';
 import { callProvider, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -32,7 +32,7 @@ export class SlackAdapter implements ChannelAdapter {
     const markdown = target.channel.config.format !== 'text';
     const content = markdown ? toSlackMrkdwn(message.markdown) : message.text;
     const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Slack section' });
-    if ('refused' in split) return new Permanent('too_long', split.refused);
+    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     return deliverParts(split.parts, message.skipParts ?? 0, (part) => {
       const body = markdown
         ? { text: part, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part } }] }

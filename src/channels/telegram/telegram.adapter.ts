@@ -3,7 +3,7 @@ import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, 
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toTelegramHtml } from '../markdown/convert';
-import { AddressMoved, Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
+import { AddressMoved, Permanent, RateLimited, SendResult, Sent, TOO_LONG, Transient } from '../outcomes';
 import { callProvider, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -46,7 +46,7 @@ export class TelegramAdapter implements ChannelAdapter {
     const html = config.format !== 'text';
     const content = html ? toTelegramHtml(message.markdown) : message.text;
     const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
-    if ('refused' in split) return new Permanent('too_long', split.refused);
+    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const url = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}/sendMessage`;
     return deliverParts(split.parts, message.skipParts ?? 0, (text) => {
       const body = { chat_id: target.address.chatId, text, ...(html ? { parse_mode: 'HTML' } : {}) };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
-import { Permanent, SendResult } from '../outcomes';
+import { Permanent, SendResult, TOO_LONG } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -37,7 +37,7 @@ export class WecomAdapter implements ChannelAdapter {
       max: LIMITS[format],
       label: `WeCom ${format}`,
     });
-    if ('refused' in split) return new Permanent('too_long', split.refused);
+    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const url = `${baseUrlOf(WECOM, config)}/cgi-bin/webhook/send?key=${encodeURIComponent(target.address.key)}`;
     return deliverParts(split.parts, message.skipParts ?? 0, (content) => {
       const body =

@@ -191,6 +191,8 @@ export class GroupDto {
   tags: string[];
   status: GroupStatus;
   pausedReason: string | null;
+  /** Sends that failed in a row since the last success or resume; at the channel's `breakerFailures` the group is paused. */
+  consecutiveFailures: number;
   createdAt: Date;
   updatedAt: Date;
 }
