@@ -84,4 +84,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(() => loadConfig({ TRUST_PROXY: 'any proxy!' })).toThrow(/TRUST_PROXY:/);
   });
+
+  it('refuses to start in production without keys for secrets at rest, and says how to make one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SECRETS_KEYS: required when NODE_ENV=production.*randomBytes\(32\)/,
+    );
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      loadConfig({ NODE_ENV: 'production', SECRETS_KEYS: `k2:${key}, k1:${key}` }).secretsKeys?.map((k) => k.id),
+    ).toEqual(['k2', 'k1']);
+    expect(() => loadConfig({ SECRETS_KEYS: 'k1:c2hvcnQ=' })).toThrow(/SECRETS_KEYS: must be keys/);
+    expect(() => loadConfig({ SECRETS_KEYS: `k1:${key},k1:${key}` })).toThrow(/SECRETS_KEYS: names a key id twice/);
+  });
 });

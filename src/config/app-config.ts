@@ -23,6 +23,8 @@ const urlWithScheme = (schemes: string[]) =>
     { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
   );
 
+const MAKE_KEY = "make one with: node -e \"console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))\"";
+
 const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb');
 
 const envSchema = z.object({
@@ -88,6 +90,36 @@ const envSchema = z.object({
       value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
     )
     .default('false'),
+  SECRETS_KEYS: z
+    .string()
+    .transform((value, context) => {
+      const keys = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const [id, key] = [
+            entry.slice(0, entry.indexOf(':')),
+            Buffer.from(entry.slice(entry.indexOf(':') + 1), 'base64'),
+          ];
+          return { id, key };
+        });
+      const bad = keys.find((k) => !/^[A-Za-z0-9_-]{1,16}$/.test(k.id) || k.key.length !== 32);
+      if (keys.length === 0 || bad) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be keys such as k1:<32 bytes in base64>, comma-separated, newest first; ${MAKE_KEY}`,
+        });
+        return z.NEVER;
+      }
+      if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+        context.addIssue({ code: 'custom', message: 'names a key id twice' });
+        return z.NEVER;
+      }
+      return keys;
+    })
+    .optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface AppConfig {
@@ -134,6 +166,8 @@ export interface AppConfig {
    * unique clicks and unknown-key attempts, and without it every client behind a proxy is one.
    */
   trustProxy: boolean | number | string;
+  /** Keys that seal channel credentials and group addresses at rest, newest (the one that seals) first. */
+  secretsKeys?: { id: string; key: Buffer }[];
 }
 
 export class ConfigError extends Error {
@@ -154,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEYS) {
+    throw new ConfigError([
+      `SECRETS_KEYS: required when NODE_ENV=production, so that credentials and addresses are encrypted at rest; ${MAKE_KEY}`,
+    ]);
+  }
   if ((e.PUBLIC_BASE_URL === undefined) !== (e.LINK_SIGNING_KEY === undefined)) {
     throw new ConfigError([
       e.PUBLIC_BASE_URL === undefined
@@ -191,5 +230,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     linkSigningKey: e.LINK_SIGNING_KEY,
     trustProxy: e.TRUST_PROXY,
+    secretsKeys: e.SECRETS_KEYS,
   };
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { sealedJson } from '../database/sealed-json';
 import { ChannelConfig } from '../channels/adapter';
 import { ChannelType } from '../channels/channel-types';
 
@@ -21,7 +22,7 @@ export class Channel {
   config: ChannelConfig;
 
   /** Account-wide secrets (a Telegram bot token). Never returned, logged or queued. */
-  @Column({ type: 'json' })
+  @Column({ type: 'json', transformer: sealedJson })
   credentials: Record<string, string>;
 
   @Column({ type: 'varchar', length: 16, default: 'active' })

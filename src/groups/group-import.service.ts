@@ -72,6 +72,7 @@ export class GroupImportService {
             ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])),
             chatKey: group.chatKey,
             pausedReason: group.pausedReason,
+            consecutiveFailures: group.consecutiveFailures,
           },
         );
       }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sealedJson } from '../database/sealed-json';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
@@ -240,7 +241,7 @@ export class GroupRecords {
         g.id,
         g.name,
         g.channelId,
-        JSON.stringify(g.address),
+        JSON.stringify(sealedJson.to(g.address)),
         g.chatKey,
         g.externalId,
         g.timezone,

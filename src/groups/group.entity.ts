@@ -1,3 +1,4 @@
+import { sealedJson } from '../database/sealed-json';
 import {
   Column,
   CreateDateColumn,
@@ -33,7 +34,7 @@ export class Group {
   channel?: Channel;
 
   /** Where this group's posts go, secrets included (a robot key, a signing secret). Never returned as is. */
-  @Column({ type: 'json' })
+  @Column({ type: 'json', transformer: sealedJson })
   address: Record<string, string>;
 
   /** Which chat the address names (a hash, see chat-key.ts): one group per chat. */
