@@ -8,6 +8,7 @@ import {
   exampleFields,
 } from './support/factories';
 import { eventually, waitForPosts } from './support/poll';
+import { PictureServer, png } from './support/providers/pictures';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -21,7 +22,7 @@ interface PostView {
 
 const BASE = 'https://go.example.com';
 const SHORT = /https:\/\/go\.example\.com\/r\/([A-Za-z0-9_-]{34})/g;
-const PRODUCT = exampleFields('product_pick') as { url: string; image?: string };
+const PRODUCT = exampleFields('product_pick') as { url: string; image: string };
 
 describe('short links, clicks, orders and the funnel', () => {
   let t: TestApp;
@@ -29,6 +30,7 @@ describe('short links, clicks, orders and the funnel', () => {
   let viewer: RequestWith;
   let shop: RequestWith;
   const wecom = new FakeWecom();
+  const pictures = new PictureServer();
   let runId: string;
   let posts: PostView[];
   let pieces: string[];
@@ -46,6 +48,9 @@ describe('short links, clicks, orders and the funnel', () => {
       TRUST_PROXY: 'loopback',
     });
     await wecom.start();
+    await pictures.start();
+    pictures.files.set('/cup.png', { type: 'image/png', body: png(2048) });
+    PRODUCT.image = `${pictures.url}/cup.png`;
     planner = t.as(await createKey(t, 'planner'));
     viewer = t.as(await createKey(t, 'viewer'));
     shop = t.as(await createKey(t, 'integration'));
@@ -71,7 +76,7 @@ describe('short links, clicks, orders and the funnel', () => {
         }),
       );
     }
-    const pick = await ContentFactory.create(editor, 'product_pick', { title: '好物' });
+    const pick = await ContentFactory.create(editor, 'product_pick', { title: '好物', fields: PRODUCT });
     const signUp = await ContentFactory.create(editor, 'custom', {
       title: '报名',
       fields: { text: '报名入口 https://form.example.com/join?from=group ，名额有限。' },
@@ -91,7 +96,8 @@ describe('short links, clicks, orders and the funnel', () => {
     );
     for (const received of wecom.received) {
       const body = received.json as { markdown?: { content?: string } };
-      const content = body.markdown?.content ?? '';
+      if (!body.markdown) continue; // the product's picture, sent after the text
+      const content = body.markdown.content ?? '';
       const group = groups.findIndex((_, i) => received.query.get('key') === robotKeys[i]);
       const step = content.includes('报名') ? 1 : 0;
       const post = posts.find((p) => p.groupId === groups[group].id && p.step === step)!;
@@ -105,6 +111,7 @@ describe('short links, clicks, orders and the funnel', () => {
   afterAll(async () => {
     await t.close();
     await wecom.stop();
+    await pictures.stop();
   });
 
   const postOf = (group: number, step: number) => posts.find((p) => p.groupId === groups[group].id && p.step === step)!;
@@ -116,7 +123,7 @@ describe('short links, clicks, orders and the funnel', () => {
     expect(trackedPick).toHaveLength(2);
     for (const content of trackedPick) {
       expect(content).not.toContain(PRODUCT.url);
-      if (PRODUCT.image) expect(content).toContain(`](${PRODUCT.image})`);
+      expect(content).toContain(`](${PRODUCT.image})`);
     }
     expect(contents.filter((c) => c.includes(PRODUCT.url))).toHaveLength(1);
     expect(contents.filter((c) => c.includes('https://form.example.com/join?from=group'))).toHaveLength(1);

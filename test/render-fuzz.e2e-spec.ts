@@ -13,7 +13,7 @@ import { FORMATS, Format } from '../src/templates/formats';
 import { KindRegistry } from '../src/templates/kind-registry.service';
 import { RenderedText, RendererService } from '../src/templates/renderer.service';
 import { sizeIn } from '../src/common/text-size';
-import { httpClient, message, target } from './support/adapter-kit';
+import { httpClient, message, pictureStore, target } from './support/adapter-kit';
 import { nastyString, valueFor } from './support/arbitraries';
 import { SEED_KINDS } from './support/factories';
 import { FakeServer, Received } from './support/providers/fake-server';
@@ -49,7 +49,7 @@ type Json = Record<string, Record<string, string> & { elements?: { text: { conte
 const wecomRoute = (format: 'text' | 'markdown'): Route => ({
   name: `wecom ${format}`,
   fake: wecom,
-  adapter: new WecomAdapter(http),
+  adapter: new WecomAdapter(http, pictureStore(http)),
   unit: 'bytes',
   limit: format === 'text' ? 2048 : 4096,
   target: (n) => {

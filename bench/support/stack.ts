@@ -3,7 +3,7 @@ import { Connection, createConnection } from 'mysql2/promise';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseName } from '../../src/database/typeorm-options';
-import { deleteRedisPrefix, dropDatabase } from '../../test/support/cleanup';
+import { deleteRedisPrefix, dropDatabase, removeMediaCache } from '../../test/support/cleanup';
 import { eventually } from '../../test/support/poll';
 import { MAIN, ServiceProcess } from '../../test/support/service-process';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, TEST_MYSQL_URL, TEST_REDIS_URL, isolatedEnv } from '../../test/support/test-env';
@@ -162,6 +162,7 @@ export class Stack {
     this.redis.disconnect();
     await dropDatabase(this.env.DATABASE_URL);
     await deleteRedisPrefix(this.env.QUEUE_PREFIX);
+    await removeMediaCache(this.env.MEDIA_CACHE_DIR);
   }
 }
 

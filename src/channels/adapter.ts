@@ -12,8 +12,10 @@ export interface OutgoingMessage {
   group: { id: string; name: string };
   runId?: string | null;
   dueAt?: Date;
-  /** Parts of a split message already delivered by an earlier attempt. */
+  /** Parts of a split message already delivered by an earlier attempt (pictures count as parts after the text). */
   skipParts?: number;
+  /** Picture URLs, sent as pictures where the provider can show them. */
+  images?: string[];
 }
 
 /** A limit on sends to one address: at most `limit` in any `windowMs`. */

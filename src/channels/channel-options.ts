@@ -10,4 +10,8 @@ export interface ChannelOptions {
   consoleOutput: string;
   /** Short links are made under it; without it no channel can track links. */
   publicBaseUrl?: string;
+  /** Where fetched pictures are kept. */
+  mediaCacheDir: string;
+  /** Whether saving a piece fetches its pictures to check their size and type. */
+  mediaCheck: boolean;
 }

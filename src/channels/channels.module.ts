@@ -5,6 +5,7 @@ import { CHANNEL_OPTIONS, ChannelOptions } from './channel-options';
 import { ADAPTERS } from './channel-types';
 import { CONSOLE_OUTPUT } from './console/console.adapter';
 import { HttpClient } from './http/http-client';
+import { PictureStore } from './media/picture-store';
 import { TargetChecks } from './target-checks';
 
 @Module({
@@ -24,7 +25,8 @@ import { TargetChecks } from './target-checks';
             : createWriteStream(consoleOutput, { flags: 'a' }),
     },
     TargetChecks,
+    PictureStore,
   ],
-  exports: [AdapterRegistry, HttpClient, TargetChecks],
+  exports: [AdapterRegistry, HttpClient, TargetChecks, PictureStore],
 })
 export class ChannelsModule {}

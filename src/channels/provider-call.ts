@@ -35,10 +35,10 @@ export function statusFailure(answer: HttpAnswer): Failure | undefined {
 }
 
 /** Sends the parts of a split message in order, from where an earlier attempt stopped. */
-export async function deliverParts(
-  parts: string[],
+export async function deliverParts<P>(
+  parts: P[],
   skip: number,
-  sendOne: (part: string, index: number) => Promise<SendResult>,
+  sendOne: (part: P, index: number) => Promise<SendResult>,
 ): Promise<SendResult> {
   let externalId: string | undefined;
   for (let index = skip; index < parts.length; index++) {
@@ -47,6 +47,11 @@ export async function deliverParts(
     externalId ??= result.externalId;
   }
   return new Sent(externalId, parts.length);
+}
+
+/** Pictures the markdown does not show already (a template may put the poster in it), for providers whose markdown shows pictures. */
+export function picturesNotIn(markdown: string, images: readonly string[] | undefined): string[] {
+  return (images ?? []).filter((url) => !markdown.includes(`](${url})`));
 }
 
 /** Robots that demand a keyword refuse a message without one; add the first when none is there. */

@@ -10,6 +10,8 @@ export interface SchemaNode {
   required?: string[];
   examples?: unknown[];
   'x-groupcast'?: { promotional?: boolean };
+  /** `image/*` on a URL field: a picture, sent as one where the provider can. */
+  contentMediaType?: string;
   /** Validation keywords (pattern, enum, minimum…) that only Ajv reads. */
   [keyword: string]: unknown;
 }

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isValidTimezone } from '../common/timezones';
 import { z } from 'zod';
 
@@ -120,6 +121,8 @@ const envSchema = z.object({
     })
     .optional(),
   NODE_ENV: z.string().optional(),
+  MEDIA_CACHE_DIR: z.string().min(1).default(join(tmpdir(), 'groupcast-media')),
+  MEDIA_CHECK: booleanFlag.default('true'),
 });
 
 export interface AppConfig {
@@ -168,6 +171,10 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Keys that seal channel credentials and group addresses at rest, newest (the one that seals) first. */
   secretsKeys?: { id: string; key: Buffer }[];
+  /** Where pictures fetched from content are kept (a bounded cache). */
+  mediaCacheDir: string;
+  /** Saving a piece fetches its pictures to check size and type (tests of other things turn it off). */
+  mediaCheck: boolean;
 }
 
 export class ConfigError extends Error {
@@ -231,5 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     linkSigningKey: e.LINK_SIGNING_KEY,
     trustProxy: e.TRUST_PROXY,
     secretsKeys: e.SECRETS_KEYS,
+    mediaCacheDir: resolve(e.MEDIA_CACHE_DIR),
+    mediaCheck: e.MEDIA_CHECK,
   };
 }

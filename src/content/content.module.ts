@@ -7,12 +7,14 @@ import { ContentController } from './content.controller';
 import { ContentCatalog } from './content-catalog.service';
 import { ContentService } from './content.service';
 import { PostsModule } from '../posts/posts.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { PictureCheck } from './picture-check.service';
 import { PostRenderer } from './post-renderer.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule],
+  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule, ChannelsModule],
   controllers: [ContentController],
-  providers: [ContentService, ContentCatalog, PostRenderer],
+  providers: [ContentService, ContentCatalog, PostRenderer, PictureCheck],
   exports: [ContentService, ContentCatalog, PostRenderer],
 })
 export class ContentModule {}

@@ -17,6 +17,7 @@ import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PictureCheck } from './picture-check.service';
 import { stableJson } from '../common/stable-json';
 import {
   CreateContentDto,
@@ -107,6 +108,7 @@ export class ContentService {
     private readonly posts: PostLifecycle,
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
+    private readonly pictureCheck: PictureCheck,
   ) {}
 
   listKinds(): KindDto[] {
@@ -122,6 +124,7 @@ export class ContentService {
   async create(dto: CreateContentDto, author: Principal): Promise<ContentPieceDto> {
     const kind = this.renderer.kind(dto.kind);
     const content = this.revisionContent(kind, dto);
+    await this.pictureCheck.check(kind, content.fields, content.media);
     const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     try {
       const id = await inTransaction(this.dataSource, async (manager) => {
@@ -163,6 +166,10 @@ export class ContentService {
     author: Principal,
   ): Promise<ContentPieceDto> {
     const basedOn = expectedVersion ?? dto.version;
+    // The pictures it names anew, fetched before the piece is locked.
+    if (dto.fields !== undefined || dto.media !== undefined) {
+      await this.pictureCheck.check(this.renderer.kind((await this.findPiece(id)).kind), dto.fields, dto.media);
+    }
     await inTransaction(this.dataSource, async (manager) => {
       const piece = await manager.findOne(ContentPiece, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!piece) throw DomainError.notFound('content', id);

@@ -17,8 +17,8 @@ export interface PostTexts {
   title: string;
   text: string;
   markdown: string;
-  /** The piece's pictures: addresses that are shown, not clicked. */
-  media: string[];
+  /** The piece's pictures (image fields, then media): shown, not clicked; sent as pictures where the provider can. */
+  images: string[];
 }
 
 /** What a post says to its group, in both formats: the same at send time and whenever asked again. */
@@ -40,7 +40,7 @@ export class PostRenderer {
       title: piece.title,
       text: this.renderer.render(piece, 'text', context, at).text,
       markdown: this.renderer.render(piece, 'markdown', context, at).text,
-      media: piece.media ?? [],
+      images: this.renderer.pictures(piece),
     };
   }
 }

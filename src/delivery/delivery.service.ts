@@ -174,7 +174,7 @@ export class DeliveryService {
     group: { id: string; name: string; timezone: string; vars: Record<string, string> },
     trackLinks: boolean,
   ): Promise<OutgoingMessage> {
-    const { title, text, markdown } = await this.links.texts(post, group, trackLinks);
+    const { title, text, markdown, images } = await this.links.texts(post, group, trackLinks);
     return {
       id: post.id,
       title,
@@ -185,6 +185,7 @@ export class DeliveryService {
       runId: post.runId,
       dueAt: post.dueAt,
       skipParts: post.partsSent,
+      images,
     };
   }
 }

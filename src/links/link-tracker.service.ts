@@ -88,6 +88,6 @@ export class LinkTracker {
 
 /** Links in both renderings, the piece's pictures left out. */
 function targetsOf(texts: PostTexts): string[] {
-  const media = new Set(texts.media);
-  return linkTargets([texts.markdown, texts.text]).filter((url) => !media.has(url));
+  const pictures = new Set(texts.images);
+  return linkTargets([texts.markdown, texts.text]).filter((url) => !pictures.has(url));
 }

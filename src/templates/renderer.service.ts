@@ -9,6 +9,7 @@ import { RenderFailure, runTemplate } from './render';
 import { TextSize, measure } from '../common/text-size';
 import { SizeWarning, sizeWarnings } from './size-limits';
 import { checkTemplate } from './template-checker';
+import { picturesOf } from './pictures';
 import { TemplateProblem, problemToDetail } from './template-problem';
 
 export interface PieceToRender extends RenderablePiece {
@@ -74,6 +75,11 @@ export class RendererService {
     // Providers refuse an empty message, and a chat would show nothing: refuse it here, at save time.
     if (BLANK.test(text)) throw DomainError.invalid([{ field: piece.body ? 'body' : 'fields', message: `renders to an empty ${format} message` }]);
     return { format, text, ...measure(text), warnings: sizeWarnings(format, text) };
+  }
+
+  /** The piece's pictures: its kind's image fields, then its media. */
+  pictures(piece: PieceToRender): string[] {
+    return picturesOf(this.kind(piece.kind).schema, piece.fields, piece.media ?? []);
   }
 
   private compiledBody(cacheKey: string, body: string): HandlebarsTemplateDelegate {

@@ -3,6 +3,9 @@ import { loadConfig } from '../../src/config/app-config';
 import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/channels/adapter';
 import { ChannelType } from '../../src/channels/channel-types';
 import { HttpClient } from '../../src/channels/http/http-client';
+import { PictureStore } from '../../src/channels/media/picture-store';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The real pooled client; private targets and custom base URLs allowed because the fake providers listen on 127.0.0.1. */
 export function httpClient(allowPrivateTargets = true, allowCustomBaseUrls = true): HttpClient {
@@ -12,6 +15,11 @@ export function httpClient(allowPrivateTargets = true, allowCustomBaseUrls = tru
       ALLOW_CUSTOM_BASE_URLS: String(allowCustomBaseUrls),
     }),
   );
+}
+
+/** A picture store with a cache directory of its own. */
+export function pictureStore(http: HttpClient): PictureStore {
+  return new PictureStore(http, loadConfig({ MEDIA_CACHE_DIR: join(tmpdir(), `gc-media-${randomUUID()}`) }));
 }
 
 export function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {

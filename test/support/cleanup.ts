@@ -1,4 +1,6 @@
 import Redis from 'ioredis';
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { databaseName } from '../../src/database/typeorm-options';
 import { TEST_REDIS_URL } from './test-env';
@@ -19,4 +21,9 @@ export async function deleteRedisPrefix(prefix: string, redisUrl = TEST_REDIS_UR
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
+}
+
+/** Removes a picture cache directory a test made (only one named gc-media-…). */
+export async function removeMediaCache(dir: string): Promise<void> {
+  if (basename(dir).startsWith('gc-media-')) await rm(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ import { QueuesModule } from '../../src/queues/queues.module';
 import { RedisModule } from '../../src/redis/redis.module';
 import { RoutinesModule } from '../../src/routines/routines.module';
 import { TemplatesModule } from '../../src/templates/templates.module';
-import { deleteRedisPrefix, dropDatabase } from './cleanup';
+import { deleteRedisPrefix, dropDatabase, removeMediaCache } from './cleanup';
 import { isolatedEnv } from './test-env';
 
 export interface MediumContext {
@@ -59,6 +59,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       await app.close();
       await dropDatabase(config.databaseUrl);
       await deleteRedisPrefix(config.queuePrefix, config.redisUrl);
+      await removeMediaCache(config.mediaCacheDir);
     },
   };
 }

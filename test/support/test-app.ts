@@ -3,7 +3,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { startApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { deleteRedisPrefix, dropDatabase } from './cleanup';
+import { deleteRedisPrefix, dropDatabase, removeMediaCache } from './cleanup';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, isolatedEnv } from './test-env';
 
 export interface TestApp {
@@ -48,6 +48,7 @@ export async function createTestApp(
       await app.close();
       await dropDatabase(config.databaseUrl);
       await deleteRedisPrefix(config.queuePrefix, config.redisUrl);
+      await removeMediaCache(config.mediaCacheDir);
     },
   };
 }

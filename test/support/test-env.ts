@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,6 +23,9 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     ALLOW_PRIVATE_TARGETS: 'true',
     ALLOW_CUSTOM_BASE_URLS: 'true',
     API_RATE_LIMIT_PER_MINUTE: '1000000',
+    // Example pieces name pictures on hosts that do not exist here; the picture tests turn it on.
+    MEDIA_CHECK: 'false',
+    MEDIA_CACHE_DIR: join(tmpdir(), `gc-media-${id}`),
     ...overrides,
   };
 }

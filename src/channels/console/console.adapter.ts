@@ -30,7 +30,8 @@ export class ConsoleAdapter implements ChannelAdapter {
       .filter(Boolean)
       .join(' · ');
     const rule = '─'.repeat(60);
-    this.out.write(`${rule}\n${heading}\n${rule}\n${message.text}\n${rule}\n`);
+    const pictures = (message.images ?? []).map((url) => `🖼 ${url}\n`).join('');
+    this.out.write(`${rule}\n${heading}\n${rule}\n${message.text}\n${pictures}${rule}\n`);
     return new Sent(`console:${message.id}`);
   }
 }

@@ -4,7 +4,7 @@ import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, 
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient } from '../http/http-client';
 import { Permanent, SendResult, TOO_LONG } from '../outcomes';
-import { callProvider, classifyErrcode, deliverParts, withKeyword } from '../provider-call';
+import { callProvider, classifyErrcode, deliverParts, picturesNotIn, withKeyword } from '../provider-call';
 import { splitIntoParts } from '../split';
 
 export const DINGTALK = defineChannel({
@@ -42,7 +42,10 @@ export class DingtalkAdapter implements ChannelAdapter {
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
     const { config } = target.channel;
     const format = config.format ?? 'markdown';
-    const content = withKeyword(format === 'text' ? message.text : message.markdown, config.keywords);
+    // DingTalk markdown shows pictures written as ![](url).
+    const pictures = format === 'text' ? [] : picturesNotIn(message.markdown, message.images);
+    const markdown = message.markdown + pictures.map((url) => `\n\n![](${url})`).join('');
+    const content = withKeyword(format === 'text' ? message.text : markdown, config.keywords);
     const split = splitIntoParts(content, { unit: 'bytes', max: MAX_BYTES, label: 'DingTalk' });
     if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const at = { atMobiles: [], atUserIds: [], isAtAll: config.mentionAll ?? false };

@@ -83,6 +83,51 @@ export class HttpClient implements OnModuleDestroy {
     const text = await response.body.text();
     return { status: response.statusCode, headers: response.headers, text };
   }
+
+  /**
+   * GETs a URL someone put in content (a picture), guarded like a URL a user typed, reading at
+   * most `maxBytes`: a larger file, or an answer other than 200, is a DownloadRefused.
+   */
+  async getBytes(url: string, options: { maxBytes: number; timeoutMs: number }): Promise<Buffer> {
+    const target = new URL(url);
+    if (!this.config.allowPrivateTargets) assertPublicLiteral(target);
+    const response = await request(target, {
+      method: 'GET',
+      dispatcher: this.publicOnly,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new DownloadRefused(`answers HTTP ${response.statusCode}`);
+    }
+    const declared = Number(response.headers['content-length']);
+    if (declared > options.maxBytes) {
+      await response.body.dump();
+      throw new DownloadRefused(`is ${megabytes(declared)}, over the ${megabytes(options.maxBytes)} a picture may be`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > options.maxBytes) {
+        response.body.destroy();
+        throw new DownloadRefused(`is over the ${megabytes(options.maxBytes)} a picture may be`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+/** A download that was not what it should be: too large, or not there. */
+export class DownloadRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DownloadRefused';
+  }
 }
 
 /** https on one of the provider's hosts, default port. */

@@ -21,6 +21,8 @@ export const SLACK = defineChannel({
 
 /** One section block holds 3,000 characters. */
 const MAX_CHARACTERS = 3000;
+/** Image blocks under a message's section: Slack takes 50 blocks in all. */
+const MAX_PICTURES = 49;
 const DEFAULT_RATE_WAIT_MS = 1000;
 
 /** Slack incoming webhook: POST to the webhook URL; answers are plain text (`ok`, `invalid_token`…). */
@@ -33,9 +35,14 @@ export class SlackAdapter implements ChannelAdapter {
     const content = markdown ? toSlackMrkdwn(message.markdown) : message.text;
     const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Slack section' });
     if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
-    return deliverParts(split.parts, message.skipParts ?? 0, (part) => {
+    // Pictures as image blocks under the last section (at most 50 blocks a message).
+    const pictures = markdown ? (message.images ?? []).slice(0, MAX_PICTURES) : [];
+    const last = split.parts.length - 1;
+    return deliverParts(split.parts, message.skipParts ?? 0, (part, index) => {
+      const images =
+        index === last ? pictures.map((url) => ({ type: 'image', image_url: url, alt_text: message.title })) : [];
       const body = markdown
-        ? { text: part, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part } }] }
+        ? { text: part, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part } }, ...images] }
         : { text: part };
       return callProvider(this.http, target, target.address.url, body, classify, { userSupplied: true });
     });

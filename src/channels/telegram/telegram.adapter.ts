@@ -26,6 +26,10 @@ const OWN_HOSTS = providerHosts(TELEGRAM);
 
 /** 4,096 characters after entity parsing; counting the HTML source is the safe side of that. */
 const MAX_CHARACTERS = 4096;
+/** A photo's caption; a longer text goes as a message of its own before the photos. */
+const MAX_CAPTION = 1024;
+/** An album holds 2 to 10 photos. */
+const ALBUM = 10;
 const DEFAULT_RATE_WAIT_MS = 5000;
 
 interface TelegramAnswer {
@@ -45,12 +49,31 @@ export class TelegramAdapter implements ChannelAdapter {
     const { config, credentials } = target.channel;
     const html = config.format !== 'text';
     const content = html ? toTelegramHtml(message.markdown) : message.text;
-    const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
-    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
-    const url = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}/sendMessage`;
-    return deliverParts(split.parts, message.skipParts ?? 0, (text) => {
-      const body = { chat_id: target.address.chatId, text, ...(html ? { parse_mode: 'HTML' } : {}) };
-      return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
+    const base = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}`;
+    const parse = html ? { parse_mode: 'HTML' } : {};
+    const post = (method: string, body: object) =>
+      callProvider(this.http, target, `${base}/${method}`, { chat_id: target.address.chatId, ...body }, classify, {
+        providerHosts: OWN_HOSTS,
+      });
+    const images = message.images ?? [];
+    // Pictures go as a photo or an album; a text short enough rides along as their caption.
+    const captioned = images.length > 0 && content.length <= MAX_CAPTION;
+    const parts: ({ text: string } | { photos: string[]; caption?: string })[] = [];
+    if (!captioned) {
+      const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
+      if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
+      parts.push(...split.parts.map((text) => ({ text })));
+    }
+    for (let i = 0; i < images.length; i += ALBUM) {
+      parts.push({ photos: images.slice(i, i + ALBUM), ...(captioned && i === 0 ? { caption: content } : {}) });
+    }
+    return deliverParts(parts, message.skipParts ?? 0, (part) => {
+      if ('text' in part) return post('sendMessage', { text: part.text, ...parse });
+      const caption = part.caption === undefined ? {} : { caption: part.caption, ...parse };
+      if (part.photos.length === 1) return post('sendPhoto', { photo: part.photos[0], ...caption });
+      return post('sendMediaGroup', {
+        media: part.photos.map((media, k) => ({ type: 'photo', media, ...(k === 0 ? caption : {}) })),
+      });
     });
   }
 }

@@ -25,8 +25,12 @@ describe('WebhookAdapter against a Standard Webhooks receiver', () => {
     expect(Buffer.from(secret.slice(6), 'base64')).toHaveLength(32);
   });
 
-  it('signs the post with webhook-id = post id, webhook-timestamp and a v1 signature the receiver verifies', async () => {
-    const post = message({ runId: 'run-1', dueAt: new Date('2026-11-23T00:00:00Z') });
+  it('signs the post with webhook-id = post id, webhook-timestamp and a v1 signature the receiver verifies, pictures as URLs', async () => {
+    const post = message({
+      runId: 'run-1',
+      dueAt: new Date('2026-11-23T00:00:00Z'),
+      images: ['https://cdn.example.com/goodnight-1123.jpg'],
+    });
     expect(await adapter.send(post, to())).toMatchObject({ kind: 'ok' });
     const [request] = receiver.received;
     expect(request.headers['webhook-id']).toBe(post.id);
@@ -43,6 +47,7 @@ describe('WebhookAdapter against a Standard Webhooks receiver', () => {
         title: '周一早报',
         text: post.text,
         markdown: post.markdown,
+        images: ['https://cdn.example.com/goodnight-1123.jpg'],
       },
     });
   });

@@ -49,6 +49,7 @@ export class WebhookAdapter implements ChannelAdapter {
         title: message.title,
         text: message.text,
         markdown: message.markdown,
+        images: message.images ?? [],
       },
     });
     const headers: Record<string, string> = { 'webhook-id': message.id, 'webhook-timestamp': String(timestamp) };

@@ -1,5 +1,5 @@
 import { FakeWecom } from '../../../test/support/providers/wecom';
-import { httpClient, longBrief, message, target } from '../../../test/support/adapter-kit';
+import { httpClient, longBrief, message, pictureStore, target } from '../../../test/support/adapter-kit';
 import { WecomAdapter } from './wecom.adapter';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
@@ -7,7 +7,7 @@ const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
 describe('WecomAdapter against a local WeCom robot', () => {
   const wecom = new FakeWecom();
   const http = httpClient();
-  const adapter = new WecomAdapter(http);
+  const adapter = new WecomAdapter(http, pictureStore(http));
   const to = (config = {}) => target('wecom', { key: KEY }, { baseUrl: wecom.url, timeoutMs: 500, ...config });
 
   beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
-import { HttpAnswer, HttpClient } from '../http/http-client';
-import { Permanent, SendResult, TOO_LONG } from '../outcomes';
+import { DownloadRefused, HttpAnswer, HttpClient, classifyRequestError } from '../http/http-client';
+import { Picture, PictureStore } from '../media/picture-store';
+import { Permanent, SendResult, Sent, TOO_LONG } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
 import { splitIntoParts } from '../split';
 
@@ -27,7 +28,10 @@ const RATE_WAIT_MS = 60_000;
 /** WeCom group robot: POST /cgi-bin/webhook/send?key=…; answers HTTP 200 with an errcode. */
 @Injectable()
 export class WecomAdapter implements ChannelAdapter {
-  constructor(private readonly http: HttpClient) {}
+  constructor(
+    private readonly http: HttpClient,
+    private readonly pictures: PictureStore,
+  ) {}
 
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
     const { config } = target.channel;
@@ -39,16 +43,42 @@ export class WecomAdapter implements ChannelAdapter {
     });
     if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
     const url = `${baseUrlOf(WECOM, config)}/cgi-bin/webhook/send?key=${encodeURIComponent(target.address.key)}`;
-    return deliverParts(split.parts, message.skipParts ?? 0, (content) => {
-      const body =
+    const post = (body: object) => callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
+    // The text, then each picture as an image message (markdown cannot show one).
+    const parts = [
+      ...split.parts.map((content) => ({ content })),
+      ...(message.images ?? []).map((picture) => ({ picture })),
+    ];
+    return deliverParts(parts, message.skipParts ?? 0, async (part) => {
+      if ('picture' in part) {
+        const picture = await this.picture(part.picture);
+        if (!('bytes' in picture)) return picture;
+        // A GIF or WebP cannot go as a WeCom image; the text still carries its link.
+        if (picture.type !== 'image/png' && picture.type !== 'image/jpeg') return new Sent();
+        return post({ msgtype: 'image', image: { base64: picture.bytes.toString('base64'), md5: picture.md5 } });
+      }
+      return post(
         format === 'text'
           ? {
               msgtype: 'text',
-              text: { content, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] },
+              text: {
+                content: part.content,
+                mentioned_list: config.mentionAll ? ['@all'] : [],
+                mentioned_mobile_list: [],
+              },
             }
-          : { msgtype: 'markdown', markdown: { content } };
-      return callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
+          : { msgtype: 'markdown', markdown: { content: part.content } },
+      );
     });
+  }
+
+  private async picture(url: string): Promise<Picture | SendResult> {
+    try {
+      return await this.pictures.get(url);
+    } catch (error) {
+      if (error instanceof DownloadRefused) return new Permanent('picture', `${url} ${error.message}`);
+      return classifyRequestError(error);
+    }
   }
 }
 

@@ -4,6 +4,9 @@ interface TelegramBody {
   chat_id?: string | number;
   text?: string;
   parse_mode?: string;
+  photo?: string;
+  caption?: string;
+  media?: { type?: string; media?: string; caption?: string }[];
 }
 
 /** Telegram Bot API sendMessage: JSON answers with ok, error_code, description and parameters. */
@@ -22,7 +25,7 @@ export class FakeTelegram extends FakeServer {
       status,
       body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
     });
-    const match = /^\/bot([^/]+)\/sendMessage$/.exec(request.path);
+    const match = /^\/bot([^/]+)\/(sendMessage|sendPhoto|sendMediaGroup)$/.exec(request.path);
     if (!match) return fail(404, 'Not Found');
     if (match[1] !== this.token) return fail(401, 'Unauthorized');
     const body = request.json as TelegramBody | undefined;
@@ -33,6 +36,19 @@ export class FakeTelegram extends FakeServer {
         migrate_to_chat_id: Number(moved),
       });
     if (!this.chats.has(chat)) return fail(400, 'Bad Request: chat not found');
+    if (match[2] === 'sendPhoto') {
+      if (!body?.photo) return fail(400, 'Bad Request: there is no photo in the request');
+      if ((body.caption ?? '').replace(/<[^>]+>/g, '').length > 1024)
+        return fail(400, 'Bad Request: message caption is too long');
+      return { body: { ok: true, result: { message_id: this.nextMessageId++, chat: { id: Number(chat) } } } };
+    }
+    if (match[2] === 'sendMediaGroup') {
+      const media = body?.media ?? [];
+      if (media.length < 2 || media.length > 10) return fail(400, 'Bad Request: wrong number of media items');
+      return {
+        body: { ok: true, result: media.map(() => ({ message_id: this.nextMessageId++, chat: { id: Number(chat) } })) },
+      };
+    }
     if (!body?.text) return fail(400, 'Bad Request: message text is empty');
     if (body.text.replace(/<[^>]+>/g, '').length > 4096) return fail(400, 'Bad Request: message is too long');
     return {

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CHANNEL_OPTIONS, ChannelOptions } from '../channels/channel-options';
+import { DownloadRefused } from '../channels/http/http-client';
+import { PrivateTargetError } from '../channels/http/ssrf-guard';
+import { PICTURE_MAX_BYTES, PictureStore } from '../channels/media/picture-store';
+import { DomainError, ErrorDetail } from '../common/domain-error';
+import { Kind } from '../templates/kind';
+import { pictureFields } from '../templates/pictures';
+
+/**
+ * A piece's pictures are fetched when it is saved: one too large for the providers, not a
+ * picture, or not there is refused then, naming the field, rather than failing at 22:00.
+ */
+@Injectable()
+export class PictureCheck {
+  constructor(
+    private readonly pictures: PictureStore,
+    @Inject(CHANNEL_OPTIONS) private readonly options: ChannelOptions,
+  ) {}
+
+  async check(kind: Kind, fields: unknown, media: readonly string[] | undefined): Promise<void> {
+    if (!this.options.mediaCheck) return;
+    const named = pictureFields(kind.schema, fields ?? {}, media ?? []);
+    const details: ErrorDetail[] = [];
+    await Promise.all(
+      named.map(async ({ field, url }) => {
+        const problem = await this.pictures.get(url).then(
+          () => undefined,
+          (error: unknown) => problemOf(error),
+        );
+        if (problem) details.push({ field, message: `${url} ${problem}` });
+      }),
+    );
+    if (details.length > 0) {
+      details.sort((a, b) => a.field.localeCompare(b.field));
+      throw DomainError.invalid(details);
+    }
+  }
+}
+
+function problemOf(error: unknown): string {
+  if (error instanceof DownloadRefused) return error.message;
+  if (error instanceof PrivateTargetError) return `cannot be fetched: ${error.message}`;
+  const code = (error as { code?: string }).code;
+  return `could not be fetched (${code ?? (error as Error).message}); pictures must be public JPG, PNG, GIF or WebP files of at most ${PICTURE_MAX_BYTES / 1_048_576} MB`;
+}
