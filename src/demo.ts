@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? 'groupcast_demo',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SCHEDULER_TICK_MS: '250',
+    // The demo's pieces name example pictures on hosts that need not exist; the console prints their URLs.
+    MEDIA_CHECK: process.env.MEDIA_CHECK ?? 'false',
   });
   const { app } = (await startApp(config)) as { app: INestApplication };
   const base = await app.getUrl();
