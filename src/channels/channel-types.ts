@@ -8,6 +8,8 @@ import { SLACK, SlackAdapter } from './slack/slack.adapter';
 import { TELEGRAM, TelegramAdapter } from './telegram/telegram.adapter';
 import { WEBHOOK, WebhookAdapter } from './webhook/webhook.adapter';
 import { WECOM, WecomAdapter } from './wecom/wecom.adapter';
+import { WecomCustomerAdapter } from './wecom-customer/wecom-customer.adapter';
+import { WECOM_CUSTOMER_GROUP } from './wecom-customer/wecom-customer.definition';
 
 /**
  * Every channel type: its definition and, except for external channels (a consumer outside
@@ -22,6 +24,7 @@ export const CHANNELS = [
   { definition: FEISHU, adapter: FeishuAdapter },
   { definition: SLACK, adapter: SlackAdapter },
   { definition: TELEGRAM, adapter: TelegramAdapter },
+  { definition: WECOM_CUSTOMER_GROUP, adapter: WecomCustomerAdapter },
   { definition: EXTERNAL },
 ] as const satisfies readonly { definition: ChannelDefinition; adapter?: Type<ChannelAdapter> }[];
 

@@ -6,6 +6,7 @@ import { ADAPTERS } from './channel-types';
 import { CONSOLE_OUTPUT } from './console/console.adapter';
 import { HttpClient } from './http/http-client';
 import { PictureStore } from './media/picture-store';
+import { WecomCustomerApi } from './wecom-customer/wecom-customer-api';
 import { TargetChecks } from './target-checks';
 
 @Module({
@@ -26,7 +27,8 @@ import { TargetChecks } from './target-checks';
     },
     TargetChecks,
     PictureStore,
+    WecomCustomerApi,
   ],
-  exports: [AdapterRegistry, HttpClient, TargetChecks, PictureStore],
+  exports: [AdapterRegistry, HttpClient, TargetChecks, PictureStore, WecomCustomerApi],
 })
 export class ChannelsModule {}

@@ -4,6 +4,8 @@ export class Sent {
   constructor(
     readonly externalId?: string,
     readonly partsSent = 1,
+    /** Accepted, but it goes out only when a person confirms it (WeCom customer groups): externalId names the task. */
+    readonly awaitingConfirmation = false,
   ) {}
 }
 

@@ -123,6 +123,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   MEDIA_CACHE_DIR: z.string().min(1).default(join(tmpdir(), 'groupcast-media')),
   MEDIA_CHECK: booleanFlag.default('true'),
+  CONFIRM_DEADLINE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(7_200_000),
+  CONFIRM_POLL_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
 });
 
 export interface AppConfig {
@@ -175,6 +177,10 @@ export interface AppConfig {
   mediaCacheDir: string;
   /** Saving a piece fetches its pictures to check size and type (tests of other things turn it off). */
   mediaCheck: boolean;
+  /** How long a WeCom customer group's owner has to confirm a mass message before it expires (reminded halfway). */
+  confirmDeadlineMs: number;
+  /** How soon a task waiting for confirmation is first looked at again (later the longer it waits). */
+  confirmPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -240,5 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     secretsKeys: e.SECRETS_KEYS,
     mediaCacheDir: resolve(e.MEDIA_CACHE_DIR),
     mediaCheck: e.MEDIA_CHECK,
+    confirmDeadlineMs: e.CONFIRM_DEADLINE_MS,
+    confirmPollMs: e.CONFIRM_POLL_MS,
   };
 }

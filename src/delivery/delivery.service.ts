@@ -115,6 +115,8 @@ export class DeliveryService {
     const next = nextStep(result, { lastAttempt, retrySafe, now: new Date() });
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
+      case 'awaiting':
+        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
       case 'sent':
         await this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
         if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);

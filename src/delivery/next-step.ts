@@ -3,6 +3,8 @@ import { SendResult } from '../channels/outcomes';
 /** What the worker does with a post after one send attempt. */
 export type NextStep =
   | { kind: 'sent'; externalId: string | null }
+  /** Handed to a person who sends it by confirming (WeCom customer groups): the task's id. */
+  | { kind: 'awaiting'; externalId: string }
   /** The provider's rate limit: wait without spending an attempt. */
   | { kind: 'wait'; until: Date; reason: string }
   /** Send again after BullMQ's backoff. */
@@ -26,7 +28,9 @@ export function nextStep(result: SendResult, { lastAttempt, retrySafe, now }: At
     lastAttempt ? { kind: 'failed', code, reason, final: false } : { kind: 'retry', code, reason };
   switch (result.kind) {
     case 'ok':
-      return { kind: 'sent', externalId: result.externalId ?? null };
+      return result.awaitingConfirmation && result.externalId
+        ? { kind: 'awaiting', externalId: result.externalId }
+        : { kind: 'sent', externalId: result.externalId ?? null };
     case 'rate':
       return {
         kind: 'wait',

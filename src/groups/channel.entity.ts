@@ -15,7 +15,7 @@ export class Channel {
   @Column({ length: 100 })
   name: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 32 })
   type: ChannelType;
 
   @Column({ type: 'json' })

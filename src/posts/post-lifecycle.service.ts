@@ -64,6 +64,17 @@ const ROUTINE_RULES: ClaimedRun = { blackoutMode: 'skip', catchUp: null };
 export type Progress = Partial<Pick<Post, 'attempts' | 'partsSent'>>;
 export type Failure = Progress & { errorCode: string; error: string };
 
+export interface AwaitingPost {
+  id: string;
+  groupId: string;
+  externalId: string;
+  awaitingSince: Date;
+  remindedAt: Date | null;
+  attempts: number;
+  /** Null for a routine's post. */
+  runStatus: string | null;
+}
+
 export interface Delivered {
   id: string;
   sentAt: Date;
@@ -305,6 +316,62 @@ export class PostLifecycle {
     return rows.map(() => undefined);
   });
 
+  /** Handed to the group's owner to confirm: the provider's task id is kept, and the post waits for them. */
+  async awaitConfirmation(
+    id: string,
+    task: { externalId: string; attempts: number; partsSent: number },
+  ): Promise<void> {
+    await this.posts.update(
+      { id, status: S.Sending },
+      {
+        ...task,
+        status: S.AwaitingConfirmation,
+        awaitingSince: new Date(),
+        notBefore: null,
+        claimedAt: null,
+        deferReason: null,
+      },
+    );
+  }
+
+  /** The posts waiting for confirmation whose next look is due (oldest first), with their run's status. */
+  async awaitingDue(limit: number): Promise<AwaitingPost[]> {
+    return (await this.dataSource.query(
+      `SELECT p.id, p.group_id AS groupId, p.external_id AS externalId, p.awaiting_since AS awaitingSince,
+              p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus
+       FROM posts p LEFT JOIN runs r ON r.id = p.run_id
+       WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= NOW(3))
+       ORDER BY p.awaiting_since LIMIT ${Number(limit)}`,
+    )) as AwaitingPost[];
+  }
+
+  /** Looks again at `next`; `remindedAt` when the owner was just reminded. */
+  async lookAgain(id: string, next: Date, remindedAt?: Date): Promise<void> {
+    await this.posts.update(
+      { id, status: S.AwaitingConfirmation },
+      { notBefore: next, ...(remindedAt ? { remindedAt } : {}) },
+    );
+  }
+
+  /** How a post that waited for confirmation ended: sent when the owner confirmed, or not. */
+  async settleAwaiting(
+    id: string,
+    outcome:
+      | { status: PostStatus.Sent; sentAt: Date }
+      | { status: PostStatus.Failed | PostStatus.Expired | PostStatus.Cancelled; errorCode: string; error: string },
+  ): Promise<void> {
+    const fields =
+      outcome.status === S.Sent
+        ? { status: S.Sent, sentAt: outcome.sentAt, notBefore: null, error: null, errorCode: null }
+        : {
+            status: outcome.status,
+            notBefore: null,
+            errorCode: outcome.errorCode.slice(0, 64),
+            error: outcome.error.slice(0, 1000),
+          };
+    await this.posts.update({ id, status: S.AwaitingConfirmation }, fields);
+  }
+
   /** Will not be sent: a permanent error, a failed render, or the last attempt spent. */
   async fail(id: string, failure: Failure): Promise<void> {
     await this.settle(id, S.Failed, failure);
@@ -333,7 +400,6 @@ export class PostLifecycle {
     await this.posts.update({ ...source, status: In([S.Scheduled, S.Queued]) }, { status: S.Paused, claimedAt: null });
   }
 
-  /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
   /**
    * A group that was paused or archived is active again: its posts held for that go now (the
    * worker asks the policy again), not when their next look was due.
@@ -351,6 +417,7 @@ export class PostLifecycle {
     await this.queues.promote(held);
   }
 
+  /** Paused posts go back to the scheduler, except those later than the run allows: skipped. */
   async resumeAll(source: PostSource, maxLatenessMinutes: number | null): Promise<void> {
     if (maxLatenessMinutes !== null) {
       await this.dataSource.query(

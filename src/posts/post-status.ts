@@ -6,6 +6,10 @@ export enum PostStatus {
   Sent = 'sent',
   Failed = 'failed',
   Unconfirmed = 'unconfirmed',
+  /** Handed to the group's owner, who sends it by confirming in their WeCom app. */
+  AwaitingConfirmation = 'awaiting_confirmation',
+  /** Never confirmed before its deadline. */
+  Expired = 'expired',
   Paused = 'paused',
   Skipped = 'skipped',
   Cancelled = 'cancelled',
@@ -13,7 +17,13 @@ export enum PostStatus {
 
 export const POST_STATUSES = Object.values(PostStatus);
 /** Statuses from which a post will still be sent. */
-export const OPEN_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Sending, PostStatus.Paused];
+export const OPEN_POST_STATUSES = [
+  PostStatus.Scheduled,
+  PostStatus.Queued,
+  PostStatus.Sending,
+  PostStatus.Paused,
+  PostStatus.AwaitingConfirmation,
+];
 /** Not yet in a worker's hands: the content may still change or be pulled. */
 export const UNSENT_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Paused];
 /** Will still be sent and may therefore hold up a later post to the same group. */

@@ -33,7 +33,7 @@ export class Post {
   @Column({ type: 'varchar', length: 36 })
   groupId: string;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 32 })
   channelType: ChannelType;
 
   /** Null for a routine slot that had nothing to send (skipped, with the reason). */
@@ -49,7 +49,7 @@ export class Post {
   @Column({ type: 'datetime', precision: 3 })
   dueAt: Date;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 24 })
   status: PostStatus;
 
   /** When a deferred post may go next, and why it waits. */
@@ -85,6 +85,13 @@ export class Post {
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error: string | null;
+
+  /** Handed to a staff member to confirm (WeCom customer groups): since when, and when they were reminded. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  awaitingSince: Date | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  remindedAt: Date | null;
 
   @Column({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
   updatedAt: Date;

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { GroupsModule } from '../groups/groups.module';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { Confirmations } from '../delivery/confirmations.service';
 import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { PostsModule } from '../posts/posts.module';
 import { RoutinesModule } from '../routines/routines.module';
@@ -12,7 +15,22 @@ import { SchedulerTick } from './scheduler-tick.service';
 
 /** The worker role: one processor per queue, the scheduler's tick, and the loop that reads back external outcomes. */
 @Module({
-  imports: [DiscoveryModule, CampaignsModule, DeliveryModule, PostsModule, RoutinesModule],
-  providers: [SchedulerTick, ExternalOutcomes, HeartbeatProcessor, ...POST_PROCESSORS, ProcessorCoverage],
+  imports: [
+    DiscoveryModule,
+    CampaignsModule,
+    ChannelsModule,
+    DeliveryModule,
+    GroupsModule,
+    PostsModule,
+    RoutinesModule,
+  ],
+  providers: [
+    SchedulerTick,
+    ExternalOutcomes,
+    Confirmations,
+    HeartbeatProcessor,
+    ...POST_PROCESSORS,
+    ProcessorCoverage,
+  ],
 })
 export class WorkerModule {}

@@ -62,7 +62,21 @@ export class HttpClient implements OnModuleDestroy {
   }
 
   /** Posts JSON and reads the whole answer; throws on network failure (see classifyRequestError). */
-  async postJson(url: string, body: unknown, options: PostOptions): Promise<HttpAnswer> {
+  postJson(url: string, body: unknown, options: PostOptions): Promise<HttpAnswer> {
+    return this.call('POST', url, typeof body === 'string' ? body : JSON.stringify(body), options);
+  }
+
+  /** A GET to a provider's API (a token), guarded the same way. */
+  get(url: string, options: PostOptions): Promise<HttpAnswer> {
+    return this.call('GET', url, undefined, options);
+  }
+
+  private async call(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    options: PostOptions,
+  ): Promise<HttpAnswer> {
     const target = new URL(url);
     const custom = options.providerHosts !== undefined && !isProviderUrl(target, options.providerHosts);
     if (custom && !this.config.allowCustomBaseUrls) {
@@ -73,10 +87,13 @@ export class HttpClient implements OnModuleDestroy {
     const guarded = options.userSupplied || custom;
     if (guarded && !this.config.allowPrivateTargets) assertPublicLiteral(target);
     const response = await request(target, {
-      method: 'POST',
+      method,
       dispatcher: guarded ? this.publicOnly : this.agent,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...options.headers,
+      },
+      body,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { RunStatus } from '../common/run-status';
+import { IntervalLoop } from '../common/interval-loop';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { WecomCustomerApi } from '../channels/wecom-customer/wecom-customer-api';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { AwaitingPost, PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostStatus } from '../posts/post-status';
+
+const BATCH = 100;
+/** A task is looked at no less often than this, however long it has waited. */
+const MAX_POLL_MS = 10 * 60_000;
+
+/**
+ * Reads back the mass messages handed to WeCom customer groups' owners: confirmed → sent at the
+ * time WeCom gives; not delivered → failed with WeCom's status; halfway to the deadline the owner
+ * is reminded once; at the deadline the task is withdrawn and the post expires. A task of a run
+ * that was cancelled is withdrawn. Each post is looked at again later the longer it waits.
+ */
+@Injectable()
+export class Confirmations implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Confirmations.name);
+  private readonly loop: IntervalLoop;
+
+  constructor(
+    private readonly posts: PostLifecycle,
+    private readonly groups: GroupDirectory,
+    private readonly api: WecomCustomerApi,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.loop = new IntervalLoop(
+      () => this.reconcile(),
+      config.schedulerTickMs,
+      (e) => this.logger.error(`confirmations: ${e.message}`),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  async reconcile(): Promise<void> {
+    for (const post of await this.posts.awaitingDue(BATCH)) await this.look(post);
+  }
+
+  private async look(post: AwaitingPost): Promise<void> {
+    const { target } = await this.groups.deliveryTarget(post.groupId);
+    const now = Date.now();
+    const waited = now - new Date(post.awaitingSince).getTime();
+    const later = new Date(now + Math.min(MAX_POLL_MS, Math.max(this.config.confirmPollMs, waited / 4)));
+    if (post.runStatus === RunStatus.Cancelled) {
+      await this.api.cancel(target, post.externalId);
+      return this.posts.settleAwaiting(post.id, {
+        status: PostStatus.Cancelled,
+        errorCode: 'cancelled',
+        error: "its run was cancelled; the owner's task was withdrawn",
+      });
+    }
+    const result = await this.api.sendResult(target, post.externalId);
+    if ('kind' in result) {
+      if (result.kind === 'permanent') {
+        return this.posts.settleAwaiting(post.id, {
+          status: PostStatus.Failed,
+          errorCode: result.code,
+          error: result.reason,
+        });
+      }
+      return this.posts.lookAgain(post.id, later);
+    }
+    if (result.status === 1) {
+      const sentAt = result.sendTime ? new Date(result.sendTime * 1000) : new Date();
+      return this.posts.settleAwaiting(post.id, { status: PostStatus.Sent, sentAt });
+    }
+    if (result.status === 2 || result.status === 3) {
+      return this.posts.settleAwaiting(post.id, {
+        status: PostStatus.Failed,
+        errorCode: `not_delivered_${result.status}`,
+        error: `WeCom did not deliver it to the group (send status ${result.status})`,
+      });
+    }
+    const deadline = this.config.confirmDeadlineMs;
+    if (waited >= deadline) {
+      await this.api.cancel(target, post.externalId);
+      return this.posts.settleAwaiting(post.id, {
+        status: PostStatus.Expired,
+        errorCode: 'not_confirmed',
+        error: `its owner ${target.address.sender} did not confirm it within ${Math.round(deadline / 60_000)} min; the task was withdrawn`,
+      });
+    }
+    if (post.remindedAt === null && waited >= deadline / 2) {
+      await this.api.remind(target, post.externalId);
+      return this.posts.lookAgain(post.id, later, new Date());
+    }
+    return this.posts.lookAgain(
+      post.id,
+      new Date(Math.min(later.getTime(), new Date(post.awaitingSince).getTime() + deadline)),
+    );
+  }
+}

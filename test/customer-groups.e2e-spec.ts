@@ -1,0 +1,115 @@
+import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
+import { eventually, waitForPosts } from './support/poll';
+import { FakeWecomCustomer } from './support/providers/wecom-customer';
+import { RequestWith, TestApp, createTestApp } from './support/test-app';
+
+interface PostView {
+  id: string;
+  groupId: string;
+  status: string;
+  externalId: string | null;
+  sentAt: string | null;
+  errorCode: string | null;
+  error: string | null;
+}
+
+const DEADLINE_MS = 4000;
+
+describe('WeCom customer groups: mass messages their owners confirm', () => {
+  let t: TestApp;
+  let planner: RequestWith;
+  const wecom = new FakeWecomCustomer('ww-corp-0001', 'corp-secret-0123456789');
+  let channelId: string;
+  let content: string[];
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      ROLE: 'all',
+      SCHEDULER_TICK_MS: '100',
+      CONFIRM_POLL_MS: '200',
+      CONFIRM_DEADLINE_MS: String(DEADLINE_MS),
+    });
+    planner = t.as(await createKey(t, 'planner'));
+    await wecom.start();
+    channelId = (
+      await ChannelFactory.create(t, 'wecom_customer_group', {
+        config: { baseUrl: wecom.url },
+        credentials: { corpId: wecom.corpId, corpSecret: wecom.corpSecret },
+      })
+    ).id;
+    content = await publishedPieces(t.as(await createKey(t, 'editor')), ['客户群通知']);
+  });
+  afterAll(async () => {
+    await t.close();
+    await wecom.stop();
+  });
+
+  const group = (chatId: string, tag: string) =>
+    GroupFactory.create(t, channelId, {
+      address: { chatId, sender: 'zhangsan' },
+      tags: [tag],
+      quietHours: null,
+      minGapMinutes: 'off',
+    });
+  const launch = async (tag: string) => {
+    const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }]);
+    return (
+      await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { tags: [tag] } })
+        .expect(201)
+    ).body.id as string;
+  };
+
+  it('waits for the owner: sent when confirmed, reminded once and then expired when not', async () => {
+    const tag = `customer-${Date.now()}`;
+    const confirmed = await group('wrOgQhDgAAconfirm', tag);
+    const ignored = await group('wrOgQhDgAAignored', tag);
+    wecom.confirmAfterMs.set('wrOgQhDgAAconfirm', 1500);
+    const runId = await launch(tag);
+    const waiting = await waitForPosts<PostView>(planner, runId, (all) =>
+      all.every((p) => p.status === 'awaiting_confirmation'),
+    );
+    // The inbox: what staff still have to confirm.
+    const inbox = await planner.get('/v1/posts?status=awaiting_confirmation&pageSize=100').expect(200);
+    expect(inbox.body.items.map((p: PostView) => p.id).sort()).toEqual(waiting.map((p) => p.id).sort());
+    const [task] = wecom.tasks.filter((x) => x.chats.includes('wrOgQhDgAAconfirm'));
+    expect(task.body).toMatchObject({
+      chat_type: 'group',
+      sender: 'zhangsan',
+      text: { content: expect.stringContaining('客户群通知') },
+    });
+
+    const posts = await waitForPosts<PostView>(
+      planner,
+      runId,
+      (all) => all.every((p) => p.status === 'sent' || p.status === 'expired'),
+      DEADLINE_MS + 10_000,
+    );
+    const of = (id: string) => posts.find((p) => p.groupId === id)!;
+    expect(of(confirmed.id)).toMatchObject({ status: 'sent', externalId: task.msgid });
+    expect(Math.abs(Date.parse(of(confirmed.id).sentAt!) - (task.createdAt + 1500))).toBeLessThan(1000);
+    expect(of(ignored.id)).toMatchObject({ status: 'expired', errorCode: 'not_confirmed' });
+    expect(of(ignored.id).error).toContain('zhangsan did not confirm it');
+    const ignoredTask = wecom.tasks.find((x) => x.chats.includes('wrOgQhDgAAignored'))!;
+    expect(ignoredTask).toMatchObject({ reminders: 1, cancelled: true });
+    expect(task).toMatchObject({ reminders: 0, cancelled: false });
+  });
+
+  it('withdraws the owner’s task when the run is cancelled, and fetches a new token once when the old one expired', async () => {
+    const tag = `cancel-${Date.now()}`;
+    await group('wrOgQhDgAAcancel', tag);
+    const tokensBefore = wecom.tokenRequests;
+    wecom.expireTokens();
+    const runId = await launch(tag);
+    const [post] = await waitForPosts<PostView>(planner, runId, (all) => all[0]?.status === 'awaiting_confirmation');
+    expect(wecom.tokenRequests).toBe(tokensBefore + 1);
+    await planner.post(`/v1/runs/${runId}/cancel`).send({}).expect(200);
+    const cancelled = await eventually(async () => {
+      const view = (await planner.get(`/v1/posts/${post.id}`).expect(200)).body as PostView;
+      return view.status === 'cancelled' ? view : undefined;
+    });
+    expect(cancelled.error).toContain('withdrawn');
+    expect(wecom.tasks.find((x) => x.msgid === post.externalId)).toMatchObject({ cancelled: true });
+  });
+});
