@@ -93,7 +93,7 @@ export class PostPreviewController {
     const post = await this.posts.find(id);
     const { group, channel } = await this.groups.deliveryTarget(post.groupId);
     const trackLinks = channel.config.trackLinks === true && this.links.enabled;
-    const { title, text, markdown, links } = await this.links.texts(post, group, trackLinks);
-    return { postId: id, title, text, markdown, trackLinks, links };
+    const { title, text, markdown, links, images } = await this.links.texts(post, group, trackLinks);
+    return { postId: id, title, text, markdown, trackLinks, links, images };
   }
 }

@@ -221,6 +221,8 @@ export class PostsService {
       externalId: p.externalId,
       errorCode: p.errorCode,
       error: p.error,
+      awaitingSince: p.awaitingSince,
+      remindedAt: p.remindedAt,
     };
   }
 }

@@ -55,4 +55,6 @@ export class PostPreviewDto {
   trackLinks: boolean;
   /** The links the short links lead to, by index (the link index of clicks and orders). */
   links: string[];
+  /** The pictures that go after the text, as pictures where the channel's provider can show them. */
+  images: string[];
 }

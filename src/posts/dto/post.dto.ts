@@ -71,6 +71,10 @@ export class PostDto {
   externalId: string | null;
   errorCode: string | null;
   error: string | null;
+  /** Handed to a WeCom customer group's owner to confirm: since when (null otherwise). */
+  awaitingSince: Date | null;
+  /** When the owner was reminded to confirm it. */
+  remindedAt: Date | null;
 }
 
 export class DeferralDto {
