@@ -200,6 +200,7 @@ describe('short links, clicks, orders and the funnel', () => {
     await bad({ postId: '00000000-0000-4000-8000-000000000000', orderId: 'x4', amount: 1 }, 422, 'postId');
     await bad({ code: codeOf(0, 0), orderId: 'x5', amount: -1 }, 400, 'amount');
     await bad({ code: codeOf(0, 0), orderId: 'x6', amount: 1.234 }, 400, 'amount');
+    await bad({ code: codeOf(0, 0), orderId: 'x6', amount: 1e-7 }, 400, 'amount');
     await bad({ code: codeOf(0, 0), orderId: 'x7', amount: 1, currency: 'yuan' }, 400, 'currency');
     await viewer
       .post('/v1/conversions')

@@ -1,5 +1,23 @@
-import { IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
+
+const MAX_AMOUNT = 999_999_999_999;
+
+/** A number from 0 to MAX_AMOUNT with at most two decimals (class-validator's maxDecimalPlaces breaks on 1e-7). */
+function IsAmount() {
+  return ValidateBy({
+    name: 'isAmount',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        value >= 0 &&
+        value <= MAX_AMOUNT &&
+        Number(value.toFixed(2)) === value,
+      defaultMessage: () => `amount must be a number from 0 to ${MAX_AMOUNT} with no more than two decimals`,
+    },
+  });
+}
 
 export class ReportConversionDto {
   /** The short-link code the buyer came through (the part after `/r/`); or give postId. */
@@ -19,9 +37,7 @@ export class ReportConversionDto {
   orderId: string;
 
   /** The order's amount, at most two decimals. */
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(999_999_999_999)
+  @IsAmount()
   amount: number;
 
   /** ISO 4217, e.g. CNY. */
