@@ -14,6 +14,8 @@ export default tseslint.config(
       'test/support/swagger-plugin.js',
       'test/support/sequencer.js',
       'examples/**',
+      'gateways/*/node_modules/**',
+      'gateways/**/*.mjs',
       'scripts/**',
       '.dependency-cruiser.cjs',
     ],

@@ -83,7 +83,7 @@ export class DeliveryService {
         dueAt: post.dueAt.toISOString(),
         group: message.group,
         address: target.address,
-        message: { title: message.title, text: message.text, markdown: message.markdown },
+        message: { title: message.title, text: message.text, markdown: message.markdown, images: message.images ?? [] },
       });
     }
     const started = Date.now();

@@ -8,8 +8,16 @@ import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { ExternalQueues } from './external-queues';
 
-/** How long to wait when an external consumer reports RateLimited. */
+/** How long to wait when an external consumer reports RateLimited without saying (`retry in <ms> ms`). */
 const RATE_LIMITED_WAIT_MS = 60_000;
+const RETRY_IN = /retry in (\d+) ms/;
+const MAX_RATE_LIMITED_WAIT_MS = 86_400_000;
+
+/** The wait a RateLimited error asks for, bounded to a second … a day. */
+function rateLimitedWaitMs(reason: string): number {
+  const asked = Number(RETRY_IN.exec(reason)?.[1] ?? RATE_LIMITED_WAIT_MS);
+  return Math.min(MAX_RATE_LIMITED_WAIT_MS, Math.max(1000, asked));
+}
 
 interface HandedOff {
   id: string;
@@ -86,7 +94,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
       await record('rate', outcome.errorName, outcome.reason);
       await this.posts.reschedule(
         post.id,
-        new Date(Date.now() + RATE_LIMITED_WAIT_MS),
+        new Date(Date.now() + rateLimitedWaitMs(outcome.reason)),
         `external consumer rate limited: ${outcome.reason}`,
         post.attempts,
       );

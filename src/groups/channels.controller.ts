@@ -5,7 +5,14 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelsService } from './channels.service';
-import { ChannelDto, CreateChannelDto, TestSendDto, TestSendResultDto, UpdateChannelDto } from './dto/channel.dto';
+import {
+  ChannelDetailDto,
+  ChannelDto,
+  CreateChannelDto,
+  TestSendDto,
+  TestSendResultDto,
+  UpdateChannelDto,
+} from './dto/channel.dto';
 
 @ApiTags('channels')
 @ApiBearerAuth()
@@ -32,7 +39,7 @@ export class ChannelsController {
   @Get(':id')
   @Allow('planner', 'viewer')
   @ApiErrors(400, 404)
-  get(@UuidParam() id: string): Promise<ChannelDto> {
+  get(@UuidParam() id: string): Promise<ChannelDetailDto> {
     return this.channels.get(id);
   }
 

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
 import { In, Repository } from 'typeorm';
@@ -12,7 +14,7 @@ import { AdapterRegistry } from '../channels/adapter-registry';
 import { ChannelType } from '../channels/channel-types';
 import { SchemaNode } from '../common/schema-node';
 import { Channel } from './channel.entity';
-import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { ChannelDetailDto, ChannelDto, CreateChannelDto, GatewayStatusDto, UpdateChannelDto } from './dto/channel.dto';
 import { maskFields } from './secrets';
 
 const QUEUE_SAFE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -26,6 +28,7 @@ export class ChannelsService {
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly adapters: AdapterRegistry,
     private readonly targets: TargetChecks,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<ChannelDto> {
@@ -51,8 +54,11 @@ export class ChannelsService {
     return channels.map((c) => this.view(c));
   }
 
-  async get(id: string): Promise<ChannelDto> {
-    return this.view(await this.find(id));
+  async get(id: string): Promise<ChannelDetailDto> {
+    const channel = await this.find(id);
+    if (channel.type !== 'external') return this.view(channel);
+    const reported = await this.redis.get(`gateway:${channel.name}`);
+    return { ...this.view(channel), gateway: reported ? (JSON.parse(reported) as GatewayStatusDto) : null };
   }
 
   async update(id: string, dto: UpdateChannelDto): Promise<ChannelDto> {

@@ -63,6 +63,23 @@ export class ChannelDto {
   updatedAt: Date;
 }
 
+/** What a gateway consuming an external channel (the Wechaty gateway) last reported. */
+export class GatewayStatusDto {
+  /** The account it is logged in as; null while logged out. */
+  loggedInAs: string | null;
+  lastSeen: string;
+  /** Sends allowed per quota window, and used in the current one. */
+  quota?: number;
+  sentInWindow?: number;
+  /** Set while the account is paused after WeChat said too frequent. */
+  pausedUntil?: string | null;
+}
+
+export class ChannelDetailDto extends ChannelDto {
+  /** External channels: the gateway's last report (within the last 30 s), or null when none is running. */
+  gateway?: GatewayStatusDto | null;
+}
+
 export class TestSendResultDto {
   /** ok · rate · transient · permanent · ambiguous · moved */
   outcome: string;
