@@ -16,6 +16,28 @@ const GATEWAY = join(__dirname, '..', 'gateways', 'wechaty', 'src', 'main.mjs');
 const QUOTA = 3;
 const WINDOW_MS = 4000;
 
+/** A gateway process on the mock puppet; what its rooms hear is pushed to `said`. */
+function startGateway(t: TestApp, channel: string, env: Record<string, string>, said: Said[]): ServiceProcess {
+  const gateway = new ServiceProcess(
+    {
+      REDIS_URL: t.config.redisUrl,
+      QUEUE_PREFIX: t.config.queuePrefix,
+      CHANNEL: channel,
+      WECHATY_PUPPET: 'mock',
+      WECHATY_MOCK_ROOMS: '杭州宝妈群',
+      WECHATY_JITTER_MS: '100-300',
+      ...env,
+    },
+    [GATEWAY],
+  );
+  gateway.child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (line.startsWith('{"said"')) said.push({ ...(JSON.parse(line) as { said: Said }).said, at: Date.now() });
+    }
+  });
+  return gateway;
+}
+
 interface Said {
   room: string;
   type: 'text' | 'file';
@@ -38,24 +60,12 @@ describe('personal WeChat groups through the Wechaty gateway', () => {
     await pictures.start();
     pictures.files.set('/moon.png', { type: 'image/png', body: png(4096) });
     channelId = (await ChannelFactory.create(t, 'external', { name: channelName })).id;
-    gateway = new ServiceProcess(
-      {
-        REDIS_URL: t.config.redisUrl,
-        QUEUE_PREFIX: t.config.queuePrefix,
-        CHANNEL: channelName,
-        WECHATY_PUPPET: 'mock',
-        WECHATY_MOCK_ROOMS: '杭州宝妈群',
-        WECHATY_JITTER_MS: '100-300',
-        WECHATY_DAILY_QUOTA: String(QUOTA),
-        WECHATY_QUOTA_WINDOW_MS: String(WINDOW_MS),
-      },
-      [GATEWAY],
+    gateway = startGateway(
+      t,
+      channelName,
+      { WECHATY_DAILY_QUOTA: String(QUOTA), WECHATY_QUOTA_WINDOW_MS: String(WINDOW_MS) },
+      said,
     );
-    gateway.child.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.startsWith('{"said"')) said.push({ ...(JSON.parse(line) as { said: Said }).said, at: Date.now() });
-      }
-    });
     await gateway.waitFor(/consuming posts\.external\./, 60_000);
   }, 90_000);
   afterAll(async () => {
@@ -121,5 +131,43 @@ describe('personal WeChat groups through the Wechaty gateway', () => {
         .map((s, i) => s.at - said[i].at)
         .join(', ')} ms (quota ${QUOTA} per ${WINDOW_MS} ms, jitter 100-300 ms)`,
     );
+  }, 90_000);
+
+  it('pauses the account when WeChat says too frequent, and sends again when the pause is over', async () => {
+    const name = `wechat-busy-${Date.now()}`;
+    const busyChannel = (await ChannelFactory.create(t, 'external', { name })).id;
+    const heard: Said[] = [];
+    const busy = startGateway(t, name, { WECHATY_MOCK_TOO_FREQUENT: '2', WECHATY_PAUSE_MS: '1500' }, heard);
+    try {
+      await busy.waitFor(/consuming posts\.external\./, 60_000);
+      const group = await GroupFactory.create(t, busyChannel, {
+        address: '杭州宝妈群',
+        tags: [name],
+        quietHours: null,
+        minGapMinutes: 'off',
+      });
+      const pieces = await publishedPieces(t.as(await createKey(t, 'editor')), ['甲', '乙', '丙']);
+      const campaign = await CampaignFactory.create(planner, pieces, Array(3).fill({ after: 'PT0S' }));
+      const run = await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { groupIds: [group.id] } })
+        .expect(201);
+      const posts = await waitForPosts<{ id: string; step: number; status: string }>(
+        planner,
+        run.body.id,
+        (all) => all.length === 3 && all.every((p) => p.status === 'sent'),
+        60_000,
+      );
+      expect(heard.map((s) => s.text)).toEqual(['甲', '乙', '丙']);
+      const second = posts.find((p) => p.step === 1)!;
+      const log = (await planner.get(`/v1/posts/${second.id}`).expect(200)).body.attemptLog as {
+        outcome: string;
+        error: string;
+      }[];
+      expect(log[0]).toMatchObject({ outcome: 'rate', error: expect.stringContaining('too frequent') });
+      expect(heard[1].at - heard[0].at).toBeGreaterThanOrEqual(1500);
+    } finally {
+      await busy.stop();
+    }
   }, 90_000);
 });

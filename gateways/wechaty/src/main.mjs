@@ -33,7 +33,16 @@ const redis = new Redis(connection);
 let bot;
 if (env.WECHATY_PUPPET === 'mock') {
   const mocker = new mock.Mocker();
-  bot = WechatyBuilder.build({ puppet: new PuppetMock({ mocker }) });
+  const puppet = new PuppetMock({ mocker });
+  // WECHATY_MOCK_TOO_FREQUENT=N: the Nth text refused the way WeChat refuses an account that sends too fast.
+  const refuseAt = number('WECHATY_MOCK_TOO_FREQUENT', 0);
+  const sendText = puppet.messageSendText.bind(puppet);
+  let texts = 0;
+  puppet.messageSendText = async (...args) => {
+    if (++texts === refuseAt) throw new Error('发送消息过于频繁，请稍后再试');
+    return sendText(...args);
+  };
+  bot = WechatyBuilder.build({ puppet });
   await bot.start();
   const me = mocker.createContact({ name: env.WECHATY_MOCK_ACCOUNT ?? '小助手' });
   const members = mocker.createContacts(2);
@@ -65,6 +74,7 @@ const gateway = await startGateway({
     windowMs: number('WECHATY_QUOTA_WINDOW_MS', 86_400_000),
     jitterMinMs: jitterMin,
     jitterMaxMs: jitterMax,
+    pauseMs: number('WECHATY_PAUSE_MS', 60_000),
   }),
   log: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`),
 });
