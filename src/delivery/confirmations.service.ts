@@ -45,7 +45,13 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async reconcile(): Promise<void> {
-    for (const post of await this.posts.awaitingDue(BATCH)) await this.look(post);
+    for (const post of await this.posts.awaitingDue(BATCH)) {
+      // One post's trouble (its group deleted, a bug) must not hold up the others behind it.
+      await this.look(post).catch(async (error: Error) => {
+        this.logger.warn({ postId: post.id }, `confirmation of post ${post.id}: ${error.message}`);
+        await this.posts.lookAgain(post.id, new Date(Date.now() + MAX_POLL_MS));
+      });
+    }
   }
 
   private async look(post: AwaitingPost): Promise<void> {
