@@ -112,4 +112,68 @@ describe('pictures that arrive as pictures', () => {
     // Fetched once when saved; the send read it from the cache.
     expect(fetched.filter((u) => u === '/poster.png')).toHaveLength(fetches);
   });
+
+  it('previews how each picture will arrive on a post’s channel, and warns where it stays a link', async () => {
+    pictures.files.set('/spin.gif', {
+      type: 'image/gif',
+      body: Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(64)]),
+    });
+    const piece = (
+      await editor
+        .post('/v1/content')
+        .send(
+          ContentFactory.body('outfit_showcase', {
+            fields: { images: [`${base}/poster.png`, `${base}/spin.gif`], note: '通勤' },
+          }),
+        )
+        .expect(201)
+    ).body;
+    await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+    const tag = `preview-${Date.now()}`;
+    const common = { tags: [tag], quietHours: null };
+    const robot = await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url } });
+    const feishu = await ChannelFactory.create(t, 'feishu');
+    const dingtalkText = await ChannelFactory.create(t, 'dingtalk', { config: { format: 'text' } });
+    const groups = {
+      wecom: await GroupFactory.create(t, robot.id, { address: `preview-key-${Date.now()}`, ...common }),
+      feishu: await GroupFactory.create(t, feishu.id, { address: { token: `tok${Date.now()}` }, ...common }),
+      dingtalk: await GroupFactory.create(t, dingtalkText.id, {
+        address: { accessToken: `at${Date.now()}` },
+        ...common,
+      }),
+    };
+    const campaign = await CampaignFactory.create(planner, [piece.id], [{ after: 'PT0S' }]);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: [tag] }, startAt: new Date(Date.now() + 86_400_000).toISOString() })
+      .expect(201);
+    const posts = (await planner.get(`/v1/posts?runId=${run.body.id}`).expect(200)).body.items as {
+      id: string;
+      groupId: string;
+    }[];
+    const preview = async (groupId: string) =>
+      (await planner.get(`/v1/posts/${posts.find((p) => p.groupId === groupId)!.id}/preview`).expect(200)).body
+        .pictures;
+    expect(await preview(groups.wecom.id)).toEqual([
+      {
+        url: `${base}/poster.png`,
+        as: 'an image message after the text (the file, at most 2 MB)',
+        bytes: POSTER.length,
+      },
+      {
+        url: `${base}/spin.gif`,
+        as: 'the link in the text',
+        bytes: 70,
+        warning: 'a image/gif cannot go as a picture here',
+      },
+    ]);
+    expect((await preview(groups.feishu.id))[0]).toMatchObject({
+      as: 'the link in the text',
+      warning: 'a feishu robot shows no pictures: it gets the link',
+    });
+    expect((await preview(groups.dingtalk.id))[0]).toMatchObject({
+      as: 'the link in the text',
+      warning: expect.stringContaining('config.format markdown'),
+    });
+  });
 });

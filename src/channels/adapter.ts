@@ -89,6 +89,12 @@ export interface ChannelDefinition<T extends string = string> {
    * channel's bot. None for types whose address names no chat (console).
    */
   chat?: { fields: string[]; scope: 'type' | 'channel' };
+  /**
+   * How a post's pictures arrive, for previews: `as` says what the provider gets; `markdownOnly`
+   * when the text format leaves them as links; `files` when the adapter sends the file itself, and
+   * which types it takes. None: the provider gets the link in the text.
+   */
+  pictures?: { as: string; markdownOnly?: boolean; files?: string[] };
 }
 
 /** A channel type's definition, its `type` kept as a literal so the registry can list the types. */

@@ -2,6 +2,9 @@ import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnyRole } from '../auth/access.decorator';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { previewPictures } from '../channels/media/picture-preview';
+import { PictureStore } from '../channels/media/picture-store';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import { ConversionsService } from './conversions.service';
@@ -85,6 +88,8 @@ export class PostPreviewController {
     private readonly posts: PostsService,
     private readonly groups: GroupDirectory,
     private readonly links: LinkTracker,
+    private readonly adapters: AdapterRegistry,
+    private readonly pictures: PictureStore,
   ) {}
 
   /** What the post says (or said) to its group, exactly as it goes out: short links where its channel tracks links. */
@@ -94,6 +99,8 @@ export class PostPreviewController {
     const { group, channel } = await this.groups.deliveryTarget(post.groupId);
     const trackLinks = channel.config.trackLinks === true && this.links.enabled;
     const { title, text, markdown, links, images } = await this.links.texts(post, group, trackLinks);
-    return { postId: id, title, text, markdown, trackLinks, links, images };
+    const definition = this.adapters.definition(channel.type);
+    const pictures = await previewPictures(definition, channel.config, images, this.pictures);
+    return { postId: id, title, text, markdown, trackLinks, links, pictures };
   }
 }

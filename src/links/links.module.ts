@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ChannelsModule } from '../channels/channels.module';
 import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PostsModule } from '../posts/posts.module';
@@ -18,6 +19,7 @@ import { RedirectController } from './redirect.controller';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Click, Conversion]),
+    ChannelsModule,
     ContentModule,
     GroupsModule,
     PostsModule,

@@ -11,6 +11,7 @@ export const CONSOLE = defineChannel({
   secretFields: [],
   rateLimits: [],
   dedupes: true,
+  pictures: { as: 'a URL printed under the text' },
 });
 
 /** Where the console adapter writes; a stream so that it can be read back. */

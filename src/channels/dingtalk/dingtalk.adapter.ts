@@ -20,6 +20,7 @@ export const DINGTALK = defineChannel({
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
   chat: { fields: ['accessToken'], scope: 'type' },
+  pictures: { as: 'an image inside the markdown message', markdownOnly: true },
 });
 const OWN_HOSTS = providerHosts(DINGTALK);
 

@@ -11,4 +11,5 @@ export const EXTERNAL = defineChannel({
   rateLimits: [],
   dedupes: false,
   chat: { fields: ['target'], scope: 'channel' },
+  pictures: { as: 'a URL in message.images, for the consumer to send' },
 });

@@ -16,6 +16,7 @@ export const SLACK = defineChannel({
   rateLimits: [{ limit: 1, windowMs: 1000 }],
   dedupes: false,
   chat: { fields: ['url'], scope: 'type' },
+  pictures: { as: 'an image block under the text', markdownOnly: true },
   userSuppliedUrl: 'url',
 });
 

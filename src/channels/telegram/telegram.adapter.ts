@@ -21,6 +21,7 @@ export const TELEGRAM = defineChannel({
   ],
   dedupes: false,
   chat: { fields: ['chatId'], scope: 'channel' },
+  pictures: { as: 'a photo, or an album of up to 10, with the text as caption when it fits' },
 });
 const OWN_HOSTS = providerHosts(TELEGRAM);
 

@@ -15,6 +15,7 @@ export const WEBHOOK = defineChannel({
   rateLimits: [],
   dedupes: true,
   chat: { fields: ['url'], scope: 'type' },
+  pictures: { as: 'a URL in data.images' },
   userSuppliedUrl: 'url',
 });
 

@@ -21,4 +21,5 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   rateLimits: [],
   dedupes: false,
   chat: { fields: ['chatId'], scope: 'channel' },
+  pictures: { as: 'an image attachment of the mass message (up to 9)' },
 });

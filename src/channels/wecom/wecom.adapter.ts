@@ -17,6 +17,7 @@ export const WECOM = defineChannel({
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
   chat: { fields: ['key'], scope: 'type' },
+  pictures: { as: 'an image message after the text (the file, at most 2 MB)', files: ['image/png', 'image/jpeg'] },
 });
 const OWN_HOSTS = providerHosts(WECOM);
 

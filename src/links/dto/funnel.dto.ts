@@ -55,6 +55,16 @@ export class PostPreviewDto {
   trackLinks: boolean;
   /** The links the short links lead to, by index (the link index of clicks and orders). */
   links: string[];
-  /** The pictures that go after the text, as pictures where the channel's provider can show them. */
-  images: string[];
+  /** The pictures that go with the text, and how each arrives on the post's channel. */
+  pictures: PicturePreviewDto[];
+}
+
+export class PicturePreviewDto {
+  url: string;
+  /** What the provider gets: a picture in its own form, or the link in the text. */
+  as: string;
+  /** The file's size, for providers that are sent the file (WeCom robots). */
+  bytes?: number;
+  /** Set when the picture will not arrive as a picture, or may not arrive. */
+  warning?: string;
 }
