@@ -51,12 +51,12 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
       quietHours: null,
       minGapMinutes: 'off',
     });
-  const launch = async (tag: string) => {
+  const launch = async (tag: string, options: object = {}) => {
     const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }]);
     return (
       await planner
         .post(`/v1/campaigns/${campaign.id}/runs`)
-        .send({ audience: { tags: [tag] } })
+        .send({ audience: { tags: [tag] }, ...options })
         .expect(201)
     ).body.id as string;
   };
@@ -111,5 +111,27 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     });
     expect(cancelled.error).toContain('withdrawn');
     expect(wecom.tasks.find((x) => x.msgid === post.externalId)).toMatchObject({ cancelled: true });
+  });
+
+  it('gives a run’s posts the confirmation deadline the run names', async () => {
+    const tag = `deadline-${Date.now()}`;
+    await group('wrOgQhDgAAshort', `${tag}-short`);
+    await group('wrOgQhDgAAlong', `${tag}-long`);
+    const short = await launch(`${tag}-short`);
+    const long = await launch(`${tag}-long`, { confirmDeadlineMinutes: 30 });
+    expect((await planner.get(`/v1/runs/${long}`).expect(200)).body.confirmDeadlineMinutes).toBe(30);
+    await waitForPosts<PostView>(planner, short, (all) => all[0]?.status === 'expired', DEADLINE_MS + 10_000);
+    const [waiting] = await waitForPosts<PostView>(planner, long, () => true);
+    expect(waiting.status).toBe('awaiting_confirmation');
+    expect(wecom.tasks.find((x) => x.chats.includes('wrOgQhDgAAlong'))).toMatchObject({
+      reminders: 0,
+      cancelled: false,
+    });
+    await planner
+      .post(`/v1/campaigns/00000000-0000-4000-8000-000000000000/runs`)
+      .send({ audience: { tags: [tag] }, confirmDeadlineMinutes: 1 })
+      .expect(400)
+      .expect((r) => expect(r.body.details.map((d: { field: string }) => d.field)).toContain('confirmDeadlineMinutes'));
+    await planner.post(`/v1/runs/${long}/cancel`).send({}).expect(200);
   });
 });

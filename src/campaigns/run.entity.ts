@@ -35,6 +35,10 @@ export class Run {
   @Column({ type: 'int', nullable: true })
   maxLatenessMinutes: number | null;
 
+  /** How long a WeCom customer group's owner has to confirm a post before it expires; null: CONFIRM_DEADLINE_MS. */
+  @Column({ type: 'int', nullable: true })
+  confirmDeadlineMinutes: number | null;
+
   @Column({ type: 'varchar', length: 8 })
   blackoutMode: BlackoutMode;
 

@@ -89,7 +89,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
         error: `WeCom did not deliver it to the group (send status ${result.status})`,
       });
     }
-    const deadline = this.config.confirmDeadlineMs;
+    const deadline = post.deadlineMinutes === null ? this.config.confirmDeadlineMs : post.deadlineMinutes * 60_000;
     if (waited >= deadline) {
       await this.api.cancel(target, post.externalId);
       return this.posts.settleAwaiting(post.id, {

@@ -73,6 +73,8 @@ export interface AwaitingPost {
   attempts: number;
   /** Null for a routine's post. */
   runStatus: string | null;
+  /** The run's or routine's deadline for confirming; null: the service default. */
+  deadlineMinutes: number | null;
 }
 
 export interface Delivered {
@@ -338,8 +340,9 @@ export class PostLifecycle {
   async awaitingDue(limit: number): Promise<AwaitingPost[]> {
     return (await this.dataSource.query(
       `SELECT p.id, p.group_id AS groupId, p.external_id AS externalId, p.awaiting_since AS awaitingSince,
-              p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus
-       FROM posts p LEFT JOIN runs r ON r.id = p.run_id
+              p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus,
+              COALESCE(r.confirm_deadline_minutes, ro.confirm_deadline_minutes) AS deadlineMinutes
+       FROM posts p LEFT JOIN runs r ON r.id = p.run_id LEFT JOIN routines ro ON ro.id = p.routine_id
        WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= NOW(3))
        ORDER BY p.awaiting_since LIMIT ${Number(limit)}`,
     )) as AwaitingPost[];

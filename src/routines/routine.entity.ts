@@ -35,6 +35,10 @@ export class Routine {
   @Column({ type: 'date', nullable: true })
   endDate: string | null;
 
+  /** How long a WeCom customer group's owner has to confirm a post before it expires; null: CONFIRM_DEADLINE_MS. */
+  @Column({ type: 'int', nullable: true })
+  confirmDeadlineMinutes: number | null;
+
   @Column({ type: 'varchar', length: 16 })
   status: RoutineStatus;
 

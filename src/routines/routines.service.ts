@@ -54,6 +54,7 @@ export class RoutinesService {
       source: source(dto.source),
       startDate: dto.startDate ?? null,
       endDate: dto.endDate ?? null,
+      confirmDeadlineMinutes: dto.confirmDeadlineMinutes ?? null,
       status: 'active',
       materializedUntil: null,
     });
@@ -88,9 +89,13 @@ export class RoutinesService {
     if (dto.source !== undefined) routine.source = source(dto.source);
     if (dto.startDate !== undefined) routine.startDate = dto.startDate;
     if (dto.endDate !== undefined) routine.endDate = dto.endDate;
+    if (dto.confirmDeadlineMinutes !== undefined) routine.confirmDeadlineMinutes = dto.confirmDeadlineMinutes;
     this.check(routine);
-    const { name, audience, schedule: when, stage, source: from, startDate, endDate } = routine;
-    await this.routines.update({ id }, { name, audience, schedule: when, stage, source: from, startDate, endDate });
+    const { name, audience, schedule: when, stage, source: from, startDate, endDate, confirmDeadlineMinutes } = routine;
+    await this.routines.update(
+      { id },
+      { name, audience, schedule: when, stage, source: from, startDate, endDate, confirmDeadlineMinutes },
+    );
     return this.get(id);
   }
 
@@ -236,6 +241,7 @@ function view(routine: Routine): RoutineDto {
     source: routine.source,
     startDate: routine.startDate,
     endDate: routine.endDate,
+    confirmDeadlineMinutes: routine.confirmDeadlineMinutes,
     status: routine.status,
     createdAt: routine.createdAt,
     updatedAt: routine.updatedAt,

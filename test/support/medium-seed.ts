@@ -27,6 +27,7 @@ export async function seedRun(
         audience: { groupIds: [], tags: [] },
         startAt: options.startAt ?? new Date(),
         maxLatenessMinutes: null,
+        confirmDeadlineMinutes: null,
         blackoutMode: options.blackoutMode ?? 'shift',
         catchUp: options.catchUp ?? null,
         pinRevisions: false,

@@ -109,6 +109,13 @@ export class LaunchRunDto {
   @Min(0)
   maxLatenessMinutes?: number;
 
+  /** WeCom customer groups: minutes the group's owner has to confirm a post before it expires (the service default when left out). */
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(10_080)
+  confirmDeadlineMinutes?: number;
+
   /** What a post due on a blackout date does: skip it, or shift it to the next allowed day. */
   @IsOptional()
   @IsIn(BLACKOUT_MODES)
@@ -191,6 +198,7 @@ export class RunDto {
   audience: { groupIds: string[]; tags: string[] };
   startAt: Date;
   maxLatenessMinutes: number | null;
+  confirmDeadlineMinutes: number | null;
   blackoutMode: BlackoutMode;
   catchUp: CatchUpMode | null;
   pinRevisions: boolean;

@@ -113,6 +113,13 @@ export class CreateRoutineDto {
   @IsISO8601({ strict: true })
   @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
   endDate?: string | null;
+
+  /** WeCom customer groups: minutes the group's owner has to confirm a post before it expires (the service default when left out). */
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(10_080)
+  confirmDeadlineMinutes?: number;
 }
 
 export class UpdateRoutineDto extends PartialType(CreateRoutineDto) {}
@@ -144,6 +151,7 @@ export class RoutineDto {
   source: RoutineSource;
   startDate: string | null;
   endDate: string | null;
+  confirmDeadlineMinutes: number | null;
   status: RoutineStatus;
   createdAt: Date;
   updatedAt: Date;
