@@ -17,6 +17,11 @@ describe('LinkCodes', () => {
       const altered = code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1);
       expect(codes.verify(altered)).toBeNull();
     }
+    // Every other last character, including those that differ only in the bits the encoding leaves spare.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const last of alphabet.replace(code.at(-1)!, '')) {
+      expect(codes.verify(code.slice(0, -1) + last)).toBeNull();
+    }
     const other = new LinkCodes('o'.repeat(32)).sign({ postId: randomUUID(), index: 0 });
     expect(codes.verify(other)).toBeNull();
     expect(codes.verify('short')).toBeNull();

@@ -32,6 +32,9 @@ export class LinkCodes {
   verify(code: string): LinkRef | null {
     if (!CODE.test(code)) return null;
     const bytes = Buffer.from(code, 'base64url');
+    // 34 characters carry 204 bits for 200: a last character that differs only in the 4 spare bits
+    // decodes to the same bytes; only the one spelling sign() makes is a code.
+    if (bytes.length !== 25 || bytes.toString('base64url') !== code) return null;
     const body = bytes.subarray(0, 17);
     if (!timingSafeEqual(bytes.subarray(17), this.mac(body))) return null;
     const hex = body.subarray(0, 16).toString('hex');
