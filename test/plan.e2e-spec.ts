@@ -91,6 +91,11 @@ describe('plan preview: what a launch will do, before it is done', () => {
       .post(`/v1/campaigns/${earlier.id}/runs`)
       .send({ audience: { groupIds: busyGroups.map((g) => g.id) } });
     await waitForPosts<PostView>(planner, other.body.id, (all) => all.every((p) => p.status === 'sent'));
+    // …and has finished: a run completing while the plan is made would change the tables compared below.
+    await eventually(async () => {
+      const status = (await planner.get(`/v1/runs/${other.body.id}`).expect(200)).body.status as string;
+      return status === 'completed' ? status : undefined;
+    });
 
     const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }, { after: 'PT0S' }]);
     const body = { audience: { tags: [tag] } };
