@@ -74,6 +74,21 @@ describe('personal WeChat groups through the Wechaty gateway', () => {
     await pictures.stop();
   });
 
+  /** A campaign of these pieces, one step each at once, launched to the group; its posts once all are sent. */
+  const sendAll = async (groupId: string, pieces: string[]) => {
+    const campaign = await CampaignFactory.create(planner, pieces, Array(pieces.length).fill({ after: 'PT0S' }));
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { groupIds: [groupId] } })
+      .expect(201);
+    return waitForPosts<{ id: string; step: number; status: string }>(
+      planner,
+      run.body.id,
+      (all) => all.length === pieces.length && all.every((p) => p.status === 'sent'),
+      60_000,
+    );
+  };
+
   it('shows the gateway’s account on the channel', async () => {
     const channel = await eventually(async () => {
       const body = (await planner.get(`/v1/channels/${channelId}`).expect(200)).body;
@@ -96,17 +111,7 @@ describe('personal WeChat groups through the Wechaty gateway', () => {
       quietHours: null,
       minGapMinutes: 'off',
     });
-    const campaign = await CampaignFactory.create(planner, [...texts, poster.id], Array(5).fill({ after: 'PT0S' }));
-    const run = await planner
-      .post(`/v1/campaigns/${campaign.id}/runs`)
-      .send({ audience: { groupIds: [group.id] } })
-      .expect(201);
-    const posts = await waitForPosts<{ id: string; step: number; status: string }>(
-      planner,
-      run.body.id,
-      (all) => all.length === 5 && all.every((p) => p.status === 'sent'),
-      60_000,
-    );
+    const posts = await sendAll(group.id, [...texts, poster.id]);
     expect(said.map((s) => [s.type, s.text.split('\n')[0]])).toEqual([
       ['text', '第一步 破冰'],
       ['text', '第二步 种草'],
@@ -147,17 +152,7 @@ describe('personal WeChat groups through the Wechaty gateway', () => {
         minGapMinutes: 'off',
       });
       const pieces = await publishedPieces(t.as(await createKey(t, 'editor')), ['甲', '乙', '丙']);
-      const campaign = await CampaignFactory.create(planner, pieces, Array(3).fill({ after: 'PT0S' }));
-      const run = await planner
-        .post(`/v1/campaigns/${campaign.id}/runs`)
-        .send({ audience: { groupIds: [group.id] } })
-        .expect(201);
-      const posts = await waitForPosts<{ id: string; step: number; status: string }>(
-        planner,
-        run.body.id,
-        (all) => all.length === 3 && all.every((p) => p.status === 'sent'),
-        60_000,
-      );
+      const posts = await sendAll(group.id, pieces);
       expect(heard.map((s) => s.text)).toEqual(['甲', '乙', '丙']);
       const second = posts.find((p) => p.step === 1)!;
       const log = (await planner.get(`/v1/posts/${second.id}`).expect(200)).body.attemptLog as {

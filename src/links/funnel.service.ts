@@ -39,16 +39,13 @@ const ZERO: Measures = {
 };
 
 const SCOPE_COLUMN = { runId: 'run_id', routineId: 'routine_id', contentId: 'content_id' } as const;
-const BREAKDOWN = {
-  step: 'CAST(p.step AS CHAR)',
-  piece: "COALESCE(p.content_id, '')",
-  source: "CONCAT(IF(p.run_id IS NULL, 'routine:', 'run:'), COALESCE(p.run_id, p.routine_id))",
-} as const;
-const BREAKDOWN_OF_CONVERSIONS = {
-  step: 'CAST(c.step AS CHAR)',
-  piece: "COALESCE(c.content_id, '')",
-  source: "CONCAT(IF(c.run_id IS NULL, 'routine:', 'run:'), COALESCE(c.run_id, c.routine_id))",
-} as const;
+/** The breakdown row of a post (`p`) or of a conversion (`c`), which carries the same columns. */
+const breakdownOf = (row: 'p' | 'c', breakdown: Breakdown): string =>
+  ({
+    step: `CAST(${row}.step AS CHAR)`,
+    piece: `COALESCE(${row}.content_id, '')`,
+    source: `CONCAT(IF(${row}.run_id IS NULL, 'routine:', 'run:'), COALESCE(${row}.run_id, ${row}.routine_id))`,
+  })[breakdown];
 
 /**
  * Sent → clicks → orders, counted from the posts, the clicks on their short links and the orders
@@ -69,8 +66,8 @@ export class FunnelService {
     const byRow = await this.measure(
       column,
       id,
-      ['p.stage', BREAKDOWN[breakdown]],
-      ['c.stage', BREAKDOWN_OF_CONVERSIONS[breakdown]],
+      ['p.stage', breakdownOf('p', breakdown)],
+      ['c.stage', breakdownOf('c', breakdown)],
     );
     const byGroup = await this.measure(column, id, ['p.group_id'], ['c.group_id']);
 

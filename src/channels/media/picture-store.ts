@@ -59,14 +59,11 @@ export class PictureStore {
 
   private async load(url: string): Promise<Picture> {
     const file = join(this.options.mediaCacheDir, createHash('sha256').update(url).digest('hex'));
-    let bytes = await readFile(file).catch(() => undefined);
-    if (!bytes) {
-      bytes = await this.http.getBytes(url, { maxBytes: PICTURE_MAX_BYTES, timeoutMs: TIMEOUT_MS });
-      if (!pictureType(bytes)) throw new DownloadRefused('is not a JPG, PNG, GIF or WebP picture');
-      await this.keep(file, bytes);
-    }
+    const cached = await readFile(file).catch(() => undefined);
+    const bytes = cached ?? (await this.http.getBytes(url, { maxBytes: PICTURE_MAX_BYTES, timeoutMs: TIMEOUT_MS }));
     const type = pictureType(bytes);
     if (!type) throw new DownloadRefused('is not a JPG, PNG, GIF or WebP picture');
+    if (!cached) await this.keep(file, bytes);
     return { url, bytes, type, md5: createHash('md5').update(bytes).digest('hex') };
   }
 
