@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CampaignFactory, ChannelFactory, ContentFactory, GroupFactory, createKey } from './support/factories';
 import { waitForPosts } from './support/poll';
+import { FakeDingtalk } from './support/providers/dingtalk';
+import { FakeFeishu } from './support/providers/feishu';
 import { PictureServer, png } from './support/providers/pictures';
 import { FakeTelegram } from './support/providers/telegram';
 import { FakeWecom } from './support/providers/wecom';
@@ -20,6 +22,8 @@ describe('pictures that arrive as pictures', () => {
   let base = '';
   const wecom = new FakeWecom();
   const telegram = new FakeTelegram(BOT_TOKEN);
+  const dingtalk = new FakeDingtalk();
+  const feishu = new FakeFeishu();
 
   beforeAll(async () => {
     pictures.files.set('/poster.png', { type: 'image/png', body: POSTER });
@@ -36,11 +40,15 @@ describe('pictures that arrive as pictures', () => {
     planner = t.as(await createKey(t, 'planner'));
     await wecom.start();
     await telegram.start();
+    await dingtalk.start();
+    await feishu.start();
   });
   afterAll(async () => {
     await t.close();
     await wecom.stop();
     await telegram.stop();
+    await dingtalk.stop();
+    await feishu.stop();
     await pictures.stop();
   });
 
@@ -151,13 +159,24 @@ describe('pictures that arrive as pictures', () => {
       id: string;
       groupId: string;
     }[];
-    const preview = async (groupId: string) =>
-      (await planner.get(`/v1/posts/${posts.find((p) => p.groupId === groupId)!.id}/preview`).expect(200)).body
-        .pictures;
+    const previewOf = async (groupId: string) =>
+      (await planner.get(`/v1/posts/${posts.find((p) => p.groupId === groupId)!.id}/preview`).expect(200)).body;
+    const preview = async (groupId: string) => (await previewOf(groupId)).pictures;
+    // The exact messages: the markdown with its size, then each picture as an image message.
+    const wecomParts = (await previewOf(groups.wecom.id)).parts;
+    expect(wecomParts.map((p: { type: string }) => p.type)).toEqual(['markdown', 'image', 'image']);
+    expect(wecomParts[0].bytes).toBe(Buffer.byteLength(wecomParts[0].text));
+    expect(wecomParts[1].pictures).toEqual([
+      expect.objectContaining({ url: `${base}/poster.png`, bytes: POSTER.length }),
+    ]);
+    expect(wecomParts[2].pictures[0].warning).toBe('a image/gif cannot go as a picture here');
+    expect((await previewOf(groups.dingtalk.id)).parts).toEqual([
+      expect.objectContaining({ type: 'text', characters: expect.any(Number) }),
+    ]);
     expect(await preview(groups.wecom.id)).toEqual([
       {
         url: `${base}/poster.png`,
-        as: 'an image message after the text (the file, at most 2 MB)',
+        as: 'an image message after the text (the file, at most 2 MB); with a link, the first as a news card',
         bytes: POSTER.length,
       },
       {
@@ -169,11 +188,95 @@ describe('pictures that arrive as pictures', () => {
     ]);
     expect((await preview(groups.feishu.id))[0]).toMatchObject({
       as: 'the link in the text',
-      warning: 'a feishu robot shows no pictures: it gets the link',
+      warning: 'the channel has no app credentials (credentials.appId and appSecret): the picture stays a link',
     });
     expect((await preview(groups.dingtalk.id))[0]).toMatchObject({
       as: 'the link in the text',
       warning: expect.stringContaining('config.format markdown'),
     });
+  });
+
+  it('sends a product pick with a picture as a WeCom news card, a DingTalk action card and a Feishu card with the uploaded picture, as its preview says', async () => {
+    const url = 'https://shop.example.com/cup';
+    const piece = (
+      await editor
+        .post('/v1/content')
+        .send({
+          kind: 'product_pick',
+          title: '好物推荐 · 恒温杯',
+          fields: { item: '恒温电热水杯', price: 89.9, reasons: ['55℃ 恒温'], url, image: `${base}/poster.png` },
+        })
+        .expect(201)
+    ).body;
+    await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+    const tag = `card-${Date.now()}`;
+    const common = { tags: [tag], quietHours: null, minGapMinutes: 'off' };
+    const robot = `card-key-${Date.now()}`;
+    wecom.keys.add(robot);
+    dingtalk.robots.set(`cardtoken${Date.now()}`, {});
+    const dingtalkToken = [...dingtalk.robots.keys()].pop()!;
+    feishu.bots.set(`card-bot-${Date.now()}`, {});
+    const feishuToken = [...feishu.bots.keys()].pop()!;
+    feishu.apps.set('cli_a1b2c3d4e5f6', 'appsecret0123456789abcdef');
+    const channels = {
+      wecom: await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url } }),
+      dingtalk: await ChannelFactory.create(t, 'dingtalk', { config: { baseUrl: dingtalk.url } }),
+      feishu: await ChannelFactory.create(t, 'feishu', {
+        config: { baseUrl: feishu.url },
+        credentials: { appId: 'cli_a1b2c3d4e5f6', appSecret: 'appsecret0123456789abcdef' },
+      }),
+    };
+    const groups = {
+      wecom: await GroupFactory.create(t, channels.wecom.id, { address: robot, ...common }),
+      dingtalk: await GroupFactory.create(t, channels.dingtalk.id, { address: dingtalkToken, ...common }),
+      feishu: await GroupFactory.create(t, channels.feishu.id, { address: feishuToken, ...common }),
+    };
+    const campaign = await CampaignFactory.create(planner, [piece.id], [{ after: 'PT0S' }]);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: [tag] } })
+      .expect(201);
+    const posts = await waitForPosts<{ id: string; groupId: string; status: string }>(planner, run.body.id, (all) =>
+      all.every((p) => p.status === 'sent'),
+    );
+    // WeCom: the markdown, then a news card leading to the product with the picture.
+    type Json = { msgtype: string; news: { articles: object[] } };
+    const toRobot = wecom.received.filter((r) => r.query.get('key') === robot).map((r) => r.json as Json);
+    expect(toRobot.map((b) => b.msgtype)).toEqual(['markdown', 'news']);
+    expect(toRobot[1].news.articles).toEqual([{ title: '好物推荐 · 恒温杯', url, picurl: `${base}/poster.png` }]);
+    // DingTalk: one action card with the picture in its markdown and a button to the product.
+    const toDingtalk = dingtalk.received.filter((r) => r.query.get('access_token') === dingtalkToken);
+    expect(toDingtalk).toHaveLength(1);
+    const card = (toDingtalk[0].json as { actionCard: { text: string } }).actionCard;
+    expect(card).toMatchObject({ title: '好物推荐 · 恒温杯', singleTitle: '查看详情', singleURL: url });
+    expect(card.text).toContain(`](${base}/poster.png)`);
+    // Feishu: the card carries the picture uploaded by the channel's app, whose md5 is the file's.
+    type Card = { card: { elements: { tag: string; img_key: string }[] } };
+    const toFeishu = feishu.received.filter((r) => r.path.endsWith(feishuToken)).map((r) => r.json as Card);
+    expect(toFeishu).toHaveLength(1);
+    const img = toFeishu[0].card.elements.find((e) => e.tag === 'img')!;
+    expect(feishu.images.get(img.img_key)).toBe(createHash('md5').update(POSTER).digest('hex'));
+    // The previews list the same messages.
+    const parts = async (groupId: string) =>
+      (await planner.get(`/v1/posts/${posts.find((p) => p.groupId === groupId)!.id}/preview`).expect(200)).body.parts;
+    expect((await parts(groups.wecom.id)).map((p: { type: string }) => p.type)).toEqual(['markdown', 'news']);
+    expect(await parts(groups.dingtalk.id)).toEqual([
+      expect.objectContaining({
+        type: 'actionCard',
+        url,
+        pictures: [expect.objectContaining({ url: `${base}/poster.png` })],
+      }),
+    ]);
+    expect(await parts(groups.feishu.id)).toEqual([
+      expect.objectContaining({
+        type: 'interactive',
+        pictures: [
+          expect.objectContaining({
+            as: 'an image in the card, uploaded with the app credentials',
+            bytes: POSTER.length,
+          }),
+        ],
+      }),
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config/app-config';
 import { ChannelAdapter, SendTarget } from '../src/channels/adapter';
 import { DingtalkAdapter } from '../src/channels/dingtalk/dingtalk.adapter';
 import { FeishuAdapter } from '../src/channels/feishu/feishu.adapter';
+import { FeishuImages } from '../src/channels/feishu/feishu-images';
 import { SendResult } from '../src/channels/outcomes';
 import { SlackAdapter } from '../src/channels/slack/slack.adapter';
 import { TelegramAdapter } from '../src/channels/telegram/telegram.adapter';
@@ -77,7 +78,7 @@ const ROUTES: Route[] = [
   {
     name: 'feishu lark_md',
     fake: feishu,
-    adapter: new FeishuAdapter(http),
+    adapter: new FeishuAdapter(http, new FeishuImages(http, pictureStore(http))),
     unit: 'bytes',
     limit: 18 * 1024,
     target: (n) => {

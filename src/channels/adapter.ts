@@ -16,7 +16,27 @@ export interface OutgoingMessage {
   skipParts?: number;
   /** Picture URLs, sent as pictures where the provider can show them. */
   images?: string[];
+  /** Where a card of the post leads; providers with cards show it with the first picture. */
+  link?: string | null;
 }
+
+/**
+ * One message as its provider gets it, in the order they go: what a preview shows and what the
+ * adapter sends are the same list.
+ */
+export interface WirePart {
+  /** The provider's message type or method: `markdown`, `image`, `news`, `actionCard`, `sendPhoto`… */
+  type: string;
+  /** The text it carries: a message, a caption, a card's text. */
+  text?: string;
+  /** The pictures it carries, by URL, in order. */
+  pictures?: string[];
+  /** Where a card leads. */
+  url?: string;
+}
+
+/** The parts a post becomes on a channel, or why it cannot go (too long for the provider). */
+export type WireParts = WirePart[] | { refused: string };
 
 /** A limit on sends to one address: at most `limit` in any `windowMs`. */
 export interface RateLimit {
@@ -32,6 +52,9 @@ export interface ChannelSettings {
   config: ChannelConfig;
   credentials: Record<string, string>;
 }
+
+/** What decides a post's parts on a channel: its config, and which credentials it has. */
+export type ChannelParts = Pick<ChannelSettings, 'config' | 'credentials'>;
 
 export interface ChannelConfig {
   baseUrl?: string;
@@ -55,6 +78,8 @@ export interface SendTarget {
 }
 
 export interface ChannelAdapter {
+  /** The messages a post becomes on this channel, in order. */
+  parts(message: OutgoingMessage, channel: ChannelParts): WireParts;
   send(message: OutgoingMessage, target: SendTarget): Promise<SendResult>;
 }
 
@@ -92,9 +117,15 @@ export interface ChannelDefinition<T extends string = string> {
   /**
    * How a post's pictures arrive, for previews: `as` says what the provider gets; `markdownOnly`
    * when the text format leaves them as links; `files` when the adapter sends the file itself, and
-   * which types it takes. None: the provider gets the link in the text.
+   * which types it takes; `needs` when it takes them only with a credential the channel may lack.
+   * None: the provider gets the link in the text.
    */
-  pictures?: { as: string; markdownOnly?: boolean; files?: string[] };
+  pictures?: {
+    as: string;
+    markdownOnly?: boolean;
+    files?: string[];
+    needs?: { credential: string; otherwise: string };
+  };
 }
 
 /** A channel type's definition, its `type` kept as a literal so the registry can list the types. */

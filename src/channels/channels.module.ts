@@ -6,6 +6,7 @@ import { ADAPTERS } from './channel-types';
 import { CONSOLE_OUTPUT } from './console/console.adapter';
 import { HttpClient } from './http/http-client';
 import { PictureStore } from './media/picture-store';
+import { FeishuImages } from './feishu/feishu-images';
 import { WecomCustomerApi } from './wecom-customer/wecom-customer-api';
 import { TargetChecks } from './target-checks';
 
@@ -28,6 +29,7 @@ import { TargetChecks } from './target-checks';
     TargetChecks,
     PictureStore,
     WecomCustomerApi,
+    FeishuImages,
   ],
   exports: [AdapterRegistry, HttpClient, TargetChecks, PictureStore, WecomCustomerApi],
 })

@@ -36,3 +36,16 @@ export function splitIntoParts(text: string, limit: PartLimit): SplitResult {
   if (current) parts.push(current);
   return { parts };
 }
+
+/** The longest start of `text` that fits in `max` UTF-8 bytes, cut between characters, with `…` when cut. */
+export function fitBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  let bytes = Buffer.byteLength('…');
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    out += char;
+  }
+  return `${out}…`;
+}

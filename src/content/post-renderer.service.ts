@@ -19,6 +19,8 @@ export interface PostTexts {
   markdown: string;
   /** The piece's pictures (image fields, then media): shown, not clicked; sent as pictures where the provider can. */
   images: string[];
+  /** Where a card of the post leads (a product's page): providers with cards show it with the first picture. */
+  link: string | null;
 }
 
 /** What a post says to its group, in both formats: the same at send time and whenever asked again. */
@@ -41,6 +43,7 @@ export class PostRenderer {
       text: this.renderer.render(piece, 'text', context, at).text,
       markdown: this.renderer.render(piece, 'markdown', context, at).text,
       images: this.renderer.pictures(piece),
+      link: this.renderer.cardLink(piece),
     };
   }
 }

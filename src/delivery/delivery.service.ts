@@ -83,7 +83,13 @@ export class DeliveryService {
         dueAt: post.dueAt.toISOString(),
         group: message.group,
         address: target.address,
-        message: { title: message.title, text: message.text, markdown: message.markdown, images: message.images ?? [] },
+        message: {
+          title: message.title,
+          text: message.text,
+          markdown: message.markdown,
+          images: message.images ?? [],
+          link: message.link ?? null,
+        },
       });
     }
     const started = Date.now();
@@ -176,7 +182,7 @@ export class DeliveryService {
     group: { id: string; name: string; timezone: string; vars: Record<string, string> },
     trackLinks: boolean,
   ): Promise<OutgoingMessage> {
-    const { title, text, markdown, images } = await this.links.texts(post, group, trackLinks);
+    const { title, text, markdown, images, link } = await this.links.texts(post, group, trackLinks);
     return {
       id: post.id,
       title,
@@ -188,6 +194,7 @@ export class DeliveryService {
       dueAt: post.dueAt,
       skipParts: post.partsSent,
       images,
+      link,
     };
   }
 }

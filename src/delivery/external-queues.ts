@@ -12,7 +12,7 @@ export interface ExternalPostJob {
   dueAt: string;
   group: { id: string; name: string };
   address: Record<string, string>;
-  message: { title: string; text: string; markdown: string; images: string[] };
+  message: { title: string; text: string; markdown: string; images: string[]; link: string | null };
 }
 
 export type ExternalState =

@@ -165,7 +165,7 @@ export class ChannelsService {
       `a ${definition.type} channel's credentials`,
     );
     if (details.length > 0) throw DomainError.invalid(details);
-    return credentials as Record<string, string>;
+    return (credentials ?? {}) as Record<string, string>;
   }
 
   private async save(channel: Channel): Promise<Channel> {

@@ -56,6 +56,7 @@ export class LinkTracker {
       ...texts,
       text: rewriteLinks(texts.text, links, short),
       markdown: rewriteLinks(texts.markdown, links, short),
+      link: texts.link === null ? null : short(links.indexOf(texts.link)),
       links,
     };
   }
@@ -86,8 +87,9 @@ export class LinkTracker {
   }
 }
 
-/** Links in both renderings, the piece's pictures left out. */
+/** Links in both renderings, the piece's pictures left out, then its card's link if the texts do not name it. */
 function targetsOf(texts: PostTexts): string[] {
   const pictures = new Set(texts.images);
-  return linkTargets([texts.markdown, texts.text]).filter((url) => !pictures.has(url));
+  const links = linkTargets([texts.markdown, texts.text]).filter((url) => !pictures.has(url));
+  return texts.link === null || links.includes(texts.link) ? links : [...links, texts.link];
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnyRole } from '../auth/access.decorator';
 import { AdapterRegistry } from '../channels/adapter-registry';
-import { previewPictures } from '../channels/media/picture-preview';
+import { previewParts } from '../channels/media/picture-preview';
 import { PictureStore } from '../channels/media/picture-store';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
@@ -98,9 +98,16 @@ export class PostPreviewController {
     const post = await this.posts.find(id);
     const { group, channel } = await this.groups.deliveryTarget(post.groupId);
     const trackLinks = channel.config.trackLinks === true && this.links.enabled;
-    const { title, text, markdown, links, images } = await this.links.texts(post, group, trackLinks);
-    const definition = this.adapters.definition(channel.type);
-    const pictures = await previewPictures(definition, channel.config, images, this.pictures);
-    return { postId: id, title, text, markdown, trackLinks, links, pictures };
+    const { links, ...texts } = await this.links.texts(post, group, trackLinks);
+    const message = { ...texts, id, group: { id: group.id, name: group.name }, stage: post.stage, dueAt: post.dueAt };
+    const preview = await previewParts(
+      this.adapters.adapter(channel.type),
+      this.adapters.definition(channel.type),
+      message,
+      channel,
+      this.pictures,
+    );
+    const { title, text, markdown, link } = texts;
+    return { postId: id, channelType: channel.type, title, text, markdown, link, trackLinks, links, ...preview };
   }
 }

@@ -32,3 +32,17 @@ export function pictureFields(schema: SchemaNode, fields: unknown, media: readon
 export function picturesOf(schema: SchemaNode, fields: unknown, media: readonly string[] = []): string[] {
   return [...new Set(pictureFields(schema, fields, media).map((p) => p.url))];
 }
+
+/**
+ * Where a card made of the piece leads: its own link, else the first top-level URL field its kind
+ * does not mark as a picture (a product pick's `url`). Null when it has none.
+ */
+export function cardLink(schema: SchemaNode, fields: unknown, link?: string | null): string | null {
+  if (link) return link;
+  if (!fields || typeof fields !== 'object') return null;
+  for (const [key, value] of Object.entries(fields)) {
+    const node = propertySchema(schema, key);
+    if (typeof value === 'string' && node?.format === 'uri' && !node.contentMediaType?.startsWith('image/')) return value;
+  }
+  return null;
+}

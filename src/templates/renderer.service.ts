@@ -9,7 +9,7 @@ import { RenderFailure, runTemplate } from './render';
 import { TextSize, measure } from '../common/text-size';
 import { SizeWarning, sizeWarnings } from './size-limits';
 import { checkTemplate } from './template-checker';
-import { picturesOf } from './pictures';
+import { cardLink, picturesOf } from './pictures';
 import { TemplateProblem, problemToDetail } from './template-problem';
 
 export interface PieceToRender extends RenderablePiece {
@@ -80,6 +80,11 @@ export class RendererService {
   /** The piece's pictures: its kind's image fields, then its media. */
   pictures(piece: PieceToRender): string[] {
     return picturesOf(this.kind(piece.kind).schema, piece.fields, piece.media ?? []);
+  }
+
+  /** Where a card of the piece leads (its link, or its kind's first plain URL field); null for none. */
+  cardLink(piece: PieceToRender): string | null {
+    return cardLink(this.kind(piece.kind).schema, piece.fields, piece.link);
   }
 
   private compiledBody(cacheKey: string, body: string): HandlebarsTemplateDelegate {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, WireParts } from '../adapter';
 import { addressSchema, configSchema } from '../config-schema';
 import { SendResult, Sent } from '../outcomes';
 
@@ -24,6 +24,10 @@ export class ConsoleAdapter implements ChannelAdapter {
 
   constructor(@Optional() @Inject(CONSOLE_OUTPUT) out?: NodeJS.WritableStream) {
     this.out = out ?? process.stdout;
+  }
+
+  parts(message: OutgoingMessage): WireParts {
+    return [{ type: 'text', text: message.text, pictures: message.images ?? [] }];
   }
 
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { FakeFeishu } from '../../../test/support/providers/feishu';
-import { httpClient, message, target } from '../../../test/support/adapter-kit';
+import { PictureServer, png } from '../../../test/support/providers/pictures';
+import { httpClient, message, pictureStore, target } from '../../../test/support/adapter-kit';
+import { FeishuImages } from './feishu-images';
 import { FeishuAdapter } from './feishu.adapter';
 
 const TOKEN = '8b2e1c3a-6f4d-4a8b-9c1d-2e3f4a5b6c7d';
@@ -8,12 +11,20 @@ const SECRET = 'mQvT1sGz0aBcDeFgHiJk';
 describe('FeishuAdapter against a local Feishu bot', () => {
   const feishu = new FakeFeishu();
   const http = httpClient();
-  const adapter = new FeishuAdapter(http);
+  const adapter = new FeishuAdapter(http, new FeishuImages(http, pictureStore(http)));
   const to = (address: Record<string, string> = { token: TOKEN, secret: SECRET }, config = {}) =>
     target('feishu', address, { baseUrl: feishu.url, timeoutMs: 500, ...config });
 
+  const pictures = new PictureServer();
+  const APP = { appId: 'cli_0123456789abcdef', appSecret: 'secret0123456789abcdef' };
+  const A = png(4096);
+
   beforeAll(async () => {
     await feishu.start();
+    await pictures.start();
+    pictures.files.set('/a.png', { type: 'image/png', body: A });
+    pictures.files.set('/b.png', { type: 'image/png', body: png(8192) });
+    feishu.apps.set(APP.appId, APP.appSecret);
     feishu.bots.set(TOKEN, { secret: SECRET });
     feishu.bots.set('keyword-bot-0001', { keywords: ['打卡'] });
   });
@@ -21,6 +32,7 @@ describe('FeishuAdapter against a local Feishu bot', () => {
   afterAll(async () => {
     await http.onModuleDestroy();
     await feishu.stop();
+    await pictures.stop();
   });
 
   it('sends a lark_md card signed in the body with timestamp and sign', async () => {
@@ -88,5 +100,36 @@ describe('FeishuAdapter against a local Feishu bot', () => {
     expect((await adapter.send(message(), to())).kind).toBe('transient');
     expect((await adapter.send(message(), to())).kind).toBe('ambiguous');
     expect((await adapter.send(message(), to())).kind).toBe('ambiguous');
+  });
+
+  it('uploads pictures with the app credentials once per picture, fetching a new token once when Feishu says it is invalid', async () => {
+    feishu.bots.set('picture-bot-0001', {});
+    const bot = to({ token: 'picture-bot-0001' });
+    const withApp = { ...bot, channel: { ...bot.channel, credentials: APP } };
+    const images = [`${pictures.url}/a.png`];
+    expect(await adapter.send(message({ images }), withApp)).toMatchObject({ kind: 'ok' });
+    const card = (feishu.received.at(-1)!.json as { card: { elements: { tag: string; img_key?: string }[] } }).card;
+    const key = card.elements.find((e) => e.tag === 'img')!.img_key!;
+    expect(feishu.images.get(key)).toBe(createHash('md5').update(A).digest('hex'));
+    // The same picture again: no second upload.
+    expect(await adapter.send(message({ images }), withApp)).toMatchObject({ kind: 'ok' });
+    const uploads = () => feishu.received.filter((r) => r.path === '/open-apis/im/v1/images').length;
+    const tokens = () => feishu.received.filter((r) => r.path.endsWith('/tenant_access_token/internal')).length;
+    expect([uploads(), tokens()]).toEqual([1, 1]);
+    // Feishu forgets its tokens: the next upload is refused once, a new token is fetched, and it goes.
+    feishu.tokens.clear();
+    expect(await adapter.send(message({ images: [`${pictures.url}/b.png`] }), withApp)).toMatchObject({ kind: 'ok' });
+    expect([uploads(), tokens()]).toEqual([3, 2]);
+  });
+
+  it('sends pictures as links in the text when the channel has no app credentials, and refuses a wrong app secret', async () => {
+    const images = [`${pictures.url}/a.png`];
+    expect(await adapter.send(message({ images }), to())).toMatchObject({ kind: 'ok', partsSent: 1 });
+    expect(feishu.received.some((r) => r.path.startsWith('/open-apis/im/'))).toBe(false);
+    const wrong = {
+      ...to(),
+      channel: { ...to().channel, credentials: { ...APP, appSecret: 'wrongsecret0123456789' } },
+    };
+    expect(await adapter.send(message({ images }), wrong)).toMatchObject({ kind: 'permanent', code: '10014' });
   });
 });

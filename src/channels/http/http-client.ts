@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Agent, request } from 'undici';
+import { Agent, FormData, request } from 'undici';
 import { CHANNEL_OPTIONS, ChannelOptions } from '../channel-options';
 import { Ambiguous, Permanent, Transient } from '../outcomes';
 import { PrivateTargetError, assertPublicLiteral, publicOnlyLookup } from './ssrf-guard';
@@ -66,6 +66,11 @@ export class HttpClient implements OnModuleDestroy {
     return this.call('POST', url, typeof body === 'string' ? body : JSON.stringify(body), options);
   }
 
+  /** Posts a multipart form (a file upload) and reads the whole answer; throws like postJson. */
+  postForm(url: string, form: FormData, options: PostOptions): Promise<HttpAnswer> {
+    return this.call('POST', url, form, options);
+  }
+
   /** A GET to a provider's API (a token), guarded the same way. */
   get(url: string, options: PostOptions): Promise<HttpAnswer> {
     return this.call('GET', url, undefined, options);
@@ -74,7 +79,7 @@ export class HttpClient implements OnModuleDestroy {
   private async call(
     method: 'GET' | 'POST',
     url: string,
-    body: string | undefined,
+    body: string | FormData | undefined,
     options: PostOptions,
   ): Promise<HttpAnswer> {
     const target = new URL(url);
@@ -90,7 +95,7 @@ export class HttpClient implements OnModuleDestroy {
       method,
       dispatcher: guarded ? this.publicOnly : this.agent,
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...(typeof body === 'string' ? { 'content-type': 'application/json; charset=utf-8' } : {}),
         ...options.headers,
       },
       body,

@@ -1,4 +1,4 @@
-import { ChannelConfig, ChannelDefinition } from '../adapter';
+import { ChannelAdapter, ChannelDefinition, ChannelParts, OutgoingMessage } from '../adapter';
 import { PictureStore } from './picture-store';
 
 export interface PicturePreview {
@@ -11,12 +11,62 @@ export interface PicturePreview {
   warning?: string;
 }
 
+/** One message of a post as its provider will get it. */
+export interface PartPreview {
+  /** The provider's message type or method: `markdown`, `image`, `news`, `actionCard`, `sendPhoto`… */
+  type: string;
+  text?: string;
+  /** The text's size in UTF-8 bytes (WeCom, DingTalk and Feishu count these) and in characters (Telegram, Slack). */
+  bytes?: number;
+  characters?: number;
+  pictures?: PicturePreview[];
+  /** Where a card leads. */
+  url?: string;
+}
+
+export interface PartsPreview {
+  parts: PartPreview[];
+  /** Why the post cannot go on this channel (too long for the provider); no parts then. */
+  refused?: string;
+  /** How each picture of the post arrives, or why it stays a link. */
+  pictures: PicturePreview[];
+}
+
 const AS_LINK = 'the link in the text';
 
-/** How each picture of a post will arrive on a channel of this type and config. */
+/**
+ * The exact messages a post becomes on a channel, from the adapter's own list of parts, with each
+ * text's size and each picture's file size. External channels get the text and the pictures for
+ * their consumer to send.
+ */
+export async function previewParts(
+  adapter: ChannelAdapter | undefined,
+  definition: ChannelDefinition,
+  message: OutgoingMessage,
+  channel: ChannelParts,
+  store: PictureStore,
+): Promise<PartsPreview> {
+  const images = message.images ?? [];
+  const pictures = await previewPictures(definition, channel, images, store);
+  const byUrl = new Map(pictures.map((p) => [p.url, p]));
+  const wire = adapter
+    ? adapter.parts(message, channel)
+    : [{ type: 'message', text: message.text, pictures: images, ...(message.link ? { url: message.link } : {}) }];
+  if ('refused' in wire) return { parts: [], refused: wire.refused, pictures };
+  const parts = wire.map(({ text, pictures: urls, ...part }) => ({
+    ...part,
+    ...(text === undefined ? {} : { text, bytes: Buffer.byteLength(text), characters: [...text].length }),
+    ...(urls?.length
+      ? { pictures: urls.map((url) => byUrl.get(url) ?? { url, as: definition.pictures?.as ?? AS_LINK }) }
+      : {}),
+  }));
+  return { parts, pictures };
+}
+
+/** How each picture of a post will arrive on a channel of this type, config and credentials. */
 export async function previewPictures(
   definition: ChannelDefinition,
-  config: ChannelConfig,
+  { config, credentials }: ChannelParts,
   images: string[],
   store: PictureStore,
 ): Promise<PicturePreview[]> {
@@ -30,6 +80,9 @@ export async function previewPictures(
           as: AS_LINK,
           warning: 'the channel sends text, which shows no pictures (config.format markdown would)',
         };
+      }
+      if (rule.needs && !credentials[rule.needs.credential]) {
+        return { url, as: AS_LINK, warning: `${rule.needs.otherwise}: the picture stays a link` };
       }
       if (!rule.files) return { url, as: rule.as };
       try {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, ChannelParts, defineChannel, OutgoingMessage, SendTarget, WireParts } from '../adapter';
 import { addressSchema, configSchema, httpUrl } from '../config-schema';
 import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
 import { toSlackMrkdwn } from '../markdown/convert';
@@ -31,20 +31,30 @@ const DEFAULT_RATE_WAIT_MS = 1000;
 export class SlackAdapter implements ChannelAdapter {
   constructor(private readonly http: HttpClient) {}
 
-  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
-    const markdown = target.channel.config.format !== 'text';
+  parts(message: OutgoingMessage, { config }: ChannelParts): WireParts {
+    const markdown = config.format !== 'text';
     const content = markdown ? toSlackMrkdwn(message.markdown) : message.text;
     const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Slack section' });
-    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
+    if ('refused' in split) return split;
     // Pictures as image blocks under the last section (at most 50 blocks a message).
     const pictures = markdown ? (message.images ?? []).slice(0, MAX_PICTURES) : [];
     const last = split.parts.length - 1;
-    return deliverParts(split.parts, message.skipParts ?? 0, (part, index) => {
-      const images =
-        index === last ? pictures.map((url) => ({ type: 'image', image_url: url, alt_text: message.title })) : [];
-      const body = markdown
-        ? { text: part, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part } }, ...images] }
-        : { text: part };
+    return split.parts.map((text, index) => ({
+      type: markdown ? 'blocks' : 'text',
+      text,
+      ...(index === last && pictures.length > 0 ? { pictures } : {}),
+    }));
+  }
+
+  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const parts = this.parts(message, target.channel);
+    if ('refused' in parts) return new Permanent(TOO_LONG, parts.refused);
+    return deliverParts(parts, message.skipParts ?? 0, (part) => {
+      const images = (part.pictures ?? []).map((url) => ({ type: 'image', image_url: url, alt_text: message.title }));
+      const body =
+        part.type === 'blocks'
+          ? { text: part.text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: part.text } }, ...images] }
+          : { text: part.text };
       return callProvider(this.http, target, target.address.url, body, classify, { userSupplied: true });
     });
   }

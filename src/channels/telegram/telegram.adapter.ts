@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import {
+  ChannelAdapter,
+  ChannelParts,
+  defineChannel,
+  OutgoingMessage,
+  SendTarget,
+  WirePart,
+  WireParts,
+  baseUrlOf,
+  providerHosts,
+} from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, parseJson } from '../http/http-client';
 import { toTelegramHtml } from '../markdown/convert';
@@ -46,34 +56,45 @@ interface TelegramAnswer {
 export class TelegramAdapter implements ChannelAdapter {
   constructor(private readonly http: HttpClient) {}
 
+  parts(message: OutgoingMessage, { config }: ChannelParts): WireParts {
+    const content = config.format !== 'text' ? toTelegramHtml(message.markdown) : message.text;
+    const images = message.images ?? [];
+    // Pictures go as a photo or an album; a text short enough rides along as their caption.
+    const captioned = images.length > 0 && content.length <= MAX_CAPTION;
+    const parts: WirePart[] = [];
+    if (!captioned) {
+      const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
+      if ('refused' in split) return split;
+      parts.push(...split.parts.map((text) => ({ type: 'sendMessage', text })));
+    }
+    for (let i = 0; i < images.length; i += ALBUM) {
+      const pictures = images.slice(i, i + ALBUM);
+      parts.push({
+        type: pictures.length === 1 ? 'sendPhoto' : 'sendMediaGroup',
+        pictures,
+        ...(captioned && i === 0 ? { text: content } : {}),
+      });
+    }
+    return parts;
+  }
+
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
     const { config, credentials } = target.channel;
-    const html = config.format !== 'text';
-    const content = html ? toTelegramHtml(message.markdown) : message.text;
+    const parts = this.parts(message, target.channel);
+    if ('refused' in parts) return new Permanent(TOO_LONG, parts.refused);
     const base = `${baseUrlOf(TELEGRAM, config)}/bot${credentials.botToken}`;
-    const parse = html ? { parse_mode: 'HTML' } : {};
+    const parse = config.format !== 'text' ? { parse_mode: 'HTML' } : {};
     const post = (method: string, body: object) =>
       callProvider(this.http, target, `${base}/${method}`, { chat_id: target.address.chatId, ...body }, classify, {
         providerHosts: OWN_HOSTS,
       });
-    const images = message.images ?? [];
-    // Pictures go as a photo or an album; a text short enough rides along as their caption.
-    const captioned = images.length > 0 && content.length <= MAX_CAPTION;
-    const parts: ({ text: string } | { photos: string[]; caption?: string })[] = [];
-    if (!captioned) {
-      const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Telegram' });
-      if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
-      parts.push(...split.parts.map((text) => ({ text })));
-    }
-    for (let i = 0; i < images.length; i += ALBUM) {
-      parts.push({ photos: images.slice(i, i + ALBUM), ...(captioned && i === 0 ? { caption: content } : {}) });
-    }
     return deliverParts(parts, message.skipParts ?? 0, (part) => {
-      if ('text' in part) return post('sendMessage', { text: part.text, ...parse });
-      const caption = part.caption === undefined ? {} : { caption: part.caption, ...parse };
-      if (part.photos.length === 1) return post('sendPhoto', { photo: part.photos[0], ...caption });
+      if (part.type === 'sendMessage') return post('sendMessage', { text: part.text, ...parse });
+      const caption = part.text === undefined ? {} : { caption: part.text, ...parse };
+      const photos = part.pictures ?? [];
+      if (part.type === 'sendPhoto') return post('sendPhoto', { photo: photos[0], ...caption });
       return post('sendMediaGroup', {
-        media: part.photos.map((media, k) => ({ type: 'photo', media, ...(k === 0 ? caption : {}) })),
+        media: photos.map((media, k) => ({ type: 'photo', media, ...(k === 0 ? caption : {}) })),
       });
     });
   }

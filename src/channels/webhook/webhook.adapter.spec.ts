@@ -48,6 +48,7 @@ describe('WebhookAdapter against a Standard Webhooks receiver', () => {
         text: post.text,
         markdown: post.markdown,
         images: ['https://cdn.example.com/goodnight-1123.jpg'],
+        link: null,
       },
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, WireParts } from '../adapter';
 import { addressSchema, configSchema, httpUrl, pattern } from '../config-schema';
 import { HttpAnswer, HttpClient, retryAfterMs } from '../http/http-client';
 import { Permanent, RateLimited, SendResult, Sent, Transient } from '../outcomes';
@@ -36,6 +36,12 @@ const DEFAULT_RATE_WAIT_MS = 60_000;
 export class WebhookAdapter implements ChannelAdapter {
   constructor(private readonly http: HttpClient) {}
 
+  parts(message: OutgoingMessage): WireParts {
+    return [
+      { type: 'post.due', text: message.markdown, pictures: message.images ?? [], url: message.link ?? undefined },
+    ];
+  }
+
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({
@@ -51,6 +57,7 @@ export class WebhookAdapter implements ChannelAdapter {
         text: message.text,
         markdown: message.markdown,
         images: message.images ?? [],
+        link: message.link ?? null,
       },
     });
     const headers: Record<string, string> = { 'webhook-id': message.id, 'webhook-timestamp': String(timestamp) };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, OutgoingMessage, SendTarget } from '../adapter';
+import { ChannelAdapter, OutgoingMessage, SendTarget, WirePart, WireParts } from '../adapter';
 import { SendResult, Sent } from '../outcomes';
 import { WecomCustomerApi } from './wecom-customer-api';
 
@@ -14,15 +14,35 @@ const MAX_ATTACHMENTS = 9;
 export class WecomCustomerAdapter implements ChannelAdapter {
   constructor(private readonly api: WecomCustomerApi) {}
 
+  /** One mass message: the text with the pictures (and a link card) attached. */
+  parts(message: OutgoingMessage): WireParts {
+    return [
+      {
+        type: 'add_msg_template',
+        text: message.text,
+        pictures: (message.images ?? []).slice(0, MAX_ATTACHMENTS - (message.link ? 1 : 0)),
+        ...(message.link ? { url: message.link } : {}),
+      },
+    ];
+  }
+
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const [part] = this.parts(message) as WirePart[];
+    const images = part.pictures ?? [];
+    const link = part.url
+      ? [
+          {
+            msgtype: 'link',
+            link: { title: message.title, url: part.url, ...(images[0] ? { picurl: images[0] } : {}) },
+          },
+        ]
+      : [];
     const created = await this.api.addMsgTemplate(target, {
       chat_type: 'group',
       sender: target.address.sender,
       chat_id_list: [target.address.chatId],
-      text: { content: message.text },
-      attachments: (message.images ?? [])
-        .slice(0, MAX_ATTACHMENTS)
-        .map((url) => ({ msgtype: 'image', image: { pic_url: url } })),
+      text: { content: part.text },
+      attachments: [...images.map((url) => ({ msgtype: 'image', image: { pic_url: url } })), ...link],
     });
     if ('kind' in created) return created;
     return new Sent(created.msgid, 1, true);

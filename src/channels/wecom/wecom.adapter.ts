@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, defineChannel, OutgoingMessage, SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import {
+  ChannelAdapter,
+  ChannelParts,
+  defineChannel,
+  OutgoingMessage,
+  SendTarget,
+  WireParts,
+  baseUrlOf,
+  providerHosts,
+} from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { DownloadRefused, HttpAnswer, HttpClient, classifyRequestError } from '../http/http-client';
 import { Picture, PictureStore } from '../media/picture-store';
 import { Permanent, SendResult, Sent, TOO_LONG } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
-import { splitIntoParts } from '../split';
+import { fitBytes, splitIntoParts } from '../split';
 
 export const WECOM = defineChannel({
   type: 'wecom',
@@ -17,11 +26,16 @@ export const WECOM = defineChannel({
   rateLimits: [{ limit: 20, windowMs: 60_000 }],
   dedupes: false,
   chat: { fields: ['key'], scope: 'type' },
-  pictures: { as: 'an image message after the text (the file, at most 2 MB)', files: ['image/png', 'image/jpeg'] },
+  pictures: {
+    as: 'an image message after the text (the file, at most 2 MB); with a link, the first as a news card',
+    files: ['image/png', 'image/jpeg'],
+  },
 });
 const OWN_HOSTS = providerHosts(WECOM);
 
 const LIMITS = { text: 2048, markdown: 4096 };
+/** A news card's title. */
+const NEWS_TITLE_BYTES = 128;
 const RATE_LIMITED = 45009;
 /** "api freq out of limit" lifts within the minute. */
 const RATE_WAIT_MS = 60_000;
@@ -34,42 +48,56 @@ export class WecomAdapter implements ChannelAdapter {
     private readonly pictures: PictureStore,
   ) {}
 
-  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
-    const { config } = target.channel;
+  parts(message: OutgoingMessage, { config }: ChannelParts): WireParts {
     const format = config.format ?? 'markdown';
     const split = splitIntoParts(format === 'text' ? message.text : message.markdown, {
       unit: 'bytes',
       max: LIMITS[format],
       label: `WeCom ${format}`,
     });
-    if ('refused' in split) return new Permanent(TOO_LONG, split.refused);
+    if ('refused' in split) return split;
+    const images = message.images ?? [];
+    // A post with a link and a picture: a news card leading to the link, with the first picture.
+    const card = message.link && images.length > 0 ? [{ type: 'news', pictures: [images[0]], url: message.link }] : [];
+    // The text, then the card, then each other picture as an image message (markdown cannot show one).
+    return [
+      ...split.parts.map((text) => ({ type: format, text })),
+      ...card,
+      ...images.slice(card.length).map((url) => ({ type: 'image', pictures: [url] })),
+    ];
+  }
+
+  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    const { config } = target.channel;
+    const parts = this.parts(message, target.channel);
+    if ('refused' in parts) return new Permanent(TOO_LONG, parts.refused);
     const url = `${baseUrlOf(WECOM, config)}/cgi-bin/webhook/send?key=${encodeURIComponent(target.address.key)}`;
     const post = (body: object) => callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
-    // The text, then each picture as an image message (markdown cannot show one).
-    const parts = [
-      ...split.parts.map((content) => ({ content })),
-      ...(message.images ?? []).map((picture) => ({ picture })),
-    ];
     return deliverParts(parts, message.skipParts ?? 0, async (part) => {
-      if ('picture' in part) {
-        const picture = await this.picture(part.picture);
-        if (!('bytes' in picture)) return picture;
-        // A GIF or WebP cannot go as a WeCom image; the text still carries its link.
-        if (picture.type !== 'image/png' && picture.type !== 'image/jpeg') return new Sent();
-        return post({ msgtype: 'image', image: { base64: picture.bytes.toString('base64'), md5: picture.md5 } });
+      switch (part.type) {
+        case 'image': {
+          const picture = await this.picture(part.pictures![0]);
+          if (!('bytes' in picture)) return picture;
+          // A GIF or WebP cannot go as a WeCom image; the text still carries its link.
+          if (!WECOM.pictures!.files!.includes(picture.type)) return new Sent();
+          return post({ msgtype: 'image', image: { base64: picture.bytes.toString('base64'), md5: picture.md5 } });
+        }
+        case 'news': {
+          const article = {
+            title: fitBytes(message.title, NEWS_TITLE_BYTES),
+            url: part.url,
+            picurl: part.pictures![0],
+          };
+          return post({ msgtype: 'news', news: { articles: [article] } });
+        }
+        case 'text':
+          return post({
+            msgtype: 'text',
+            text: { content: part.text, mentioned_list: config.mentionAll ? ['@all'] : [], mentioned_mobile_list: [] },
+          });
+        default:
+          return post({ msgtype: 'markdown', markdown: { content: part.text } });
       }
-      return post(
-        format === 'text'
-          ? {
-              msgtype: 'text',
-              text: {
-                content: part.content,
-                mentioned_list: config.mentionAll ? ['@all'] : [],
-                mentioned_mobile_list: [],
-              },
-            }
-          : { msgtype: 'markdown', markdown: { content: part.content } },
-      );
     });
   }
 

@@ -48,15 +48,35 @@ export class FunnelDto {
 
 export class PostPreviewDto {
   postId: string;
+  channelType: string;
   title: string;
   text: string;
   markdown: string;
+  /** Where a card of the post leads (a short link where links are tracked); cards show it with the first picture. */
+  link: string | null;
   /** Whether the post's channel sends its links as short links. */
   trackLinks: boolean;
   /** The links the short links lead to, by index (the link index of clicks and orders). */
   links: string[];
+  /** The messages the post becomes on its channel, in the order they go. */
+  parts: PartPreviewDto[];
+  /** Why the post cannot go on its channel (too long for the provider); no parts then. */
+  refused?: string;
   /** The pictures that go with the text, and how each arrives on the post's channel. */
   pictures: PicturePreviewDto[];
+}
+
+export class PartPreviewDto {
+  /** The provider's message type or method: `markdown`, `image`, `news`, `actionCard`, `sendPhoto`, `interactive`… */
+  type: string;
+  text?: string;
+  /** The text's size in UTF-8 bytes. */
+  bytes?: number;
+  /** The text's size in characters. */
+  characters?: number;
+  pictures?: PicturePreviewDto[];
+  /** Where a card leads. */
+  url?: string;
 }
 
 export class PicturePreviewDto {

@@ -10,6 +10,7 @@ interface DingtalkBody {
   msgtype?: string;
   text?: { content?: string };
   markdown?: { title?: string; text?: string };
+  actionCard?: { title?: string; text?: string; singleTitle?: string; singleURL?: string };
 }
 
 /** DingTalk custom robot: signature, keywords and 20 a minute, all answered with HTTP 200 and an errcode. */
@@ -33,9 +34,20 @@ export class FakeDingtalk extends FakeServer {
     }
     const body = request.json as DingtalkBody | undefined;
     const content =
-      body?.msgtype === 'text' ? body.text?.content : body?.msgtype === 'markdown' ? body.markdown?.text : undefined;
+      body?.msgtype === 'text'
+        ? body.text?.content
+        : body?.msgtype === 'markdown'
+          ? body.markdown?.text
+          : body?.msgtype === 'actionCard'
+            ? body.actionCard?.text
+            : undefined;
     if (!content) return fail(40035, 'missing content');
     if (body?.msgtype === 'markdown' && !body.markdown?.title) return fail(40035, 'missing title');
+    if (body?.msgtype === 'actionCard') {
+      const card = body.actionCard;
+      if (!card?.title || !card.singleTitle || !card.singleURL)
+        return fail(40035, 'missing title, singleTitle or singleURL');
+    }
     if (robot.keywords?.length && !robot.keywords.some((k) => content.includes(k)))
       return fail(310000, 'keywords not in content');
     if (!this.perMinute.allow(token)) return fail(130101, 'send too fast, exceed 20 times per minute');

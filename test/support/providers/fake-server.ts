@@ -7,6 +7,8 @@ export interface Received {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, for uploads. */
+  raw: Buffer;
   json?: unknown;
 }
 
@@ -61,7 +63,8 @@ export abstract class FakeServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
     let json: unknown;
     try {
@@ -75,6 +78,7 @@ export abstract class FakeServer {
       query: url.searchParams,
       headers: req.headers,
       body,
+      raw,
       json,
     };
     this.received.push(request);
@@ -117,4 +121,23 @@ export class WindowCounter {
     this.hits.set(key, recent);
     return true;
   }
+}
+
+/** The fields and files of a multipart/form-data body, as the provider would read them. */
+export function multipart(request: Received): Map<string, Buffer> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(String(request.headers['content-type']));
+  const fields = new Map<string, Buffer>();
+  if (!boundary) return fields;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = request.raw.indexOf(delimiter);
+  while (at !== -1) {
+    const next = request.raw.indexOf(delimiter, at + delimiter.length);
+    if (next === -1) break;
+    const part = request.raw.subarray(at + delimiter.length + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const name = /name="([^"]+)"/.exec(part.subarray(0, headerEnd).toString('utf8'));
+    if (name) fields.set(name[1], part.subarray(headerEnd + 4));
+    at = next;
+  }
+  return fields;
 }

@@ -6,6 +6,7 @@ interface WecomBody {
   text?: { content?: string; mentioned_list?: string[] };
   markdown?: { content?: string };
   image?: { base64?: string; md5?: string };
+  news?: { articles?: { title?: string; description?: string; url?: string; picurl?: string }[] };
 }
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
@@ -31,6 +32,17 @@ export class FakeWecom extends FakeServer {
       if (file.length > 2 * 1024 * 1024) return fail(40009, 'invalid image size');
       if (!file.subarray(0, 4).equals(PNG) && !file.subarray(0, 3).equals(JPEG))
         return fail(40009, 'invalid image format');
+      if (!this.perMinute.allow(key)) return fail(45009, 'api freq out of limit');
+      return fail(0, 'ok');
+    }
+    if (body.msgtype === 'news') {
+      const articles = body.news?.articles ?? [];
+      if (articles.length < 1 || articles.length > 8) return fail(40008, 'invalid articles count');
+      for (const article of articles) {
+        if (!article.title || !article.url) return fail(41016, 'missing title or url');
+        if (Buffer.byteLength(article.title) > 128) return fail(40058, 'title exceed max length 128');
+        if (Buffer.byteLength(article.description ?? '') > 512) return fail(40058, 'description exceed max length 512');
+      }
       if (!this.perMinute.allow(key)) return fail(45009, 'api freq out of limit');
       return fail(0, 'ok');
     }
