@@ -32,6 +32,7 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'get', path: `/v1/channels/${CHANNEL}`, roles: READERS },
   { method: 'patch', path: `/v1/channels/${CHANNEL}`, roles: ['admin'], body: {} },
   { method: 'post', path: `/v1/channels/${CHANNEL}/test-send`, roles: ['admin'], body: {} },
+  { method: 'post', path: `/v1/channels/${CHANNEL}/enable`, roles: ['admin', 'planner'] },
   { method: 'post', path: '/v1/groups', roles: ['admin'], body: {} },
   { method: 'post', path: '/v1/groups/bulk', roles: ['admin'], body: {} },
   { method: 'get', path: '/v1/groups', roles: READERS },

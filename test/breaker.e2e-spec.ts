@@ -82,7 +82,7 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
     expect(wecom.received.filter((r) => r.query.get('key') === removedKey)).toHaveLength(4);
   });
 
-  it('pauses a webhook group at once when its receiver answers 410 Gone, and counts failures only in a row', async () => {
+  it('disables a webhook channel when its receiver answers 410 Gone, holds all its posts with the reason, and counts failures only in a row', async () => {
     const channel = await ChannelFactory.create(t, 'webhook', { config: { breakerFailures: 2 } });
     const tag = `gone-${Date.now()}`;
     const gone = await GroupFactory.create(t, channel.id, {
@@ -101,25 +101,49 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
       .send({ audience: { tags: [tag] } })
       .expect(201);
     // The first post fails after its five attempts (one failure in a row); the second goes through
-    // and ends the row; the third meets a 410 and pauses the group on its own.
+    // and ends the row.
     const posts = await waitForPosts<PostView>(planner, run.body.id, (all) =>
       all.some((p) => p.step === 1 && p.status === 'sent'),
     );
     expect(posts.find((p) => p.step === 0)).toMatchObject({ status: 'failed' });
+    await waitForPosts<PostView>(planner, run.body.id, (all) => all.every((p) => p.status !== 'queued'));
     expect((await t.admin.get(`/v1/groups/${gone.id}`).expect(200)).body).toMatchObject({
       status: 'active',
       consecutiveFailures: 0,
     });
+    // A 410 stops the whole channel: the post that met it and the next group's post both wait.
+    const other = await GroupFactory.create(t, channel.id, {
+      address: { url: `${receiver.url}/hook-2`, secret: gone.signingSecret },
+      quietHours: null,
+      minGapMinutes: 'off',
+    });
     receiver.next({ status: 410, body: 'gone' });
     const campaign2 = await CampaignFactory.create(planner, content.slice(0, 1), [{ after: 'PT0S' }]);
-    await planner
+    const first = await planner
       .post(`/v1/campaigns/${campaign2.id}/runs`)
       .send({ audience: { groupIds: [gone.id] } })
       .expect(201);
-    const group = await eventually(async () => {
-      const body = (await t.admin.get(`/v1/groups/${gone.id}`).expect(200)).body;
-      return body.status === 'paused' ? body : undefined;
+    const disabled = await eventually(async () => {
+      const body = (await t.admin.get(`/v1/channels/${channel.id}`).expect(200)).body;
+      return body.status === 'disabled' ? body : undefined;
     });
-    expect(group.pausedReason).toBe('1 send failed in a row; last: 410: the receiver is gone (410)');
+    expect(disabled.disabledReason).toBe('410: the receiver is gone (410)');
+    const second = await planner
+      .post(`/v1/campaigns/${campaign2.id}/runs`)
+      .send({ audience: { groupIds: [other.id] } })
+      .expect(201);
+    const held = `channel is disabled (${channel.name}): 410: the receiver is gone (410)`;
+    for (const runId of [first.body.id, second.body.id]) {
+      await waitForPosts<PostView & { deferReason: string }>(planner, runId, (all) =>
+        all.every((p) => p.status === 'queued' && p.deferReason === held),
+      );
+    }
+    expect((await t.admin.get(`/v1/groups/${other.id}`).expect(200)).body.status).toBe('active');
+    // Enabled again: both go now, not at their next look a minute later.
+    const enabled = await planner.post(`/v1/channels/${channel.id}/enable`).expect(200);
+    expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null });
+    for (const runId of [first.body.id, second.body.id]) {
+      await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'sent'), 20_000);
+    }
   });
 });

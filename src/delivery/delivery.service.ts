@@ -4,11 +4,18 @@ import { OutgoingMessage } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
+import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
-import { ClaimedPost, PostLifecycle, Progress, inactiveGroupReason } from '../posts/post-lifecycle.service';
+import {
+  ClaimedPost,
+  PostLifecycle,
+  Progress,
+  inactiveChannelReason,
+  inactiveGroupReason,
+} from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
@@ -59,6 +66,10 @@ export class DeliveryService {
       const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
       return this.defer(job, token, post, until, inactiveGroupReason(group.status, group.pausedReason));
     }
+    if (channel.status === 'disabled') {
+      const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
+      return this.defer(job, token, post, until, inactiveChannelReason(channel.name, channel.disabledReason));
+    }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
     if (decision.action === 'skip') return this.lifecycle.skip(postId, decision.reason);
@@ -104,6 +115,7 @@ export class DeliveryService {
     });
     await this.record(job, token, post, result, {
       group,
+      channel,
       retrySafe: definition.dedupes || channel.config.retryAmbiguous === true,
       breakerFailures: channel.config.breakerFailures ?? BREAKER_FAILURES,
     });
@@ -114,7 +126,12 @@ export class DeliveryService {
     token: string | undefined,
     post: ClaimedPost,
     result: SendResult,
-    { group, retrySafe, breakerFailures }: { group: Group; retrySafe: boolean; breakerFailures: number },
+    {
+      group,
+      channel,
+      retrySafe,
+      breakerFailures,
+    }: { group: Group; channel: Channel; retrySafe: boolean; breakerFailures: number },
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -137,13 +154,18 @@ export class DeliveryService {
         await this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason });
         throw new Error(next.reason);
       case 'failed':
+        if (result.kind === 'permanent' && result.gone) {
+          // The receiver is gone for the whole channel: it stops, and the post waits for it with the others.
+          const reason = `${next.code}: ${next.reason}`;
+          await this.groups.disableChannel(channel.id, reason);
+          const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
+          return this.defer(job, token, post, until, inactiveChannelReason(channel.name, reason), progress);
+        }
         await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
-        if (next.code !== TOO_LONG) {
-          const gone = result.kind === 'permanent' && result.gone;
-          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, gone ? 1 : breakerFailures);
-        }
+        if (next.code !== TOO_LONG)
+          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
         throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
     }
   }

@@ -49,6 +49,15 @@ export class ChannelsController {
     return this.channels.update(id, dto);
   }
 
+  /** Sends again after the channel was disabled (a receiver answered 410 Gone); the posts held for it go now. */
+  @Post(':id/enable')
+  @Allow('planner')
+  @HttpCode(200)
+  @ApiErrors(400, 404)
+  enable(@UuidParam() id: string): Promise<ChannelDto> {
+    return this.channels.enable(id);
+  }
+
   /** Sends one message to one of the channel's groups now and returns the provider's answer, classified. */
   @Post(':id/test-send')
   @HttpCode(200)

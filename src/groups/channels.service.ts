@@ -1,3 +1,4 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
@@ -13,6 +14,7 @@ import { WINDOW_KEYS, effectiveRateLimits } from '../channels/rate-limits';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { ChannelType } from '../channels/channel-types';
 import { SchemaNode } from '../common/schema-node';
+import { CHANNEL_ENABLED, ChannelEnabled } from './group-events';
 import { Channel } from './channel.entity';
 import { ChannelDetailDto, ChannelDto, CreateChannelDto, GatewayStatusDto, UpdateChannelDto } from './dto/channel.dto';
 import { maskFields } from './secrets';
@@ -29,6 +31,7 @@ export class ChannelsService {
     private readonly adapters: AdapterRegistry,
     private readonly targets: TargetChecks,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<ChannelDto> {
@@ -77,6 +80,28 @@ export class ChannelsService {
     const channel = await this.channels.findOneBy({ id });
     if (!channel) throw DomainError.notFound('channel', id);
     return channel;
+  }
+
+  /**
+   * Stops every post of the channel (a receiver answered 410 Gone): its posts wait with the reason
+   * until it is enabled again. False when it was disabled already.
+   */
+  async disable(id: string, reason: string): Promise<boolean> {
+    const result = await this.channels.update(
+      { id, status: 'active' },
+      { status: 'disabled', disabledReason: reason.slice(0, 500) },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** A disabled channel sends again; the posts held for it go now. */
+  async enable(id: string): Promise<ChannelDto> {
+    const channel = await this.find(id);
+    if (channel.status === 'disabled') {
+      await this.channels.update({ id }, { status: 'active', disabledReason: null });
+      await this.events.emitAsync(CHANNEL_ENABLED, { channelId: id } satisfies ChannelEnabled);
+    }
+    return this.view(await this.find(id));
   }
 
   async findMany(ids: string[]): Promise<Map<string, Channel>> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { GROUP_ACTIVATED, GroupActivated } from '../groups/group-events';
+import { CHANNEL_ENABLED, ChannelEnabled, GROUP_ACTIVATED, GroupActivated } from '../groups/group-events';
 import { PostLifecycle } from './post-lifecycle.service';
 
-/** A group resumed: the posts held for its pause go now rather than at their next look. */
+/** A group resumed or a channel enabled: the posts held for that go now rather than at their next look. */
 @Injectable()
 export class GroupWake {
   constructor(private readonly lifecycle: PostLifecycle) {}
@@ -11,5 +11,10 @@ export class GroupWake {
   @OnEvent(GROUP_ACTIVATED)
   async wake({ groupId }: GroupActivated): Promise<void> {
     await this.lifecycle.wakeGroup(groupId);
+  }
+
+  @OnEvent(CHANNEL_ENABLED)
+  async wakeChannel({ channelId }: ChannelEnabled): Promise<void> {
+    await this.lifecycle.wakeChannel(channelId);
   }
 }

@@ -34,6 +34,11 @@ const INACTIVE_GROUP = 'group is ';
 export function inactiveGroupReason(status: string, reason: string | null): string {
   return `${INACTIVE_GROUP}${status}${reason ? `: ${reason}` : ''}`;
 }
+const INACTIVE_CHANNEL = 'channel is disabled';
+/** Why a post waits for its disabled channel. */
+export function inactiveChannelReason(name: string, reason: string | null): string {
+  return `${INACTIVE_CHANNEL} (${name})${reason ? `: ${reason}` : ''}`;
+}
 const MAX_DUE_BATCHES = 25;
 
 export type NewPost = Pick<
@@ -408,11 +413,24 @@ export class PostLifecycle {
    * worker asks the policy again), not when their next look was due.
    */
   async wakeGroup(groupId: string): Promise<void> {
-    const held = (await this.dataSource.query(
+    await this.wake(
       `SELECT id, channel_type AS channelType FROM posts
        WHERE group_id = ? AND status = '${S.Queued}' AND not_before > NOW(3) AND defer_reason LIKE ?`,
       [groupId, `${INACTIVE_GROUP}%`],
-    )) as Pick<QueuedPost, 'id' | 'channelType'>[];
+    );
+  }
+
+  /** A disabled channel was enabled: its posts held for that go now. */
+  async wakeChannel(channelId: string): Promise<void> {
+    await this.wake(
+      `SELECT p.id, p.channel_type AS channelType FROM posts p JOIN \`groups\` g ON g.id = p.group_id
+       WHERE g.channel_id = ? AND p.status = '${S.Queued}' AND p.not_before > NOW(3) AND p.defer_reason LIKE ?`,
+      [channelId, `${INACTIVE_CHANNEL}%`],
+    );
+  }
+
+  private async wake(select: string, parameters: unknown[]): Promise<void> {
+    const held = (await this.dataSource.query(select, parameters)) as Pick<QueuedPost, 'id' | 'channelType'>[];
     if (held.length === 0) return;
     await this.dataSource.query(`UPDATE posts SET not_before = NOW(3) WHERE status = '${S.Queued}' AND id IN (?)`, [
       held.map((p) => p.id),
