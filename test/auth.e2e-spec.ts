@@ -40,6 +40,7 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'patch', path: `/v1/groups/${GROUP}`, roles: ['admin', 'planner'], body: { tags: ['vip'] } },
   { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin', 'planner'], body: {} },
   { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin', 'planner'] },
+  { method: 'get', path: '/v1/posts/owners', roles: READERS },
   { method: 'post', path: '/v1/conversions', roles: ['admin', 'integration'], body: {} },
   { method: 'get', path: `/v1/content/${PIECE}/stats`, roles: ANY },
 ];

@@ -44,9 +44,9 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     await wecom.stop();
   });
 
-  const group = (chatId: string, tag: string) =>
+  const group = (chatId: string, tag: string, sender = 'zhangsan') =>
     GroupFactory.create(t, channelId, {
-      address: { chatId, sender: 'zhangsan' },
+      address: { chatId, sender },
       tags: [tag],
       quietHours: null,
       minGapMinutes: 'off',
@@ -64,7 +64,7 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
   it('waits for the owner: sent when confirmed, reminded once and then expired when not', async () => {
     const tag = `customer-${Date.now()}`;
     const confirmed = await group('wrOgQhDgAAconfirm', tag);
-    const ignored = await group('wrOgQhDgAAignored', tag);
+    const ignored = await group('wrOgQhDgAAignored', tag, 'lisi');
     wecom.confirmAfterMs.set('wrOgQhDgAAconfirm', 1500);
     const runId = await launch(tag);
     const waiting = await waitForPosts<PostView>(planner, runId, (all) =>
@@ -90,7 +90,7 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     expect(of(confirmed.id)).toMatchObject({ status: 'sent', externalId: task.msgid });
     expect(Math.abs(Date.parse(of(confirmed.id).sentAt!) - (task.createdAt + 1500))).toBeLessThan(1000);
     expect(of(ignored.id)).toMatchObject({ status: 'expired', errorCode: 'not_confirmed' });
-    expect(of(ignored.id).error).toContain('zhangsan did not confirm it');
+    expect(of(ignored.id).error).toContain('lisi did not confirm it');
     const ignoredTask = wecom.tasks.find((x) => x.chats.includes('wrOgQhDgAAignored'))!;
     expect(ignoredTask).toMatchObject({ reminders: 1, cancelled: true });
     expect(task).toMatchObject({ reminders: 0, cancelled: false });
@@ -133,5 +133,54 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
       .expect(400)
       .expect((r) => expect(r.body.details.map((d: { field: string }) => d.field)).toContain('confirmDeadlineMinutes'));
     await planner.post(`/v1/runs/${long}/cancel`).send({}).expect(200);
+  });
+
+  it('combines one owner’s posts due together into one mass message, reminds once per task, and shows who still has tasks to confirm', async () => {
+    const tag = `owner-${Date.now()}`;
+    const chats = ['wrOgQhDgAAwangwu1', 'wrOgQhDgAAwangwu2', 'wrOgQhDgAAwangwu3'];
+    const wangwu = await Promise.all(chats.map((chatId) => group(chatId, tag, 'wangwu')));
+    const zhaoliu = await group('wrOgQhDgAAzhaoliu', tag, 'zhaoliu');
+    const runId = await launch(tag);
+    const waiting = await waitForPosts<PostView>(planner, runId, (all) =>
+      all.every((p) => p.status === 'awaiting_confirmation'),
+    );
+    // wangwu gets one task for their three groups; zhaoliu one of their own.
+    const tasks = wecom.tasks.filter((x) => x.sender === 'wangwu' || x.sender === 'zhaoliu');
+    expect(tasks.map((x) => [x.sender, [...x.chats].sort()]).sort()).toEqual([
+      ['wangwu', [...chats].sort()],
+      ['zhaoliu', ['wrOgQhDgAAzhaoliu']],
+    ]);
+    const of = (id: string) => waiting.find((p) => p.groupId === id)!;
+    const wangwuTask = tasks.find((x) => x.sender === 'wangwu')!;
+    for (const g of wangwu) expect(of(g.id).externalId).toBe(wangwuTask.msgid);
+    expect(of(zhaoliu.id).externalId).not.toBe(wangwuTask.msgid);
+    // The owners' inbox, and each owner's posts.
+    const owners = (await planner.get('/v1/posts/owners').expect(200)).body as {
+      owner: string;
+      posts: number;
+      groups: number;
+      channelId: string;
+    }[];
+    expect(
+      owners
+        .filter((o) => o.owner === 'wangwu' || o.owner === 'zhaoliu')
+        .map((o) => [o.owner, o.posts, o.groups])
+        .sort(),
+    ).toEqual([
+      ['wangwu', 3, 3],
+      ['zhaoliu', 1, 1],
+    ]);
+    const mine = await planner.get('/v1/posts?status=awaiting_confirmation&owner=wangwu&pageSize=100').expect(200);
+    expect(mine.body.items.map((p: PostView) => p.groupId).sort()).toEqual(wangwu.map((g) => g.id).sort());
+    await planner.get('/v1/posts?owner=wang%20wu').expect(400);
+    // Nobody confirms: the shared task is reminded once, then withdrawn, and all three posts expire.
+    const posts = await waitForPosts<PostView>(
+      planner,
+      runId,
+      (all) => all.every((p) => p.status === 'expired'),
+      DEADLINE_MS + 10_000,
+    );
+    expect(posts).toHaveLength(4);
+    expect(wangwuTask).toMatchObject({ reminders: 1, cancelled: true });
   });
 });

@@ -86,6 +86,7 @@ describe('HTTP surface', () => {
         '/v1/plans/{id}',
         '/v1/policies',
         '/v1/posts',
+        '/v1/posts/owners',
         '/v1/posts/{id}',
         '/v1/posts/{id}/cancel',
         '/v1/posts/{id}/mark-sent',

@@ -81,6 +81,11 @@ export interface ChannelAdapter {
   /** The messages a post becomes on this channel, in order. */
   parts(message: OutgoingMessage, channel: ChannelParts): WireParts;
   send(message: OutgoingMessage, target: SendTarget): Promise<SendResult>;
+  /**
+   * One message to several chats of one owner (a WeCom mass message's chat list), for types whose
+   * definition has `combines`: the result is each chat's.
+   */
+  sendTogether?(message: OutgoingMessage, targets: SendTarget[]): Promise<SendResult>;
 }
 
 /**
@@ -114,6 +119,13 @@ export interface ChannelDefinition<T extends string = string> {
    * channel's bot. None for types whose address names no chat (console).
    */
   chat?: { fields: string[]; scope: 'type' | 'channel' };
+  /** The address property naming the staff member who owns the chat (not a secret): the inbox filters on it. */
+  owner?: string;
+  /**
+   * Posts due at the same moment to chats of one owner, saying the same, go as one message to at
+   * most this many chats (the adapter's `sendTogether`).
+   */
+  combines?: number;
   /**
    * How a post's pictures arrive, for previews: `as` says what the provider gets; `markdownOnly`
    * when the text format leaves them as links; `files` when the adapter sends the file itself, and

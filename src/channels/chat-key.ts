@@ -27,3 +27,8 @@ export function chatKey(
     .update(JSON.stringify([scope, ...values]))
     .digest('hex');
 }
+
+/** The staff member who owns the group (a WeCom customer group's `sender`), for the inbox; null for types without one. */
+export function ownerOf(definition: ChannelDefinition, address: Record<string, string>): string | null {
+  return definition.owner ? (address[definition.owner] ?? null) : null;
+}

@@ -99,8 +99,10 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
       });
     }
     if (post.remindedAt === null && waited >= deadline / 2) {
-      await this.api.remind(target, post.externalId);
-      return this.posts.lookAgain(post.id, later, new Date());
+      // One reminder per task, however many groups' posts wait on it: the first of them sends it.
+      const now = new Date();
+      if (await this.posts.remindedTask(post.externalId, now)) await this.api.remind(target, post.externalId);
+      return this.posts.lookAgain(post.id, later, now);
     }
     return this.posts.lookAgain(
       post.id,

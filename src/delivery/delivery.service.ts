@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout } from 'node:timers/promises';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { OutgoingMessage } from '../channels/adapter';
+import { ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
@@ -11,6 +12,7 @@ import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
 import {
   ClaimedPost,
+  GOES_WITH,
   PostLifecycle,
   Progress,
   inactiveChannelReason,
@@ -25,6 +27,11 @@ import { nextStep } from './next-step';
 
 /** How long a post to a paused or archived group waits before it looks again (resuming the group wakes it sooner). */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
+/** How long the first of an owner's posts due together waits for the others to step aside, and how often it looks. */
+const GATHER_WAIT_MS = 2000;
+const GATHER_POLL_MS = 50;
+/** A post that went along in a message that failed for a while tries again on its own after this. */
+const COMPANION_RETRY_MS = 30_000;
 /** Failed sends in a row that pause a group, unless its channel says otherwise. */
 const BREAKER_FAILURES = 3;
 
@@ -103,22 +110,103 @@ export class DeliveryService {
         },
       });
     }
+    // Posts due together to groups of one owner go in one message, sent by the first of them.
+    let together: Companion[] = [];
+    if (definition.combines && adapter.sendTogether && group.owner) {
+      const owned = group as Group & { owner: string };
+      const { head } = await this.lifecycle.dueTogether(post, owned);
+      if (head !== post.id) {
+        return this.defer(job, token, post, new Date(Date.now() + GATHER_WAIT_MS), `${GOES_WITH}${head}`);
+      }
+      together = await this.companions(post, owned, message, definition);
+    }
     const started = Date.now();
-    const result = await adapter.send(message, target);
-    await this.lifecycle.recordAttempt({
-      postId,
+    const result =
+      together.length > 0
+        ? await adapter.sendTogether!(message, [target, ...together.map((c) => c.target)])
+        : await adapter.send(message, target);
+    const attempt = {
       attemptedAt: new Date(started),
       latencyMs: Date.now() - started,
       outcome: result.kind,
       code: 'code' in result ? (result.code ?? null) : null,
       error: 'reason' in result ? ((result.reason ?? null)?.slice(0, 1000) ?? null) : null,
-    });
-    await this.record(job, token, post, result, {
-      group,
-      channel,
-      retrySafe: definition.dedupes || channel.config.retryAmbiguous === true,
-      breakerFailures: channel.config.breakerFailures ?? BREAKER_FAILURES,
-    });
+    };
+    const breakerFailures = channel.config.breakerFailures ?? BREAKER_FAILURES;
+    const retrySafe = definition.dedupes || channel.config.retryAmbiguous === true;
+    for (const companion of together) {
+      await this.lifecycle.recordAttempt({ postId: companion.post.id, ...attempt });
+      await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
+    }
+    await this.lifecycle.recordAttempt({ postId, ...attempt });
+    await this.record(job, token, post, result, { group, channel, retrySafe, breakerFailures });
+  }
+
+  /**
+   * The queued posts due with this one to other active groups of its owner that say exactly the
+   * same (short links, which name each post, keep posts apart), claimed and let through by the
+   * policy gate; a post the gate holds back waits or is skipped as it would on its own.
+   */
+  private async companions(
+    post: ClaimedPost,
+    group: Group & { owner: string },
+    message: OutgoingMessage,
+    definition: ChannelDefinition,
+  ): Promise<Companion[]> {
+    // The others' jobs may hold their posts this moment: give them a little time to step aside.
+    const deadline = Date.now() + GATHER_WAIT_MS;
+    let together = await this.lifecycle.dueTogether(post, group);
+    while (together.sending > 0 && Date.now() < deadline) {
+      await setTimeout(GATHER_POLL_MS);
+      together = await this.lifecycle.dueTogether(post, group);
+    }
+    const same: string[] = [];
+    for (const { id, groupId } of together.queued.slice(0, (definition.combines ?? 1) - 1)) {
+      const other = await this.groups.deliveryTarget(groupId);
+      const texts = await this.links.texts({ ...post, id }, other.group, other.channel.config.trackLinks === true);
+      if (sameMessage(texts, message)) same.push(id);
+    }
+    const companions: Companion[] = [];
+    for (const claimed of await Promise.all(same.map((id) => this.lifecycle.claim(id)))) {
+      if (!claimed) continue;
+      const { group: to, target } = await this.groups.deliveryTarget(claimed.groupId);
+      const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
+      if (decision.action === 'skip') await this.lifecycle.skip(claimed.id, decision.reason);
+      else if (decision.action === 'defer') await this.lifecycle.defer(claimed.id, decision.until, decision.reason);
+      else companions.push({ post: claimed, group: to, target });
+    }
+    return companions;
+  }
+
+  /** What a message sent for several posts did, recorded on a post that went along (its own job, if still queued, finds it settled). */
+  private async settleCompanion(
+    { post, group }: Companion,
+    result: SendResult,
+    { retrySafe, breakerFailures }: { retrySafe: boolean; breakerFailures: number },
+  ): Promise<void> {
+    const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
+    const next = nextStep(result, { lastAttempt: false, retrySafe, now: new Date() });
+    switch (next.kind) {
+      case 'awaiting':
+        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
+      case 'sent':
+        return this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+      case 'unconfirmed':
+        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
+      case 'failed':
+        if (next.final) {
+          await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
+          this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
+          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
+          return;
+        }
+        return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
+      case 'wait':
+        return this.lifecycle.defer(post.id, next.until, next.reason, progress);
+      case 'retry':
+        return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
+    }
   }
 
   private async record(
@@ -219,4 +307,21 @@ export class DeliveryService {
       link,
     };
   }
+}
+
+/** A post that goes in another post's message: the same text to another group of the same owner. */
+interface Companion {
+  post: ClaimedPost;
+  group: Group;
+  target: SendTarget;
+}
+
+function sameMessage(a: Omit<OutgoingMessage, 'id' | 'group'>, b: Omit<OutgoingMessage, 'id' | 'group'>): boolean {
+  return (
+    a.title === b.title &&
+    a.text === b.text &&
+    a.markdown === b.markdown &&
+    (a.link ?? null) === (b.link ?? null) &&
+    JSON.stringify(a.images ?? []) === JSON.stringify(b.images ?? [])
+  );
 }

@@ -71,6 +71,7 @@ export class GroupImportService {
           {
             ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])),
             chatKey: group.chatKey,
+            owner: group.owner,
             pausedReason: group.pausedReason,
             consecutiveFailures: group.consecutiveFailures,
           },
@@ -140,7 +141,12 @@ export class GroupImportService {
       // A secret the row left out for the same chat: keep the group's, not a new one nobody has seen.
       row.generatedSecret = undefined;
     } else {
-      Object.assign(merged, { channelId: group.channelId, address: group.address, chatKey: group.chatKey });
+      Object.assign(merged, {
+        channelId: group.channelId,
+        address: group.address,
+        chatKey: group.chatKey,
+        owner: group.owner,
+      });
     }
     row.existing = existing;
     row.group = merged;

@@ -8,7 +8,7 @@ import { shownLimit } from '../common/policy-fields';
 import { bulkInsert } from '../database/bulk-insert';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { CHANNEL_DEFINITIONS } from '../channels/channel-types';
-import { chatKey } from '../channels/chat-key';
+import { chatKey, ownerOf } from '../channels/chat-key';
 import { TargetChecks } from '../channels/target-checks';
 import { generateWebhookSecret } from '../channels/webhook/webhook.adapter';
 import { Channel } from './channel.entity';
@@ -151,6 +151,7 @@ export class GroupRecords {
       channelId: dto.channelId,
       address: checked.address,
       chatKey: chatKey(this.adapters.definition(channel!.type), dto.channelId, checked.address),
+      owner: ownerOf(this.adapters.definition(channel!.type), checked.address),
       externalId: dto.externalId ?? null,
       timezone: dto.timezone,
       quietHours: dto.quietHours ?? null,
@@ -221,6 +222,7 @@ export class GroupRecords {
         'channel_id',
         'address',
         'chat_key',
+        'owner',
         'external_id',
         'timezone',
         'quiet_hours',
@@ -243,6 +245,7 @@ export class GroupRecords {
         g.channelId,
         JSON.stringify(sealedJson.to(g.address)),
         g.chatKey,
+        g.owner,
         g.externalId,
         g.timezone,
         g.quietHours,

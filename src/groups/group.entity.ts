@@ -37,6 +37,11 @@ export class Group {
   @Column({ type: 'json', transformer: sealedJson })
   address: Record<string, string>;
 
+  /** The staff member who owns the chat (a WeCom customer group's sender), copied from the address for the inbox. */
+  @Index('IDX_groups_owner')
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  owner: string | null;
+
   /** Which chat the address names (a hash, see chat-key.ts): one group per chat. */
   @Index('IDX_groups_chat_key', { unique: true })
   @Column({ type: 'char', length: 64, nullable: true })

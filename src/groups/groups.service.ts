@@ -7,7 +7,7 @@ import { ApiRole } from '../auth/roles';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { AdapterRegistry } from '../channels/adapter-registry';
-import { chatKey } from '../channels/chat-key';
+import { chatKey, ownerOf } from '../channels/chat-key';
 import { ChannelsService } from './channels.service';
 import {
   CreateGroupDto,
@@ -116,6 +116,7 @@ export class GroupsService {
         group.address = checked.address;
         group.channelId = channel.id;
         group.chatKey = chatKey(this.adapters.definition(channel.type), channel.id, checked.address);
+        group.owner = ownerOf(this.adapters.definition(channel.type), checked.address);
         generatedSecret = checked.generatedSecret;
       }
     }

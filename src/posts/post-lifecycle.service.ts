@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
 import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
@@ -39,6 +39,8 @@ const INACTIVE_CHANNEL = 'channel is disabled';
 export function inactiveChannelReason(name: string, reason: string | null): string {
   return `${INACTIVE_CHANNEL} (${name})${reason ? `: ${reason}` : ''}`;
 }
+/** Why a post waits a moment: another post due with it to the same owner sends it in its message. */
+export const GOES_WITH = 'goes with post ';
 const MAX_DUE_BATCHES = 25;
 
 export type NewPost = Pick<
@@ -253,6 +255,43 @@ export class PostLifecycle {
     });
   });
 
+  /**
+   * Posts due together with this one (same run or routine, step, piece and revision, same moment)
+   * to active groups of the same owner on the same channel, unsent: the one with the smallest id
+   * sends them all in one message, and how many of the others are being handled by their own jobs
+   * right now (they step aside for it).
+   */
+  async dueTogether(
+    post: Post,
+    group: { owner: string; channelId: string },
+  ): Promise<{ head: string; sending: number; queued: { id: string; groupId: string }[] }> {
+    const rows = (await this.dataSource.query(
+      `SELECT p.id, p.group_id AS groupId, p.status FROM posts p JOIN \`groups\` g ON g.id = p.group_id
+       WHERE p.status IN ('${S.Queued}', '${S.Sending}') AND p.due_at = ? AND p.step <=> ? AND p.run_id <=> ?
+         AND p.routine_id <=> ? AND p.content_id <=> ? AND p.revision <=> ?
+         AND (p.status = '${S.Sending}' OR p.not_before IS NULL OR p.not_before <= NOW(3) OR p.defer_reason LIKE ?)
+         AND g.owner = ? AND g.channel_id = ? AND g.status = 'active'
+       ORDER BY p.id`,
+      [
+        post.dueAt,
+        post.step,
+        post.runId,
+        post.routineId,
+        post.contentId,
+        post.revision,
+        `${GOES_WITH}%`,
+        group.owner,
+        group.channelId,
+      ],
+    )) as { id: string; groupId: string; status: string }[];
+    const others = rows.filter((r) => r.id !== post.id);
+    return {
+      head: rows[0]?.id ?? post.id,
+      sending: others.filter((r) => r.status === S.Sending).length,
+      queued: others.filter((r) => r.status === S.Queued).map(({ id, groupId }) => ({ id, groupId })),
+    };
+  }
+
   /** A claimed post waits until `until`, with the reason recorded; deferrals made together are one UPDATE. */
   defer(id: string, until: Date, reason: string, progress: Progress = {}): Promise<void> {
     return this.deferrals.load({ id, until, reason: reason.slice(0, 300), ...progress });
@@ -351,6 +390,18 @@ export class PostLifecycle {
        WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= NOW(3))
        ORDER BY p.awaiting_since LIMIT ${Number(limit)}`,
     )) as AwaitingPost[];
+  }
+
+  /**
+   * The owner of a task is being reminded: every post waiting on the same task counts as reminded.
+   * False when one of them had been already (the reminder went).
+   */
+  async remindedTask(externalId: string, at: Date): Promise<boolean> {
+    const result = await this.posts.update(
+      { externalId, status: S.AwaitingConfirmation, remindedAt: IsNull() },
+      { remindedAt: at },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   /** Looks again at `next`; `remindedAt` when the owner was just reminded. */

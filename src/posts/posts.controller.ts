@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
+import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostsService } from './posts.service';
 
 @ApiTags('posts')
@@ -19,6 +19,16 @@ export class PostsController {
   @ApiErrors(400)
   list(@Query() query: ListPostsQuery): Promise<PostPageDto> {
     return this.posts.list(query);
+  }
+
+  /**
+   * The inbox of WeCom customer-group owners: who still has mass messages to confirm, how many,
+   * and since when (`GET /v1/posts?status=awaiting_confirmation&owner=…` lists them).
+   */
+  @Get('owners')
+  @Allow('planner', 'viewer')
+  owners(): Promise<OwnerInboxDto[]> {
+    return this.posts.owners();
   }
 
   /** A post with every attempt made to send it. */

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { And, DataSource, In, LessThan, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
-import { ListPostsQuery, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
+import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
 import { PostDeferral } from './post-deferral.entity';
 import { PostLifecycle } from './post-lifecycle.service';
@@ -147,6 +147,8 @@ export class PostsService {
     if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });
     if (query.dueFrom) qb.andWhere('p.dueAt >= :dueFrom', { dueFrom: new Date(query.dueFrom) });
     if (query.dueTo) qb.andWhere('p.dueAt < :dueTo', { dueTo: new Date(query.dueTo) });
+    if (query.owner)
+      qb.andWhere('p.groupId IN (SELECT g.id FROM `groups` g WHERE g.owner = :owner)', { owner: query.owner });
     const [posts, total] = await qb
       .orderBy('p.dueAt', 'ASC')
       .addOrderBy('p.step', 'ASC')
@@ -155,6 +157,18 @@ export class PostsService {
       .take(query.pageSize)
       .getManyAndCount();
     return { items: posts.map((p) => this.view(p)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  /** Who still has tasks to confirm: per channel and owner, the posts awaiting them, oldest first. */
+  async owners(): Promise<OwnerInboxDto[]> {
+    const rows = (await this.posts.query(
+      `SELECT g.channel_id AS channelId, g.owner, COUNT(*) AS posts, COUNT(DISTINCT p.group_id) AS \`groups\`,
+              MIN(p.awaiting_since) AS oldestAwaitingSince
+       FROM posts p JOIN \`groups\` g ON g.id = p.group_id
+       WHERE p.status = '${PostStatus.AwaitingConfirmation}' AND g.owner IS NOT NULL
+       GROUP BY g.channel_id, g.owner ORDER BY oldestAwaitingSince, g.owner`,
+    )) as (Omit<OwnerInboxDto, 'posts' | 'groups'> & { posts: string | number; groups: string | number })[];
+    return rows.map((r) => ({ ...r, posts: Number(r.posts), groups: Number(r.groups) }));
   }
 
   async get(id: string): Promise<PostWithAttemptsDto> {

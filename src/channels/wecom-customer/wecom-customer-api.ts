@@ -37,11 +37,18 @@ export class WecomCustomerApi {
   constructor(private readonly http: HttpClient) {}
 
   /** Creates the mass message; its msgid names the owner's task. */
-  async addMsgTemplate(target: SendTarget, body: object): Promise<{ msgid: string } | Failure> {
+  async addMsgTemplate(
+    target: SendTarget,
+    body: { chat_id_list: string[]; [field: string]: unknown },
+  ): Promise<{ msgid: string } | Failure> {
     const answer = await this.call(target, 'add_msg_template', body);
     if (!answered(answer)) return answer;
     const failed = (answer.json.fail_list as string[] | undefined) ?? [];
-    if (failed.length > 0) return new Permanent('fail_list', `WeCom refused the group ${failed.join(', ')}`);
+    // Refused for every group: nothing waits for the owner. For some only, the others' task stands
+    // and the refused ones are never sent (their posts expire at the deadline).
+    if (failed.length > 0 && (!answer.json.msgid || failed.length >= body.chat_id_list.length)) {
+      return new Permanent('fail_list', `WeCom refused the group ${failed.join(', ')}`);
+    }
     return { msgid: String(answer.json.msgid) };
   }
 

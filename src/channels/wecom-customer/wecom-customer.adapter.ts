@@ -26,7 +26,13 @@ export class WecomCustomerAdapter implements ChannelAdapter {
     ];
   }
 
-  async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+  send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
+    return this.sendTogether(message, [target]);
+  }
+
+  /** One mass message to customer groups of one owner (the first target's), as operators send them. */
+  async sendTogether(message: OutgoingMessage, targets: SendTarget[]): Promise<SendResult> {
+    const [target] = targets;
     const [part] = this.parts(message) as WirePart[];
     const images = part.pictures ?? [];
     const link = part.url
@@ -40,7 +46,7 @@ export class WecomCustomerAdapter implements ChannelAdapter {
     const created = await this.api.addMsgTemplate(target, {
       chat_type: 'group',
       sender: target.address.sender,
-      chat_id_list: [target.address.chatId],
+      chat_id_list: targets.map((t) => t.address.chatId),
       text: { content: part.text },
       attachments: [...images.map((url) => ({ msgtype: 'image', image: { pic_url: url } })), ...link],
     });

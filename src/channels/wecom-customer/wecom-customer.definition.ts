@@ -21,5 +21,7 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   rateLimits: [],
   dedupes: false,
   chat: { fields: ['chatId'], scope: 'channel' },
+  owner: 'sender',
+  combines: 200,
   pictures: { as: 'an image attachment of the mass message (up to 9)' },
 });

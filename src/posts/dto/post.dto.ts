@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
 import { STAGES, Stage } from '../../common/stages';
@@ -34,6 +34,26 @@ export class ListPostsQuery extends PageQuery {
   @IsOptional()
   @IsInstant()
   dueTo?: string;
+
+  /** Posts to groups this staff member owns: a WeCom customer group's owner (its address's `sender`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9_.@-]+$/, { message: 'owner must be a WeCom userid (letters, digits, _ . @ -)' })
+  owner?: string;
+}
+
+/** What one staff member still has to confirm on one channel. */
+export class OwnerInboxDto {
+  channelId: string;
+  /** The owner's userid (a WeCom customer group's `sender`). */
+  owner: string;
+  /** Posts awaiting their confirmation. */
+  posts: number;
+  /** Their customer groups those posts go to. */
+  groups: number;
+  /** When the oldest of them was handed over. */
+  oldestAwaitingSince: Date;
 }
 
 export class AttemptDto {
