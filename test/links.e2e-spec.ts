@@ -156,12 +156,16 @@ describe('short links, clicks, orders and the funnel', () => {
   it('shows a post as it went out, short links included', async () => {
     const post = postOf(1, 0);
     const preview = await viewer.get(`/v1/posts/${post.id}/preview`).expect(200);
+    const short = `${BASE}/r/${codeOf(1, 0)}`;
     expect(preview.body).toMatchObject({
       trackLinks: true,
       links: [PRODUCT.url],
-      pictures: [{ url: PRODUCT.image, as: 'an image message after the text (the file, at most 2 MB)', bytes: 2048 }],
+      link: short,
+      pictures: [{ url: PRODUCT.image, bytes: 2048 }],
     });
-    expect(preview.body.markdown).toContain(`${BASE}/r/${codeOf(1, 0)}`);
+    expect(preview.body.markdown).toContain(short);
+    // The product's card leads to the same short link, so a tap on it counts like one on the text.
+    expect(preview.body.parts.find((p: { type: string }) => p.type === 'news')).toMatchObject({ url: short });
     const plain = await viewer.get(`/v1/posts/${postOf(2, 0).id}/preview`).expect(200);
     expect(plain.body).toMatchObject({ trackLinks: false, links: [] });
     expect(plain.body.markdown).toContain(PRODUCT.url);
