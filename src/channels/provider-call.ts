@@ -25,6 +25,38 @@ export async function callProvider(
   return classify(answer);
 }
 
+/** An answer a provider's open API gave, its code field and all, as opposed to a failure to get one. */
+export interface CodedAnswer<T = Record<string, unknown>> {
+  json: T;
+}
+
+export const isCodedAnswer = <T>(value: CodedAnswer<T> | Failure): value is CodedAnswer<T> => 'json' in value;
+
+/**
+ * Calls an open API that answers JSON with a numeric code (`errcode` for WeCom, `code` for
+ * Feishu): a network failure or a 5xx is classified, an answer without the code is a failure, and
+ * any answer with it is returned for the caller to read.
+ */
+export async function codedAnswer<T = Record<string, unknown>>(
+  send: () => Promise<HttpAnswer>,
+  codeField: string,
+): Promise<CodedAnswer<T> | Failure> {
+  let answer: HttpAnswer;
+  try {
+    answer = await send();
+  } catch (error) {
+    return classifyRequestError(error);
+  }
+  if (answer.status >= 500) return new Transient(`HTTP ${answer.status}`, String(answer.status));
+  const json = parseJson(answer.text);
+  if (!json || typeof json[codeField] !== 'number') {
+    return answer.status >= 300
+      ? new Permanent(String(answer.status), answer.text.slice(0, 300))
+      : new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
+  }
+  return { json: json as T };
+}
+
 /** 5xx is the provider's trouble (retry); other non-2xx statuses are ours (do not). */
 export function statusFailure(answer: HttpAnswer): Failure | undefined {
   if (answer.status >= 500)

@@ -3,19 +3,16 @@ import { Blob } from 'node:buffer';
 import { FormData } from 'undici';
 import { LRUCache } from 'lru-cache';
 import { ChannelSettings, baseUrlOf, providerHosts } from '../adapter';
-import { DownloadRefused, HttpAnswer, HttpClient, classifyRequestError, parseJson } from '../http/http-client';
+import { DownloadRefused, HttpAnswer, HttpClient, classifyRequestError } from '../http/http-client';
 import { PictureStore } from '../media/picture-store';
 import { Failure, Permanent, RateLimited, Transient } from '../outcomes';
-import { DEFAULT_TIMEOUT_MS } from '../provider-call';
+import { CodedAnswer, DEFAULT_TIMEOUT_MS, codedAnswer, isCodedAnswer } from '../provider-call';
 import { FEISHU } from './feishu.definition';
 
 const OWN_HOSTS = providerHosts(FEISHU);
 
-/** An answer Feishu gave (its code and all), as opposed to a failure to get one. */
-interface Answered {
-  json: Record<string, unknown>;
-}
-const answered = (value: Answered | Failure): value is Answered => 'json' in value;
+const answered = isCodedAnswer<Record<string, unknown>>;
+type Answered = CodedAnswer;
 /** A token is used until this long before Feishu says it expires. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 /** Invalid or expired tenant access token: fetch a new one once. */
@@ -75,7 +72,7 @@ export class FeishuImages {
   ): Promise<Answered | Failure> {
     const token = await this.token(channel);
     if (typeof token !== 'string') return token;
-    const answer = await request(() => call(token));
+    const answer = await codedAnswer(() => call(token), 'code');
     if (!answered(answer)) return answer;
     if (TOKEN_INVALID.has(answer.json.code as number) && !retried) {
       this.tokens.delete(this.tokenKey(channel));
@@ -89,12 +86,14 @@ export class FeishuImages {
     const cached = this.tokens.get(key);
     if (cached && cached.until > Date.now()) return cached.token;
     const { appId, appSecret } = channel.credentials;
-    const answer = await request(() =>
-      this.http.postJson(
-        `${this.base(channel)}/open-apis/auth/v3/tenant_access_token/internal`,
-        { app_id: appId, app_secret: appSecret },
-        this.options(channel),
-      ),
+    const answer = await codedAnswer(
+      () =>
+        this.http.postJson(
+          `${this.base(channel)}/open-apis/auth/v3/tenant_access_token/internal`,
+          { app_id: appId, app_secret: appSecret },
+          this.options(channel),
+        ),
+      'code',
     );
     if (!answered(answer)) return answer;
     const { json } = answer;
@@ -118,24 +117,6 @@ export class FeishuImages {
   private options(channel: ChannelSettings) {
     return { timeoutMs: channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, providerHosts: OWN_HOSTS };
   }
-}
-
-/** Feishu's open API answers `{ code, msg }`; a 5xx or no JSON is the provider's trouble. */
-async function request(send: () => Promise<HttpAnswer>): Promise<Answered | Failure> {
-  let answer: HttpAnswer;
-  try {
-    answer = await send();
-  } catch (error) {
-    return classifyRequestError(error);
-  }
-  if (answer.status >= 500) return new Transient(`HTTP ${answer.status}`, String(answer.status));
-  const json = parseJson(answer.text);
-  if (!json || typeof json.code !== 'number') {
-    return answer.status >= 300
-      ? new Permanent(String(answer.status), answer.text.slice(0, 300))
-      : new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
-  }
-  return { json };
 }
 
 function failure(answer: Record<string, unknown>): Failure {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SendTarget, baseUrlOf, providerHosts } from '../adapter';
-import { HttpAnswer, HttpClient, classifyRequestError, parseJson } from '../http/http-client';
+import { HttpClient } from '../http/http-client';
 import { Failure, Permanent, RateLimited, Transient } from '../outcomes';
-import { DEFAULT_TIMEOUT_MS } from '../provider-call';
+import { CodedAnswer, DEFAULT_TIMEOUT_MS, codedAnswer, isCodedAnswer } from '../provider-call';
 import { WECOM_CUSTOMER_GROUP } from './wecom-customer.definition';
 
 const OWN_HOSTS = providerHosts(WECOM_CUSTOMER_GROUP);
@@ -19,11 +19,8 @@ export interface GroupSendResult {
 }
 
 type Answer = Record<string, unknown> & { errcode: number; errmsg?: string };
-/** An answer WeCom gave (errcode and all), as opposed to a failure to get one. */
-interface Answered {
-  json: Answer;
-}
-const answered = (value: Answered | Failure): value is Answered => 'json' in value;
+const answered = isCodedAnswer<Answer>;
+type Answered = CodedAnswer<Answer>;
 
 /**
  * WeCom's customer-contact API for customer groups (客户群群发): an access token per corp and
@@ -80,7 +77,7 @@ export class WecomCustomerApi {
     const token = await this.token(target);
     if (typeof token !== 'string') return token;
     const url = `${this.base(target)}/cgi-bin/externalcontact/${method}?access_token=${encodeURIComponent(token)}`;
-    const answer = await this.request(() => this.http.postJson(url, body, this.options(target)));
+    const answer = await codedAnswer<Answer>(() => this.http.postJson(url, body, this.options(target)), 'errcode');
     if (!answered(answer)) return answer;
     if (TOKEN_INVALID.has(answer.json.errcode) && !retried) {
       this.tokens.delete(this.tokenKey(target));
@@ -95,30 +92,13 @@ export class WecomCustomerApi {
     if (cached && cached.until > Date.now()) return cached.token;
     const { corpId, corpSecret } = target.channel.credentials;
     const url = `${this.base(target)}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(corpSecret)}`;
-    const answer = await this.request(() => this.http.get(url, this.options(target)));
+    const answer = await codedAnswer<Answer>(() => this.http.get(url, this.options(target)), 'errcode');
     if (!answered(answer)) return answer;
     if (answer.json.errcode !== 0) return failure(answer.json);
     const token = String(answer.json.access_token);
     const lifetimeMs = Number(answer.json.expires_in ?? 7200) * 1000;
     this.tokens.set(key, { token, until: Date.now() + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS) });
     return token;
-  }
-
-  private async request(send: () => Promise<HttpAnswer>): Promise<Answered | Failure> {
-    let answer: HttpAnswer;
-    try {
-      answer = await send();
-    } catch (error) {
-      return classifyRequestError(error);
-    }
-    if (answer.status >= 500) return new Transient(`HTTP ${answer.status}`, String(answer.status));
-    const json = parseJson(answer.text);
-    if (!json || typeof json.errcode !== 'number') {
-      return answer.status >= 300
-        ? new Permanent(String(answer.status), answer.text.slice(0, 300))
-        : new Transient(`unexpected answer: ${answer.text.slice(0, 200)}`);
-    }
-    return { json: json as Answer };
   }
 
   private tokenKey(target: SendTarget): string {
