@@ -7,11 +7,12 @@ import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
 import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
-import { GroupDirectory } from '../groups/group-directory.service';
+import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
 import {
   ClaimedPost,
+  DueTogether,
   GOES_WITH,
   PostLifecycle,
   Progress,
@@ -23,7 +24,7 @@ import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
 import { DeliverJob } from '../queues/queue-names';
 import { ExternalQueues } from './external-queues';
-import { nextStep } from './next-step';
+import { NextStep, nextStep } from './next-step';
 
 /** How long a post to a paused or archived group waits before it looks again (resuming the group wakes it sooner). */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
@@ -114,11 +115,11 @@ export class DeliveryService {
     let together: Companion[] = [];
     if (definition.combines && adapter.sendTogether && group.owner) {
       const owned = group as Group & { owner: string };
-      const { head } = await this.lifecycle.dueTogether(post, owned);
-      if (head !== post.id) {
-        return this.defer(job, token, post, new Date(Date.now() + GATHER_WAIT_MS), `${GOES_WITH}${head}`);
+      const due = await this.lifecycle.dueTogether(post, owned);
+      if (due.head !== post.id) {
+        return this.defer(job, token, post, new Date(Date.now() + GATHER_WAIT_MS), `${GOES_WITH}${due.head}`);
       }
-      together = await this.companions(post, owned, message, definition);
+      together = await this.companions(post, owned, due, message, definition);
     }
     const started = Date.now();
     const result =
@@ -150,26 +151,27 @@ export class DeliveryService {
   private async companions(
     post: ClaimedPost,
     group: Group & { owner: string },
+    due: DueTogether,
     message: OutgoingMessage,
     definition: ChannelDefinition,
   ): Promise<Companion[]> {
     // The others' jobs may hold their posts this moment: give them a little time to step aside.
     const deadline = Date.now() + GATHER_WAIT_MS;
-    let together = await this.lifecycle.dueTogether(post, group);
+    let together = due;
     while (together.sending > 0 && Date.now() < deadline) {
       await setTimeout(GATHER_POLL_MS);
       together = await this.lifecycle.dueTogether(post, group);
     }
-    const same: string[] = [];
+    const same = new Map<string, DeliveryTarget>();
     for (const { id, groupId } of together.queued.slice(0, (definition.combines ?? 1) - 1)) {
       const other = await this.groups.deliveryTarget(groupId);
       const texts = await this.links.texts({ ...post, id }, other.group, other.channel.config.trackLinks === true);
-      if (sameMessage(texts, message)) same.push(id);
+      if (sameMessage(texts, message)) same.set(id, other);
     }
     const companions: Companion[] = [];
-    for (const claimed of await Promise.all(same.map((id) => this.lifecycle.claim(id)))) {
+    for (const claimed of await Promise.all([...same.keys()].map((id) => this.lifecycle.claim(id)))) {
       if (!claimed) continue;
-      const { group: to, target } = await this.groups.deliveryTarget(claimed.groupId);
+      const { group: to, target } = same.get(claimed.id)!;
       const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
       if (decision.action === 'skip') await this.lifecycle.skip(claimed.id, decision.reason);
       else if (decision.action === 'defer') await this.lifecycle.defer(claimed.id, decision.until, decision.reason);
@@ -186,27 +188,11 @@ export class DeliveryService {
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const next = nextStep(result, { lastAttempt: false, retrySafe, now: new Date() });
-    switch (next.kind) {
-      case 'awaiting':
-        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
-      case 'sent':
-        return this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
-      case 'unconfirmed':
-        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
-        return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
-      case 'failed':
-        if (next.final) {
-          await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
-          this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
-          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
-          return;
-        }
-        return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
-      case 'wait':
-        return this.lifecycle.defer(post.id, next.until, next.reason, progress);
-      case 'retry':
-        return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
+    if (next.kind === 'wait') return this.lifecycle.defer(post.id, next.until, next.reason, progress);
+    if (next.kind === 'retry' || (next.kind === 'failed' && !next.final)) {
+      return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
     }
+    return this.settle(post, group, next, progress, breakerFailures);
   }
 
   private async record(
@@ -226,18 +212,8 @@ export class DeliveryService {
     const next = nextStep(result, { lastAttempt, retrySafe, now: new Date() });
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
-      case 'awaiting':
-        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
-      case 'sent':
-        await this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
-        if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);
-        return;
       case 'wait':
         return this.defer(job, token, post, next.until, next.reason, progress);
-      case 'unconfirmed':
-        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
-        this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
-        return;
       case 'retry':
         await this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason });
         throw new Error(next.reason);
@@ -249,12 +225,37 @@ export class DeliveryService {
           const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
           return this.defer(job, token, post, until, inactiveChannelReason(channel.name, reason), progress);
         }
+        await this.settle(post, group, next, progress, breakerFailures);
+        throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
+      default:
+        return this.settle(post, group, next, progress, breakerFailures);
+    }
+  }
+
+  /** How a post ends, whichever job sent it: handed to its owner, sent, maybe sent, or failed. */
+  private async settle(
+    post: ClaimedPost,
+    group: Group,
+    next: Extract<NextStep, { kind: 'awaiting' | 'sent' | 'unconfirmed' | 'failed' }>,
+    progress: { attempts: number; partsSent: number },
+    breakerFailures: number,
+  ): Promise<void> {
+    switch (next.kind) {
+      case 'awaiting':
+        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
+      case 'sent':
+        await this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+        if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);
+        return;
+      case 'unconfirmed':
+        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
+      case 'failed':
         await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
         if (next.code !== TOO_LONG)
           await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
-        throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
     }
   }
 

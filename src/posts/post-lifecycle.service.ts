@@ -39,6 +39,13 @@ const INACTIVE_CHANNEL = 'channel is disabled';
 export function inactiveChannelReason(name: string, reason: string | null): string {
   return `${INACTIVE_CHANNEL} (${name})${reason ? `: ${reason}` : ''}`;
 }
+/** The posts due together to one owner: the one that sends, how many others' jobs hold theirs, and the others waiting. */
+export interface DueTogether {
+  head: string;
+  sending: number;
+  queued: { id: string; groupId: string }[];
+}
+
 /** Why a post waits a moment: another post due with it to the same owner sends it in its message. */
 export const GOES_WITH = 'goes with post ';
 const MAX_DUE_BATCHES = 25;
@@ -261,10 +268,7 @@ export class PostLifecycle {
    * sends them all in one message, and how many of the others are being handled by their own jobs
    * right now (they step aside for it).
    */
-  async dueTogether(
-    post: Post,
-    group: { owner: string; channelId: string },
-  ): Promise<{ head: string; sending: number; queued: { id: string; groupId: string }[] }> {
+  async dueTogether(post: Post, group: { owner: string; channelId: string }): Promise<DueTogether> {
     const rows = (await this.dataSource.query(
       `SELECT p.id, p.group_id AS groupId, p.status FROM posts p JOIN \`groups\` g ON g.id = p.group_id
        WHERE p.status IN ('${S.Queued}', '${S.Sending}') AND p.due_at = ? AND p.step <=> ? AND p.run_id <=> ?
