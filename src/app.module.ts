@@ -22,6 +22,7 @@ import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -69,6 +70,7 @@ export class AppModule {
         RedisModule,
         PrefixClaimModule,
         QueuesModule,
+        ObservabilityModule,
         TemplatesModule,
         ...(config.role === 'worker' ? [] : [ApiModule]),
         ...(config.role === 'api' ? [] : [WorkerModule]),

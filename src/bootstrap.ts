@@ -5,7 +5,8 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from './common/error-body';
-import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import express, { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { openApiDocument } from './openapi';
@@ -13,6 +14,11 @@ import { assertRedisReachable } from './redis/redis-reachable';
 import { toErrorBody } from './common/http-exception.filter';
 import { checkBodyShape } from './common/body-shape';
 import { AppConfig } from './config/app-config';
+import { Metrics } from './observability/metrics';
+import { mountQueueBoard } from './observability/queue-board';
+
+/** The operator console's build (console/, `npm run build`), served as static files. */
+const CONSOLE_DIR = resolve(__dirname, '..', 'console', 'dist');
 
 const BULK_ROUTES = ['/v1/groups/bulk'];
 
@@ -41,8 +47,21 @@ function parserErrors(server: Server): void {
   });
 }
 
+/** Request duration by the route that answered (its pattern, so ids do not make new series). */
+function httpMetrics(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const done = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      done({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: res.statusCode });
+    });
+    next();
+  };
+}
+
 function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
+  app.use(httpMetrics(app.get(Metrics)));
   // Versioned resources send their version as the ETag (VersionEtag); a body hash would not match If-Match.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
@@ -58,6 +77,9 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
       exposedHeaders: ['ETag', 'Retry-After'],
     });
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  mountQueueBoard(app, config);
+  // The console is a page like any other; its key stays in the browser's session storage and goes only to /v1.
+  app.use('/console', express.static(CONSOLE_DIR, { index: 'index.html', maxAge: '1h', immutable: false }));
 }
 
 export async function startApp(config: AppConfig): Promise<StartedApp> {

@@ -329,6 +329,7 @@ describe('API fuzzing: generated requests to every route', () => {
     expect(new Set(operations.map((o) => o.path.split('/')[2]))).toEqual(
       new Set([
         'api-keys',
+        'me',
         'content',
         'kinds',
         'channels',

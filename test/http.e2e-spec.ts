@@ -123,11 +123,13 @@ describe('HTTP surface', () => {
         '/v1/content',
         '/v1/content/{id}',
         '/v1/content/{id}/archive',
+        '/v1/content/{id}/channel-preview',
         '/v1/content/{id}/preview',
         '/v1/content/{id}/publish',
         '/v1/content/{id}/revisions',
         '/v1/content/{id}/revisions/{revision}',
         '/v1/kinds',
+        '/v1/me',
       ].sort(),
     );
     expect(doc.components.schemas.CreateContentDto.required).toEqual(

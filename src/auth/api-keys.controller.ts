@@ -3,7 +3,10 @@ import { UuidParam } from '../common/id-param';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiKeysService } from './api-keys.service';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, WhoAmIDto } from './dto/api-key.dto';
+import { Allow } from './access.decorator';
+import { CurrentPrincipal } from './principal.decorator';
+import { Principal } from './roles';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -30,5 +33,18 @@ export class ApiKeysController {
   @ApiErrors(404)
   remove(@UuidParam() id: string): Promise<void> {
     return this.apiKeys.remove(id);
+  }
+}
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@ApiErrors(401)
+@Allow('editor', 'planner', 'viewer', 'integration')
+@Controller('v1/me')
+export class WhoAmIController {
+  /** The calling key's id and role. */
+  @Get()
+  get(@CurrentPrincipal() principal: Principal): WhoAmIDto {
+    return { keyId: principal.keyId, role: principal.role };
   }
 }

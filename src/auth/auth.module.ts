@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey } from './api-key.entity';
-import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysController, WhoAmIController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { KeyCheck } from './api-key.guard';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
-  controllers: [ApiKeysController],
-  providers: [ApiKeysService],
-  exports: [ApiKeysService],
+  controllers: [ApiKeysController, WhoAmIController],
+  providers: [ApiKeysService, KeyCheck],
+  exports: [ApiKeysService, KeyCheck],
 })
 export class AuthModule {}

@@ -31,6 +31,8 @@ const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512
 const envSchema = z.object({
   ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).optional(),
+  QUEUE_BOARD_WRITE: booleanFlag.default('false'),
   DATABASE_URL: urlWithScheme(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/groupcast'),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
@@ -130,6 +132,10 @@ const envSchema = z.object({
 export interface AppConfig {
   role: Role;
   port: number;
+  /** A port of its own where `/metrics` is open to Prometheus without a key (any role); on the API port it needs the admin key. */
+  metricsPort?: number;
+  /** Bull Board at /admin/queues may retry, promote and remove jobs (read-only when false). */
+  queueBoardWrite: boolean;
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -216,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     role: e.ROLE,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
+    queueBoardWrite: e.QUEUE_BOARD_WRITE,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,

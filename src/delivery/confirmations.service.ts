@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { WecomCustomerApi } from '../channels/wecom-customer/wecom-customer-api';
 import { GroupDirectory } from '../groups/group-directory.service';
+import { Metrics } from '../observability/metrics';
 import { AwaitingPost, PostLifecycle } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 
@@ -28,6 +29,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     private readonly groups: GroupDirectory,
     private readonly api: WecomCustomerApi,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.loop = new IntervalLoop(
       () => this.reconcile(),
@@ -54,6 +56,13 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** How a waiting post ends, counted as delivery's transitions are. */
+  private async settle(post: AwaitingPost, outcome: Parameters<PostLifecycle['settleAwaiting']>[1]): Promise<void> {
+    await this.posts.settleAwaiting(post.id, outcome);
+    if (outcome.status === PostStatus.Sent) this.metrics.sent(post, outcome.sentAt);
+    else this.metrics.transition(post, outcome.status);
+  }
+
   private async look(post: AwaitingPost): Promise<void> {
     const { target } = await this.groups.deliveryTarget(post.groupId);
     const now = Date.now();
@@ -61,7 +70,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     const later = new Date(now + Math.min(MAX_POLL_MS, Math.max(this.config.confirmPollMs, waited / 4)));
     if (post.runStatus === RunStatus.Cancelled) {
       await this.api.cancel(target, post.externalId);
-      return this.posts.settleAwaiting(post.id, {
+      return this.settle(post, {
         status: PostStatus.Cancelled,
         errorCode: 'cancelled',
         error: "its run was cancelled; the owner's task was withdrawn",
@@ -70,7 +79,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     const result = await this.api.sendResult(target, post.externalId);
     if ('kind' in result) {
       if (result.kind === 'permanent') {
-        return this.posts.settleAwaiting(post.id, {
+        return this.settle(post, {
           status: PostStatus.Failed,
           errorCode: result.code,
           error: result.reason,
@@ -80,10 +89,10 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     }
     if (result.status === 1) {
       const sentAt = result.sendTime ? new Date(result.sendTime * 1000) : new Date();
-      return this.posts.settleAwaiting(post.id, { status: PostStatus.Sent, sentAt });
+      return this.settle(post, { status: PostStatus.Sent, sentAt });
     }
     if (result.status === 2 || result.status === 3) {
-      return this.posts.settleAwaiting(post.id, {
+      return this.settle(post, {
         status: PostStatus.Failed,
         errorCode: `not_delivered_${result.status}`,
         error: `WeCom did not deliver it to the group (send status ${result.status})`,
@@ -92,7 +101,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     const deadline = post.deadlineMinutes === null ? this.config.confirmDeadlineMs : post.deadlineMinutes * 60_000;
     if (waited >= deadline) {
       await this.api.cancel(target, post.externalId);
-      return this.posts.settleAwaiting(post.id, {
+      return this.settle(post, {
         status: PostStatus.Expired,
         errorCode: 'not_confirmed',
         error: `its owner ${target.address.sender} did not confirm it within ${Math.round(deadline / 60_000)} min; the task was withdrawn`,

@@ -9,6 +9,7 @@ import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
 import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';
+import { Metrics } from '../observability/metrics';
 import { PolicyGate } from '../policy/policy-gate.service';
 import {
   ClaimedPost,
@@ -54,6 +55,7 @@ export class DeliveryService {
     private readonly gate: PolicyGate,
     private readonly adapters: AdapterRegistry,
     private readonly external: ExternalQueues,
+    private readonly metrics: Metrics,
   ) {}
 
   async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
@@ -72,16 +74,31 @@ export class DeliveryService {
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     if (group.status !== 'active') {
       const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-      return this.defer(job, token, post, until, inactiveGroupReason(group.status, group.pausedReason));
+      return this.defer(
+        job,
+        token,
+        post,
+        until,
+        inactiveGroupReason(group.status, group.pausedReason),
+        'group_inactive',
+      );
     }
     if (channel.status === 'disabled') {
       const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-      return this.defer(job, token, post, until, inactiveChannelReason(channel.name, channel.disabledReason));
+      return this.defer(
+        job,
+        token,
+        post,
+        until,
+        inactiveChannelReason(channel.name, channel.disabledReason),
+        'channel_disabled',
+      );
     }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
-    if (decision.action === 'skip') return this.lifecycle.skip(postId, decision.reason);
-    if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision.reason);
+    if (decision.action === 'skip') return this.skip(post, decision.reason);
+    if (decision.action === 'defer')
+      return this.defer(job, token, post, decision.until, decision.reason, decision.code);
     let message: OutgoingMessage;
     try {
       message = await this.message(post, group, channel.config.trackLinks === true);
@@ -95,6 +112,7 @@ export class DeliveryService {
     const adapter = this.adapters.adapter(channel.type);
     if (!adapter) {
       // External channels: a consumer outside groupcast sends it; the scheduler reads back the outcome.
+      this.metrics.transition(post, 'handed_off');
       return this.external.handoff(channel.name, {
         postId,
         runId: post.runId,
@@ -117,7 +135,8 @@ export class DeliveryService {
       const owned = group as Group & { owner: string };
       const due = await this.lifecycle.dueTogether(post, owned);
       if (due.head !== post.id) {
-        return this.defer(job, token, post, new Date(Date.now() + GATHER_WAIT_MS), `${GOES_WITH}${due.head}`);
+        const until = new Date(Date.now() + GATHER_WAIT_MS);
+        return this.defer(job, token, post, until, `${GOES_WITH}${due.head}`, 'goes_with');
       }
       together = await this.companions(post, owned, due, message, definition);
     }
@@ -133,6 +152,7 @@ export class DeliveryService {
       code: 'code' in result ? (result.code ?? null) : null,
       error: 'reason' in result ? ((result.reason ?? null)?.slice(0, 1000) ?? null) : null,
     };
+    this.metrics.answer(channel.type, attempt.outcome, attempt.code, attempt.latencyMs);
     const breakerFailures = channel.config.breakerFailures ?? BREAKER_FAILURES;
     const retrySafe = definition.dedupes || channel.config.retryAmbiguous === true;
     for (const companion of together) {
@@ -173,8 +193,9 @@ export class DeliveryService {
       if (!claimed) continue;
       const { group: to, target } = same.get(claimed.id)!;
       const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
-      if (decision.action === 'skip') await this.lifecycle.skip(claimed.id, decision.reason);
-      else if (decision.action === 'defer') await this.lifecycle.defer(claimed.id, decision.until, decision.reason);
+      if (decision.action === 'skip') await this.skip(claimed, decision.reason);
+      else if (decision.action === 'defer')
+        await this.deferred(claimed, decision.until, decision.reason, decision.code);
       else companions.push({ post: claimed, group: to, target });
     }
     return companions;
@@ -188,9 +209,10 @@ export class DeliveryService {
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const next = nextStep(result, { lastAttempt: false, retrySafe, now: new Date() });
-    if (next.kind === 'wait') return this.lifecycle.defer(post.id, next.until, next.reason, progress);
+    if (next.kind === 'wait') return this.deferred(post, next.until, next.reason, 'provider_rate', progress);
     if (next.kind === 'retry' || (next.kind === 'failed' && !next.final)) {
-      return this.lifecycle.defer(post.id, new Date(Date.now() + COMPANION_RETRY_MS), next.reason, progress);
+      const until = new Date(Date.now() + COMPANION_RETRY_MS);
+      return this.deferred(post, until, next.reason, 'retry', progress);
     }
     return this.settle(post, group, next, progress, breakerFailures);
   }
@@ -213,9 +235,10 @@ export class DeliveryService {
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'wait':
-        return this.defer(job, token, post, next.until, next.reason, progress);
+        return this.defer(job, token, post, next.until, next.reason, 'provider_rate', progress);
       case 'retry':
         await this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        this.metrics.transition(post, 'retrying');
         throw new Error(next.reason);
       case 'failed':
         if (result.kind === 'permanent' && result.gone) {
@@ -223,7 +246,8 @@ export class DeliveryService {
           const reason = `${next.code}: ${next.reason}`;
           await this.groups.disableChannel(channel.id, reason);
           const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-          return this.defer(job, token, post, until, inactiveChannelReason(channel.name, reason), progress);
+          const why = inactiveChannelReason(channel.name, reason);
+          return this.defer(job, token, post, until, why, 'channel_disabled', progress);
         }
         await this.settle(post, group, next, progress, breakerFailures);
         throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
@@ -242,11 +266,15 @@ export class DeliveryService {
   ): Promise<void> {
     switch (next.kind) {
       case 'awaiting':
-        return this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
-      case 'sent':
-        await this.lifecycle.markSent({ id: post.id, sentAt: new Date(), externalId: next.externalId, ...progress });
+        await this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
+        return this.metrics.transition(post, PostStatus.AwaitingConfirmation);
+      case 'sent': {
+        const sentAt = new Date();
+        await this.lifecycle.markSent({ id: post.id, sentAt, externalId: next.externalId, ...progress });
+        this.metrics.sent(post, sentAt);
         if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);
         return;
+      }
       case 'unconfirmed':
         await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
         return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
@@ -254,12 +282,14 @@ export class DeliveryService {
         await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
-        if (next.code !== TOO_LONG)
-          await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
+        if (next.code !== TOO_LONG) {
+          const tripped = await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
+          if (tripped) this.metrics.breakerTrips.inc({ channel_type: post.channelType });
+        }
     }
   }
 
-  /** One log line an operator can alert on: which post, group, stage and channel, and what the provider said. */
+  /** One log line an operator can alert on (which post, group, stage and channel, and what the provider said), and its count. */
   private reportFailure(post: Post, status: PostStatus, code: string, reason: string): void {
     this.logger.warn(
       {
@@ -273,17 +303,30 @@ export class DeliveryService {
       },
       `post ${post.id} ${status}: ${code}: ${reason.slice(0, 300)}`,
     );
+    this.metrics.transition(post, status);
+  }
+
+  private async skip(post: Post, reason: string): Promise<void> {
+    await this.lifecycle.skip(post.id, reason);
+    this.metrics.transition(post, PostStatus.Skipped);
+  }
+
+  /** Held back until later; `code` says why in a word, for the deferral counter. */
+  private async deferred(post: Post, until: Date, reason: string, code: string, progress: Progress = {}) {
+    await this.lifecycle.defer(post.id, until, reason, progress);
+    this.metrics.deferral(post, code);
   }
 
   private async defer(
     job: Job<DeliverJob>,
     token: string | undefined,
-    post: Pick<Post, 'id'>,
+    post: Post,
     until: Date,
     reason: string,
+    code: string,
     progress: Progress = {},
   ): Promise<void> {
-    await this.lifecycle.defer(post.id, until, reason, progress);
+    await this.deferred(post, until, reason, code, progress);
     await job.moveToDelayed(until.getTime(), token);
     throw new DelayedError();
   }

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { EXTERNAL } from '../channels/external/external.channel';
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../observability/metrics';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { ExternalQueues } from './external-queues';
@@ -21,6 +23,8 @@ function rateLimitedWaitMs(reason: string): number {
 
 interface HandedOff {
   id: string;
+  stage: string;
+  dueAt: Date;
   attempts: number;
   claimedAt: Date;
   channel: string;
@@ -40,6 +44,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     private readonly posts: PostLifecycle,
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.loop = new IntervalLoop(
       () => this.reconcile(),
@@ -60,7 +65,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     // STRAIGHT_JOIN: start from the handful of handed-off posts (channel_type, status index),
     // never from groups, which on a large posts table turns into a scan every tick.
     const handedOff = (await this.dataSource.query(
-      `SELECT STRAIGHT_JOIN p.id, p.attempts, p.claimed_at AS claimedAt, c.name AS channel
+      `SELECT STRAIGHT_JOIN p.id, p.stage, p.due_at AS dueAt, p.attempts, p.claimed_at AS claimedAt, c.name AS channel
        FROM posts p JOIN \`groups\` g ON g.id = p.group_id JOIN channels c ON c.id = g.channel_id
        WHERE p.channel_type = 'external' AND p.status = '${PostStatus.Sending}' LIMIT 500`,
     )) as HandedOff[];
@@ -77,8 +82,18 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
       }
       return;
     }
-    const record = (kind: string, code: string | null, error: string | null) =>
-      this.posts.recordAttempt({ postId: post.id, attemptedAt: new Date(), latencyMs: 0, outcome: kind, code, error });
+    const counted = { ...post, channelType: EXTERNAL.type };
+    const record = (kind: string, code: string | null, error: string | null) => {
+      this.metrics.answer(EXTERNAL.type, kind, code, 0);
+      return this.posts.recordAttempt({
+        postId: post.id,
+        attemptedAt: new Date(),
+        latencyMs: 0,
+        outcome: kind,
+        code,
+        error,
+      });
+    };
     if (outcome.state === 'completed') {
       await this.posts.markSent({
         id: post.id,
@@ -87,6 +102,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
         attempts,
       });
       await record('ok', null, null);
+      this.metrics.sent(counted, outcome.finishedAt);
       return;
     }
     await this.external.forget(post.channel, post.id);
@@ -101,6 +117,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     } else if (outcome.errorName === 'Permanent' || attempts >= this.config.maxAttempts) {
       await record('permanent', outcome.errorName, outcome.reason);
       await this.posts.fail(post.id, { attempts, errorCode: outcome.errorName, error: outcome.reason });
+      this.metrics.transition(counted, PostStatus.Failed);
     } else {
       await record('transient', outcome.errorName, outcome.reason);
       const backoff = this.config.retryBaseMs * 2 ** (attempts - 1);

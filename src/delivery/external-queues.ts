@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { externalQueueName } from '../queues/queue-names';
 import { redisOptionsFromUrl } from '../redis/redis-options';
 
 /** What a consumer outside groupcast receives for each post: ids, the rendered message, never a secret. */
@@ -20,8 +21,6 @@ export type ExternalState =
   | { state: 'missing' }
   | { state: 'completed'; externalId?: string; finishedAt: Date }
   | { state: 'failed'; errorName: string; reason: string };
-
-export const externalQueueName = (channelName: string) => `posts.external.${channelName}`;
 
 /** The queues that external consumers work: `posts.external.<channel name>`. */
 @Injectable()

@@ -53,8 +53,7 @@ export class ChannelsService {
   }
 
   async list(): Promise<ChannelDto[]> {
-    const channels = await this.channels.find({ order: { name: 'ASC' } });
-    return channels.map((c) => this.view(c));
+    return (await this.all()).map((c) => this.view(c));
   }
 
   async get(id: string): Promise<ChannelDetailDto> {
@@ -102,6 +101,11 @@ export class ChannelsService {
       await this.events.emitAsync(CHANNEL_ENABLED, { channelId: id } satisfies ChannelEnabled);
     }
     return this.view(await this.find(id));
+  }
+
+  /** Every channel, by name, with its settings (for previews; never answered as such). */
+  all(): Promise<Channel[]> {
+    return this.channels.find({ order: { name: 'ASC' } });
   }
 
   async findMany(ids: string[]): Promise<Map<string, Channel>> {

@@ -11,6 +11,7 @@ import { Click } from './click.entity';
 import { Conversion } from './conversion.entity';
 import { ConversionsService } from './conversions.service';
 import { FunnelService } from './funnel.service';
+import { ChannelPreviewController } from './channel-preview.controller';
 import { LinkTracker } from './link-tracker.service';
 import { ConversionsController, FunnelController, PostPreviewController } from './links.controller';
 import { RedirectController } from './redirect.controller';
@@ -26,7 +27,13 @@ import { RedirectController } from './redirect.controller';
     CampaignsModule,
     RoutinesModule,
   ],
-  controllers: [RedirectController, ConversionsController, FunnelController, PostPreviewController],
+  controllers: [
+    RedirectController,
+    ConversionsController,
+    FunnelController,
+    PostPreviewController,
+    ChannelPreviewController,
+  ],
   providers: [LinkTracker, ClickRecorder, ConversionsService, FunnelService],
   exports: [LinkTracker],
 })

@@ -1,4 +1,4 @@
-import { Decision, PolicyHistory, decide } from './decide';
+import { DeferCode, Decision, PolicyHistory, decide } from './decide';
 import { EffectivePolicy } from './policy';
 
 const NONE: EffectivePolicy = {
@@ -26,7 +26,9 @@ interface Case {
   policy?: Partial<EffectivePolicy>;
   history?: Partial<PolicyHistory>;
   expected:
-    { action: 'send' } | { action: 'defer'; until: string; reason: string } | { action: 'skip'; reason: string };
+    | { action: 'send' }
+    | { action: 'defer'; until: string; reason: string; code: DeferCode }
+    | { action: 'skip'; reason: string };
 }
 
 const SH = 'Asia/Shanghai';
@@ -38,13 +40,23 @@ const CASES: Case[] = [
     name: 'quiet hours across midnight, before midnight: wait for the morning',
     now: '2026-11-23T15:00:00Z', // 23:00 in Shanghai
     policy: { quietHours: '22:30-07:30' },
-    expected: { action: 'defer', until: '2026-11-23T23:30:00.000Z', reason: 'quiet hours 22:30-07:30' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T23:30:00.000Z',
+      reason: 'quiet hours 22:30-07:30',
+      code: 'quiet_hours',
+    },
   },
   {
     name: 'quiet hours across midnight, after midnight: the same morning',
     now: '2026-11-23T18:00:00Z', // 02:00 in Shanghai, the 24th
     policy: { quietHours: '22:30-07:30' },
-    expected: { action: 'defer', until: '2026-11-23T23:30:00.000Z', reason: 'quiet hours 22:30-07:30' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T23:30:00.000Z',
+      reason: 'quiet hours 22:30-07:30',
+      code: 'quiet_hours',
+    },
   },
   {
     name: 'outside quiet hours: send',
@@ -57,21 +69,31 @@ const CASES: Case[] = [
     zone: NY,
     now: '2026-03-08T04:30:00Z', // 23:30 EST on 7 March; 02:30 on the 8th does not exist
     policy: { quietHours: '23:00-02:30' },
-    expected: { action: 'defer', until: '2026-03-08T07:00:00.000Z', reason: 'quiet hours 23:00-02:30' },
+    expected: {
+      action: 'defer',
+      until: '2026-03-08T07:00:00.000Z',
+      reason: 'quiet hours 23:00-02:30',
+      code: 'quiet_hours',
+    },
   },
   {
     name: 'quiet hours on the fall-back night end at the first 01:30',
     zone: NY,
     now: '2026-11-01T04:30:00Z', // 00:30 EDT
     policy: { quietHours: '00:00-01:30' },
-    expected: { action: 'defer', until: '2026-11-01T05:30:00.000Z', reason: 'quiet hours 00:00-01:30' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-01T05:30:00.000Z',
+      reason: 'quiet hours 00:00-01:30',
+      code: 'quiet_hours',
+    },
   },
   {
     name: 'minimum gap not yet over: wait for it',
     now: '2026-11-23T02:00:00Z',
     policy: { minGapMinutes: 10 },
     history: { lastSentAt: new Date('2026-11-23T01:55:00Z') },
-    expected: { action: 'defer', until: '2026-11-23T02:05:00.000Z', reason: 'minimum gap of 10 min' },
+    expected: { action: 'defer', until: '2026-11-23T02:05:00.000Z', reason: 'minimum gap of 10 min', code: 'min_gap' },
   },
   {
     name: 'minimum gap over: send',
@@ -85,7 +107,12 @@ const CASES: Case[] = [
     now: '2026-11-23T02:00:00Z',
     policy: { dailyCap: 2 },
     history: { sentToday: { total: 2, promotional: 0 } },
-    expected: { action: 'defer', until: '2026-11-23T16:00:00.000Z', reason: 'daily cap of 2 reached' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T16:00:00.000Z',
+      reason: 'daily cap of 2 reached',
+      code: 'daily_cap',
+    },
   },
   {
     name: 'daily cap not reached: send',
@@ -100,7 +127,12 @@ const CASES: Case[] = [
     promotional: true,
     policy: { promoCap: 1 },
     history: { sentToday: { total: 1, promotional: 1 } },
-    expected: { action: 'defer', until: '2026-11-23T16:00:00.000Z', reason: 'promotional cap of 1 reached' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T16:00:00.000Z',
+      reason: 'promotional cap of 1 reached',
+      code: 'promo_cap',
+    },
   },
   {
     name: 'promotional cap reached, ordinary post: send',
@@ -120,7 +152,12 @@ const CASES: Case[] = [
     name: 'blackout dates, run shifts: the same local time after the last of them',
     now: '2026-11-23T02:00:00Z',
     policy: { blackoutDates: new Set(['2026-11-23', '2026-11-24']) },
-    expected: { action: 'defer', until: '2026-11-25T02:00:00.000Z', reason: '2026-11-23 is a blackout date: shifted' },
+    expected: {
+      action: 'defer',
+      until: '2026-11-25T02:00:00.000Z',
+      reason: '2026-11-23 is a blackout date: shifted',
+      code: 'blackout',
+    },
   },
   {
     name: 'a blackout date comes before quiet hours',
@@ -139,6 +176,7 @@ const CASES: Case[] = [
       action: 'defer',
       until: '2026-11-23T02:10:00.500Z',
       reason: 'waits for post p1, due earlier to the same group, held by minimum gap of 10 min',
+      code: 'order',
     },
   },
   {
@@ -154,6 +192,7 @@ const CASES: Case[] = [
       action: 'defer',
       until: '2026-11-23T02:00:00.500Z',
       reason: 'waits for post p1, due earlier to the same group',
+      code: 'order',
     },
   },
   {
@@ -211,6 +250,7 @@ describe('decide', () => {
       action: 'defer',
       until: new Date('2026-11-23T23:30:00.999Z'),
       reason: 'quiet hours 22:30-07:30',
+      code: 'quiet_hours',
     });
   });
 });

@@ -25,8 +25,13 @@ export interface PolicyHistory {
   sentToday: { total: number; promotional: number };
 }
 
+/** What holds a post back, in a word (metrics count deferrals by it; the reason says it in full). */
+export type DeferCode = 'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'daily_cap' | 'promo_cap' | 'rate_limit';
+
 export type Decision =
-  { action: 'send' } | { action: 'defer'; until: Date; reason: string } | { action: 'skip'; reason: string };
+  | { action: 'send' }
+  | { action: 'defer'; until: Date; reason: string; code: DeferCode }
+  | { action: 'skip'; reason: string };
 
 /** A post this far past its due time is late. */
 export const LATE_MS = 60_000;
@@ -65,6 +70,7 @@ export function decide(
       action: 'defer',
       until: shiftPastBlackout(now, zone, policy.blackoutDates),
       reason: `${today.date} is a blackout date: shifted`,
+      code: 'blackout',
     };
   }
   const quietEnd = quietHoursEnd(policy.quietHours, now, zone);
@@ -73,6 +79,7 @@ export function decide(
       action: 'defer',
       until: new Date(quietEnd.getTime() + jitter(1000)),
       reason: `quiet hours ${policy.quietHours}`,
+      code: 'quiet_hours',
     };
   }
   const { blocker } = history;
@@ -87,6 +94,7 @@ export function decide(
       action: 'defer',
       until: new Date(ready + ORDER_STEP_MS),
       reason: `waits for post ${blocker.id}, due earlier to the same group${why}`,
+      code: 'order',
     };
   }
   if (policy.minGapMinutes > 0 && history.lastSentAt) {
@@ -96,6 +104,7 @@ export function decide(
         action: 'defer',
         until: new Date(allowed + jitter(1000)),
         reason: `minimum gap of ${policy.minGapMinutes} min`,
+        code: 'min_gap',
       };
     }
   }
@@ -104,6 +113,7 @@ export function decide(
       action: 'defer',
       until: new Date(today.next.getTime() + jitter(1000)),
       reason: `daily cap of ${policy.dailyCap} reached`,
+      code: 'daily_cap',
     };
   }
   if (post.promotional && policy.promoCap !== null && history.sentToday.promotional >= policy.promoCap) {
@@ -111,6 +121,7 @@ export function decide(
       action: 'defer',
       until: new Date(today.next.getTime() + jitter(1000)),
       reason: `promotional cap of ${policy.promoCap} reached`,
+      code: 'promo_cap',
     };
   }
   return { action: 'send' };

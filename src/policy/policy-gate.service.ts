@@ -3,6 +3,7 @@ import { ChannelDefinition, SendTarget } from '../channels/adapter';
 import { effectiveRateLimits } from '../channels/rate-limits';
 import { Group } from '../groups/group.entity';
 import { PostHistory } from '../posts/post-history.service';
+import { Metrics } from '../observability/metrics';
 import { Post } from '../posts/post.entity';
 import { Decision, PolicyHistory, RunRules, decide, isLate, randomJitter } from './decide';
 import { PoliciesService } from './policies.service';
@@ -19,6 +20,7 @@ export class PolicyGate {
     private readonly policies: PoliciesService,
     private readonly history: PostHistory,
     private readonly limiter: RateLimiter,
+    private readonly metrics: Metrics,
   ) {}
 
   private async policyFor(group: Group): Promise<EffectivePolicy> {
@@ -41,10 +43,12 @@ export class PolicyGate {
     const robot = group.chatKey ?? JSON.stringify([target.channel.id, target.address]);
     const wait = await this.limiter.take(robot, effectiveRateLimits(definition, target.channel.config), post.id);
     if (wait === 0) return decision;
+    this.metrics.limiterWaits.observe({ channel_type: definition.type }, wait / 1000);
     return {
       action: 'defer',
       until: new Date(now.getTime() + wait + randomJitter(250)),
       reason: 'provider rate limit for this address',
+      code: 'rate_limit',
     };
   }
 

@@ -81,6 +81,9 @@ export type Failure = Progress & { errorCode: string; error: string };
 export interface AwaitingPost {
   id: string;
   groupId: string;
+  channelType: string;
+  stage: string;
+  dueAt: Date;
   externalId: string;
   awaitingSince: Date;
   remindedAt: Date | null;
@@ -387,7 +390,8 @@ export class PostLifecycle {
   /** The posts waiting for confirmation whose next look is due (oldest first), with their run's status. */
   async awaitingDue(limit: number): Promise<AwaitingPost[]> {
     return (await this.dataSource.query(
-      `SELECT p.id, p.group_id AS groupId, p.external_id AS externalId, p.awaiting_since AS awaitingSince,
+      `SELECT p.id, p.group_id AS groupId, p.channel_type AS channelType, p.stage, p.due_at AS dueAt,
+              p.external_id AS externalId, p.awaiting_since AS awaitingSince,
               p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus,
               COALESCE(r.confirm_deadline_minutes, ro.confirm_deadline_minutes) AS deadlineMinutes
        FROM posts p LEFT JOIN runs r ON r.id = p.run_id LEFT JOIN routines ro ON ro.id = p.routine_id

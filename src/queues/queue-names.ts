@@ -6,6 +6,9 @@ export const POST_QUEUES = Object.fromEntries(CHANNEL_TYPES.map((type) => [type,
   `posts.${ChannelType}`
 >;
 
+/** The queue an external channel's consumer works (created when the first post is handed to it). */
+export const externalQueueName = (channelName: string) => `posts.external.${channelName}`;
+
 /** Every queue the service uses; a worker refuses to start unless each has a processor. */
 export const QueueName = {
   System: 'system',

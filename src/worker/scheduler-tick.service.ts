@@ -6,6 +6,7 @@ import { RunLifecycle } from '../campaigns/run-lifecycle.service';
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../observability/metrics';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { REDIS } from '../redis/redis.module';
 import { RoutineMaterializer } from '../routines/routine-materializer.service';
@@ -42,6 +43,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     private readonly enrolment: RunEnrolment,
     private readonly posts: PostLifecycle,
     private readonly routines: RoutineMaterializer,
+    private readonly metrics: Metrics,
   ) {
     this.loop = new IntervalLoop(
       () => this.tick(),
@@ -67,7 +69,18 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async tick(): Promise<void> {
-    if (!(await this.lead())) return;
+    const leading = await this.lead();
+    this.metrics.schedulerLeader.set(leading ? 1 : 0);
+    if (!leading) return;
+    const done = this.metrics.schedulerTick.startTimer();
+    try {
+      await this.leaderTick();
+    } finally {
+      done();
+    }
+  }
+
+  private async leaderTick(): Promise<void> {
     this.ticks++;
     await this.runs.startDue();
     await this.enrolment.follow();

@@ -9,6 +9,7 @@ import { DatabaseModule } from '../../src/database/database.module';
 import { GroupsModule } from '../../src/groups/groups.module';
 import { LinksModule } from '../../src/links/links.module';
 import { LoggingModule } from '../../src/logging/logging.module';
+import { ObservabilityModule } from '../../src/observability/observability.module';
 import { PostsModule } from '../../src/posts/posts.module';
 import { QueuesModule } from '../../src/queues/queues.module';
 import { RedisModule } from '../../src/redis/redis.module';
@@ -39,6 +40,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       DatabaseModule,
       RedisModule,
       QueuesModule,
+      ObservabilityModule,
       TemplatesModule,
       GroupsModule,
       PostsModule,

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { API_ROLES, ApiRole } from '../roles';
 
@@ -23,4 +24,11 @@ export class ApiKeyDto {
 export class CreatedApiKeyDto extends ApiKeyDto {
   /** The key itself. Shown only in this response; store it now. */
   key: string;
+}
+
+export class WhoAmIDto {
+  keyId: string;
+  /** What the key may do: a console shows only the actions of its role. */
+  @ApiProperty({ enum: API_ROLES })
+  role: ApiRole;
 }

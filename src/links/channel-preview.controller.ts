@@ -1,0 +1,102 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AnyRole } from '../auth/access.decorator';
+import { AdapterRegistry } from '../channels/adapter-registry';
+import { previewParts } from '../channels/media/picture-preview';
+import { PictureStore } from '../channels/media/picture-store';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { DomainError } from '../common/domain-error';
+import { UuidParam } from '../common/id-param';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContentService } from '../content/content.service';
+import { ChannelsService } from '../groups/channels.service';
+import { GroupDirectory } from '../groups/group-directory.service';
+import { RenderGroup } from '../templates/render-context';
+import {
+  ChannelPartsDto,
+  ChannelPreviewDto,
+  ChannelPreviewQuery,
+  MAX_PREVIEW_CHANNELS,
+} from './dto/channel-preview.dto';
+import { LinkTracker } from './link-tracker.service';
+
+const SAMPLE_GROUP = '示例群';
+
+@ApiTags('content')
+@ApiBearerAuth()
+@ApiErrors(400, 401, 403, 404, 429)
+@AnyRole()
+@Controller('v1/content')
+export class ChannelPreviewController {
+  constructor(
+    private readonly pieces: ContentService,
+    private readonly groups: GroupDirectory,
+    private readonly channels: ChannelsService,
+    private readonly links: LinkTracker,
+    private readonly adapters: AdapterRegistry,
+    private readonly pictures: PictureStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * A piece side by side on each channel, exactly as its provider would get it for a group: the
+   * messages it becomes, their sizes, and how each picture arrives. Writes nothing.
+   */
+  @Post(':id/channel-preview')
+  @HttpCode(200)
+  async preview(@UuidParam() id: string, @Body() query: ChannelPreviewQuery): Promise<ChannelPreviewDto> {
+    const piece = await this.pieces.get(id);
+    const revision = query.revision ?? piece.publishedRevision ?? piece.revision;
+    if (revision > piece.revision) {
+      throw DomainError.invalid([{ field: 'revision', message: `revision ${revision} does not exist` }]);
+    }
+    const target = query.groupId ? await this.groups.deliveryTarget(query.groupId) : undefined;
+    const group: RenderGroup & { id: string | null } = target
+      ? { id: target.group.id, name: target.group.name, timezone: target.group.timezone, vars: target.group.vars }
+      : { id: null, name: SAMPLE_GROUP, timezone: this.config.tzDefault, vars: {} };
+    const channels = await this.channelsFor(query.channelIds, target?.channel.id);
+    const post = { id, contentId: id, revision, dueAt: query.at ? new Date(query.at) : new Date(), stage: null };
+    const { links: _links, ...texts } = await this.links.texts(post, group, false);
+    const message = { ...texts, id, group: { id: group.id ?? id, name: group.name }, stage: '', dueAt: post.dueAt };
+    const shown: ChannelPartsDto[] = [];
+    for (const channel of channels) {
+      const parts = await previewParts(
+        this.adapters.adapter(channel.type),
+        this.adapters.definition(channel.type),
+        message,
+        channel,
+        this.pictures,
+      );
+      const { title, text, markdown, link } = texts;
+      shown.push({
+        channelId: channel.id,
+        channelName: channel.name,
+        channelType: channel.type,
+        title,
+        text,
+        markdown,
+        link,
+        ...parts,
+      });
+    }
+    return {
+      contentId: id,
+      revision,
+      group: { id: group.id, name: group.name, timezone: group.timezone },
+      channels: shown,
+    };
+  }
+
+  private async channelsFor(ids: string[] | undefined, own: string | undefined) {
+    if (ids) {
+      const found = await this.channels.findMany(ids);
+      const missing = ids.find((channelId) => !found.has(channelId));
+      if (missing) throw DomainError.notFound('channel', missing);
+      return ids.map((channelId) => found.get(channelId)!);
+    }
+    const all = await this.channels.all();
+    const first = all.filter((c) => c.id === own);
+    return [...first, ...all.filter((c) => c.id !== own)].slice(0, MAX_PREVIEW_CHANNELS);
+  }
+}
