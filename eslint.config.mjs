@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'console/dist/**',
       'node_modules/**',
       'coverage/**',
       'bench/results/**',

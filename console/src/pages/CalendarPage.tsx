@@ -1,0 +1,197 @@
+import type { DatesSetArg, EventClickArg, EventInput } from '@fullcalendar/core';
+import zhCn from '@fullcalendar/core/locales/zh-cn';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import FullCalendar from '@fullcalendar/react';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Group, Page, api } from '../api';
+import { PostDetail } from '../PostDetail';
+import { colour, shownStatus } from '../status';
+
+interface Entry {
+  postId: string | null;
+  runId: string | null;
+  routineId: string | null;
+  stage: string;
+  dueAt: string;
+  localDate: string;
+  localTime: string;
+  title: string | null;
+  status: string;
+  reason: string | null;
+}
+
+interface CalendarGroup {
+  groupId: string;
+  name: string;
+  timezone: string;
+  days: { date: string; entries: Entry[] }[];
+}
+
+const PLUGINS = [dayGridPlugin, timeGridPlugin];
+const LOCALES = [zhCn];
+const TOOLBAR = { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek' };
+const DAY_MS = 86_400_000;
+/** The API gives at most 31 days at a time; a month view shows six weeks. */
+const WINDOW_DAYS = 28;
+
+/** Every group's posts and routine slots in the window, asked a month at a time. */
+async function calendar(from: Date, to: Date, filter: { groupId: string; tag: string }): Promise<CalendarGroup[]> {
+  const byGroup = new Map<string, CalendarGroup>();
+  for (let start = from.getTime(); start < to.getTime(); start += WINDOW_DAYS * DAY_MS) {
+    const end = Math.min(to.getTime(), start + WINDOW_DAYS * DAY_MS);
+    const query = new URLSearchParams({
+      from: new Date(start).toISOString(),
+      to: new Date(end).toISOString(),
+      pageSize: '200',
+    });
+    if (filter.groupId) query.set('groupId', filter.groupId);
+    if (filter.tag) query.set('tag', filter.tag);
+    const page = await api<{ groups: CalendarGroup[] }>(`/v1/calendar?${query}`);
+    for (const group of page.groups) {
+      const known = byGroup.get(group.groupId);
+      if (known) known.days.push(...group.days);
+      else byGroup.set(group.groupId, { ...group, days: [...group.days] });
+    }
+  }
+  return [...byGroup.values()];
+}
+
+/**
+ * 群日历: each post or routine slot on its group's local day and time, coloured by status, with
+ * its stage and title; a click opens the post.
+ */
+export function CalendarPage() {
+  const { t, i18n } = useTranslation();
+  const [range, setRange] = useState<{ start: Date; end: Date } | null>(null);
+  const [chosen, setChosen] = useState<{ groupId: string; tag: string } | null>(null);
+  const [open, setOpen] = useState<{ id: string; group: { name: string; timezone: string } } | null>(null);
+  const groups = useQuery({
+    queryKey: ['groups', 'all'],
+    queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100'),
+  });
+  // The calendar is asked for one group or one tag at a time; the first tag until the operator picks.
+  const tags = useMemo(() => [...new Set(groups.data?.items.flatMap((g) => g.tags) ?? [])].sort(), [groups.data]);
+  const filter = chosen ?? { groupId: '', tag: tags[0] ?? '' };
+  const setFilter = setChosen;
+  const filtered = filter.groupId !== '' || filter.tag !== '';
+  // Local days are the groups' own: ask a day wider on each side and place entries by their local date.
+  const entries = useQuery({
+    queryKey: ['calendar', range?.start.toISOString(), range?.end.toISOString(), filter],
+    queryFn: () => calendar(new Date(range!.start.getTime() - DAY_MS), new Date(range!.end.getTime() + DAY_MS), filter),
+    enabled: range !== null && filtered,
+    refetchInterval: 5000,
+  });
+  const events = useMemo<EventInput[]>(() => {
+    if (!entries.data || !range) return [];
+    const first = range.start.toISOString().slice(0, 10);
+    const last = new Date(range.end.getTime() - 1).toISOString().slice(0, 10);
+    return entries.data.flatMap((group) =>
+      group.days
+        .filter((day) => day.date >= first && day.date <= last)
+        .flatMap((day) =>
+          day.entries.map((entry) => {
+            const status = shownStatus(entry.status, entry.reason);
+            return {
+              id: entry.postId ?? `${group.groupId}:${entry.routineId}:${entry.dueAt}`,
+              title: `${t(`stage.${entry.stage}`, { defaultValue: entry.stage })} · ${entry.title ?? ''} · ${group.name}`,
+              // Wall-clock time in the group's zone: the calendar itself runs in UTC so nothing shifts it.
+              start: `${entry.localDate}T${entry.localTime}`,
+              backgroundColor: colour(status),
+              borderColor: colour(status),
+              extendedProps: { ...entry, status, group },
+            };
+          }),
+        ),
+    );
+  }, [entries.data, range, t]);
+
+  const buttonText = useMemo(() => ({ month: t('month'), week: t('week') }), [t]);
+  const onClick = (arg: EventClickArg) => {
+    const { postId, group } = arg.event.extendedProps as Entry & { group: CalendarGroup };
+    if (postId) setOpen({ id: postId, group });
+  };
+
+  return (
+    <section className="calendar-page">
+      <div className="filters">
+        <label>
+          {t('filter.group')}
+          <select
+            name="group"
+            value={filter.groupId}
+            onChange={(e) => setFilter({ ...filter, groupId: e.target.value })}
+          >
+            <option value="">{t('filter.all')}</option>
+            {groups.data?.items.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filter.tag')}
+          <select name="tag" value={filter.tag} onChange={(e) => setFilter({ ...filter, tag: e.target.value })}>
+            <option value="" />
+            {tags.map((tag) => (
+              <option key={tag} value={tag}>
+                {tag}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ul className="legend">
+          {[
+            'planned',
+            'scheduled',
+            'deferred',
+            'sent',
+            'failed',
+            'unconfirmed',
+            'awaiting_confirmation',
+            'skipped',
+          ].map((status) => (
+            <li key={status}>
+              <span className="dot" style={{ background: colour(status) }} /> {t(`status.${status}`)}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {groups.data && !filtered && <p className="muted">{t('filter.pick')}</p>}
+      {entries.error && <p className="error">{t('error', { message: entries.error.message })}</p>}
+      <FullCalendar
+        plugins={PLUGINS}
+        initialView="dayGridMonth"
+        timeZone="UTC"
+        locales={LOCALES}
+        locale={i18n.language === 'zh' ? 'zh-cn' : 'en'}
+        headerToolbar={TOOLBAR}
+        buttonText={buttonText}
+        events={events}
+        datesSet={(arg: DatesSetArg) =>
+          // FullCalendar tells the dates again on every render: only a new window is a change.
+          setRange((old) =>
+            old?.start.getTime() === arg.start.getTime() && old.end.getTime() === arg.end.getTime()
+              ? old
+              : { start: arg.start, end: arg.end },
+          )
+        }
+        eventClick={onClick}
+        // The class follows the status as it changes; the element (and what eventDidMount wrote) stays.
+        eventClassNames={(arg) => [`status-${(arg.event.extendedProps as Entry).status}`]}
+        eventDidMount={(arg) => {
+          const entry = arg.event.extendedProps as Entry & { group: CalendarGroup };
+          arg.el.dataset.group = entry.group.name;
+          arg.el.dataset.date = entry.localDate;
+        }}
+        eventDisplay="block"
+        dayMaxEvents={12}
+        height="auto"
+      />
+      {open && <PostDetail id={open.id} group={open.group} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}

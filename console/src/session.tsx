@@ -1,0 +1,31 @@
+import { createContext, useContext } from 'react';
+import type { Role } from './api';
+
+export interface Me {
+  keyId: string;
+  role: Role;
+}
+
+export const MeContext = createContext<Me | null>(null);
+
+export function useMe(): Me {
+  const me = useContext(MeContext);
+  if (!me) throw new Error('no signed-in key');
+  return me;
+}
+
+/** Whether the key may change things (retry, cancel, pause, launch, resume); a viewer only looks. */
+export function useCanAct(): boolean {
+  const { role } = useMe();
+  return role === 'admin' || role === 'planner';
+}
+
+export type PageName = 'calendar' | 'runs' | 'plan' | 'inbox' | 'content' | 'groups';
+
+/** The pages a role can use: each page calls only routes the role may call. */
+export function pagesFor(role: Role): PageName[] {
+  if (role === 'editor') return ['content'];
+  if (role === 'viewer') return ['calendar', 'runs', 'inbox', 'content', 'groups'];
+  if (role === 'integration') return [];
+  return ['calendar', 'runs', 'plan', 'inbox', 'content', 'groups'];
+}
