@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { DateTime } from 'luxon';
 import type { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { CampaignFactory, ChannelFactory, ContentFactory, GroupFactory, createKey } from './support/factories';
 import { launchChromium, screenshot } from './support/browser';
 import { eventually, waitForPosts } from './support/poll';
-import { PictureServer, png } from './support/providers/pictures';
+import { PictureServer, gradientPng } from './support/providers/pictures';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -37,7 +38,8 @@ describe('the operator console in a browser', () => {
   let removedGroup = '';
 
   beforeAll(async () => {
-    pictures.files.set('/poster.png', { type: 'image/png', body: png(20 * 1024) });
+    // A night-sky poster the browser can show.
+    pictures.files.set('/poster.png', { type: 'image/png', body: gradientPng(240, 160, [30, 41, 99], [250, 204, 21]) });
     await pictures.start();
     await wecom.start();
     t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
@@ -244,6 +246,12 @@ describe('the operator console in a browser', () => {
     const photo = page.locator('[data-channel-type="telegram"] [data-part-type="sendPhoto"]');
     await photo.waitFor();
     expect(await photo.locator('img').getAttribute('src')).toBe(`${pictures.url}/poster.png`);
+    // The browser loaded and decoded it: the operator sees the poster itself.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-part-type="sendPhoto"] img')].every(
+        (i) => i.naturalWidth === 240,
+      ),
+    );
     expect(await photo.locator('.part-text').textContent()).toContain('晚安，好梦。');
     await screenshot(page, 'content');
     await page.context().close();

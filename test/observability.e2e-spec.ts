@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MetricsPort } from '../src/observability/metrics-port';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { eventually, waitForPosts } from './support/poll';
@@ -111,6 +113,21 @@ describe('metrics and the queue board', () => {
     ).toBeGreaterThan(0);
     expect(sample(text, 'groupcast_http_request_duration_seconds_count', { route: '/metrics', status: '401' })).toBe(1);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    // Every series the shipped Grafana dashboard reads is one the service serves.
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', 'docs', 'grafana', 'groupcast.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const read = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((q) => q.expr.match(/\b(groupcast|process|nodejs)_\w+/g) ?? []),
+    );
+    const served = new Set(
+      [...text.matchAll(/^# TYPE (\w+) (\w+)$/gm)].flatMap(([, name, type]) =>
+        type === 'histogram' ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name],
+      ),
+    );
+    expect(read.length).toBeGreaterThan(10);
+    expect(read.filter((name) => !served.has(name))).toEqual([]);
 
     const port = t.app.get(MetricsPort).port();
     const open = await fetch(`http://127.0.0.1:${port}/metrics`);

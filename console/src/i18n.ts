@@ -62,6 +62,7 @@ const zh = {
     next: '下一条',
     sentClicksOrders: '发送 → 点击 → 订单',
     none: '还没有活动',
+    boardStatus: { waiting: '未开始', in_progress: '进行中', done: '已完成', left: '已退出' },
   },
   plan: {
     campaign: '选择活动方案',
@@ -167,6 +168,7 @@ const en: typeof zh = {
     next: 'Next post',
     sentClicksOrders: 'sent → clicks → orders',
     none: 'No runs yet',
+    boardStatus: { waiting: 'waiting', in_progress: 'in progress', done: 'done', left: 'left' },
   },
   plan: {
     campaign: 'Campaign',

@@ -92,7 +92,7 @@ function RunDetail({ run }: { run: Run }) {
           {board.data?.items.map((g) => (
             <tr key={g.groupId}>
               <td>{g.name}</td>
-              <td>{g.status}</td>
+              <td>{t(`runs.boardStatus.${g.status}`, { defaultValue: g.status })}</td>
               <td>{g.lastSent ? t(`stage.${g.lastSent.stage}`) : '—'}</td>
               <td>
                 {g.next
