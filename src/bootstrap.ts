@@ -47,13 +47,17 @@ function parserErrors(server: Server): void {
   });
 }
 
-/** Request duration by the route that answered (its pattern, so ids do not make new series). */
+/**
+ * Request duration by the route that answered (its pattern, so ids do not make new series); what
+ * a mounted app answers (the console, Bull Board) counts under its mount point.
+ */
 function httpMetrics(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const done = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
-      done({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: res.statusCode });
+      const where = route ? `${req.baseUrl}${route}` : req.baseUrl || 'unmatched';
+      done({ method: req.method, route: where, status: res.statusCode });
     });
     next();
   };

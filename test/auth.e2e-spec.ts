@@ -28,7 +28,7 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'get', path: `/v1/content/${PIECE}/revisions/1`, roles: ANY },
   { method: 'post', path: `/v1/content/${PIECE}/preview`, roles: ANY, body: { format: 'text' } },
   { method: 'post', path: `/v1/content/${PIECE}/channel-preview`, roles: ANY, body: {} },
-  { method: 'get', path: '/v1/me', roles: API_ROLES },
+  { method: 'get', path: '/v1/me', roles: [...API_ROLES] },
   { method: 'get', path: '/metrics', roles: ['admin'] },
   { method: 'get', path: '/admin/queues', roles: ['admin'] },
   { method: 'post', path: '/v1/channels', roles: ['admin'], body: {} },

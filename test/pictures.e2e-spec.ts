@@ -196,6 +196,48 @@ describe('pictures that arrive as pictures', () => {
     });
   });
 
+  it('previews a piece side by side on chosen channels for a group, before any post exists, and names what is wrong', async () => {
+    const piece = (await poster(`${base}/poster.png`).expect(201)).body;
+    const robot = await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } });
+    const bot = await ChannelFactory.create(t, 'telegram', {
+      config: { baseUrl: telegram.url },
+      credentials: { botToken: BOT_TOKEN },
+    });
+    const group = await GroupFactory.create(t, robot.id, { name: '杭州宝妈群', vars: { persona: '小当家' } });
+    const preview = (
+      await editor
+        .post(`/v1/content/${piece.id}/channel-preview`)
+        .send({ groupId: group.id, channelIds: [robot.id, bot.id] })
+        .expect(200)
+    ).body;
+    expect(preview).toMatchObject({ contentId: piece.id, revision: 1, group: { id: group.id, name: '杭州宝妈群' } });
+    const [onWecom, onTelegram] = preview.channels;
+    expect(onWecom).toMatchObject({ channelId: robot.id, channelType: 'wecom' });
+    expect(onWecom.parts.map((p: { type: string }) => p.type)).toEqual(['text', 'image']);
+    expect(onWecom.parts[0].text).toContain('晚安，好梦。');
+    expect(onWecom.parts[1].pictures[0]).toMatchObject({ url: `${base}/poster.png`, bytes: POSTER.length });
+    expect(onTelegram.parts).toEqual([
+      expect.objectContaining({
+        type: 'sendPhoto',
+        pictures: [expect.objectContaining({ url: `${base}/poster.png` })],
+      }),
+    ]);
+    // Without channels named: the group's own channel first.
+    const all = (await editor.post(`/v1/content/${piece.id}/channel-preview`).send({ groupId: group.id }).expect(200))
+      .body.channels as { channelId: string }[];
+    expect(all[0].channelId).toBe(robot.id);
+    expect(all.map((c) => c.channelId)).toContain(bot.id);
+
+    const refused = async (body: object, status: number) =>
+      (await editor.post(`/v1/content/${piece.id}/channel-preview`).send(body).expect(status)).body;
+    expect((await refused({ channelIds: ['not-a-uuid'] }, 400)).details[0].field).toBe('channelIds');
+    expect((await refused({ revision: 9 }, 400)).details).toEqual([
+      { field: 'revision', message: 'revision 9 does not exist' },
+    ]);
+    expect((await refused({ channelIds: [group.id] }, 404)).message).toContain(group.id);
+    expect((await refused({ groupId: robot.id }, 404)).message).toContain(robot.id);
+  });
+
   it('sends a product pick with a picture as a WeCom news card, a DingTalk action card and a Feishu card with the uploaded picture, as its preview says', async () => {
     const url = 'https://shop.example.com/cup';
     const piece = (

@@ -1,23 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, useSyncExternalStore, type ComponentType, type FormEvent } from 'react';
+import { Suspense, lazy, useEffect, useState, useSyncExternalStore, type ComponentType, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, session } from './api';
 import { LANGUAGE_KEY } from './i18n';
-import { CalendarPage } from './pages/CalendarPage';
-import { ContentPage } from './pages/ContentPage';
-import { GroupsPage } from './pages/GroupsPage';
-import { InboxPage } from './pages/InboxPage';
-import { PlanPage } from './pages/PlanPage';
-import { RunsPage } from './pages/RunsPage';
 import { Me, MeContext, PageName, pagesFor } from './session';
 
+/** Each page is its own chunk: an editor never loads the calendar. */
 const PAGES: Record<PageName, ComponentType> = {
-  calendar: CalendarPage,
-  runs: RunsPage,
-  plan: PlanPage,
-  inbox: InboxPage,
-  content: ContentPage,
-  groups: GroupsPage,
+  calendar: lazy(() => import('./pages/CalendarPage').then((m) => ({ default: m.CalendarPage }))),
+  runs: lazy(() => import('./pages/RunsPage').then((m) => ({ default: m.RunsPage }))),
+  plan: lazy(() => import('./pages/PlanPage').then((m) => ({ default: m.PlanPage }))),
+  inbox: lazy(() => import('./pages/InboxPage').then((m) => ({ default: m.InboxPage }))),
+  content: lazy(() => import('./pages/ContentPage').then((m) => ({ default: m.ContentPage }))),
+  groups: lazy(() => import('./pages/GroupsPage').then((m) => ({ default: m.GroupsPage }))),
 };
 
 /** The page is the location's hash (#/calendar): a link to a page works, and no key is ever in it. */
@@ -144,7 +139,9 @@ export function App() {
           {t('signOut')}
         </button>
       </header>
-      <main>{Page && <Page />}</main>
+      <main>
+        <Suspense fallback={<p className="loading">{t('loading')}</p>}>{Page && <Page />}</Suspense>
+      </main>
     </MeContext.Provider>
   );
 }

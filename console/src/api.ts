@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+
 /** The console's only door to groupcast: the public /v1 API, with the key kept in session storage. */
 const KEY = 'groupcast.key';
 
@@ -36,6 +38,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
+
+/** The groups (the first 100 by name), shared by every page that names or picks one. */
+export const useGroups = (enabled = true) =>
+  useQuery({
+    queryKey: ['groups', 'all'],
+    queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100'),
+    enabled,
+    retry: false,
+  });
 
 export type Role = 'admin' | 'editor' | 'planner' | 'viewer' | 'integration';
 

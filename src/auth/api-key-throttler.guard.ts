@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { bearerToken } from './api-key.guard';
+import { presentedKey } from './api-key.guard';
 import { hashApiKey } from './api-keys.service';
 
 /** Limits each API key separately; requests without a key share their client address's budget. */
 @Injectable()
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   protected async getTracker(request: Request): Promise<string> {
-    const token = bearerToken(request);
+    const token = presentedKey(request);
     return token ? `key:${hashApiKey(token)}` : `ip:${request.ip}`;
   }
 }

@@ -27,8 +27,6 @@ export function presentedKey(request: Request, basic = false): string | undefine
   return decoded.slice(decoded.indexOf(':') + 1) || undefined;
 }
 
-export const bearerToken = (request: Request) => presentedKey(request);
-
 /**
  * Who a request's key belongs to and whether the role may do what it asks; unknown keys from one
  * address are counted, and past their budget only a key this process already knows gets in.

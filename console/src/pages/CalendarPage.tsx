@@ -6,9 +6,10 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Group, Page, api } from '../api';
+import { api, useGroups } from '../api';
 import { PostDetail } from '../PostDetail';
 import { colour, shownStatus } from '../status';
+import { twoZones } from '../time';
 
 interface Entry {
   postId: string | null;
@@ -68,10 +69,7 @@ export function CalendarPage() {
   const [range, setRange] = useState<{ start: Date; end: Date } | null>(null);
   const [chosen, setChosen] = useState<{ groupId: string; tag: string } | null>(null);
   const [open, setOpen] = useState<{ id: string; group: { name: string; timezone: string } } | null>(null);
-  const groups = useQuery({
-    queryKey: ['groups', 'all'],
-    queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100'),
-  });
+  const groups = useGroups();
   // The calendar is asked for one group or one tag at a time; the first tag until the operator picks.
   const tags = useMemo(() => [...new Set(groups.data?.items.flatMap((g) => g.tags) ?? [])].sort(), [groups.data]);
   const filter = chosen ?? { groupId: '', tag: tags[0] ?? '' };
@@ -186,6 +184,7 @@ export function CalendarPage() {
           const entry = arg.event.extendedProps as Entry & { group: CalendarGroup };
           arg.el.dataset.group = entry.group.name;
           arg.el.dataset.date = entry.localDate;
+          arg.el.title = `${arg.event.title}\n${twoZones(entry.dueAt, entry.group.timezone)}`;
         }}
         eventDisplay="block"
         dayMaxEvents={12}

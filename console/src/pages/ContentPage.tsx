@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Group, Page, api, post } from '../api';
+import { Page, api, post, useGroups } from '../api';
 
 interface Piece {
   id: string;
@@ -54,11 +54,7 @@ export function ContentPage() {
     },
   });
   // Editors may not list groups: they preview for the sample group.
-  const groups = useQuery({
-    queryKey: ['groups', 'all'],
-    queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100'),
-    retry: false,
-  });
+  const groups = useGroups();
   const preview = useQuery({
     queryKey: ['channel-preview', pieceId, groupId],
     queryFn: () =>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Group, Page, api, post } from '../api';
 import { useCanAct } from '../session';
@@ -9,7 +10,12 @@ export function GroupsPage() {
   const { t } = useTranslation();
   const canAct = useCanAct();
   const client = useQueryClient();
-  const groups = useQuery({ queryKey: ['groups', 'all'], queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100') });
+  const [page, setPage] = useState(1);
+  const groups = useQuery({
+    queryKey: ['groups', 'page', page],
+    queryFn: () => api<Page<Group>>(`/v1/groups?pageSize=100&page=${page}`),
+  });
+  const pages = Math.max(1, Math.ceil((groups.data?.total ?? 0) / 100));
   const resume = useMutation({
     mutationFn: (id: string) => post<Group>(`/v1/groups/${id}/resume`),
     onSettled: () => client.invalidateQueries(),
@@ -18,6 +24,19 @@ export function GroupsPage() {
     <section>
       {groups.isLoading && <p>{t('loading')}</p>}
       {resume.error && <p className="error">{t('error', { message: resume.error.message })}</p>}
+      {pages > 1 && (
+        <div className="toolbar">
+          <button className="link" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            ‹
+          </button>
+          <span>
+            {page} / {pages}
+          </span>
+          <button className="link" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+            ›
+          </button>
+        </div>
+      )}
       <table>
         <thead>
           <tr>

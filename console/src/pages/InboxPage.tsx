@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Group, Page, Post, api, post } from '../api';
+import { Page, Post, api, post, useGroups } from '../api';
 import { PostDetail } from '../PostDetail';
 import { useCanAct } from '../session';
 import { colour } from '../status';
@@ -27,7 +27,7 @@ export function InboxPage() {
     },
     refetchInterval: 5000,
   });
-  const groups = useQuery({ queryKey: ['groups', 'all'], queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100') });
+  const groups = useGroups();
   const groupOf = (id: string) => groups.data?.items.find((g) => g.id === id);
   const retry = useMutation({
     mutationFn: async (ids: string[]) => {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Group, Page, api, post } from '../api';
+import { api, post, useGroups } from '../api';
 import { useCanAct } from '../session';
 import { colour } from '../status';
 import { inZone, viewerZone } from '../time';
@@ -52,7 +52,7 @@ export function PlanPage() {
     queryKey: ['campaigns'],
     queryFn: () => api<{ id: string; name: string; status: string }[]>('/v1/campaigns'),
   });
-  const groups = useQuery({ queryKey: ['groups', 'all'], queryFn: () => api<Page<Group>>('/v1/groups?pageSize=100') });
+  const groups = useGroups();
   const body = {
     audience: {
       tags: tags
