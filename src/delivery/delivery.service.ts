@@ -72,27 +72,16 @@ export class DeliveryService {
       return;
     }
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
-    if (group.status !== 'active') {
+    // A paused or archived group, or a channel whose receiver is gone: look again later (or when woken).
+    const inactive =
+      group.status !== 'active'
+        ? { reason: inactiveGroupReason(group.status, group.pausedReason), code: 'group_inactive' }
+        : channel.status === 'disabled'
+          ? { reason: inactiveChannelReason(channel.name, channel.disabledReason), code: 'channel_disabled' }
+          : null;
+    if (inactive) {
       const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-      return this.defer(
-        job,
-        token,
-        post,
-        until,
-        inactiveGroupReason(group.status, group.pausedReason),
-        'group_inactive',
-      );
-    }
-    if (channel.status === 'disabled') {
-      const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-      return this.defer(
-        job,
-        token,
-        post,
-        until,
-        inactiveChannelReason(channel.name, channel.disabledReason),
-        'channel_disabled',
-      );
+      return this.defer(job, token, post, until, inactive.reason, inactive.code);
     }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);

@@ -61,13 +61,7 @@ export class ChannelPreviewController {
     const message = { ...texts, id, group: { id: group.id ?? id, name: group.name }, stage: '', dueAt: post.dueAt };
     const shown: ChannelPartsDto[] = [];
     for (const channel of channels) {
-      const parts = await previewParts(
-        this.adapters.adapter(channel.type),
-        this.adapters.definition(channel.type),
-        message,
-        channel,
-        this.pictures,
-      );
+      const parts = await previewParts(this.adapters, channel, message, this.pictures);
       const { title, text, markdown, link } = texts;
       shown.push({
         channelId: channel.id,

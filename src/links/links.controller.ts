@@ -100,13 +100,7 @@ export class PostPreviewController {
     const trackLinks = channel.config.trackLinks === true && this.links.enabled;
     const { links, ...texts } = await this.links.texts(post, group, trackLinks);
     const message = { ...texts, id, group: { id: group.id, name: group.name }, stage: post.stage, dueAt: post.dueAt };
-    const preview = await previewParts(
-      this.adapters.adapter(channel.type),
-      this.adapters.definition(channel.type),
-      message,
-      channel,
-      this.pictures,
-    );
+    const preview = await previewParts(this.adapters, channel, message, this.pictures);
     const { title, text, markdown, link } = texts;
     return { postId: id, channelType: channel.type, title, text, markdown, link, trackLinks, links, ...preview };
   }

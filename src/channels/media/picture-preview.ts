@@ -1,4 +1,6 @@
-import { ChannelAdapter, ChannelDefinition, ChannelParts, OutgoingMessage } from '../adapter';
+import { ChannelDefinition, ChannelParts, OutgoingMessage } from '../adapter';
+import { AdapterRegistry } from '../adapter-registry';
+import { ChannelType } from '../channel-types';
 import { PictureStore } from './picture-store';
 
 export interface PicturePreview {
@@ -40,12 +42,13 @@ const AS_LINK = 'the link in the text';
  * their consumer to send.
  */
 export async function previewParts(
-  adapter: ChannelAdapter | undefined,
-  definition: ChannelDefinition,
+  adapters: AdapterRegistry,
+  channel: ChannelParts & { type: ChannelType },
   message: OutgoingMessage,
-  channel: ChannelParts,
   store: PictureStore,
 ): Promise<PartsPreview> {
+  const adapter = adapters.adapter(channel.type);
+  const definition = adapters.definition(channel.type);
   const images = message.images ?? [];
   const pictures = await previewPictures(definition, channel, images, store);
   const byUrl = new Map(pictures.map((p) => [p.url, p]));
