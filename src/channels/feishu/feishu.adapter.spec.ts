@@ -28,7 +28,8 @@ describe('FeishuAdapter against a local Feishu bot', () => {
     feishu.bots.set(TOKEN, { secret: SECRET });
     feishu.bots.set('keyword-bot-0001', { keywords: ['打卡'] });
   });
-  beforeEach(() => feishu.received.splice(0));
+  // Each test starts with the bot's rate window empty: a slow machine must not carry one test's sends into the next.
+  beforeEach(() => feishu.reset());
   afterAll(async () => {
     await http.onModuleDestroy();
     await feishu.stop();

@@ -121,6 +121,11 @@ export class WindowCounter {
     this.hits.set(key, recent);
     return true;
   }
+
+  /** Forgets every request: the next test starts with a full window, however soon it runs. */
+  clear(): void {
+    this.hits.clear();
+  }
 }
 
 /** The fields and files of a multipart/form-data body, as the provider would read them. */

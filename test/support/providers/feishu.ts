@@ -25,6 +25,12 @@ export class FakeFeishu extends FakeServer {
   readonly images = new Map<string, string>();
   private readonly perSecond = new WindowCounter(5, 1000);
 
+  /** Forgets what it received and the sends it counted toward its rate limit. */
+  reset(): void {
+    this.received.splice(0);
+    this.perSecond.clear();
+  }
+
   protected answer(request: Received): Answer {
     const fail = (code: number, msg: string) => ({ body: { code, msg, data: {} } });
     if (request.path === '/open-apis/auth/v3/tenant_access_token/internal') return this.token(request);
