@@ -41,6 +41,11 @@ export class MetricsPort implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
+    const server = this.server;
+    if (!server) return;
+    // A scraper's kept-alive connection must not hold the process open until it times out.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
   }
 }
