@@ -2,8 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
+import Redis from 'ioredis';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { SharedThrottlerStorage } from './auth/shared-throttler-storage';
 import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
@@ -24,7 +26,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { QueuesModule } from './queues/queues.module';
-import { RedisModule } from './redis/redis.module';
+import { REDIS, RedisModule } from './redis/redis.module';
 import { TemplatesModule } from './templates/templates.module';
 
 @Module({
@@ -40,10 +42,12 @@ import { TemplatesModule } from './templates/templates.module';
     LinksModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.apiRateLimitPerMinute }],
         errorMessage: 'rate limit exceeded; retry after the time in Retry-After',
+        // Counted in Redis: a key's budget is the same however many api processes serve it.
+        storage: new SharedThrottlerStorage(redis),
       }),
     }),
   ],

@@ -3,7 +3,11 @@ import { DataSource } from 'typeorm';
 import { API_ROLES, ApiRole } from '../src/auth/roles';
 import { ChannelFactory, ContentFactory, GroupFactory, createKey } from './support/factories';
 import { TestApp, createTestApp } from './support/test-app';
-import { ADMIN_KEY } from './support/test-env';
+import { ADMIN_KEY, isolatedEnv } from './support/test-env';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { startApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
 
 const PIECE = ':piece';
 const CHANNEL = ':channel';
@@ -145,5 +149,28 @@ describe('rate limit per key', () => {
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await t.admin.get('/v1/kinds').expect(200);
+  });
+
+  it('counts a key’s budget across api processes: what one spent, the other no longer has', async () => {
+    // A second api process on the same database and Redis prefix.
+    const other = await startApp(
+      loadConfig(
+        isolatedEnv({
+          DATABASE_URL: t.config.databaseUrl,
+          QUEUE_PREFIX: t.config.queuePrefix,
+          API_RATE_LIMIT_PER_MINUTE: '5',
+        }),
+      ),
+    );
+    try {
+      const second = request((other.app as INestApplication).getHttpServer());
+      const viewer = await createKey(t, 'viewer');
+      for (let i = 0; i < 3; i++) await t.as(viewer).get('/v1/kinds').expect(200);
+      for (let i = 0; i < 2; i++) await second.get('/v1/kinds').set('Authorization', `Bearer ${viewer}`).expect(200);
+      await second.get('/v1/kinds').set('Authorization', `Bearer ${viewer}`).expect(429);
+      await t.as(viewer).get('/v1/kinds').expect(429);
+    } finally {
+      await other.app.close();
+    }
   });
 });
