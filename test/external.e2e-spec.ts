@@ -3,6 +3,12 @@ import { spawn } from 'node:child_process';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { TestApp, createTestApp } from './support/test-app';
+import { isolatedEnv } from './support/test-env';
+import { Job, Worker } from 'bullmq';
+import { StartedApp, startApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
+import { externalQueueName } from '../src/queues/queue-names';
+import { redisOptionsFromUrl } from '../src/redis/redis-options';
 
 describe('external adapters: the example consumer end to end', () => {
   let t: TestApp;
@@ -73,6 +79,76 @@ describe('external adapters: the example consumer end to end', () => {
     } finally {
       consumer.kill('SIGTERM');
       await new Promise((resolve) => consumer.on('exit', resolve));
+    }
+  });
+});
+
+describe('external outcomes with two workers', () => {
+  let t: TestApp;
+  let second: StartedApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ROLE: 'all', SCHEDULER_TICK_MS: '100' });
+    second = await startApp(
+      loadConfig(
+        isolatedEnv({
+          ROLE: 'worker',
+          SCHEDULER_TICK_MS: '100',
+          DATABASE_URL: t.config.databaseUrl,
+          QUEUE_PREFIX: t.config.queuePrefix,
+        }),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await second.app.close();
+    await t.close();
+  });
+
+  it('reads each outcome back once: one attempt per post, however many workers look', async () => {
+    const name = `twice-${Date.now()}`;
+    const channel = await ChannelFactory.create(t, 'external', { name });
+    for (let i = 0; i < 20; i++) {
+      await GroupFactory.create(t, channel.id, {
+        name: `外部 ${i}`,
+        address: i < 2 ? `refuse-${i}` : `room-${i}`,
+        tags: [name],
+        quietHours: null,
+      });
+    }
+    class Permanent extends Error {
+      name = 'Permanent';
+    }
+    const consumer = new Worker(
+      externalQueueName(name),
+      async (job: Job<{ postId: string; address: { target: string } }>) => {
+        if (job.data.address.target.startsWith('refuse')) throw new Permanent('no such room');
+        return { externalId: `crm-${job.data.postId.slice(0, 8)}` };
+      },
+      { connection: redisOptionsFromUrl(t.config.redisUrl), prefix: t.config.queuePrefix, concurrency: 4 },
+    );
+    try {
+      const planner = t.as(await createKey(t, 'planner'));
+      const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['外部消息']);
+      const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
+      const run = await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { tags: [name] } })
+        .expect(201);
+      const posts = await waitForPosts<{ id: string; status: string }>(
+        planner,
+        run.body.id,
+        (all) => all.length === 20 && all.every((p) => p.status === 'sent' || p.status === 'failed'),
+      );
+      expect(posts.filter((p) => p.status === 'failed')).toHaveLength(2);
+      for (const post of posts) {
+        const detail = (await planner.get(`/v1/posts/${post.id}`).expect(200)).body as {
+          attemptLog: { outcome: string }[];
+        };
+        expect(detail.attemptLog.map((a) => a.outcome)).toEqual([post.status === 'sent' ? 'ok' : 'permanent']);
+      }
+    } finally {
+      await consumer.close();
     }
   });
 });

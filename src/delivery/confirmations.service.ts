@@ -8,6 +8,7 @@ import { GroupDirectory } from '../groups/group-directory.service';
 import { Metrics } from '../observability/metrics';
 import { AwaitingPost, PostLifecycle } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
+import { Leadership } from '../system/leadership';
 
 const BATCH = 100;
 /** A task is looked at no less often than this, however long it has waited. */
@@ -30,6 +31,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     private readonly api: WecomCustomerApi,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly leadership: Leadership,
   ) {
     this.loop = new IntervalLoop(
       () => this.reconcile(),
@@ -47,6 +49,8 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async reconcile(): Promise<void> {
+    // The leader alone reads outcomes back: two workers would record each outcome twice.
+    if (!this.leadership.holds()) return;
     for (const post of await this.posts.awaitingDue(BATCH)) {
       // One post's trouble (its group deleted, a bug) must not hold up the others behind it.
       await this.look(post).catch(async (error: Error) => {

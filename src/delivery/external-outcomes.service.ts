@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
+import { Leadership } from '../system/leadership';
 import { ExternalQueues } from './external-queues';
 
 /** How long to wait when an external consumer reports RateLimited without saying (`retry in <ms> ms`). */
@@ -45,6 +46,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly leadership: Leadership,
   ) {
     this.loop = new IntervalLoop(
       () => this.reconcile(),
@@ -62,6 +64,8 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async reconcile(): Promise<void> {
+    // The leader alone reads outcomes back: two workers would record each outcome twice.
+    if (!this.leadership.holds()) return;
     // STRAIGHT_JOIN: start from the handful of handed-off posts (channel_type, status index),
     // never from groups, which on a large posts table turns into a scan every tick.
     const handedOff = (await this.dataSource.query(

@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { RunEnrolment } from '../campaigns/run-enrolment.service';
 import { RunLifecycle } from '../campaigns/run-lifecycle.service';
 import { IntervalLoop } from '../common/interval-loop';
@@ -8,19 +6,15 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
-import { REDIS } from '../redis/redis.module';
 import { RoutineMaterializer } from '../routines/routine-materializer.service';
+import { Leadership } from '../system/leadership';
 
-const LEADER_KEY = 'scheduler:leader';
 /** Every this many ticks, look for posts whose job was lost and runs that are done. */
 const RECOVERY_EVERY_TICKS = 5;
 /** Every this many ticks (the first included), make the routines' slots within the horizon into posts. */
 const ROUTINES_EVERY_TICKS = 5;
 /** A queued post this far past its time without a job has lost it. */
 const RECOVERY_GRACE_MS = 5000;
-
-/** Extends the lease only while this process still holds it. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
  * About once a second, one leader at a time: start runs whose time came, take groups into (and
@@ -32,12 +26,11 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 @Injectable()
 export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SchedulerTick.name);
-  private readonly instance = randomUUID();
   private readonly loop: IntervalLoop;
   private ticks = 0;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly leadership: Leadership,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: RunLifecycle,
     private readonly enrolment: RunEnrolment,
@@ -58,18 +51,11 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.loop.stop();
-    await this.redis
-      .eval(
-        `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
-        1,
-        LEADER_KEY,
-        this.instance,
-      )
-      .catch(() => 0);
+    await this.leadership.release();
   }
 
   async tick(): Promise<void> {
-    const leading = await this.lead();
+    const leading = await this.leadership.lead();
     this.metrics.schedulerLeader.set(leading ? 1 : 0);
     if (!leading) return;
     const done = this.metrics.schedulerTick.startTimer();
@@ -90,11 +76,5 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
       await this.posts.recover(RECOVERY_GRACE_MS);
       await this.runs.completeFinished();
     }
-  }
-
-  private async lead(): Promise<boolean> {
-    const leaseMs = String(Math.max(3000, this.config.schedulerTickMs * 3));
-    if ((await this.redis.set(LEADER_KEY, this.instance, 'PX', leaseMs, 'NX')) === 'OK') return true;
-    return Number(await this.redis.eval(RENEW, 1, LEADER_KEY, this.instance, leaseMs)) === 1;
   }
 }

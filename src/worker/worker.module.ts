@@ -9,6 +9,7 @@ import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { PostsModule } from '../posts/posts.module';
 import { RoutinesModule } from '../routines/routines.module';
 import { HeartbeatProcessor } from '../system/heartbeat.processor';
+import { Leadership } from '../system/leadership';
 import { POST_PROCESSORS } from './post-processors';
 import { ProcessorCoverage } from './processor-coverage';
 import { SchedulerTick } from './scheduler-tick.service';
@@ -25,6 +26,7 @@ import { SchedulerTick } from './scheduler-tick.service';
     RoutinesModule,
   ],
   providers: [
+    Leadership,
     SchedulerTick,
     ExternalOutcomes,
     Confirmations,
