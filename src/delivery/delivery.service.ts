@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout } from 'node:timers/promises';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { DomainError } from '../common/domain-error';
@@ -17,6 +17,7 @@ import {
   GOES_WITH,
   PostLifecycle,
   Progress,
+  UnsureClaim,
   inactiveChannelReason,
   inactiveGroupReason,
 } from '../posts/post-lifecycle.service';
@@ -24,6 +25,7 @@ import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
 import { DeliverJob } from '../queues/queue-names';
+import { OutageBacklog } from './outage-backlog';
 import { ExternalQueues } from './external-queues';
 import { NextStep, nextStep } from './next-step';
 
@@ -56,11 +58,18 @@ export class DeliveryService {
     private readonly adapters: AdapterRegistry,
     private readonly external: ExternalQueues,
     private readonly metrics: Metrics,
+    private readonly backlog: OutageBacklog,
   ) {}
 
   async deliver(job: Job<DeliverJob>, token?: string): Promise<void> {
     const { postId } = job.data;
-    const post = await this.lifecycle.claim(postId);
+    let post: ClaimedPost | null;
+    try {
+      post = await this.lifecycle.claim(postId);
+    } catch (error) {
+      if (error instanceof UnsureClaim) await this.backlog.release(error.token);
+      throw error;
+    }
     if (!post) {
       // Sent, cancelled or held by a stopped run is normal; a post this database never had is not.
       if (!(await this.posts.exists(postId))) {
@@ -71,6 +80,29 @@ export class DeliveryService {
       }
       return;
     }
+    let ready: Ready | undefined;
+    try {
+      ready = await this.prepare(job, token, post);
+    } catch (error) {
+      // Nothing reached the provider: the post may go again at once, not only when the claim's lease runs out.
+      if (!(error instanceof DelayedError) && !(error instanceof UnrecoverableError)) {
+        await this.backlog.release(post.claimToken!, post.id);
+      }
+      throw error;
+    }
+    if (ready) await this.send(job, token, post, ready);
+  }
+
+  /**
+   * Everything before the provider: the group, the policy, the message, the companions. Undefined
+   * when the post was held back, skipped or handed to an external consumer.
+   */
+  private async prepare(
+    job: Job<DeliverJob>,
+    token: string | undefined,
+    post: ClaimedPost,
+  ): Promise<Ready | undefined> {
+    const postId = post.id;
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     // A paused or archived group, or a channel whose receiver is gone: look again later (or when woken).
     const inactive =
@@ -85,7 +117,10 @@ export class DeliveryService {
     }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
-    if (decision.action === 'skip') return this.skip(post, decision.reason);
+    if (decision.action === 'skip') {
+      await this.skip(post, decision.reason);
+      return undefined;
+    }
     if (decision.action === 'defer')
       return this.defer(job, token, post, decision.until, decision.reason, decision.code);
     let message: OutgoingMessage;
@@ -102,7 +137,7 @@ export class DeliveryService {
     if (!adapter) {
       // External channels: a consumer outside groupcast sends it; the scheduler reads back the outcome.
       this.metrics.transition(post, 'handed_off');
-      return this.external.handoff(channel.name, {
+      await this.external.handoff(channel.name, {
         postId,
         runId: post.runId,
         stage: post.stage,
@@ -117,6 +152,7 @@ export class DeliveryService {
           link: message.link ?? null,
         },
       });
+      return undefined;
     }
     // Posts due together to groups of one owner go in one message, sent by the first of them.
     let together: Companion[] = [];
@@ -129,6 +165,17 @@ export class DeliveryService {
       }
       together = await this.companions(post, owned, due, message, definition);
     }
+    return { group, channel, target, definition, adapter, message, together };
+  }
+
+  /** The provider's part: send, then record what it answered. */
+  private async send(
+    job: Job<DeliverJob>,
+    token: string | undefined,
+    post: ClaimedPost,
+    { group, channel, target, definition, adapter, message, together }: Ready,
+  ): Promise<void> {
+    const postId = post.id;
     const started = Date.now();
     const result =
       together.length > 0
@@ -145,10 +192,11 @@ export class DeliveryService {
     const breakerFailures = channel.config.breakerFailures ?? BREAKER_FAILURES;
     const retrySafe = definition.dedupes || channel.config.retryAmbiguous === true;
     for (const companion of together) {
-      await this.lifecycle.recordAttempt({ postId: companion.post.id, ...attempt });
+      await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: companion.post.id, ...attempt }));
       await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
     }
-    await this.lifecycle.recordAttempt({ postId, ...attempt });
+    // From here the provider has it: what it answered is written now or as soon as the database answers.
+    await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId, ...attempt }));
     await this.record(job, token, post, result, { group, channel, retrySafe, breakerFailures });
   }
 
@@ -226,7 +274,9 @@ export class DeliveryService {
       case 'wait':
         return this.defer(job, token, post, next.until, next.reason, 'provider_rate', progress);
       case 'retry':
-        await this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        await this.backlog.owe(() =>
+          this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+        );
         this.metrics.transition(post, 'retrying');
         throw new Error(next.reason);
       case 'failed':
@@ -255,20 +305,27 @@ export class DeliveryService {
   ): Promise<void> {
     switch (next.kind) {
       case 'awaiting':
-        await this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress });
+        await this.backlog.owe(() =>
+          this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress }),
+        );
         return this.metrics.transition(post, PostStatus.AwaitingConfirmation);
       case 'sent': {
         const sentAt = new Date();
-        await this.lifecycle.markSent({ id: post.id, sentAt, externalId: next.externalId, ...progress });
+        const delivered = { id: post.id, sentAt, externalId: next.externalId, ...progress };
+        await this.backlog.owe(() => this.lifecycle.markSent(delivered));
         this.metrics.sent(post, sentAt);
-        if (group.consecutiveFailures > 0) await this.groups.recordSuccess(group.id);
+        if (group.consecutiveFailures > 0) await this.backlog.owe(() => this.groups.recordSuccess(group.id));
         return;
       }
       case 'unconfirmed':
-        await this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        await this.backlog.owe(() =>
+          this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+        );
         return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
       case 'failed':
-        await this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason });
+        await this.backlog.owe(() =>
+          this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+        );
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
         if (next.code !== TOO_LONG) {
@@ -302,7 +359,7 @@ export class DeliveryService {
 
   /** Held back until later; `code` says why in a word, for the deferral counter. */
   private async deferred(post: Post, until: Date, reason: string, code: string, progress: Progress = {}) {
-    await this.lifecycle.defer(post.id, until, reason, progress);
+    await this.backlog.owe(() => this.lifecycle.defer(post.id, until, reason, progress));
     this.metrics.deferral(post, code);
   }
 
@@ -314,7 +371,7 @@ export class DeliveryService {
     reason: string,
     code: string,
     progress: Progress = {},
-  ): Promise<void> {
+  ): Promise<never> {
     await this.deferred(post, until, reason, code, progress);
     await job.moveToDelayed(until.getTime(), token);
     throw new DelayedError();
@@ -340,6 +397,17 @@ export class DeliveryService {
       link,
     };
   }
+}
+
+/** What a post needs to go to its provider, once everything before the send has passed. */
+interface Ready {
+  group: Group;
+  channel: Channel;
+  target: SendTarget;
+  definition: ChannelDefinition;
+  adapter: ChannelAdapter;
+  message: OutgoingMessage;
+  together: Companion[];
 }
 
 /** A post that goes in another post's message: the same text to another group of the same owner. */

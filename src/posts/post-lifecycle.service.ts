@@ -60,6 +60,17 @@ export type NewPost = Pick<
   };
 
 /** What a run asks of its posts' policy, read with the claim (posts follow runs; they never write them). */
+/** A claim whose answer never came back: the database may hold it, under this token. */
+export class UnsureClaim extends Error {
+  constructor(
+    readonly token: string,
+    cause: Error,
+  ) {
+    super(cause.message, { cause });
+    this.name = 'UnsureClaim';
+  }
+}
+
 export interface ClaimedRun {
   blackoutMode: 'skip' | 'shift';
   catchUp: 'spread' | 'skip' | null;
@@ -238,6 +249,15 @@ export class PostLifecycle {
 
   private readonly claims = batchLoader<string, ClaimedPost | null>(async (ids) => {
     const token = randomUUID();
+    try {
+      return await this.claimWith(token, ids);
+    } catch (error) {
+      // The database may have taken the claim and then gone away before it said so.
+      throw new UnsureClaim(token, error as Error);
+    }
+  });
+
+  private async claimWith(token: string, ids: readonly string[]): Promise<(ClaimedPost | null)[]> {
     await this.dataSource.query(
       `UPDATE posts p LEFT JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
        WHERE p.id IN (?) AND ${LIVE}
@@ -255,7 +275,11 @@ export class PostLifecycle {
       for (const { id, ...run } of rows) runs.set(id, run);
     }
     const claimed = new Map(
-      posts.map((p) => [p.id, Object.assign(p, { run: p.runId === null ? ROUTINE_RULES : runs.get(p.runId)! })]),
+      posts.map((p) => [
+        p.id,
+        // The token is not read back with the row: the claim knows it, and gives it back with it if it must.
+        Object.assign(p, { claimToken: token, run: p.runId === null ? ROUTINE_RULES : runs.get(p.runId)! }),
+      ]),
     );
     // A post asked for twice in one batch goes to the first caller only.
     return ids.map((id) => {
@@ -263,7 +287,7 @@ export class PostLifecycle {
       claimed.delete(id);
       return post;
     });
-  });
+  }
 
   /**
    * Posts due together with this one (same run or routine, step, piece and revision, same moment)
@@ -338,6 +362,21 @@ export class PostLifecycle {
       .set({ ...this.failureFields(failure), status: () => REQUEUED_STATUS, claimedAt: null })
       .where('id = :id', { id })
       .execute();
+  }
+
+  /**
+   * A claim given back by a worker that failed before anything reached the provider (its database
+   * or Redis went away): the post may be taken again at once rather than when the lease runs out.
+   * Only the claim of `token` is given back, so a later claim by another worker stays; without an
+   * id, every post of that claim (one whose answer never came back).
+   */
+  async release(token: string, id?: string): Promise<void> {
+    const update = this.posts
+      .createQueryBuilder()
+      .update()
+      .set({ status: () => REQUEUED_STATUS, claimedAt: null })
+      .where('status = :sending AND claim_token = :token', { sending: S.Sending, token });
+    await (id === undefined ? update : update.andWhere('id = :id', { id })).execute();
   }
 
   /** A post handed to an external consumer comes back to the scheduler, to go again at `notBefore`. */

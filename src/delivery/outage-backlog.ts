@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { IntervalLoop } from '../common/interval-loop';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PostLifecycle } from '../posts/post-lifecycle.service';
+
+/** How often writes the database could not take are offered again. */
+const RETRY_MS = 1000;
+
+/**
+ * Writes a worker owes the database when it went away mid-delivery: claims to give back (nothing
+ * reached the provider, so the post may go again) and outcomes to record (the provider has it).
+ * Each is tried at once and, while the database is away, every second until it answers, so that
+ * posts move again seconds after an outage rather than when their claim's lease runs out. A write
+ * still owed when the lease has run out is dropped: the lease's recovery has taken over.
+ */
+@Injectable()
+export class OutageBacklog implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutageBacklog.name);
+  private readonly owed: { write: () => Promise<void>; until: number }[] = [];
+  private readonly loop: IntervalLoop;
+
+  constructor(
+    private readonly lifecycle: PostLifecycle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.loop = new IntervalLoop(
+      () => this.retry(),
+      RETRY_MS,
+      (e) => this.logger.warn(`writes still owed to the database: ${e.message}`),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** Gives back a claim (one post's, or every post of a claim whose answer never came). */
+  release(token: string, postId?: string): Promise<void> {
+    return this.owe(() => this.lifecycle.release(token, postId));
+  }
+
+  /** Makes a write now, or as soon as the database answers again. */
+  async owe(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch {
+      this.owed.push({ write, until: Date.now() + this.config.claimLeaseMs });
+    }
+  }
+
+  private async retry(): Promise<void> {
+    while (this.owed.length > 0) {
+      const { write, until } = this.owed[0];
+      if (Date.now() <= until) await write();
+      this.owed.shift();
+    }
+  }
+}
