@@ -10,6 +10,18 @@ import { loadConfig } from '../src/config/app-config';
 import { externalQueueName } from '../src/queues/queue-names';
 import { redisOptionsFromUrl } from '../src/redis/redis-options';
 
+/** A one-step campaign launched to the groups tagged `tag`, as a planner. */
+async function launchOneStep(t: TestApp, tag: string) {
+  const planner = t.as(await createKey(t, 'planner'));
+  const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['外部消息']);
+  const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
+  const run = await planner
+    .post(`/v1/campaigns/${campaign.id}/runs`)
+    .send({ audience: { tags: [tag] } })
+    .expect(201);
+  return { planner, run };
+}
+
 describe('external adapters: the example consumer end to end', () => {
   let t: TestApp;
 
@@ -40,13 +52,7 @@ describe('external adapters: the example consumer end to end', () => {
           quietHours: null,
         });
       }
-      const planner = t.as(await createKey(t, 'planner'));
-      const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['外部消息']);
-      const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
-      const run = await planner
-        .post(`/v1/campaigns/${campaign.id}/runs`)
-        .send({ audience: { tags: [name] } })
-        .expect(201);
+      const { planner, run } = await launchOneStep(t, name);
       type View = {
         id: string;
         groupId: string;
@@ -128,13 +134,7 @@ describe('external outcomes with two workers', () => {
       { connection: redisOptionsFromUrl(t.config.redisUrl), prefix: t.config.queuePrefix, concurrency: 4 },
     );
     try {
-      const planner = t.as(await createKey(t, 'planner'));
-      const [piece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['外部消息']);
-      const campaign = await CampaignFactory.create(planner, [piece], [{ after: 'PT0S' }]);
-      const run = await planner
-        .post(`/v1/campaigns/${campaign.id}/runs`)
-        .send({ audience: { tags: [name] } })
-        .expect(201);
+      const { planner, run } = await launchOneStep(t, name);
       const posts = await waitForPosts<{ id: string; status: string }>(
         planner,
         run.body.id,
