@@ -86,7 +86,7 @@ export class DeliveryService {
     } catch (error) {
       // Nothing reached the provider: the post may go again at once, not only when the claim's lease runs out.
       if (!(error instanceof DelayedError) && !(error instanceof UnrecoverableError)) {
-        await this.backlog.release(post.claimToken!, post.id);
+        await this.backlog.release(post.claimToken, post.id);
       }
       throw error;
     }

@@ -40,8 +40,9 @@ export function mountQueueBoard(app: NestExpressApplication, config: AppConfig):
     );
   };
 
-  /** External channels come and go: the board follows the channels table when opened. */
-  const current = (_req: Request, _res: Response, next: NextFunction) => {
+  /** External channels come and go: the board follows the channels table when its page or queue list is asked for (not for each asset). */
+  const current = (req: Request, _res: Response, next: NextFunction) => {
+    if (req.path !== '/' && !req.path.startsWith('/api/queues')) return next();
     watched.all().then((queues) => {
       const names = queues.map((q) => q.name).join(',');
       if (names !== shown) {

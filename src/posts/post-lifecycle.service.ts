@@ -76,7 +76,8 @@ export interface ClaimedRun {
   catchUp: 'spread' | 'skip' | null;
 }
 
-export type ClaimedPost = Post & { run: ClaimedRun };
+/** A post this worker holds, with the token of the claim that took it (never read back from the row). */
+export type ClaimedPost = Post & { run: ClaimedRun; claimToken: string };
 
 /** What made a set of posts: a run or a routine. */
 export type PostSource = { runId: string } | { routineId: string };
