@@ -1,4 +1,6 @@
 import { Queue } from 'bullmq';
+import { redisClient } from '../src/redis/redis-client';
+import { TEST_REDIS_TARGET } from '../test/support/test-env';
 import { Figure, report } from './report';
 import { Stack, round } from './support/stack';
 
@@ -22,7 +24,7 @@ export async function fanout(): Promise<Figure[]> {
       tags: ['fanout'],
     }));
     const campaign = await stack.campaign([{ after: 'PT0S' }, ...Array(STEPS - 1).fill({ after: 'PT1M' })]);
-    const delayed = `${stack.env.QUEUE_PREFIX}:posts.webhook:delayed`;
+    const delayed = stack.queueKey('posts.webhook', 'delayed');
 
     const started = performance.now();
     const runId = await stack.launch(campaign, { tags: ['fanout'] }, new Date(Date.now() + 60_000));
@@ -38,10 +40,8 @@ export async function fanout(): Promise<Figure[]> {
     const posts = rows as Record<string, unknown>[];
     const columns = Object.keys(posts[0]);
     await stack.mysql.query(`CREATE TABLE posts_baseline LIKE posts`);
-    const queue = new Queue('baseline', {
-      connection: stack.redis.duplicate({ maxRetriesPerRequest: null }),
-      prefix: stack.env.QUEUE_PREFIX,
-    });
+    const connection = redisClient(TEST_REDIS_TARGET, { maxRetriesPerRequest: null });
+    const queue = new Queue('baseline', { connection, prefix: stack.queuePrefix('baseline') });
     const baselineStarted = performance.now();
     for (let i = 0; i < posts.length; i += INSERT_ROWS) {
       const chunk = posts.slice(i, i + INSERT_ROWS).map((p) => columns.map((c) => p[c]));
@@ -66,6 +66,7 @@ export async function fanout(): Promise<Figure[]> {
     }
     const baseline = performance.now() - baselineStarted;
     await queue.close();
+    await connection.quit();
 
     const ratio = ours / baseline;
     return report(

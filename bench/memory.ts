@@ -21,7 +21,7 @@ export async function memory(): Promise<Figure[]> {
     const campaign = await stack.campaign(Array(STEPS).fill({ after: 'PT1M' }));
     const before = await usedMemory(stack);
     await stack.launch(campaign, { tags: ['memory'] }, new Date(Date.now() + 60_000));
-    const delayed = `${stack.env.QUEUE_PREFIX}:posts.webhook:delayed`;
+    const delayed = stack.queueKey('posts.webhook', 'delayed');
     while ((await stack.redis.zcard(delayed)) < POSTS) await new Promise((resolve) => setTimeout(resolve, 100));
     // Let the worker and the scheduler run a few ticks over the full queue before reading RSS.
     await new Promise((resolve) => setTimeout(resolve, 5000));

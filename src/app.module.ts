@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
-import Redis from 'ioredis';
+import { RedisClient } from './redis/redis-client';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { SharedThrottlerStorage } from './auth/shared-throttler-storage';
@@ -43,7 +43,7 @@ import { TemplatesModule } from './templates/templates.module';
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
+      useFactory: (config: AppConfig, redis: RedisClient) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.apiRateLimitPerMinute }],
         errorMessage: 'rate limit exceeded; retry after the time in Retry-After',
         // Counted in Redis: a key's budget is the same however many api processes serve it.

@@ -88,7 +88,7 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
 
 export async function startApp(config: AppConfig): Promise<StartedApp> {
   // Before any module connects: an unreachable Redis would otherwise retry for ever.
-  await assertRedisReachable(config.redisUrl);
+  await assertRedisReachable(config);
   const module = AppModule.forRoot(config);
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });

@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { TestApp, createTestApp } from './support/test-app';
-import { isolatedEnv } from './support/test-env';
+import { isolatedEnv, redisEnv } from './support/test-env';
 import { Job, Worker } from 'bullmq';
 import { StartedApp, startApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { externalQueueName } from '../src/queues/queue-names';
-import { redisOptionsFromUrl } from '../src/redis/redis-options';
+import { queuePrefix, redisClient } from '../src/redis/redis-client';
 
 /** A one-step campaign launched to the groups tagged `tag`, as a planner. */
 async function launchOneStep(t: TestApp, tag: string) {
@@ -36,8 +36,7 @@ describe('external adapters: the example consumer end to end', () => {
     const consumer = spawn(process.execPath, [join(__dirname, '..', 'examples', 'external-consumer.js')], {
       env: {
         PATH: process.env.PATH ?? '',
-        REDIS_URL: t.config.redisUrl,
-        QUEUE_PREFIX: t.config.queuePrefix,
+        ...redisEnv(t.config),
         CHANNEL: name,
       },
     });
@@ -125,13 +124,15 @@ describe('external outcomes with two workers', () => {
     class Permanent extends Error {
       name = 'Permanent';
     }
+    const queue = externalQueueName(name);
+    const connection = redisClient(t.config, { maxRetriesPerRequest: null });
     const consumer = new Worker(
-      externalQueueName(name),
+      queue,
       async (job: Job<{ postId: string; address: { target: string } }>) => {
         if (job.data.address.target.startsWith('refuse')) throw new Permanent('no such room');
         return { externalId: `crm-${job.data.postId.slice(0, 8)}` };
       },
-      { connection: redisOptionsFromUrl(t.config.redisUrl), prefix: t.config.queuePrefix, concurrency: 4 },
+      { connection, prefix: queuePrefix(t.config, queue), concurrency: 4 },
     );
     try {
       const { planner, run } = await launchOneStep(t, name);
@@ -149,6 +150,7 @@ describe('external outcomes with two workers', () => {
       }
     } finally {
       await consumer.close();
+      await connection.quit();
     }
   });
 });

@@ -4,7 +4,8 @@ import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { eventually } from './support/poll';
 import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-import { OwnMariadb, OwnRedis } from './support/own-servers';
+import { OwnMariadb, OwnRedis, OwnRedisCluster } from './support/own-servers';
+import { TEST_REDIS_CLUSTER_NODES, redisEnv } from './support/test-env';
 
 const GROUPS = 200;
 const STEPS = 5;
@@ -16,7 +17,8 @@ const OUTAGE_TICKS = 30;
 
 // Every fault is done to a Redis and a MariaDB this file starts for itself, never to the shared ones.
 describe('faults: every post is sent after a worker crash, a Redis flush and a database outage', () => {
-  const redis = new OwnRedis();
+  // When the suite runs on a Redis Cluster, so does this file, on a cluster of its own.
+  const redis = TEST_REDIS_CLUSTER_NODES ? new OwnRedisCluster() : new OwnRedis();
   const mariadb = new OwnMariadb();
   let t: TestApp;
   let planner: RequestWith;
@@ -41,13 +43,12 @@ describe('faults: every post is sent after a worker crash, a Redis flush and a d
       seen.set(id, (seen.get(id) ?? 0) + 1);
       return original(request);
     };
-    t = await createTestApp({ ROLE: 'api', DATABASE_URL: `${mariadb.url}/gc_test_faults`, REDIS_URL: redis.url });
+    t = await createTestApp({ ROLE: 'api', DATABASE_URL: `${mariadb.url}/gc_test_faults`, ...redis.env });
     workerEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'PATH')),
       ROLE: 'worker',
       DATABASE_URL: t.config.databaseUrl,
-      REDIS_URL: t.config.redisUrl,
-      QUEUE_PREFIX: t.config.queuePrefix,
+      ...redisEnv(t.config),
       ALLOW_PRIVATE_TARGETS: 'true',
       LOG_LEVEL: 'info',
       SCHEDULER_TICK_MS: '100',

@@ -1,3 +1,4 @@
+import { redisEnv } from './support/test-env';
 import { DateTime } from 'luxon';
 import {
   CampaignFactory,
@@ -121,8 +122,7 @@ describe('routines over HTTP', () => {
     const second = new ServiceProcess({
       ROLE: 'worker',
       DATABASE_URL: t.config.databaseUrl,
-      REDIS_URL: t.config.redisUrl,
-      QUEUE_PREFIX: t.config.queuePrefix,
+      ...redisEnv(t.config),
       ALLOW_PRIVATE_TARGETS: 'true',
       ALLOW_CUSTOM_BASE_URLS: 'true',
       SCHEDULER_TICK_MS: '100',

@@ -1,8 +1,10 @@
 // `npm test`: the unit, medium and e2e tiers in parallel, then the fault tests and the canary
-// check in band; one Jest summary for both runs in .jest-results.json.
-import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// check in band, then the delivery tests and the worker-crash fault test once more on a local
+// Redis Cluster; one Jest summary for all runs in .jest-results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { plantCanary, removeCanary } from './support/canary';
 
 interface Summary {
@@ -30,11 +32,17 @@ const COUNTS = [
   'numRuntimeErrorTestSuites',
 ] as const;
 
-function jest(outputFile: string, args: string[]): Summary | undefined {
+/** The tests that run on a Redis Cluster as well: every Redis user of delivery, and a worker killed mid-run. */
+const ON_CLUSTER = {
+  e2e: '(delivery|rate-limit|external)\\.e2e-spec',
+  fault: 'killed mid-run',
+};
+
+function jest(outputFile: string, args: string[], env: Record<string, string> = {}): Summary | undefined {
   rmSync(outputFile, { force: true });
   spawnSync('node_modules/.bin/jest', [...args, '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, TZ: 'UTC', GROUPCAST_CANARY_HELD: '1' },
+    env: { ...process.env, TZ: 'UTC', GROUPCAST_CANARY_HELD: '1', ...env },
   });
   try {
     return JSON.parse(readFileSync(outputFile, 'utf8')) as Summary;
@@ -42,6 +50,34 @@ function jest(outputFile: string, args: string[]): Summary | undefined {
     return undefined;
   } finally {
     rmSync(outputFile, { force: true });
+  }
+}
+
+/** The cluster pass, on a cluster of three masters this run starts and stops (scripts/redis-cluster.mjs). */
+function onCluster(workers: string): (Summary | undefined)[] {
+  const dir = mkdtempSync(join(tmpdir(), 'groupcast-cluster-'));
+  const script = join(__dirname, '..', 'scripts', 'redis-cluster.mjs');
+  try {
+    const nodes = execFileSync('node', [script, 'start', dir], { encoding: 'utf8' }).trim();
+    console.log(`Redis Cluster for the cluster pass: ${nodes}`);
+    const env = { TEST_REDIS_CLUSTER_NODES: nodes };
+    return [
+      jest(
+        '.jest-results.cluster.json',
+        ['--selectProjects', 'e2e', '--testPathPattern', ON_CLUSTER.e2e, `--maxWorkers=${workers}`],
+        env,
+      ),
+      jest(
+        '.jest-results.cluster-fault.json',
+        ['--selectProjects', 'last', '--runInBand', '--testPathPattern', 'faults', '-t', ON_CLUSTER.fault],
+        env,
+      ),
+    ];
+  } catch (error) {
+    console.error(`the cluster pass could not start: ${(error as Error).message}`);
+    return [undefined];
+  } finally {
+    execFileSync('node', [script, 'stop', dir]);
   }
 }
 
@@ -59,7 +95,7 @@ async function main(): Promise<number> {
       `--maxWorkers=${workers}`,
     ]);
     const last = jest('.jest-results.last.json', ['--selectProjects', 'last', '--runInBand']);
-    runs = [parallel, last];
+    runs = [parallel, last, ...onCluster(workers)];
   } finally {
     await removeCanary();
   }

@@ -1,3 +1,4 @@
+import { redisEnv } from './support/test-env';
 import { join } from 'node:path';
 import {
   CampaignFactory,
@@ -20,8 +21,7 @@ const WINDOW_MS = 4000;
 function startGateway(t: TestApp, channel: string, env: Record<string, string>, said: Said[]): ServiceProcess {
   const gateway = new ServiceProcess(
     {
-      REDIS_URL: t.config.redisUrl,
-      QUEUE_PREFIX: t.config.queuePrefix,
+      ...redisEnv(t.config),
       CHANNEL: channel,
       WECHATY_PUPPET: 'mock',
       WECHATY_MOCK_ROOMS: '杭州宝妈群',

@@ -1,12 +1,17 @@
 import { Worker } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
 /**
  * The baseline for delivery: a bare BullMQ worker that POSTs each job to the sink with the same
  * concurrency and a body of the same shape as the signed-webhook adapter's, and nothing else.
  */
-const { REDIS_URL, QUEUE, PREFIX, SINK_URL, CONCURRENCY } = process.env as Record<string, string>;
+const { REDIS_URL, REDIS_CLUSTER_NODES, QUEUE, PREFIX, SINK_URL, CONCURRENCY } = process.env as Record<string, string>;
 const url = new URL(REDIS_URL);
+// On a Redis Cluster the baseline's queue gets a slot of its own, as groupcast's queues do.
+const connection = REDIS_CLUSTER_NODES
+  ? new Cluster(REDIS_CLUSTER_NODES.split(','), { redisOptions: { maxRetriesPerRequest: null } })
+  : { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
 const worker = new Worker<{ dueAt: string; groupId: string; text: string }>(
   QUEUE,
   async (job) => {
@@ -24,8 +29,8 @@ const worker = new Worker<{ dueAt: string; groupId: string; text: string }>(
     await response.arrayBuffer();
   },
   {
-    connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
-    prefix: PREFIX,
+    connection,
+    prefix: REDIS_CLUSTER_NODES ? `{${PREFIX}}` : PREFIX,
     concurrency: Number(CONCURRENCY),
     removeOnComplete: { count: 0 },
   },

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { loadConfig } from '../../src/config/app-config';
+import { redisClient } from '../../src/redis/redis-client';
 import { deleteRedisPrefix } from '../../test/support/cleanup';
-import { TEST_REDIS_URL } from '../../test/support/test-env';
+import { TEST_REDIS_CLUSTER_NODES, TEST_REDIS_TARGET, TEST_REDIS_URL } from '../../test/support/test-env';
 import { SinkStats, Stack, helperProcess, percentile, round, startSink } from './stack';
 
 /** Time for launched jobs to be in Redis before they fall due, so the figures start at the due time. */
@@ -79,14 +79,15 @@ export async function bareDelivery(options: {
   const workers = Array.from({ length: options.workers }, () =>
     helperProcess('bare-worker.ts', [], {
       REDIS_URL: TEST_REDIS_URL,
+      ...(TEST_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES } : {}),
       QUEUE: 'posts',
       PREFIX: prefix,
       SINK_URL: `${sink.url}/bare`,
       CONCURRENCY: String(CONCURRENCY),
     }),
   );
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue('posts', { connection: redis, prefix });
+  const redis = redisClient(TEST_REDIS_TARGET, { maxRetriesPerRequest: null });
+  const queue = new Queue('posts', { connection: redis, prefix: TEST_REDIS_CLUSTER_NODES ? `{${prefix}}` : prefix });
   try {
     await Promise.all(workers.map((w) => w.waitFor(/bare worker ready/, 60_000)));
     const dueAt = Date.now() + LEAD_MS;
@@ -104,6 +105,7 @@ export async function bareDelivery(options: {
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await queue.close();
+    await redis.quit();
     await deleteRedisPrefix(prefix);
     await sink.process.stop();
   }

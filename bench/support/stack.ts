@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient, queuePrefix, redisClient } from '../../src/redis/redis-client';
 import { Connection, createConnection } from 'mysql2/promise';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,13 @@ import { databaseName } from '../../src/database/typeorm-options';
 import { deleteRedisPrefix, dropDatabase, removeMediaCache } from '../../test/support/cleanup';
 import { eventually } from '../../test/support/poll';
 import { MAIN, ServiceProcess } from '../../test/support/service-process';
-import { ADMIN_KEY, NO_GLOBAL_POLICY, TEST_MYSQL_URL, TEST_REDIS_URL, isolatedEnv } from '../../test/support/test-env';
+import {
+  ADMIN_KEY,
+  NO_GLOBAL_POLICY,
+  TEST_MYSQL_URL,
+  TEST_REDIS_TARGET,
+  isolatedEnv,
+} from '../../test/support/test-env';
 
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
 const BULK_ROWS = 5000;
@@ -52,7 +58,7 @@ export class Stack {
     readonly workers: ServiceProcess[],
     readonly base: string,
     readonly mysql: Connection,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
   ) {}
 
   static async start(options: { workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
@@ -72,7 +78,7 @@ export class Stack {
       uri: `${TEST_MYSQL_URL}/${databaseName(env.DATABASE_URL)}`,
       dateStrings: false,
     });
-    const stack = new Stack(env, api, workers, `http://127.0.0.1:${port}`, mysql, new Redis(TEST_REDIS_URL));
+    const stack = new Stack(env, api, workers, `http://127.0.0.1:${port}`, mysql, redisClient(TEST_REDIS_TARGET));
     // The benchmarks measure delivery, not the shipped quiet hours, gap and caps.
     await stack.call('PUT', '/v1/policies', NO_GLOBAL_POLICY);
     return stack;
@@ -154,6 +160,19 @@ export class Stack {
   static rssMb(process: ServiceProcess): number {
     const status = readFileSync(`/proc/${process.child.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  }
+
+  /** BullMQ's prefix for a queue under this stack's QUEUE_PREFIX, as the service gives it. */
+  queuePrefix(queue: string): string {
+    return queuePrefix(
+      { queuePrefix: this.env.QUEUE_PREFIX, redisClusterNodes: TEST_REDIS_TARGET.redisClusterNodes },
+      queue,
+    );
+  }
+
+  /** A key of one of the service's queues, as BullMQ names it. */
+  queueKey(queue: string, key: string): string {
+    return `${this.queuePrefix(queue)}:${queue}:${key}`;
   }
 
   async stop(): Promise<void> {

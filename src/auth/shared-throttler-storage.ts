@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import { RedisClient } from '../redis/redis-client';
 
 /**
  * API keys' request budgets counted in Redis, so that every api process spends from the same one.
@@ -13,8 +14,10 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
   private readonly local = new ThrottlerStorageService();
   private warned = false;
 
-  constructor(redis: Redis) {
-    this.shared = new ThrottlerStorageRedisService(redis);
+  constructor(redis: RedisClient) {
+    // Its keys carry a hash tag, so a key's hits and block stay in one slot of a cluster.
+    this.shared =
+      redis instanceof Cluster ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageRedisService(redis);
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '../redis/redis-client';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -21,7 +21,7 @@ export class PlanJobs {
 
   constructor(
     private readonly preview: PlanPreview,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -43,6 +43,9 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'postgres://localhost/x'],
     ['REDIS_URL', 'not a url'],
+    ['REDIS_CLUSTER_NODES', 'cache-1'],
+    ['REDIS_CLUSTER_NODES', 'cache-1:6379,cache-2:70000'],
+    ['REDIS_CLUSTER_NODES', ' , '],
     ['ADMIN_API_KEY', 'short'],
     ['LOG_LEVEL', 'loud'],
     ['ALLOW_PRIVATE_TARGETS', 'yes please'],
@@ -50,6 +53,15 @@ describe('loadConfig', () => {
   ])('refuses %s=%s and names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('reads a Redis Cluster as its seed nodes', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, cache-2:7001,[::1]:7002' }).redisClusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'cache-2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({}).redisClusterNodes).toBeUndefined();
   });
 
   it('lists every bad variable at once', () => {

@@ -24,6 +24,13 @@ const urlWithScheme = (schemes: string[]) =>
     { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
   );
 
+/** `host:port` of a Redis Cluster node; undefined when it is not one. */
+function clusterNode(node: string): { host: string; port: number } | undefined {
+  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(node);
+  const port = match ? Number(match[2]) : 0;
+  return match && port > 0 && port <= 65535 ? { host: match[1].replace(/^\[|\]$/g, ''), port } : undefined;
+}
+
 const MAKE_KEY = "make one with: node -e \"console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))\"";
 
 const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb');
@@ -35,6 +42,20 @@ const envSchema = z.object({
   QUEUE_BOARD_WRITE: booleanFlag.default('false'),
   DATABASE_URL: urlWithScheme(['mysql:', 'mariadb:']).default('mysql://root@127.0.0.1:3306/groupcast'),
   REDIS_URL: urlWithScheme(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (nodes) => nodes.length > 0 && nodes.every((node) => clusterNode(node) !== undefined),
+      'must be Redis Cluster nodes such as 10.0.0.1:6379,10.0.0.2:6379, comma-separated',
+    )
+    .transform((nodes) => nodes.map((node) => clusterNode(node)!))
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'must be 1-64 letters, digits, _, -, { or }')
@@ -137,7 +158,10 @@ export interface AppConfig {
   /** Bull Board at /admin/queues may retry, promote and remove jobs (read-only when false). */
   queueBoardWrite: boolean;
   databaseUrl: string;
+  /** Where Redis is; with redisClusterNodes, only its user, password and TLS count. */
   redisUrl: string;
+  /** A Redis Cluster's seed nodes: every Redis user (queues, limiter, leader lock, throttler) goes through a cluster client. */
+  redisClusterNodes?: { host: string; port: number }[];
   queuePrefix: string;
   adminApiKey?: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -226,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     queueBoardWrite: e.QUEUE_BOARD_WRITE,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     queuePrefix: e.QUEUE_PREFIX,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,

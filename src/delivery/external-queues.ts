@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { ConnectionOptions, Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { externalQueueName } from '../queues/queue-names';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { openExternalQueue } from '../queues/external-queue';
+import { BULL_CONNECTION } from '../redis/redis.module';
 
 /** What a consumer outside groupcast receives for each post: ids, the rendered message, never a secret. */
 export interface ExternalPostJob {
@@ -27,7 +27,10 @@ export type ExternalState =
 export class ExternalQueues implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue<ExternalPostJob>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BULL_CONNECTION) private readonly connection: ConnectionOptions,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
@@ -36,10 +39,7 @@ export class ExternalQueues implements OnApplicationShutdown {
   private queue(channelName: string): Queue<ExternalPostJob> {
     let queue = this.queues.get(channelName);
     if (!queue) {
-      queue = new Queue(externalQueueName(channelName), {
-        connection: redisOptionsFromUrl(this.config.redisUrl),
-        prefix: this.config.queuePrefix,
-      });
+      queue = openExternalQueue<ExternalPostJob>(this.config, this.connection, channelName);
       this.queues.set(channelName, queue);
     }
     return queue;

@@ -1,6 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '../redis/redis-client';
 import { REDIS } from '../redis/redis.module';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ValidateFunction } from 'ajv';
@@ -30,7 +30,7 @@ export class ChannelsService {
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly adapters: AdapterRegistry,
     private readonly targets: TargetChecks,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly events: EventEmitter2,
   ) {}
 

@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
 import { loadConfig } from '../config/app-config';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { redisClient } from '../redis/redis-client';
 import { HEARTBEAT_KEY } from '../system/heartbeat';
 
 /**
@@ -13,11 +12,7 @@ async function probe(): Promise<boolean> {
     const response = await fetch(`http://127.0.0.1:${config.port}/health/live`, { signal: AbortSignal.timeout(3000) });
     return response.ok;
   }
-  const redis = new Redis({
-    ...redisOptionsFromUrl(config.redisUrl),
-    keyPrefix: `${config.queuePrefix}:`,
-    maxRetriesPerRequest: 1,
-  });
+  const redis = redisClient(config, { keyPrefix: `${config.queuePrefix}:`, maxRetriesPerRequest: 1 });
   try {
     return (await redis.exists(HEARTBEAT_KEY)) === 1;
   } finally {

@@ -2,12 +2,13 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
+import { ConnectionOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { redisOptionsFromUrl } from '../redis/redis-options';
-import { ALL_QUEUES, externalQueueName } from '../queues/queue-names';
+import { BULL_CONNECTION } from '../redis/redis.module';
+import { openExternalQueue } from '../queues/external-queue';
+import { ALL_QUEUES } from '../queues/queue-names';
 
 /**
  * Every queue an operator may want to look into: the system queue, one per channel type, and one
@@ -22,6 +23,7 @@ export class WatchedQueues implements OnModuleInit, OnApplicationShutdown {
     private readonly moduleRef: ModuleRef,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BULL_CONNECTION) private readonly connection: ConnectionOptions,
   ) {}
 
   onModuleInit(): void {
@@ -38,13 +40,7 @@ export class WatchedQueues implements OnModuleInit, OnApplicationShutdown {
     }[];
     for (const { name } of rows) {
       if (!this.external.has(name)) {
-        this.external.set(
-          name,
-          new Queue(externalQueueName(name), {
-            connection: redisOptionsFromUrl(this.config.redisUrl),
-            prefix: this.config.queuePrefix,
-          }),
-        );
+        this.external.set(name, openExternalQueue(this.config, this.connection, name));
       }
     }
     return [...this.own, ...rows.map(({ name }) => this.external.get(name)!)];

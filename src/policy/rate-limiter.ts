@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '../redis/redis-client';
 import { createHash } from 'node:crypto';
 import { RateLimit } from '../channels/adapter';
 import { REDIS } from '../redis/redis.module';
@@ -35,7 +35,7 @@ const SAFETY_MARGIN_MS = 1000;
 
 @Injectable()
 export class RateLimiter {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   /**
    * Takes a slot for a send to `robot` under every limit, or says how long to wait. `robot` names

@@ -1,23 +1,30 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { ConnectionOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { queuePrefix } from '../redis/redis-client';
+import { BULL_CONNECTION } from '../redis/redis.module';
 import { ALL_QUEUES } from './queue-names';
 
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, BULL_CONNECTION],
+      useFactory: (config: AppConfig, connection: ConnectionOptions) => ({
         prefix: config.queuePrefix,
-        // Workers block on Redis; BullMQ requires ioredis to retry forever rather than fail a command.
-        connection: { ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null },
+        connection,
         defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
       }),
     }),
-    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+    BullModule.registerQueueAsync(
+      ...ALL_QUEUES.map((name) => ({
+        name,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({ prefix: queuePrefix(config, name) }),
+      })),
+    ),
   ],
   exports: [BullModule],
 })

@@ -1,9 +1,10 @@
-import Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { databaseName } from '../../src/database/typeorm-options';
-import { TEST_REDIS_URL } from './test-env';
+import { RedisTarget, redisClient } from '../../src/redis/redis-client';
+import { TEST_REDIS_TARGET } from './test-env';
 
 /** Drops the database a DATABASE_URL names, on the server that URL names. */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
@@ -16,11 +17,18 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   await mysql.end();
 }
 
-export async function deleteRedisPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+/** Deletes a test's keys: its own (`prefix:…`) and its queues' (`{prefix:queue}…` on a cluster). */
+export async function deleteRedisPrefix(prefix: string, target: RedisTarget = TEST_REDIS_TARGET): Promise<void> {
+  const redis = redisClient(target);
+  try {
+    for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+      const keys = [...(await node.keys(`${prefix}:*`)), ...(await node.keys(`{${prefix}:*`))];
+      // One key at a time: on a cluster the keys of one node still lie in many slots.
+      await Promise.all(keys.map((key) => node.del(key)));
+    }
+  } finally {
+    await redis.quit();
+  }
 }
 
 /** Removes a picture cache directory a test made (only one named gc-media-…). */

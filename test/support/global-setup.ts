@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
-import Redis from 'ioredis';
+import { redisClient } from '../../src/redis/redis-client';
 import { plantCanary } from './canary';
-import { TEST_DATABASE_PREFIX, TEST_MYSQL_URL, TEST_REDIS_URL } from './test-env';
+import { TEST_DATABASE_PREFIX, TEST_MYSQL_URL, TEST_REDIS_TARGET } from './test-env';
 
 /** Whether the process that made a test database (its pid is in the name) still runs. */
 function ownerAlive(database: string): boolean {
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
     if (!ownerAlive(database)) await mysql.query(`DROP DATABASE IF EXISTS \`${database}\``);
   }
   await mysql.end();
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = redisClient(TEST_REDIS_TARGET, { maxRetriesPerRequest: 1 });
   await redis.ping();
   redis.disconnect();
   // Held by test/run-tiers.ts across its two Jest runs, so the check at the end covers both.

@@ -60,7 +60,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
     close: async () => {
       await app.close();
       await dropDatabase(config.databaseUrl);
-      await deleteRedisPrefix(config.queuePrefix, config.redisUrl);
+      await deleteRedisPrefix(config.queuePrefix, config);
       await removeMediaCache(config.mediaCacheDir);
     },
   };

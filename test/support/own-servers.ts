@@ -77,6 +77,10 @@ export class OwnRedis extends OwnServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get env(): Record<string, string> {
+    return { REDIS_URL: this.url };
+  }
+
   /** Empties every database of this server (and only this one: it is ours). */
   async flush(): Promise<void> {
     const redis = new Redis({ host: '127.0.0.1', port: this.port });
@@ -100,6 +104,47 @@ export class OwnRedis extends OwnServer {
     } finally {
       redis.disconnect();
     }
+  }
+}
+
+/**
+ * A Redis Cluster of three masters this test starts for itself (scripts/redis-cluster.mjs), for the
+ * fault tests when the suite runs on a cluster; flushing empties every master of this cluster.
+ */
+export class OwnRedisCluster {
+  readonly dir = mkdtempSync(join(tmpdir(), 'groupcast-own-cluster-'));
+  nodes = '';
+
+  get url(): string {
+    return `redis://${this.nodes.split(',')[0]}`;
+  }
+
+  /** What a process needs besides REDIS_URL to use this cluster. */
+  get env(): Record<string, string> {
+    return { REDIS_URL: this.url, REDIS_CLUSTER_NODES: this.nodes };
+  }
+
+  async start(): Promise<this> {
+    this.nodes = execFileSync(
+      'node',
+      [join(__dirname, '..', '..', 'scripts', 'redis-cluster.mjs'), 'start', this.dir],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    return this;
+  }
+
+  async flush(): Promise<void> {
+    for (const node of this.nodes.split(',')) {
+      const [host, port] = node.split(':');
+      const redis = new Redis({ host, port: Number(port) });
+      await redis.flushall().finally(() => redis.quit()); // a master of the cluster this test started
+    }
+  }
+
+  async stop(): Promise<void> {
+    execFileSync('node', [join(__dirname, '..', '..', 'scripts', 'redis-cluster.mjs'), 'stop', this.dir]);
   }
 }
 

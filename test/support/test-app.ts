@@ -47,7 +47,7 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       await dropDatabase(config.databaseUrl);
-      await deleteRedisPrefix(config.queuePrefix, config.redisUrl);
+      await deleteRedisPrefix(config.queuePrefix, config);
       await removeMediaCache(config.mediaCacheDir);
     },
   };

@@ -4,6 +4,15 @@ import { join } from 'node:path';
 
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** A Redis Cluster the service is tested on as well (`npm test` starts one): its nodes, comma-separated. */
+export const TEST_REDIS_CLUSTER_NODES = process.env.TEST_REDIS_CLUSTER_NODES;
+export const TEST_REDIS_TARGET = {
+  redisUrl: TEST_REDIS_URL,
+  redisClusterNodes: TEST_REDIS_CLUSTER_NODES?.split(',').map((node) => ({
+    host: node.slice(0, node.lastIndexOf(':')),
+    port: Number(node.slice(node.lastIndexOf(':') + 1)),
+  })),
+};
 export const TEST_DATABASE_PREFIX = 'gc_test_';
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 /** Global rules that remove the shipped quiet hours, gap and caps: most tests send several posts in seconds. */
@@ -17,6 +26,7 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     PORT: '0',
     DATABASE_URL: `${TEST_MYSQL_URL}/${TEST_DATABASE_PREFIX}${id}`,
     REDIS_URL: TEST_REDIS_URL,
+    ...(TEST_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES } : {}),
     QUEUE_PREFIX: `gctest_${id}`,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -27,5 +37,20 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     MEDIA_CHECK: 'false',
     MEDIA_CACHE_DIR: join(tmpdir(), `gc-media-${id}`),
     ...overrides,
+  };
+}
+
+/** How a process of its own (a second worker, a consumer) reaches the Redis a test app uses, under its prefix. */
+export function redisEnv(config: {
+  redisUrl: string;
+  queuePrefix: string;
+  redisClusterNodes?: { host: string; port: number }[];
+}): Record<string, string> {
+  return {
+    REDIS_URL: config.redisUrl,
+    QUEUE_PREFIX: config.queuePrefix,
+    ...(config.redisClusterNodes
+      ? { REDIS_CLUSTER_NODES: config.redisClusterNodes.map((n) => `${n.host}:${n.port}`).join(',') }
+      : {}),
   };
 }

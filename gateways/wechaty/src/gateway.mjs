@@ -21,7 +21,16 @@ async function findRoom(bot, target) {
  * room, says the text and then each picture, under the account's pacing; reports the account's
  * state to Redis for groupcast's channel view.
  */
-export async function startGateway({ bot, connection, redis, prefix, channel, pacing, log = () => {} }) {
+export async function startGateway({
+  bot,
+  connection,
+  redis,
+  prefix,
+  cluster = false,
+  channel,
+  pacing,
+  log = () => {},
+}) {
   const queue = `posts.external.${channel}`;
   const statusKey = `${prefix}:gateway:${channel}`;
   const report = async () => {
@@ -56,7 +65,8 @@ export async function startGateway({ bot, connection, redis, prefix, channel, pa
       log({ sent: post.postId, room: room.id });
       return { externalId: `wechaty:${room.id}:${post.postId}` };
     },
-    { connection, prefix, concurrency: 1 },
+    // On a Redis Cluster each queue's keys share one slot of their own, as groupcast names them.
+    { connection, prefix: cluster ? `{${prefix}:${queue}}` : prefix, concurrency: 1 },
   );
   await report();
   const timer = setInterval(() => void report().catch(() => undefined), STATUS_EVERY_MS);

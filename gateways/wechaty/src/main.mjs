@@ -3,9 +3,12 @@
 //   REDIS_URL=redis://127.0.0.1:6379 QUEUE_PREFIX=groupcast CHANNEL=wechat-mama \
 //   WECHATY_PUPPET=wechaty-puppet-wechat4u npm --prefix gateways/wechaty start
 //
+// On a Redis Cluster, REDIS_CLUSTER_NODES=host:port,… as groupcast has it (REDIS_URL then gives
+// only the password).
+//
 // Group addresses name the room: its topic, or its id (…@chatroom). WECHATY_PUPPET=mock runs a
 // mocked account with the rooms in WECHATY_MOCK_ROOMS and prints what the bot says (tests, demos).
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { WechatyBuilder } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { startGateway } from './gateway.mjs';
@@ -23,12 +26,13 @@ if (!(jitterMin >= 0 && jitterMax >= jitterMin))
 if (!env.CHANNEL) throw new Error('CHANNEL: the name of the external channel in groupcast');
 
 const redisUrl = new URL(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const connection = {
-  host: redisUrl.hostname,
-  port: Number(redisUrl.port || 6379),
-  password: redisUrl.password || undefined,
-};
-const redis = new Redis(connection);
+const password = redisUrl.password ? decodeURIComponent(redisUrl.password) : undefined;
+const nodes = env.REDIS_CLUSTER_NODES?.split(',').filter(Boolean);
+// BullMQ's worker blocks on its connection: commands wait for Redis rather than fail.
+const connection = nodes
+  ? new Cluster(nodes, { redisOptions: { password, maxRetriesPerRequest: null } })
+  : { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), password };
+const redis = nodes ? new Cluster(nodes, { redisOptions: { password } }) : new Redis(connection);
 
 let bot;
 if (env.WECHATY_PUPPET === 'mock') {
@@ -68,6 +72,7 @@ const gateway = await startGateway({
   connection,
   redis,
   prefix: env.QUEUE_PREFIX ?? 'groupcast',
+  cluster: nodes !== undefined,
   channel: env.CHANNEL,
   pacing: new Pacing({
     quota: number('WECHATY_DAILY_QUOTA', 300),
@@ -84,6 +89,7 @@ const stop = async () => {
   await gateway.stop();
   await bot.stop();
   redis.disconnect();
+  if (nodes) connection.disconnect();
   process.exit(0);
 };
 process.on('SIGTERM', stop).on('SIGINT', stop);
