@@ -11,6 +11,7 @@ const OWNERS = {
   run_groups: 'src/campaigns/run-lifecycle.service.ts',
   clicks: 'src/links/click-recorder.service.ts',
   conversions: 'src/links/conversions.service.ts',
+  post_rollups: 'src/retention/retention.service.ts',
 };
 const ENTITIES = {
   Post: 'posts',

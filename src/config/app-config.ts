@@ -146,6 +146,11 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   MEDIA_CACHE_DIR: z.string().min(1).default(join(tmpdir(), 'groupcast-media')),
   MEDIA_CHECK: booleanFlag.default('true'),
+  RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .refine((days) => days === 0 || (days >= 7 && days <= 3650), 'must be 0 (keep everything) or 7 to 3650 days')
+    .default(180),
   CONFIRM_DEADLINE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(7_200_000),
   CONFIRM_POLL_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
 });
@@ -207,6 +212,11 @@ export interface AppConfig {
   mediaCacheDir: string;
   /** Saving a piece fetches its pictures to check size and type (tests of other things turn it off). */
   mediaCheck: boolean;
+  /**
+   * Finished posts (with their attempts, deferrals and clicks) older than this many days are purged
+   * by the leader, their counts kept in post_rollups; 0 keeps everything.
+   */
+  retentionDays: number;
   /** How long a WeCom customer group's owner has to confirm a mass message before it expires (reminded halfway). */
   confirmDeadlineMs: number;
   /** How soon a task waiting for confirmation is first looked at again (later the longer it waits). */
@@ -279,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     secretsKeys: e.SECRETS_KEYS,
     mediaCacheDir: resolve(e.MEDIA_CACHE_DIR),
     mediaCheck: e.MEDIA_CHECK,
+    retentionDays: e.RETENTION_DAYS,
     confirmDeadlineMs: e.CONFIRM_DEADLINE_MS,
     confirmPollMs: e.CONFIRM_POLL_MS,
   };

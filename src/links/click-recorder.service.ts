@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
 
 export interface ClickToRecord {
@@ -46,6 +46,11 @@ export class ClickRecorder implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
+  }
+
+  /** Deletes the clicks on posts being purged, in the caller's transaction (their counts were rolled up first). */
+  async purge(manager: EntityManager, postIds: string[]): Promise<void> {
+    if (postIds.length > 0) await manager.query('DELETE FROM clicks WHERE post_id IN (?)', [postIds]);
   }
 
   private async write(): Promise<void> {

@@ -49,7 +49,7 @@ const breakdownOf = (row: 'p' | 'c', breakdown: Breakdown): string =>
 
 /**
  * Sent → clicks → orders, counted from the posts, the clicks on their short links and the orders
- * shops reported: per stage, per breakdown row, per group. A unique click is one person (hashed
+ * shops reported (with what posts past retention counted, from post_rollups): per stage, per breakdown row, per group. A unique click is one person (hashed
  * address and browser) on one post; clicks per 100 members divide unique clicks by the members
  * the sent posts reached.
  */
@@ -107,7 +107,8 @@ export class FunnelService {
   ): Promise<Map<string, Measures>> {
     const key = (row: { k0: string; k1?: string }) => (row.k1 === undefined ? row.k0 : `${row.k0}\u0000${row.k1}`);
     const aliases = (expressions: string[]) => expressions.map((expression, i) => `${expression} AS k${i}`).join(', ');
-    const [sent, clicks, orders] = await Promise.all([
+    // Posts past retention count from post_rollups, aliased p too: it has the columns the breakdown reads.
+    const [sent, clicks, orders, sentBefore, clicksBefore] = await Promise.all([
       this.dataSource.query(
         `SELECT ${aliases(by)}, COUNT(*) AS sent, COALESCE(SUM(g.member_count), 0) AS members
          FROM posts p JOIN \`groups\` g ON g.id = p.group_id
@@ -127,6 +128,19 @@ export class FunnelService {
          FROM conversions c WHERE c.${column} = ? GROUP BY ${conversionsBy.join(', ')}`,
         [id],
       ),
+      this.dataSource.query(
+        `SELECT ${aliases(by)}, SUM(p.post_count) AS sent, COALESCE(SUM(p.post_count * g.member_count), 0) AS members
+         FROM post_rollups p JOIN \`groups\` g ON g.id = p.group_id
+         WHERE p.${column} = ? AND p.status = ? GROUP BY ${by.join(', ')}`,
+        [id, PostStatus.Sent],
+      ),
+      this.dataSource.query(
+        `SELECT ${aliases(by)}, SUM(p.clicks) AS clicks, SUM(p.previews) AS previews, SUM(p.unique_clicks) AS uniqueClicks,
+           SUM(IF(g.member_count IS NOT NULL, p.unique_clicks, 0)) AS countedClicks
+         FROM post_rollups p JOIN \`groups\` g ON g.id = p.group_id
+         WHERE p.${column} = ? GROUP BY ${by.join(', ')} HAVING SUM(p.clicks) + SUM(p.previews) > 0`,
+        [id],
+      ),
     ]);
     const measures = new Map<string, Measures>();
     const merge = (rows: Record<string, unknown>[]) => {
@@ -134,14 +148,12 @@ export class FunnelService {
         const k = key(row as { k0: string; k1?: string });
         const m = { ...(measures.get(k) ?? ZERO) };
         for (const name of Object.keys(ZERO) as (keyof Measures)[]) {
-          if (row[name] !== undefined && row[name] !== null) m[name] = Number(row[name]);
+          if (row[name] !== undefined && row[name] !== null) m[name] += Number(row[name]);
         }
         measures.set(k, m);
       }
     };
-    merge(sent);
-    merge(clicks);
-    merge(orders);
+    for (const rows of [sent, clicks, orders, sentBefore, clicksBefore]) merge(rows as Record<string, unknown>[]);
     return measures;
   }
 

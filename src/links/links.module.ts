@@ -6,8 +6,7 @@ import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PostsModule } from '../posts/posts.module';
 import { RoutinesModule } from '../routines/routines.module';
-import { ClickRecorder } from './click-recorder.service';
-import { Click } from './click.entity';
+import { ClicksModule } from './clicks.module';
 import { Conversion } from './conversion.entity';
 import { ConversionsService } from './conversions.service';
 import { FunnelService } from './funnel.service';
@@ -19,7 +18,8 @@ import { RedirectController } from './redirect.controller';
 /** Short links in posts, the clicks on them, the orders they led to, and the funnel from send to order. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Click, Conversion]),
+    TypeOrmModule.forFeature([Conversion]),
+    ClicksModule,
     ChannelsModule,
     ContentModule,
     GroupsModule,
@@ -34,7 +34,7 @@ import { RedirectController } from './redirect.controller';
     PostPreviewController,
     ChannelPreviewController,
   ],
-  providers: [LinkTracker, ClickRecorder, ConversionsService, FunnelService],
+  providers: [LinkTracker, ConversionsService, FunnelService],
   exports: [LinkTracker],
 })
 export class LinksModule {}

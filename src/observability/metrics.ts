@@ -70,6 +70,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly retentionBatch = new Histogram({
+    name: 'groupcast_retention_batch_seconds',
+    help: 'How long each purge batch held its rows locked (one transaction: roll up, then delete)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly retentionPurged = new Counter({
+    name: 'groupcast_retention_posts_purged_total',
+    help: 'Finished posts older than RETENTION_DAYS purged, with their attempts, deferrals and clicks',
+    registers: [this.registry],
+  });
+
   readonly schedulerTick = new Histogram({
     name: 'groupcast_scheduler_tick_seconds',
     help: "Duration of the scheduler's ticks this process ran as leader",

@@ -104,10 +104,16 @@ export class PostHistory {
     const received = new Map<string, Map<string, Date>>();
     if (groupIds.length === 0 || contentIds.length === 0) return received;
     const rows = (await this.dataSource.query(
-      `SELECT group_id AS groupId, content_id AS contentId, MAX(COALESCE(sent_at, due_at)) AS at
-       FROM posts WHERE group_id IN (?) AND content_id IN (?) AND status IN (${RECEIVED})
-       GROUP BY group_id, content_id`,
-      [groupIds, contentIds],
+      `SELECT groupId, contentId, MAX(at) AS at FROM (
+         SELECT group_id AS groupId, content_id AS contentId, MAX(COALESCE(sent_at, due_at)) AS at
+         FROM posts WHERE group_id IN (?) AND content_id IN (?) AND status IN (${RECEIVED})
+         GROUP BY group_id, content_id
+         UNION ALL
+         SELECT group_id, content_id, MAX(last_at) FROM post_rollups
+         WHERE content_id IN (?) AND group_id IN (?) AND status IN (${RECEIVED})
+         GROUP BY group_id, content_id) x
+       GROUP BY groupId, contentId`,
+      [groupIds, contentIds, contentIds, groupIds],
     )) as { groupId: string; contentId: string; at: Date }[];
     for (const { groupId, contentId, at } of rows) {
       const group = received.get(groupId) ?? received.set(groupId, new Map()).get(groupId)!;

@@ -10,7 +10,7 @@ import { bulkInsert, updateEach } from '../database/bulk-insert';
 import { inTransaction } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues, QueuedPost } from './post-queues';
-import { PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
+import { FINISHED_POST_STATUSES, PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
 import { Post } from './post.entity';
 
 const S = PostStatus;
@@ -614,6 +614,26 @@ export class PostLifecycle {
       [id],
     );
     return affected(result) > 0;
+  }
+
+  /**
+   * Of `ids`, the finished posts nobody has touched since `before`, locked until the caller's
+   * transaction ends: what that transaction may purge (a post retried meanwhile is left alone).
+   */
+  async lockPurgeable(manager: EntityManager, ids: string[], before: Date): Promise<string[]> {
+    const rows = (await manager.query(
+      `SELECT id FROM posts WHERE id IN (?) AND status IN (${sqlList(...FINISHED_POST_STATUSES)}) AND updated_at < ? FOR UPDATE`,
+      [ids, before],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes posts with their attempts and deferrals, in the caller's transaction (after lockPurgeable). */
+  async purge(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('DELETE FROM post_attempts WHERE post_id IN (?)', [ids]);
+    await manager.query('DELETE FROM post_deferrals WHERE post_id IN (?)', [ids]);
+    await manager.query('DELETE FROM posts WHERE id IN (?)', [ids]);
   }
 
   /** Attempts recorded together are one multi-row INSERT. */

@@ -24,6 +24,15 @@ export const OPEN_POST_STATUSES = [
   PostStatus.Paused,
   PostStatus.AwaitingConfirmation,
 ];
+/** Statuses nothing changes again on its own; only these are ever purged (RETENTION_DAYS). */
+export const FINISHED_POST_STATUSES = [
+  PostStatus.Sent,
+  PostStatus.Failed,
+  PostStatus.Unconfirmed,
+  PostStatus.Expired,
+  PostStatus.Skipped,
+  PostStatus.Cancelled,
+];
 /** Not yet in a worker's hands: the content may still change or be pulled. */
 export const UNSENT_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, PostStatus.Paused];
 /** Will still be sent and may therefore hold up a later post to the same group. */

@@ -55,7 +55,7 @@ export class PostsService {
       groupIds.map((id) => [id, { counts: {}, lastSent: null, next: null }]),
     );
     if (groupIds.length === 0) return progress;
-    const [counts, sent, next] = (await Promise.all([
+    const [counts, sent, next, purged] = (await Promise.all([
       this.dataSource.query(
         `SELECT group_id AS groupId, status, COUNT(*) AS n FROM posts WHERE run_id = ? AND group_id IN (?) GROUP BY group_id, status`,
         [runId, groupIds],
@@ -75,14 +75,27 @@ export class PostsService {
          WHERE n = 1`,
         [runId, groupIds],
       ),
+      this.dataSource.query(
+        `SELECT group_id AS groupId, status, step, stage, post_count AS posts, last_at AS lastAt FROM post_rollups WHERE run_id = ? AND group_id IN (?)`,
+        [runId, groupIds],
+      ),
     ])) as [
       { groupId: string; status: string; n: string }[],
       { groupId: string; step: number; stage: string; sentAt: Date }[],
       { groupId: string; step: number; stage: string; dueAt: Date; status: string }[],
+      { groupId: string; status: string; step: number; stage: string; posts: number; lastAt: Date }[],
     ];
     for (const { groupId, status, n } of counts) progress.get(groupId)!.counts[status] = Number(n);
     for (const { groupId, ...last } of sent) progress.get(groupId)!.lastSent = last;
     for (const { groupId, ...post } of next) progress.get(groupId)!.next = post;
+    // Posts past retention count as they did; the last step sent may be one of them.
+    for (const { groupId, status, step, stage, posts, lastAt } of purged) {
+      const group = progress.get(groupId)!;
+      group.counts[status] = (group.counts[status] ?? 0) + Number(posts);
+      if (status === PostStatus.Sent && (group.lastSent === null || group.lastSent.step < step)) {
+        group.lastSent = { step, stage, sentAt: lastAt };
+      }
+    }
     return progress;
   }
 
@@ -112,14 +125,24 @@ export class PostsService {
     groups: { groupId: string; lastStage: string | null; sent: number; open: number }[];
   }> {
     const [counts, groups] = (await Promise.all([
-      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [
-        runId,
-      ]),
       this.dataSource.query(
-        `SELECT group_id AS groupId, SUM(status = '${PostStatus.Sent}') AS sent, SUM(status IN (${sqlList(...OPEN_POST_STATUSES)})) AS open,
-           MAX(IF(status = '${PostStatus.Sent}', step, NULL)) AS lastSentStep
-         FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
-        [runId],
+        `SELECT status, stage, SUM(n) AS n FROM (
+           SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage
+           UNION ALL SELECT status, stage, SUM(post_count) FROM post_rollups WHERE run_id = ? GROUP BY status, stage) x
+         GROUP BY status, stage`,
+        [runId, runId],
+      ),
+      // Posts past retention (post_rollups, all finished) count as they did.
+      this.dataSource.query(
+        `SELECT groupId, SUM(sent) AS sent, SUM(open) AS open, MAX(lastSentStep) AS lastSentStep FROM (
+           SELECT group_id AS groupId, SUM(status = '${PostStatus.Sent}') AS sent, SUM(status IN (${sqlList(...OPEN_POST_STATUSES)})) AS open,
+             MAX(IF(status = '${PostStatus.Sent}', step, NULL)) AS lastSentStep
+           FROM posts WHERE run_id = ? GROUP BY group_id
+           UNION ALL
+           SELECT group_id, SUM(IF(status = '${PostStatus.Sent}', post_count, 0)), 0, MAX(IF(status = '${PostStatus.Sent}', step, NULL))
+           FROM post_rollups WHERE run_id = ? GROUP BY group_id) x
+         GROUP BY groupId ORDER BY groupId`,
+        [runId, runId],
       ),
     ])) as [
       { stage: string; status: string; n: string }[],

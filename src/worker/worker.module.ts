@@ -6,7 +6,9 @@ import { GroupsModule } from '../groups/groups.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { Confirmations } from '../delivery/confirmations.service';
 import { ExternalOutcomes } from '../delivery/external-outcomes.service';
+import { ClicksModule } from '../links/clicks.module';
 import { PostsModule } from '../posts/posts.module';
+import { Retention } from '../retention/retention.service';
 import { RoutinesModule } from '../routines/routines.module';
 import { HeartbeatProcessor } from '../system/heartbeat.processor';
 import { Leadership } from '../system/leadership';
@@ -14,11 +16,12 @@ import { POST_PROCESSORS } from './post-processors';
 import { ProcessorCoverage } from './processor-coverage';
 import { SchedulerTick } from './scheduler-tick.service';
 
-/** The worker role: one processor per queue, the scheduler's tick, and the loop that reads back external outcomes. */
+/** The worker role: one processor per queue, the scheduler's tick, the loop that reads back external outcomes, and retention. */
 @Module({
   imports: [
     DiscoveryModule,
     CampaignsModule,
+    ClicksModule,
     ChannelsModule,
     DeliveryModule,
     GroupsModule,
@@ -30,6 +33,7 @@ import { SchedulerTick } from './scheduler-tick.service';
     SchedulerTick,
     ExternalOutcomes,
     Confirmations,
+    Retention,
     HeartbeatProcessor,
     ...POST_PROCESSORS,
     ProcessorCoverage,
