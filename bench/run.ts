@@ -9,6 +9,7 @@ import { memory } from './memory';
 import { stall } from './stall';
 import { stats } from './stats';
 import { plan } from './plan';
+import { retention } from './retention';
 import { routines } from './routines';
 import { steady } from './steady';
 import { throughput } from './throughput';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   plan,
   links,
   accuracy,
+  retention,
 };
 
 async function main(): Promise<void> {

@@ -14,10 +14,14 @@ import { Leadership } from '../system/leadership';
 const DAY_MS = 86_400_000;
 /** How often the leader looks for posts past their retention. */
 const SWEEP_EVERY_MS = 15 * 60_000;
-/** A batch should hold its rows this long at most; the batch size follows what the last one took. */
-const BATCH_TARGET_MS = 50;
+/**
+ * A batch should hold its rows about this long; the batch size follows what the last one took,
+ * starting small, so that a cold cache or a burst of other writes stays well under 100 ms.
+ */
+const BATCH_TARGET_MS = 30;
+const BATCH_FIRST = 50;
 const BATCH_MIN = 10;
-const BATCH_MAX = 2000;
+const BATCH_MAX = 1000;
 
 export interface SweepResult {
   purged: number;
@@ -37,7 +41,7 @@ export interface SweepResult {
 export class Retention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Retention.name);
   private readonly loop: IntervalLoop;
-  private batchSize = 200;
+  private batchSize = BATCH_FIRST;
   private stopping = false;
 
   constructor(
@@ -101,7 +105,7 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
           ms > BATCH_TARGET_MS
             ? Math.max(BATCH_MIN, Math.floor(this.batchSize / 2))
             : ms < BATCH_TARGET_MS / 2
-              ? Math.min(BATCH_MAX, Math.ceil(this.batchSize * 1.5))
+              ? Math.min(BATCH_MAX, Math.ceil(this.batchSize * 1.25))
               : this.batchSize;
         if (purged === 0) break; // all of them were touched meanwhile; the next sweep looks again
         await new Promise((resolve) => setTimeout(resolve, ms));
