@@ -17,11 +17,12 @@ export async function api(): Promise<Figure[]> {
       address: { url: `https://hooks.example.com/g/${i}` },
       tags: ['api'],
     }));
-    const runId = await stack.launch(
-      await stack.campaign([{ day: 1, at: '08:00' }]),
-      { tags: ['api'] },
-      new Date(Date.now() + 365 * 86_400_000),
-    );
+    const startAt = new Date(Date.now() + 365 * 86_400_000);
+    const runId = await stack.launch(await stack.campaign([{ day: 1, at: '08:00' }]), { tags: ['api'] }, startAt);
+    const week = {
+      from: new Date(startAt.getTime() - 86_400_000).toISOString(),
+      to: new Date(startAt.getTime() + 6 * 86_400_000).toISOString(),
+    };
     const piece = await stack.call<{ id: string }>('POST', '/v1/content', {
       kind: 'morning_brief',
       title: '早报',
@@ -33,6 +34,10 @@ export async function api(): Promise<Figure[]> {
     const routes: LoadResult[] = [
       await load(`GET /v1/posts?runId=… (${POSTS_IN_RUN} in the run)`, {
         url: `${stack.base}/v1/posts?runId=${runId}`,
+        headers,
+      }),
+      await load('GET /v1/calendar?tag=… (50 groups, a week)', {
+        url: `${stack.base}/v1/calendar?tag=api&from=${week.from}&to=${week.to}`,
         headers,
       }),
       await load('POST /v1/content', {
@@ -57,7 +62,8 @@ export async function api(): Promise<Figure[]> {
       }),
     ];
     const ratio = (r: LoadResult) => round(r.requestsPerSecond / baseline.requestsPerSecond, 2);
-    const [read] = routes;
+    // Writes do more than reads (validation, a revision, an audit row): their floor is lower.
+    const floor = (r: LoadResult) => (r.name === 'POST /v1/content' ? 0.3 : 0.5);
     return report(
       'api',
       loadRows(baseline, [baseline, ...routes]),
@@ -65,11 +71,15 @@ export async function api(): Promise<Figure[]> {
         benchmark: 'api',
         figure: r.name,
         value: r.requestsPerSecond,
-        unit: `req/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms)`,
+        unit: `req/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; bare p99 ${baseline.p99Ms} ms)`,
         baseline: baseline.requestsPerSecond,
         ratio: ratio(r),
-        target: r === read ? 'p99 ≤ 25 ms and ≥ 0.5× bare route' : 'p99 ≤ 25 ms',
-        met: r.p99Ms <= 25 && (r !== read || ratio(r) >= 0.5) && r.non2xx === 0,
+        target: `≥ ${floor(r)}× bare route${floor(r) === 0.5 ? ', p99 ≤ 3× its p99' : ''}`,
+        met:
+          ratio(r) >= floor(r) &&
+          (floor(r) !== 0.5 || r.p99Ms <= 3 * baseline.p99Ms) &&
+          r.non2xx === 0 &&
+          r.errors === 0,
       })),
     );
   } finally {

@@ -140,6 +140,59 @@ describe('campaigns and launching runs', () => {
     expect(run.body.postCount).toBe(25_000);
     const page = await planner.get(`/v1/posts?runId=${run.body.id}&pageSize=1`).expect(200);
     expect(page.body.total).toBe(25_000);
+
+    // Deep pages by position: the page after the 20,000th post, the same as counting from the start.
+    const deep = await planner.get(`/v1/posts?runId=${run.body.id}&pageSize=100&page=200`).expect(200);
+    const byCursor = await planner
+      .get(`/v1/posts?runId=${run.body.id}&pageSize=100&after=${deep.body.next}`)
+      .expect(200);
+    const byOffset = await planner.get(`/v1/posts?runId=${run.body.id}&pageSize=100&page=201`).expect(200);
+    expect(byCursor.body.items.map((p: { id: string }) => p.id)).toEqual(
+      byOffset.body.items.map((p: { id: string }) => p.id),
+    );
+    expect(byCursor.body.total).toBeNull();
+    const last = await planner.get(`/v1/posts?runId=${run.body.id}&pageSize=100&page=250`).expect(200);
+    expect(last.body.items).toHaveLength(100);
+    expect(last.body.next).toBeNull();
+  });
+
+  it('walks a run’s posts with next, each once in due order, and names after when it is not one', async () => {
+    const rows = Array.from({ length: 23 }, (_, i) =>
+      GroupFactory.body(channelId, { name: `翻页 ${i}`, tags: ['pages'] }),
+    );
+    await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+    const campaign = await CampaignFactory.create(planner, content.slice(0, 3), [
+      { day: 30, at: '08:00' },
+      { day: 30, at: '08:00' },
+      { day: 31, at: '20:00' },
+    ]);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['pages'] } })
+      .expect(201);
+    const seen: { id: string; dueAt: string; step: number }[] = [];
+    const cursors: string[] = [];
+    let pages = 0;
+    for (let next: string | null = ''; next !== null; pages++) {
+      const page = await planner
+        .get(`/v1/posts?runId=${run.body.id}&pageSize=10${next ? `&after=${next}` : ''}`)
+        .expect(200);
+      seen.push(...(page.body.items as typeof seen));
+      next = page.body.next as string | null;
+      if (next) cursors.push(next);
+    }
+    expect(pages).toBe(7);
+    expect(seen).toHaveLength(69);
+    expect(new Set(seen.map((p) => p.id)).size).toBe(69);
+    const order = seen.map((p) => `${p.dueAt}|${p.step}|${p.id}`);
+    expect(order).toEqual([...order].sort());
+
+    for (const after of ['not-a-cursor-at-all', Buffer.from('1.2.x').toString('base64url').padEnd(16, 'A')]) {
+      const refused = await planner.get(`/v1/posts?runId=${run.body.id}&after=${after}`).expect(400);
+      expect(refused.body.details.map((d: { field: string }) => d.field)).toEqual(['after']);
+    }
+    const both = await planner.get(`/v1/posts?runId=${run.body.id}&page=2&after=${cursors[0]}`).expect(400);
+    expect(both.body.details.map((d: { field: string }) => d.field)).toEqual(['after']);
   });
 
   it.each([

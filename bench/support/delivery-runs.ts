@@ -19,6 +19,9 @@ export interface DeliveryFigures {
   p50: number;
   p99: number;
   max: number;
+  /** The largest resident memory seen in a worker and in the api process from launch to the last arrival, MB. */
+  workerRssMb?: number;
+  apiRssMb?: number;
 }
 
 function figures(stats: SinkStats, dueAt: number): DeliveryFigures {
@@ -51,6 +54,8 @@ export async function groupcastDelivery(options: {
   groups: number;
   steps: number;
   workers: number;
+  /** From the launch to the due time: long enough for the launch itself to be done. */
+  leadMs?: number;
 }): Promise<DeliveryFigures> {
   const sink = await startSink('webhook');
   const stack = await Stack.start({ workers: options.workers });
@@ -58,10 +63,24 @@ export async function groupcastDelivery(options: {
     const channel = await stack.channel('webhook');
     await stack.groups(channel, options.groups, (i) => ({ address: { url: `${sink.url}/g/${i}` }, tags: ['bench'] }));
     const campaign = await stack.campaign(Array(options.steps).fill({ after: 'PT0S' }));
-    const dueAt = Date.now() + LEAD_MS;
-    await stack.launch(campaign, { tags: ['bench'] }, new Date(dueAt));
-    const total = options.groups * options.steps;
-    return figures(await sinkReached(sink.stats, total, 300_000), dueAt);
+    const rss = { worker: 0, api: 0 };
+    const sample = () => {
+      for (const worker of stack.workers) rss.worker = Math.max(rss.worker, Stack.rssMb(worker));
+      rss.api = Math.max(rss.api, Stack.rssMb(stack.api));
+    };
+    const sampling = setInterval(sample, 250);
+    try {
+      const dueAt = Date.now() + (options.leadMs ?? LEAD_MS);
+      await stack.launch(campaign, { tags: ['bench'] }, new Date(dueAt));
+      if (Date.now() > dueAt)
+        throw new Error(`the launch took past the due time; give a leadMs above ${options.leadMs}`);
+      const total = options.groups * options.steps;
+      const reached = await sinkReached(sink.stats, total, 300_000);
+      sample();
+      return { ...figures(reached, dueAt), workerRssMb: round(rss.worker), apiRssMb: round(rss.api) };
+    } finally {
+      clearInterval(sampling);
+    }
   } finally {
     await stack.stop();
     await sink.process.stop();

@@ -63,12 +63,12 @@ export class Stack {
 
   static async start(options: { workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
     const env = isolatedEnv({ LOG_LEVEL: 'warn', ...options.env });
-    const api = new ServiceProcess({ ...env, ROLE: 'api', LOG_LEVEL: 'info' });
-    const port = (await api.waitFor(/listening on port (\d+)/, 60_000))[1];
-    // BENCH_PROFILE=1: each worker writes a V8 CPU profile to bench/results/profiles when it stops.
+    // BENCH_PROFILE=1: each process writes a V8 CPU profile to bench/results/profiles when it stops.
     const args = process.env.BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', 'results', 'profiles')}`, MAIN]
       : [MAIN];
+    const api = new ServiceProcess({ ...env, ROLE: 'api', LOG_LEVEL: 'info' }, args);
+    const port = (await api.waitFor(/listening on port (\d+)/, 60_000))[1];
     const workers = Array.from(
       { length: options.workers ?? 1 },
       () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }, args),

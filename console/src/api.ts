@@ -83,7 +83,10 @@ export interface Page<T> {
   items: T[];
   page: number;
   pageSize: number;
-  total: number;
+  /** Null on a page of posts asked for with `after`. */
+  total: number | null;
+  /** Posts only: the `after` of the page that follows, null on the last. */
+  next?: string | null;
 }
 
 export interface Group {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { And, DataSource, In, LessThan, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -17,8 +18,13 @@ export interface GroupProgress {
 }
 
 /** Posts as the API shows them, and the operator's actions on one post. */
+/** How long a list's total is reused for the same filter. */
+const COUNT_TTL_MS = 2000;
+
 @Injectable()
 export class PostsService {
+  private readonly counts = new LRUCache<string, Promise<number>>({ max: 1000, ttl: COUNT_TTL_MS });
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Post) private readonly posts: Repository<Post>,
@@ -162,24 +168,70 @@ export class PostsService {
   }
 
   async list(query: ListPostsQuery): Promise<PostPageDto> {
-    const qb = this.posts.createQueryBuilder('p');
-    if (query.runId) qb.andWhere('p.runId = :runId', { runId: query.runId });
-    if (query.routineId) qb.andWhere('p.routineId = :routineId', { routineId: query.routineId });
-    if (query.groupId) qb.andWhere('p.groupId = :groupId', { groupId: query.groupId });
-    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
-    if (query.stage) qb.andWhere('p.stage = :stage', { stage: query.stage });
-    if (query.dueFrom) qb.andWhere('p.dueAt >= :dueFrom', { dueFrom: new Date(query.dueFrom) });
-    if (query.dueTo) qb.andWhere('p.dueAt < :dueTo', { dueTo: new Date(query.dueTo) });
-    if (query.owner)
-      qb.andWhere('p.groupId IN (SELECT g.id FROM `groups` g WHERE g.owner = :owner)', { owner: query.owner });
-    const [posts, total] = await qb
-      .orderBy('p.dueAt', 'ASC')
-      .addOrderBy('p.step', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .skip(pageOffset(query))
-      .take(query.pageSize)
-      .getManyAndCount();
-    return { items: posts.map((p) => this.view(p)), page: query.page, pageSize: query.pageSize, total };
+    const after = query.after === undefined ? undefined : decodeCursor(query.after);
+    if (query.after !== undefined && query.page > 1) {
+      throw DomainError.invalid([{ field: 'after', message: 'give after or page, not both' }]);
+    }
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filter = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (query.runId) filter('run_id = ?', query.runId);
+    if (query.routineId) filter('routine_id = ?', query.routineId);
+    if (query.groupId) filter('group_id = ?', query.groupId);
+    if (query.status) filter('status = ?', query.status);
+    if (query.stage) filter('stage = ?', query.stage);
+    if (query.dueFrom) filter('due_at >= ?', new Date(query.dueFrom));
+    if (query.dueTo) filter('due_at < ?', new Date(query.dueTo));
+    if (query.owner) filter('group_id IN (SELECT g.id FROM `groups` g WHERE g.owner = ?)', query.owner);
+    const matching = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    // Keyset: the rows after the cursor in (due_at, step, id) order, spelled as ranges the index
+    // (…, due_at, step, id) can seek to; no offset to walk past.
+    const page = after
+      ? {
+          sql: `${matching ? `${matching} AND` : 'WHERE'} (due_at > ? OR (due_at = ? AND (step > ? OR (step = ? AND id > ?))))`,
+          params: [...params, after.dueAt, after.dueAt, after.step, after.step, after.id],
+        }
+      : { sql: matching, params };
+    const [rows, counted] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${POST_COLUMNS} FROM posts ${page.sql} ORDER BY due_at, step, id LIMIT ? OFFSET ?`,
+        [...page.params, query.pageSize + 1, after ? 0 : pageOffset(query)],
+      ) as Promise<PostRow[]>,
+      after ? Promise.resolve(null) : this.count(matching, params),
+    ]);
+    const items = rows.slice(0, query.pageSize).map(fromRow);
+    const last = items[items.length - 1];
+    return {
+      items,
+      page: after ? 1 : query.page,
+      pageSize: query.pageSize,
+      total: counted,
+      next: rows.length > query.pageSize ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * How many posts match, remembered per filter for COUNT_TTL_MS: a list polled by many screens at
+   * once costs one count (1–2 ms per 10,000 posts) every two seconds, not one per request.
+   */
+  private count(matching: string, params: unknown[]): Promise<number> {
+    const key = `${matching}\u0000${JSON.stringify(params)}`;
+    let counted = this.counts.get(key);
+    if (!counted) {
+      counted = (
+        this.dataSource.query(`SELECT COUNT(*) AS n FROM posts ${matching}`, params) as Promise<{ n: string }[]>
+      )
+        .then(([row]) => Number(row.n))
+        .catch((error: unknown) => {
+          this.counts.delete(key);
+          throw error;
+        });
+      this.counts.set(key, counted);
+    }
+    return counted;
   }
 
   /** Who still has tasks to confirm: per channel and owner, the posts awaiting them, oldest first. */
@@ -262,4 +314,47 @@ export class PostsService {
       remindedAt: p.remindedAt,
     };
   }
+}
+
+/** A post's columns as PostDto names them, for lists read as plain rows. */
+const POST_COLUMNS = [
+  'id',
+  'run_id AS runId',
+  'routine_id AS routineId',
+  'step',
+  'stage',
+  'group_id AS groupId',
+  'channel_type AS channelType',
+  'content_id AS contentId',
+  'revision',
+  'promotional',
+  'due_at AS dueAt',
+  'status',
+  'not_before AS notBefore',
+  'defer_reason AS deferReason',
+  'attempts',
+  'parts_sent AS partsSent',
+  'sent_at AS sentAt',
+  'external_id AS externalId',
+  'error_code AS errorCode',
+  'error',
+  'awaiting_since AS awaitingSince',
+  'reminded_at AS remindedAt',
+].join(', ');
+
+type PostRow = Omit<PostDto, 'promotional'> & { promotional: number };
+
+const fromRow = (row: PostRow): PostDto => ({ ...row, promotional: row.promotional === 1 });
+
+/** A page's end as `after` takes it: its due time, step and id, in base64url. */
+function encodeCursor(post: Pick<PostDto, 'dueAt' | 'step' | 'id'>): string {
+  return Buffer.from(`${post.dueAt.getTime()}.${post.step}.${post.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { dueAt: Date; step: number; id: string } {
+  const [due, step, id] = Buffer.from(cursor, 'base64url').toString().split('.');
+  if (!/^\d{1,15}$/.test(due ?? '') || !/^\d{1,9}$/.test(step ?? '') || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw DomainError.invalid([{ field: 'after', message: 'must be the next value of a previous page' }]);
+  }
+  return { dueAt: new Date(Number(due)), step: Number(step), id };
 }

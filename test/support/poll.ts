@@ -22,13 +22,12 @@ export async function eventually<T>(
 
 /** Every post of a run, all pages. */
 export async function postsOf<T>(as: RequestWith, runId: string): Promise<T[]> {
-  const page = await as.get(`/v1/posts?runId=${runId}&pageSize=100`).expect(200);
-  let all = page.body.items as T[];
-  for (let p = 2; all.length < page.body.total; p++) {
-    all = [
-      ...all,
-      ...((await as.get(`/v1/posts?runId=${runId}&pageSize=100&page=${p}`).expect(200)).body.items as T[]),
-    ];
+  let all: T[] = [];
+  for (let next: string | null = ''; next !== null;) {
+    const page = (await as.get(`/v1/posts?runId=${runId}&pageSize=100${next ? `&after=${next}` : ''}`).expect(200))
+      .body as { items: T[]; next: string | null };
+    all = [...all, ...page.items];
+    next = page.next;
   }
   return all;
 }

@@ -35,6 +35,14 @@ export class ListPostsQuery extends PageQuery {
   @IsInstant()
   dueTo?: string;
 
+  /**
+   * Where the previous page ended (its `next`): the page after it, found by position rather than
+   * counted from the start, so that deep pages cost what the first does. Not with `page`.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{16,200}$/, { message: 'after must be the next value of a previous page' })
+  after?: string;
+
   /** Posts to groups this staff member owns: a WeCom customer group's owner (its address's `sender`). */
   @IsOptional()
   @IsString()
@@ -113,5 +121,11 @@ export class PostPageDto {
   items: PostDto[];
   page: number;
   pageSize: number;
-  total: number;
+  /**
+   * Posts matching the filters, counted at most every 2 s per filter (a list polled hard is not
+   * recounted each time); null on a page asked for with `after`, which is not counted.
+   */
+  total: number | null;
+  /** Give it as `after` for the page that follows; null on the last page. */
+  next: string | null;
 }
