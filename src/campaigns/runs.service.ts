@@ -23,6 +23,8 @@ import { stepPosts } from './step-posts';
 
 /** A start this close to now is "now" (a clock a little behind, a slow request). */
 const PAST_START_GRACE_MS = 60_000;
+/** Groups whose posts a launch makes and writes at a time. */
+const LAUNCH_SLICE = 5000;
 
 @Injectable()
 export class RunsService {
@@ -85,17 +87,14 @@ export class RunsService {
     // catchUp "skip": what is overdue at launch is written as skipped, with the reason.
     const overdueBefore = dto.catchUp === 'skip' ? new Date(now - PAST_START_GRACE_MS) : undefined;
     const runId = randomUUID();
-    const posts = stepPosts(
-      {
-        runId,
-        steps,
-        published,
-        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
-        overdueBefore,
-        overdueReason: 'overdue at launch (catchUp: skip)',
-      },
-      groups.map((g) => ({ ...g, start: startAt })),
-    );
+    const plan = {
+      runId,
+      steps,
+      published,
+      promotionalKind: (kind: string) => this.kinds.get(kind)?.promotional === true,
+      overdueBefore,
+      overdueReason: 'overdue at launch (catchUp: skip)',
+    };
     // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
     const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
     let queued: NewPost[];
@@ -115,13 +114,20 @@ export class RunsService {
             pinRevisions: dto.pinRevisions ?? false,
             idempotencyKey: request?.scoped ?? null,
             requestHash: request?.hash ?? null,
-            postCount: posts.length,
+            // One post per step for each group (stepPosts).
+            postCount: groups.length * steps.length,
             evergreen: dto.evergreen ?? false,
           },
           groups.map((g) => g.id),
           new Date(),
         );
-        return this.postLifecycle.create(manager, posts, horizon);
+        // Written a slice of groups at a time: a launch to 100,000 groups never holds all its posts at once.
+        const queuedNow: NewPost[] = [];
+        for (let i = 0; i < groups.length; i += LAUNCH_SLICE) {
+          const slice = groups.slice(i, i + LAUNCH_SLICE).map((g) => ({ ...g, start: startAt }));
+          queuedNow.push(...(await this.postLifecycle.create(manager, stepPosts(plan, slice), horizon)));
+        }
+        return queuedNow;
       });
     } catch (error) {
       const existing = request && isDuplicateKey(error) ? await this.byIdempotencyKey(request) : undefined;

@@ -15,6 +15,8 @@ export interface QueuedPost {
 }
 
 /** The post queues, one per channel type; a post's job id is the post id, so adding twice is harmless. */
+const ENQUEUE_SLICE = 2000;
+
 @Injectable()
 export class PostQueues implements OnModuleInit {
   private queues!: Record<ChannelType, Queue<DeliverJob>>;
@@ -49,10 +51,14 @@ export class PostQueues implements OnModuleInit {
   async enqueue(posts: QueuedPost[]): Promise<void> {
     for (const type of CHANNEL_TYPES) {
       const batch = posts.filter((p) => p.channelType === type);
-      if (batch.length === 0) continue;
-      await this.queues[type].addBulk(
-        batch.map((p) => ({ name: 'deliver', data: { postId: p.id }, opts: this.jobOptions(p.id, p.readyAt) })),
-      );
+      // In slices: a launch of 100,000 posts would otherwise hold 100,000 jobs and their commands at once.
+      for (let i = 0; i < batch.length; i += ENQUEUE_SLICE) {
+        await this.queues[type].addBulk(
+          batch
+            .slice(i, i + ENQUEUE_SLICE)
+            .map((p) => ({ name: 'deliver', data: { postId: p.id }, opts: this.jobOptions(p.id, p.readyAt) })),
+        );
+      }
     }
   }
 
