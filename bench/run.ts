@@ -10,6 +10,7 @@ import { stall } from './stall';
 import { stats } from './stats';
 import { plan } from './plan';
 import { retention } from './retention';
+import { scale } from './scale';
 import { routines } from './routines';
 import { steady } from './steady';
 import { throughput } from './throughput';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   links,
   accuracy,
   retention,
+  scale,
 };
 
 async function main(): Promise<void> {

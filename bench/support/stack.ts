@@ -2,17 +2,10 @@ import { RedisClient, queuePrefix, redisClient } from '../../src/redis/redis-cli
 import { Connection, createConnection } from 'mysql2/promise';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { databaseName } from '../../src/database/typeorm-options';
 import { deleteRedisPrefix, dropDatabase, removeMediaCache } from '../../test/support/cleanup';
 import { eventually } from '../../test/support/poll';
 import { MAIN, ServiceProcess } from '../../test/support/service-process';
-import {
-  ADMIN_KEY,
-  NO_GLOBAL_POLICY,
-  TEST_MYSQL_URL,
-  TEST_REDIS_TARGET,
-  isolatedEnv,
-} from '../../test/support/test-env';
+import { ADMIN_KEY, NO_GLOBAL_POLICY, TEST_REDIS_TARGET, isolatedEnv } from '../../test/support/test-env';
 
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
 const BULK_ROWS = 5000;
@@ -75,7 +68,7 @@ export class Stack {
     );
     await Promise.all(workers.map((w) => w.waitFor(/worker .* ready/, 60_000)));
     const mysql = await createConnection({
-      uri: `${TEST_MYSQL_URL}/${databaseName(env.DATABASE_URL)}`,
+      uri: env.DATABASE_URL,
       dateStrings: false,
     });
     const stack = new Stack(env, api, workers, `http://127.0.0.1:${port}`, mysql, redisClient(TEST_REDIS_TARGET));

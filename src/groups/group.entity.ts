@@ -19,6 +19,8 @@ export type GroupStatus = (typeof GROUP_STATUSES)[number];
 @Entity('groups')
 @Index(['channelId', 'status'])
 @Index(['status', 'createdAt'])
+/** Pages of groups (the calendar, lists) go in name order: read along this, not sorted each time. */
+@Index('IDX_groups_name', ['name'])
 export class Group {
   @PrimaryGeneratedColumn('uuid')
   id: string;

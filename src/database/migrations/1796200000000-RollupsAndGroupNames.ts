@@ -1,8 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** What purged posts counted for (see PostRollup), so that summaries survive retention. */
-export class PostRollups1796200000000 implements MigrationInterface {
-  name = 'PostRollups1796200000000';
+/**
+ * What purged posts counted for (see PostRollup), so that summaries survive retention; and groups
+ * in name order, which pages of groups read along.
+ */
+export class RollupsAndGroupNames1796200000000 implements MigrationInterface {
+  name = 'RollupsAndGroupNames1796200000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -26,9 +29,11 @@ export class PostRollups1796200000000 implements MigrationInterface {
         PRIMARY KEY (\`rollup_key\`)
       ) ENGINE=InnoDB`,
     );
+    await queryRunner.query('CREATE INDEX `IDX_groups_name` ON `groups` (`name`)');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX `IDX_groups_name` ON `groups`');
     await queryRunner.query('DROP TABLE `post_rollups`');
   }
 }
