@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ClickRecorder } from '../src/links/click-recorder.service';
 import { Metrics } from '../src/observability/metrics';
-import { PostLifecycle } from '../src/posts/post-lifecycle.service';
-import { REDIS } from '../src/redis/redis.module';
-import { Retention } from '../src/retention/retention.service';
-import { Leadership } from '../src/system/leadership';
 import { bulkInsert } from '../src/database/bulk-insert';
 import { createMediumContext } from '../test/support/medium-context';
+import { retentionFor } from '../test/support/medium-seed';
 import { Figure, report } from './report';
 import { percentile, round } from './support/stack';
 
@@ -94,14 +90,7 @@ export async function retention(): Promise<Figure[]> {
     };
 
     const idle = await writer(new Promise((resolve) => setTimeout(resolve, LOAD_MS)));
-    const purge = new Retention(
-      ctx.db,
-      ctx.config,
-      ctx.get(PostLifecycle),
-      ctx.get(ClickRecorder),
-      new Leadership(ctx.app.get(REDIS), ctx.config),
-      ctx.get(Metrics),
-    );
+    const purge = retentionFor(ctx);
     const purgeStarted = performance.now();
     const sweeping = purge.sweep(new Date());
     const during = await writer(sweeping);

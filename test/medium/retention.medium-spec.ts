@@ -3,15 +3,12 @@ import { ChannelsService } from '../../src/groups/channels.service';
 import { GroupsService } from '../../src/groups/groups.service';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
 import { FunnelService } from '../../src/links/funnel.service';
-import { Metrics } from '../../src/observability/metrics';
-import { REDIS } from '../../src/redis/redis.module';
 import { PostHistory } from '../../src/posts/post-history.service';
 import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
 import { PostsService } from '../../src/posts/posts.service';
 import { Retention } from '../../src/retention/retention.service';
-import { Leadership } from '../../src/system/leadership';
 import { MediumContext, createMediumContext } from '../support/medium-context';
-import { seedRun } from '../support/medium-seed';
+import { retentionFor, seedRun } from '../support/medium-seed';
 
 const DAY_MS = 86_400_000;
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'] as const;
@@ -22,14 +19,7 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
 
   beforeAll(async () => {
     ctx = await createMediumContext();
-    retention = new Retention(
-      ctx.db,
-      ctx.config,
-      ctx.get(PostLifecycle),
-      ctx.get(ClickRecorder),
-      new Leadership(ctx.app.get(REDIS), ctx.config),
-      ctx.get(Metrics),
-    );
+    retention = retentionFor(ctx);
   });
   afterAll(() => ctx.close());
 
@@ -162,14 +152,7 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
     expect((await retention.sweep(now)).purged).toBe(0);
     expect(await count('SELECT COUNT(*) AS n FROM posts WHERE id = ?', [post.id])).toBe(1);
 
-    const keepAll = new Retention(
-      ctx.db,
-      { ...ctx.config, retentionDays: 0 },
-      ctx.get(PostLifecycle),
-      ctx.get(ClickRecorder),
-      new Leadership(ctx.app.get(REDIS), ctx.config),
-      ctx.get(Metrics),
-    );
+    const keepAll = retentionFor(ctx, { ...ctx.config, retentionDays: 0 });
     expect((await keepAll.sweep(new Date(Date.now() + 3650 * DAY_MS))).purged).toBe(0);
     expect(await count('SELECT COUNT(*) AS n FROM posts WHERE id = ?', [post.id])).toBe(1);
   });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
+import { AppConfig } from '../../src/config/app-config';
+import { ClickRecorder } from '../../src/links/click-recorder.service';
+import { Metrics } from '../../src/observability/metrics';
 import { NewPost, PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { REDIS } from '../../src/redis/redis.module';
+import { Retention } from '../../src/retention/retention.service';
+import { Leadership } from '../../src/system/leadership';
 import { MediumContext } from './medium-context';
 
 export type SeedPost = Partial<Omit<NewPost, 'runId' | 'routineId'>>;
@@ -94,4 +100,16 @@ export async function statuses(ctx: MediumContext, ids: string[]): Promise<strin
 export async function runStatus(ctx: MediumContext, runId: string): Promise<string> {
   const [row] = (await ctx.db.query('SELECT status FROM runs WHERE id = ?', [runId])) as { status: string }[];
   return row.status;
+}
+
+/** The leader's purge on this context's services (the worker role is not loaded); `sweep` is driven by hand. */
+export function retentionFor(ctx: MediumContext, config: AppConfig = ctx.config): Retention {
+  return new Retention(
+    ctx.db,
+    config,
+    ctx.get(PostLifecycle),
+    ctx.get(ClickRecorder),
+    new Leadership(ctx.app.get(REDIS), config),
+    ctx.get(Metrics),
+  );
 }
