@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { accuracy } from './accuracy';
 import { api } from './api';
 import { fanout } from './fanout';
+import { gap } from './gap';
 import { herd } from './herd';
 import { links } from './links';
 import { memory } from './memory';
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
   accuracy,
   retention,
   scale,
+  gap,
 };
 
 async function main(): Promise<void> {

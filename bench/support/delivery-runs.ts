@@ -22,6 +22,9 @@ export interface DeliveryFigures {
   /** The largest resident memory seen in a worker and in the api process from launch to the last arrival, MB. */
   workerRssMb?: number;
   apiRssMb?: number;
+  /** Posts that arrived twice, and the shortest time between two arrivals for one group. */
+  repeats: number;
+  closestMs: number | null;
 }
 
 function figures(stats: SinkStats, dueAt: number): DeliveryFigures {
@@ -33,6 +36,8 @@ function figures(stats: SinkStats, dueAt: number): DeliveryFigures {
     p50: percentile(stats.lateness, 50),
     p99: percentile(stats.lateness, 99),
     max: Math.max(...stats.lateness),
+    repeats: stats.repeats,
+    closestMs: stats.closestMs,
   };
 }
 
@@ -56,12 +61,18 @@ export async function groupcastDelivery(options: {
   workers: number;
   /** From the launch to the due time: long enough for the launch itself to be done. */
   leadMs?: number;
+  /** Settings every group gets (a minimum gap, say). */
+  group?: Record<string, unknown>;
 }): Promise<DeliveryFigures> {
   const sink = await startSink('webhook');
   const stack = await Stack.start({ workers: options.workers });
   try {
     const channel = await stack.channel('webhook');
-    await stack.groups(channel, options.groups, (i) => ({ address: { url: `${sink.url}/g/${i}` }, tags: ['bench'] }));
+    await stack.groups(channel, options.groups, (i) => ({
+      address: { url: `${sink.url}/g/${i}` },
+      tags: ['bench'],
+      ...options.group,
+    }));
     const campaign = await stack.campaign(Array(options.steps).fill({ after: 'PT0S' }));
     const rss = { worker: 0, api: 0 };
     const sample = () => {

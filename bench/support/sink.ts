@@ -15,12 +15,28 @@ let lateness: number[] = [];
 let arrivals: number[] = [];
 let refused = 0;
 let byKey = new Map<string, number[]>();
+/** webhook: arrival times per path (one path per group), and the webhook-ids seen. */
+let byPath = new Map<string, number[]>();
+let ids = new Set<string>();
+let repeats = 0;
 
 function reset(): void {
   lateness = [];
   arrivals = [];
   refused = 0;
   byKey = new Map();
+  byPath = new Map();
+  ids = new Set();
+  repeats = 0;
+}
+
+/** The shortest time between two arrivals at one path: a group's minimum gap, as kept. */
+function closest(): number | null {
+  let least: number | null = null;
+  for (const times of byPath.values()) {
+    for (let i = 1; i < times.length; i++) least = Math.min(least ?? Infinity, times[i] - times[i - 1]);
+  }
+  return least;
 }
 
 /** The most messages one key got inside any window of `windowMs`. */
@@ -55,6 +71,8 @@ const server = createServer((req, res) => {
           refused,
           keys: byKey.size,
           busiestMinute: busiest,
+          repeats,
+          closestMs: closest(),
         }),
       );
     }
@@ -73,6 +91,10 @@ const server = createServer((req, res) => {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { dueAt?: string } };
     arrivals.push(now);
+    const id = String(req.headers['webhook-id'] ?? '');
+    if (ids.has(id)) repeats++;
+    ids.add(id);
+    (byPath.get(url.pathname) ?? byPath.set(url.pathname, []).get(url.pathname)!).push(now);
     if (body.data?.dueAt) lateness.push(now - Date.parse(body.data.dueAt));
     res.writeHead(204).end();
   });

@@ -38,6 +38,10 @@ export interface SinkStats {
   refused: number;
   keys: number;
   busiestMinute: number;
+  /** webhook: posts that arrived a second time (the same webhook-id). */
+  repeats: number;
+  /** webhook: the shortest time between two arrivals for one group. */
+  closestMs: number | null;
 }
 
 /**
