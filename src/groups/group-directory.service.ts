@@ -160,8 +160,8 @@ export class GroupDirectory {
       filter.tag,
     ])) as { n: string }[];
     const total = Number(n);
-    // A tag most groups carry is read along the name index until the page is full; a rare one
-    // from its own rows, sorted (a few thousand at most).
+    // A tag many groups carry is read along the name index until the page is full (its groups are
+    // common there, so few are passed over); a rarer one from its own rows, sorted (2,000 at most).
     const dense = total > DENSE_TAG_GROUPS;
     const groups = (await this.dataSource.query(
       dense

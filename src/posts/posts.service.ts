@@ -17,10 +17,10 @@ export interface GroupProgress {
   next: { step: number; stage: string; dueAt: Date; status: string } | null;
 }
 
-/** Posts as the API shows them, and the operator's actions on one post. */
 /** How long a list's total is reused for the same filter. */
 const COUNT_TTL_MS = 2000;
 
+/** Posts as the API shows them, and the operator's actions on one post. */
 @Injectable()
 export class PostsService {
   private readonly counts = new LRUCache<string, Promise<number>>({ max: 1000, ttl: COUNT_TTL_MS });
