@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
@@ -128,20 +128,21 @@ export class ContentService {
     const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     try {
       const id = await inTransaction(this.dataSource, async (manager) => {
-        const piece = await manager.save(
-          manager.create(ContentPiece, {
-            kind: kind.name,
-            slug,
-            title: content.title,
-            status: 'draft',
-            currentRevision: 1,
-            publishedRevision: null,
-            version: 1,
-            publishedAt: null,
-          }),
-        );
-        await this.writeRevision(manager, piece.id, 1, content, author);
-        return piece.id;
+        // An insert, not save(): nothing to read back but the id, which is made here.
+        const pieceId = randomUUID();
+        await manager.insert(ContentPiece, {
+          id: pieceId,
+          kind: kind.name,
+          slug,
+          title: content.title,
+          status: 'draft',
+          currentRevision: 1,
+          publishedRevision: null,
+          version: 1,
+          publishedAt: null,
+        });
+        await this.writeRevision(manager, pieceId, 1, content, author);
+        return pieceId;
       });
       return this.get(id);
     } catch (error) {
@@ -365,7 +366,8 @@ export class ContentService {
     const row: Omit<ContentRevision, 'createdAt'> = { pieceId, revision, ...content, createdBy: author.keyId };
     // TypeORM's deep-partial type cannot express a JSON column of unknown shape.
     await manager.insert(ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
-    await manager.delete(ContentTag, { pieceId });
+    // A piece's first revision has no tags before it to replace.
+    if (revision > 1) await manager.delete(ContentTag, { pieceId });
     if (content.tags.length > 0) {
       await manager.insert(
         ContentTag,
