@@ -241,14 +241,22 @@ export class ContentService {
     );
   }
 
-  /** A published revision as the renderer takes it; revisions never change, so they are kept. */
+  /** A revision as the renderer takes it; revisions never change, so they are kept. */
   async renderable(id: string, revision: number): Promise<PieceToRender> {
-    const key = `${id}:${revision}`;
+    const cached = this.renderables.get(`${id}:${revision}`);
+    if (cached) return cached;
+    const value = await this.revisionOf(await this.findPiece(id), revision);
+    if (!value) throw DomainError.notFound(`revision ${revision} of content`, id);
+    return value;
+  }
+
+  /** One revision of a piece as the renderer takes it, from the cache or read once; undefined if there is none. */
+  private async revisionOf(piece: ContentPiece, revision: number): Promise<PieceToRender | undefined> {
+    const key = `${piece.id}:${revision}`;
     const cached = this.renderables.get(key);
     if (cached) return cached;
-    const piece = await this.findPiece(id);
-    const row = await this.revisions.findOneBy({ pieceId: id, revision });
-    if (!row) throw DomainError.notFound(`revision ${revision} of content`, id);
+    const row = await this.revisions.findOneBy({ pieceId: piece.id, revision });
+    if (!row) return undefined;
     const value = this.toRenderable(piece, row);
     this.renderables.set(key, value);
     return value;
@@ -311,10 +319,10 @@ export class ContentService {
   async preview(id: string, dto: PreviewContentDto): Promise<PreviewDto> {
     const piece = await this.findPiece(id);
     const number = dto.revision ?? piece.currentRevision;
-    const revision = await this.revisions.findOneBy({ pieceId: id, revision: number });
+    const revision = await this.revisionOf(piece, number);
     if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
     const group = dto.group ? this.previewGroup(dto.group) : undefined;
-    return this.renderer.render(this.toRenderable(piece, revision), dto.format, group, {
+    return this.renderer.render(revision, dto.format, group, {
       dueAt: dto.at ? new Date(dto.at) : new Date(),
     });
   }
