@@ -34,8 +34,9 @@ interface FuzzRequest {
 }
 
 /** What a response must never show: stack frames, source paths, driver errors, SQL. */
+/** Server internals in an answer: a stack frame (it always names a file), a path, a driver's words. */
 const LEAK =
-  /\bat .+:\d+:\d+\)?|node_modules|\/src\/|\.ts:\d+|QueryFailedError|ER_[A-Z_]{3,}|TypeError|ReferenceError|SELECT .+ FROM|INSERT INTO/;
+  /\bat [^\s()]+ \((?:\/|node:|file:)[^)]*:\d+:\d+\)|\bat (?:\/|node:|file:)\S*:\d+:\d+|node_modules|\/src\/|\.ts:\d+|QueryFailedError|ER_[A-Z_]{3,}|TypeError|ReferenceError|SELECT .+ FROM|INSERT INTO/;
 
 const edgeNumber = fc.constantFrom(
   '0',

@@ -32,12 +32,22 @@ export class DomainError extends Error {
   }
 }
 
+/** Problems a message names before it says how many more `details` lists. */
+const DESCRIBED = 10;
+/** A field name from the request is quoted this long at most. */
+const FIELD_CHARS = 80;
+
+/**
+ * The problems in one line: the first ten, each field name quoted up to 80 characters (a body of
+ * a thousand made-up keys gets a short message; `details` still lists every one).
+ */
 export function describeDetails(details: ErrorDetail[]): string {
-  return details
-    .map((d) => {
-      const where =
-        d.line !== undefined ? ` (line ${d.line}${d.column !== undefined ? `, column ${d.column}` : ''})` : '';
-      return `${d.field}: ${d.message}${where}`;
-    })
-    .join('; ');
+  const described = details.slice(0, DESCRIBED).map((d) => {
+    const where =
+      d.line !== undefined ? ` (line ${d.line}${d.column !== undefined ? `, column ${d.column}` : ''})` : '';
+    const field = d.field.length > FIELD_CHARS ? `${d.field.slice(0, FIELD_CHARS)}…` : d.field;
+    return `${field}: ${d.message}${where}`;
+  });
+  const more = details.length - described.length;
+  return [...described, ...(more > 0 ? [`and ${more} more (see details)`] : [])].join('; ');
 }
