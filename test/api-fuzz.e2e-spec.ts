@@ -15,6 +15,8 @@ import { TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY, TEST_MYSQL_URL } from './support/test-env';
 
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 100);
+/** A failure prints its seed and path: FUZZ_SEED=… FUZZ_PATH=… replays it. */
+const REPLAY = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {};
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -380,7 +382,11 @@ describe('API fuzzing: generated requests to every route', () => {
             expect({ where, changed: after !== before }).toEqual({ where, changed: false });
           before = after;
         }),
-        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+        {
+          numRuns: RUNS_PER_ROUTE,
+          endOnFailure: true,
+          ...REPLAY,
+        },
       );
     }
     await t.http.get('/health').expect(200);

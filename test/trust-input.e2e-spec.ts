@@ -165,6 +165,60 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
     }, 60_000);
   });
 
+  it('answers a null for any field of an update with a 400 naming it, or takes it where null means none', async () => {
+    const document = (await t.http.get('/docs/openapi.json').expect(200)).body as {
+      components: { schemas: Record<string, { properties: Record<string, { nullable?: boolean }> }> };
+    };
+    const piece = await ContentFactory.create(editor, 'morning_brief');
+    const [published] = await publishedPieces(editor, ['null patch']);
+    const group = await GroupFactory.create(t, channelId);
+    const campaign = await planner
+      .post('/v1/campaigns')
+      .send({
+        name: 'null patch',
+        steps: [{ stage: 'activate', contentId: published, timing: { day: 0, at: '08:00' } }],
+      })
+      .expect(201);
+    const routine = await planner
+      .post('/v1/routines')
+      .send({
+        name: 'null patch',
+        audience: { tags: ['vip'] },
+        schedule: { every: 'day', at: '22:00' },
+        source: { mode: 'current', kind: 'morning_brief' },
+      })
+      .expect(201);
+    const targets: [string, string, RequestWith][] = [
+      ['UpdateChannelDto', `/v1/channels/${channelId}`, t.admin],
+      ['UpdateGroupDto', `/v1/groups/${group.id}`, t.admin],
+      ['UpdateContentDto', `/v1/content/${piece.id}`, editor],
+      ['UpdateCampaignDto', `/v1/campaigns/${campaign.body.id}`, planner],
+      ['UpdateRoutineDto', `/v1/routines/${routine.body.id}`, planner],
+    ];
+    const taken: string[] = [];
+    for (const [schema, url, as] of targets) {
+      const fields = Object.keys(document.components.schemas[schema].properties);
+      expect(fields.length).toBeGreaterThan(2);
+      for (const field of fields) {
+        const before = (await as.get(url).expect(200)).body as { version?: number };
+        const body = { version: before.version, [field]: null };
+        const response = await as.patch(url).send(body);
+        const where = `${schema}.${field} → ${response.status} ${response.text.slice(0, 200)}`;
+        expect({ where, status: response.status === 400 || response.status === 200 }).toEqual({ where, status: true });
+        if (response.status === 400)
+          expect({ where, fields: fieldsOf(response.body) }).toEqual({ where, fields: [field] });
+        else taken.push(`${schema}.${field}`);
+      }
+    }
+    // Only what the schema says may be null (none, off, inherit) is taken as such.
+    expect(
+      taken.every((name) => {
+        const [schema, field] = name.split('.');
+        return document.components.schemas[schema].properties[field].nullable === true;
+      }),
+    ).toBe(true);
+  });
+
   it('answers 503 when a query outlives the statement time limit', async () => {
     const limited = await createTestApp({ DB_STATEMENT_TIMEOUT_MS: '300' });
     try {

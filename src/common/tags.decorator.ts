@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { Omittable } from './omittable.decorator';
 
 /** A tag as stored: trimmed, inner runs of white space as one space, Unicode NFC. */
 export function normalizeTag(tag: string): string {
@@ -34,7 +35,8 @@ const normalizedList = () =>
 export const TagList = (max = 20) =>
   applyDecorators(
     normalizedList(),
-    IsOptional(),
+    Omittable(),
+    IsArray(),
     ArrayMaxSize(max),
     IsString({ each: true }),
     Length(1, 64, { each: true }),

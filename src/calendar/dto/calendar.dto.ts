@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { TagFilter } from '../../common/tags.decorator';
+import { Omittable } from '../../common/omittable.decorator';
 
 export const MAX_CALENDAR_DAYS = 31;
 
@@ -17,14 +18,14 @@ export class TimelineQuery {
 }
 
 export class CalendarQuery extends TimelineQuery {
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   groupId?: string;
 
   @TagFilter()
   tag?: string;
 
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -32,7 +33,7 @@ export class CalendarQuery extends TimelineQuery {
   page: number = 1;
 
   /** Groups per page. */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

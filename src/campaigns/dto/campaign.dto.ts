@@ -21,6 +21,7 @@ import {
 import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
 import { AudienceDto } from '../../groups/dto/audience.dto';
+import { Omittable } from '../../common/omittable.decorator';
 
 /** Two years: further ahead is a typo (9999-12-31), not a plan. */
 export const MAX_START_DAYS_AHEAD = 731;
@@ -54,12 +55,12 @@ export class CreateCampaignDto {
   @Length(1, 200)
   name: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(2000)
   objective?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   allowDirectClose?: boolean;
 
@@ -72,7 +73,7 @@ export class CreateCampaignDto {
 }
 
 /** Only drafts change; steps are replaced as a whole. */
-export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
+export class UpdateCampaignDto extends PartialType(CreateCampaignDto, { skipNullProperties: false }) {}
 
 export class CampaignDto {
   id: string;
@@ -99,25 +100,25 @@ export class LaunchRunDto {
   audience: AudienceDto;
 
   /** When day 0 starts (ISO 8601 with an offset, at most two years ahead); now when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInstant({ maxDaysAhead: MAX_START_DAYS_AHEAD })
   startAt?: string;
 
   /** After a pause, posts later than this are skipped rather than sent. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   maxLatenessMinutes?: number;
 
   /** WeCom customer groups: minutes the group's owner has to confirm a post before it expires (the service default when left out). */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(5)
   @Max(10_080)
   confirmDeadlineMinutes?: number;
 
   /** What a post due on a blackout date does: skip it, or shift it to the next allowed day. */
-  @IsOptional()
+  @Omittable()
   @IsIn(BLACKOUT_MODES)
   blackoutMode?: BlackoutMode;
 
@@ -126,17 +127,17 @@ export class LaunchRunDto {
    * an earlier one of the run still goes out late: `spread` sends them one at a time, spaced by
    * each group's gap; `skip` skips them with the reason.
    */
-  @IsOptional()
+  @Omittable()
   @IsIn(CATCH_UP_MODES)
   catchUp?: CatchUpMode;
 
   /** Keep watching the tags: a group that gets one later starts the sequence from its own day 0. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   evergreen?: boolean;
 
   /** Keep each post at the revision published at launch. Left out, a post not yet sent follows a correction the editor publishes. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   pinRevisions?: boolean;
 }
@@ -146,12 +147,12 @@ export type BoardStatus = (typeof BOARD_STATUSES)[number];
 
 export class BoardQuery extends PageQuery {
   /** Groups whose last sent step is of this stage. */
-  @IsOptional()
+  @Omittable()
   @IsIn(STAGES)
   stage?: Stage;
 
   /** waiting: nothing sent yet; in_progress: some sent, more to go; done: nothing left to go; left: out of the run. */
-  @IsOptional()
+  @Omittable()
   @IsIn(BOARD_STATUSES)
   status?: BoardStatus;
 }

@@ -20,6 +20,7 @@ import { TagFilter, TagList } from '../../common/tags.decorator';
 import { FORMATS, Format } from '../../templates/formats';
 import { CONTENT_STATUSES, ContentStatus } from '../content-status';
 import { PageQuery } from '../../common/page.dto';
+import { Omittable } from '../../common/omittable.decorator';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
@@ -40,7 +41,7 @@ export class ContentBodyDto {
   body?: string | null;
 
   /** Image URLs. */
-  @IsOptional()
+  @Omittable()
   @ArrayMaxSize(20)
   @IsUrl(URL_OPTIONS, { each: true })
   @MaxLength(2048, { each: true })
@@ -62,14 +63,14 @@ export class CreateContentDto extends ContentBodyDto {
   kind: string;
 
   /** Unique, lower-case; generated from the kind when left out. */
-  @IsOptional()
+  @Omittable()
   @Matches(/^[a-z0-9][a-z0-9-]{0,127}$/, { message: 'must be lower-case letters, digits and -, at most 128' })
   slug?: string;
 }
 
-export class UpdateContentDto extends PartialType(ContentBodyDto) {
+export class UpdateContentDto extends PartialType(ContentBodyDto, { skipNullProperties: false }) {
   /** The version this update is based on (or send If-Match); a stale one is a 409. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   version?: number;
@@ -77,24 +78,24 @@ export class UpdateContentDto extends PartialType(ContentBodyDto) {
 
 export class PublishContentDto {
   /** The revision to make live; the current one when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   revision?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   version?: number;
 }
 
 export class ListContentQuery extends PageQuery {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 64)
   kind?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(CONTENT_STATUSES)
   status?: ContentStatus;
 
@@ -102,7 +103,7 @@ export class ListContentQuery extends PageQuery {
   tag?: string;
 
   /** Text search in title and slug. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 200)
   q?: string;
@@ -119,7 +120,7 @@ export class PreviewGroupDto {
 
   /** Per-group variables such as persona (the owner's name) or city. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   vars?: Record<string, string>;
 }
@@ -129,19 +130,19 @@ export class PreviewContentDto {
   format: Format;
 
   /** The group to render for; a sample group in the default time zone when left out. */
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @ValidateNested()
   @Type(() => PreviewGroupDto)
   group?: PreviewGroupDto;
 
   /** The send time to render for (ISO 8601); now when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInstant()
   at?: string;
 
   /** The revision to render; the current one when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   revision?: number;

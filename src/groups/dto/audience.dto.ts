@@ -1,9 +1,10 @@
-import { ArrayMaxSize, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsUUID } from 'class-validator';
 import { TagList } from '../../common/tags.decorator';
+import { Omittable } from '../../common/omittable.decorator';
 
 /** Groups by id and/or by tag, as a run or a routine chooses them; only active groups take part. */
 export class AudienceDto {
-  @IsOptional()
+  @Omittable()
   @ArrayMaxSize(10000)
   @IsUUID('all', { each: true })
   groupIds?: string[];

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import { CHANNEL_TYPES, ChannelType } from '../../channels/channel-types';
 import { ChannelStatus } from '../channel.entity';
+import { Omittable } from '../../common/omittable.decorator';
 
 export class CreateChannelDto {
   /** A unique name; for external channels also the queue name, so letters, digits, _ and - only. */
@@ -14,19 +15,21 @@ export class CreateChannelDto {
 
   /** Per type: baseUrl, format, keywords, mentionAll, region, rateLimit {perSecond, perMinute}, timeoutMs, retryAmbiguous. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   config?: Record<string, unknown>;
 
   /** Account-wide secrets, write-only: Telegram `{ botToken }`. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
+  @Omittable()
   @IsObject()
   credentials?: Record<string, unknown>;
 }
 
 /** Config is replaced whole; credentials are replaced when given and kept when left out. */
-export class UpdateChannelDto extends PartialType(OmitType(CreateChannelDto, ['type'])) {}
+export class UpdateChannelDto extends PartialType(OmitType(CreateChannelDto, ['type']), {
+  skipNullProperties: false,
+}) {}
 
 export class TestSendDto {
   /** A group of this channel to send to. */

@@ -22,6 +22,7 @@ import { LimitField, QuietHoursField } from '../../common/policy-fields';
 import { IsTimezone } from '../../common/timezone.decorator';
 import { IsTemplateVars } from '../../common/template-vars.decorator';
 import { GROUP_STATUSES, GROUP_TYPES, GroupStatus, GroupType } from '../group.entity';
+import { Omittable } from '../../common/omittable.decorator';
 
 export const MAX_BULK_GROUPS = 5000;
 export const IMPORT_MODES = ['insert', 'upsert'] as const;
@@ -64,23 +65,25 @@ export class CreateGroupDto {
   @TagList()
   tags?: string[];
 
+  /** Members in the group, for reach and clicks per 100 members; null when unknown. */
   @IsOptional()
+  @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  memberCount?: number;
+  memberCount?: number | null;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(GROUP_TYPES)
   type?: GroupType;
 
   /** Per-group template variables, e.g. { "persona": "小当家", "city": "杭州" }. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
+  @Omittable()
   @IsTemplateVars()
   vars?: Record<string, unknown>;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['active', 'paused'])
   status?: GroupStatus;
 
@@ -105,16 +108,18 @@ export class CreateGroupDto {
   blackoutDates?: string[] | null;
 }
 
-export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['address', 'status'])) {
+export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['address', 'status']), {
+  skipNullProperties: false,
+}) {
   /** Replaces the whole address: a secret not given again is wiped (a webhook gets a new one). Moving to another channel needs one. */
   @ApiPropertyOptional({
     oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }],
   })
-  @IsOptional()
+  @Omittable()
   address?: unknown;
 
   /** Archive or unarchive; pause and resume have their own routes. */
-  @IsOptional()
+  @Omittable()
   @IsIn(['active', 'archived'])
   status?: GroupStatus;
 }
@@ -131,7 +136,7 @@ export class BulkImportGroupsDto {
    * group already has is a 409. `upsert`: such a row updates that group (matched by externalId,
    * else by the chat its address names); fields a row leaves out stay as they are.
    */
-  @IsOptional()
+  @Omittable()
   @IsIn(IMPORT_MODES)
   mode?: ImportMode;
 }
@@ -140,27 +145,27 @@ export class ListGroupsQuery extends PageQuery {
   @TagFilter()
   tag?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   channelId?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(GROUP_STATUSES)
   status?: GroupStatus;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(GROUP_TYPES)
   type?: GroupType;
 
   /** Search in the name. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 200)
   q?: string;
 }
 
 export class PauseGroupDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(500)
   reason?: string;

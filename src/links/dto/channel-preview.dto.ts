@@ -1,30 +1,31 @@
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsUUID, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsUUID, Min } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { PartPreviewDto, PicturePreviewDto } from './funnel.dto';
+import { Omittable } from '../../common/omittable.decorator';
 
 export const MAX_PREVIEW_CHANNELS = 12;
 
 export class ChannelPreviewQuery {
   /** The group to render for (its name, zone and variables); a sample group in the default zone when left out. */
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   groupId?: string;
 
   /** The channels to show it on; when left out, the group's own channel and then the others by name, 12 at most. */
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_PREVIEW_CHANNELS)
   @IsUUID('all', { each: true })
   channelIds?: string[];
 
   /** The revision to render; the published one, else the latest, when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   revision?: number;
 
   /** The send time to render for (ISO 8601); now when left out. */
-  @IsOptional()
+  @Omittable()
   @IsInstant()
   at?: string;
 }

@@ -1,5 +1,6 @@
-import { IsOptional, IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
+import { IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
+import { Omittable } from '../../common/omittable.decorator';
 
 const MAX_AMOUNT = 999_999_999_999;
 
@@ -21,13 +22,13 @@ function IsAmount() {
 
 export class ReportConversionDto {
   /** The short-link code the buyer came through (the part after `/r/`); or give postId. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 64)
   code?: string;
 
   /** The post the order is credited to, when the shop knows it without a code. */
-  @IsOptional()
+  @Omittable()
   @IsUUID('all')
   postId?: string;
 
@@ -41,12 +42,12 @@ export class ReportConversionDto {
   amount: number;
 
   /** ISO 4217, e.g. CNY. */
-  @IsOptional()
+  @Omittable()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code such as CNY' })
   currency?: string;
 
   /** When the order was placed; when it is reported if left out. */
-  @IsOptional()
+  @Omittable()
   @IsInstant()
   orderedAt?: string;
 }

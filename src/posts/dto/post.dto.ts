@@ -1,37 +1,38 @@
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
 import { STAGES, Stage } from '../../common/stages';
 import { POST_STATUSES, PostStatus } from '../post-status';
+import { Omittable } from '../../common/omittable.decorator';
 
 export class ListPostsQuery extends PageQuery {
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   runId?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   routineId?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   groupId?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(POST_STATUSES)
   status?: PostStatus;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(STAGES)
   stage?: Stage;
 
   /** Due at or after (ISO 8601). */
-  @IsOptional()
+  @Omittable()
   @IsInstant()
   dueFrom?: string;
 
   /** Due before (ISO 8601). */
-  @IsOptional()
+  @Omittable()
   @IsInstant()
   dueTo?: string;
 
@@ -39,12 +40,12 @@ export class ListPostsQuery extends PageQuery {
    * Where the previous page ended (its `next`): the page after it, found by position rather than
    * counted from the start, so that deep pages cost what the first does. Not with `page`.
    */
-  @IsOptional()
+  @Omittable()
   @Matches(/^[A-Za-z0-9_-]{16,200}$/, { message: 'after must be the next value of a previous page' })
   after?: string;
 
   /** Posts to groups this staff member owns: a WeCom customer group's owner (its address's `sender`). */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   @Matches(/^[A-Za-z0-9_.@-]+$/, { message: 'owner must be a WeCom userid (letters, digits, _ . @ -)' })

@@ -24,6 +24,7 @@ import { AudienceDto } from '../../groups/dto/audience.dto';
 import { ROUTINE_STATUSES, RoutineStatus } from '../routine.entity';
 import { RoutineSchedule } from '../slots';
 import { RoutineSource } from '../sources';
+import { Omittable } from '../../common/omittable.decorator';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -65,7 +66,7 @@ export class SourceDto {
   tag?: string;
 
   /** A piece does not come back to a group within this many days (pool; 14 when left out). */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(365)
@@ -90,7 +91,7 @@ export class CreateRoutineDto {
   schedule: ScheduleDto;
 
   /** The stage the routine's posts carry; educate when left out. */
-  @IsOptional()
+  @Omittable()
   @IsIn(STAGES)
   stage?: Stage;
 
@@ -115,24 +116,24 @@ export class CreateRoutineDto {
   endDate?: string | null;
 
   /** WeCom customer groups: minutes the group's owner has to confirm a post before it expires (the service default when left out). */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(5)
   @Max(10_080)
   confirmDeadlineMinutes?: number;
 }
 
-export class UpdateRoutineDto extends PartialType(CreateRoutineDto) {}
+export class UpdateRoutineDto extends PartialType(CreateRoutineDto, { skipNullProperties: false }) {}
 
 export class ListRoutinesQuery extends PageQuery {
-  @IsOptional()
+  @Omittable()
   @IsIn(ROUTINE_STATUSES)
   status?: RoutineStatus;
 }
 
 export class PlanQuery {
   /** How many days ahead, from now. */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
