@@ -90,6 +90,51 @@ describe('a five-stage run through the scheduler and workers', () => {
     const finished = await waitForRunStatus(planner, run.body.id, 'completed');
     expect(finished.finishedAt).toEqual(expect.any(String));
   });
+
+  it('sends five steps due at one instant in order, each waiting in the worker for the one ahead rather than being put back', async () => {
+    const channel = await ChannelFactory.create(t, 'webhook');
+    const groups: { id: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      groups.push(
+        await GroupFactory.create(t, channel.id, {
+          address: { url: `${receiver.url}/at-once/${i}`, secret: receiver.secret },
+          tags: ['at-once'],
+          quietHours: null,
+          minGapMinutes: 'off',
+        }),
+      );
+    }
+    // Each answer takes a while, so the steps behind it are claimed while it is still in flight.
+    receiver.next(...Array.from({ length: 15 }, () => ({ delayMs: 100 })));
+    const content = await publishedPieces(editor, ['一', '二', '三', '四', '五']);
+    const campaign = await CampaignFactory.create(planner, content, Array(5).fill({ after: 'PT0S' }));
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { tags: ['at-once'] } })
+      .expect(201);
+    const posts = await waitForPosts<PostView>(
+      planner,
+      run.body.id,
+      (all) => all.length === 15 && all.every((p) => p.status === 'sent'),
+    );
+    const ours = arrivals.filter((a) => groups.some((g) => g.id === a.group));
+    expect(ours).toHaveLength(15);
+    for (const group of groups) {
+      expect(ours.filter((a) => a.group === group.id).map((a) => a.stage)).toEqual([
+        'activate',
+        'educate',
+        'trigger_need',
+        'trigger_emotion',
+        'close',
+      ]);
+    }
+    const held: string[] = [];
+    for (const post of posts) {
+      const detail = await planner.get(`/v1/posts/${post.id}`).expect(200);
+      held.push(...(detail.body.deferrals as { reason: string }[]).map((d) => d.reason));
+    }
+    expect(held).toEqual([]);
+  });
 });
 
 async function waitForRunStatus(as: RequestWith, runId: string, status: string, timeoutMs = 10_000) {

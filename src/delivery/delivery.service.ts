@@ -25,10 +25,13 @@ import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
 import { DeliverJob } from '../queues/queue-names';
+import { InFlight } from './in-flight';
 import { OutageBacklog } from './outage-backlog';
 import { ExternalQueues } from './external-queues';
 import { NextStep, nextStep } from './next-step';
 
+/** The longest a post waits in process for the post ahead of it to the same group (the rest goes back to the queue). */
+const ORDER_WAIT_MS = 10_000;
 /** How long a post to a paused or archived group waits before it looks again (resuming the group wakes it sooner). */
 const INACTIVE_GROUP_WAIT_MS = 60_000;
 /** How long the first of an owner's posts due together waits for the others to step aside, and how often it looks. */
@@ -48,6 +51,7 @@ const BREAKER_FAILURES = 3;
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly lifecycle: PostLifecycle,
@@ -80,17 +84,22 @@ export class DeliveryService {
       }
       return;
     }
-    let ready: Ready | undefined;
+    const end = this.inFlight.begin(post.id);
     try {
-      ready = await this.prepare(job, token, post);
-    } catch (error) {
-      // Nothing reached the provider: the post may go again at once, not only when the claim's lease runs out.
-      if (!(error instanceof DelayedError) && !(error instanceof UnrecoverableError)) {
-        await this.backlog.release(post.claimToken, post.id);
+      let ready: Ready | undefined;
+      try {
+        ready = await this.prepare(job, token, post);
+      } catch (error) {
+        // Nothing reached the provider: the post may go again at once, not only when the claim's lease runs out.
+        if (!(error instanceof DelayedError) && !(error instanceof UnrecoverableError)) {
+          await this.backlog.release(post.claimToken, post.id);
+        }
+        throw error;
       }
-      throw error;
+      if (ready) await this.send(job, token, post, ready);
+    } finally {
+      end();
     }
-    if (ready) await this.send(job, token, post, ready);
   }
 
   /**
@@ -101,6 +110,7 @@ export class DeliveryService {
     job: Job<DeliverJob>,
     token: string | undefined,
     post: ClaimedPost,
+    waitUntil?: number,
   ): Promise<Ready | undefined> {
     const postId = post.id;
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
@@ -117,6 +127,13 @@ export class DeliveryService {
     }
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
+    // The post ahead is being sent by this process: wait for it here, then look again from the
+    // start (its outcome may have paused the group; the next one ahead may be in flight here too).
+    if (decision.action === 'defer' && decision.blocker) {
+      const deadline = waitUntil ?? Date.now() + ORDER_WAIT_MS;
+      if (await this.inFlight.ended(decision.blocker, deadline - Date.now()))
+        return this.prepare(job, token, post, deadline);
+    }
     if (decision.action === 'skip') {
       await this.skip(post, decision.reason);
       return undefined;

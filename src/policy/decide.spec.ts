@@ -27,7 +27,7 @@ interface Case {
   history?: Partial<PolicyHistory>;
   expected:
     | { action: 'send' }
-    | { action: 'defer'; until: string; reason: string; code: DeferCode }
+    | { action: 'defer'; until: string; reason: string; code: DeferCode; blocker?: string }
     | { action: 'skip'; reason: string };
 }
 
@@ -177,6 +177,7 @@ const CASES: Case[] = [
       until: '2026-11-23T02:10:00.500Z',
       reason: 'waits for post p1, due earlier to the same group, held by minimum gap of 10 min',
       code: 'order',
+      blocker: 'p1',
     },
   },
   {
@@ -193,6 +194,7 @@ const CASES: Case[] = [
       until: '2026-11-23T02:00:00.500Z',
       reason: 'waits for post p1, due earlier to the same group',
       code: 'order',
+      blocker: 'p1',
     },
   },
   {

@@ -30,12 +30,18 @@ export type DeferCode = 'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'dail
 
 export type Decision =
   | { action: 'send' }
-  | { action: 'defer'; until: Date; reason: string; code: DeferCode }
+  | {
+      action: 'defer';
+      until: Date;
+      reason: string;
+      code: DeferCode;
+      /** For `order`: the post ahead. */ blocker?: string;
+    }
   | { action: 'skip'; reason: string };
 
 /** A post this far past its due time is late. */
 export const LATE_MS = 60_000;
-/** After an earlier post to the same group goes, the next one follows this much later. */
+/** A post waiting for an earlier one to the same group that another process holds looks again this much later. */
 export const ORDER_STEP_MS = 500;
 
 /** Spreads deferred sends a little so they do not all fire on the same millisecond; 0 for predictions. */
@@ -95,6 +101,7 @@ export function decide(
       until: new Date(ready + ORDER_STEP_MS),
       reason: `waits for post ${blocker.id}, due earlier to the same group${why}`,
       code: 'order',
+      blocker: blocker.id,
     };
   }
   if (policy.minGapMinutes > 0 && history.lastSentAt) {

@@ -22,8 +22,19 @@ describe('date helper', () => {
     expect(formatDate('2026-11-02T00:00:00Z', 'HH:mm', 'Asia/Shanghai')).toBe('08:00');
   });
 
+  it("reads the service's own timestamps, other ISO spellings, Dates and epoch milliseconds alike", () => {
+    const at = '11月23日 08:30';
+    expect(formatDate('2026-11-23T00:30:00.000Z', 'M月d日 HH:mm', 'Asia/Shanghai')).toBe(at);
+    expect(formatDate('2026-11-23T08:30+08:00', 'M月d日 HH:mm', 'Asia/Shanghai')).toBe(at);
+    expect(formatDate(new Date('2026-11-23T00:30:00Z'), 'M月d日 HH:mm', 'Asia/Shanghai')).toBe(at);
+    expect(formatDate(Date.UTC(2026, 10, 23, 0, 30), 'M月d日 HH:mm', 'Asia/Shanghai')).toBe(at);
+  });
+
   it('renders nothing for a value that is not a date', () => {
     expect(formatDate('tomorrow', 'M月d日', 'Asia/Shanghai')).toBe('');
+    expect(formatDate('2026-02-30T00:00:00Z', 'M月d日', 'Asia/Shanghai')).toBe('');
+    expect(formatDate(new Date(Number.NaN), 'M月d日', 'Asia/Shanghai')).toBe('');
+    expect(formatDate(Number.POSITIVE_INFINITY, 'M月d日', 'Asia/Shanghai')).toBe('');
   });
 });
 

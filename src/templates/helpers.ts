@@ -15,34 +15,58 @@ function args(raw: unknown[]): { params: unknown[]; options: HelperOptions } {
 
 export const DEFAULT_DATE_FORMAT = 'yyyy年M月d日';
 
+/** The instant a helper's argument names: Dates, epoch milliseconds, or ISO 8601 text (Luxon's rules). */
+function instantOf(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  // Timestamps as the service writes them (toISOString) need no more than the engine's parser.
+  const native = Date.parse(text);
+  if (Number.isFinite(native) && new Date(native).toISOString() === text) return native;
+  const parsed = DateTime.fromISO(text, { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
 /** Luxon tokens, rendered in the group's time zone and in Chinese: "M月d日 EEEE" → 11月23日 星期一. */
 export function formatDate(value: unknown, format: string, timezone: string): string {
-  const parsed =
-    value instanceof Date
-      ? DateTime.fromJSDate(value)
-      : typeof value === 'number'
-        ? DateTime.fromMillis(value)
-        : DateTime.fromISO(String(value), { setZone: true });
-  if (!parsed.isValid) return '';
-  return parsed.setZone(timezone).setLocale('zh-CN').toFormat(format);
+  const instant = instantOf(value);
+  if (instant === undefined || !Number.isFinite(instant)) return '';
+  const local = DateTime.fromMillis(instant, { zone: timezone, locale: 'zh-CN' });
+  return local.isValid ? local.toFormat(format) : '';
+}
+
+/** Number formats by currency and precision: making one costs far more than using it. */
+const priceFormats = new Map<string, Intl.NumberFormat>();
+const PRICE_FORMATS_KEPT = 64;
+
+function priceFormat(currency: string, whole: boolean): Intl.NumberFormat {
+  const key = `${currency}|${whole}`;
+  let format = priceFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('zh-CN', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: whole ? 0 : 2,
+      maximumFractionDigits: 2,
+    });
+    if (priceFormats.size >= PRICE_FORMATS_KEPT) priceFormats.clear();
+    priceFormats.set(key, format);
+  }
+  return format;
 }
 
 /** ¥1,299 for whole amounts, ¥12.90 otherwise. */
 export function formatPrice(amount: unknown, currency = 'CNY'): string {
   const value = Number(amount);
   if (!Number.isFinite(value)) return '';
-  const whole = Number.isInteger(value);
-  return new Intl.NumberFormat('zh-CN', {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: whole ? 0 : 2,
-    maximumFractionDigits: 2,
-  }).format(value);
+  return priceFormat(currency, Number.isInteger(value)).format(value);
 }
+
+const numberFormat = new Intl.NumberFormat('zh-CN');
 
 export function formatNumber(value: unknown): string {
   const n = Number(value);
-  return Number.isFinite(n) ? new Intl.NumberFormat('zh-CN').format(n) : '';
+  return Number.isFinite(n) ? numberFormat.format(n) : '';
 }
 
 const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' });
