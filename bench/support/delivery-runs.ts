@@ -25,6 +25,8 @@ export interface DeliveryFigures {
   /** Posts that arrived twice, and the shortest time between two arrivals for one group. */
   repeats: number;
   closestMs: number | null;
+  /** Times a post was put back in the queue (deferred) on the way. */
+  deferrals?: number;
 }
 
 function figures(stats: SinkStats, dueAt: number): DeliveryFigures {
@@ -88,7 +90,12 @@ export async function groupcastDelivery(options: {
       const total = options.groups * options.steps;
       const reached = await sinkReached(sink.stats, total, 300_000);
       sample();
-      return { ...figures(reached, dueAt), workerRssMb: round(rss.worker), apiRssMb: round(rss.api) };
+      return {
+        ...figures(reached, dueAt),
+        workerRssMb: round(rss.worker),
+        apiRssMb: round(rss.api),
+        deferrals: await stack.count('SELECT COUNT(*) FROM post_deferrals'),
+      };
     } finally {
       clearInterval(sampling);
     }

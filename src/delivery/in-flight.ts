@@ -1,5 +1,3 @@
-import { setTimeout } from 'node:timers/promises';
-
 /**
  * The posts this process is delivering right now. A post that must wait for an earlier one to the
  * same group can wait for it here, when this process is the one sending it, instead of going back
@@ -22,11 +20,12 @@ export class InFlight {
   async ended(postId: string, ms: number): Promise<boolean> {
     const pending = this.posts.get(postId);
     if (!pending) return false;
-    const timer = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms), false)));
     try {
-      return await Promise.race([pending.then(() => true), setTimeout(ms, false, { signal: timer.signal })]);
+      return await Promise.race([pending.then(() => true), timeout]);
     } finally {
-      timer.abort();
+      clearTimeout(timer);
     }
   }
 }
