@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { DomainError } from '../common/domain-error';
+import { inZone } from '../common/local-time';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { PoliciesService } from '../policy/policies.service';
@@ -125,6 +125,6 @@ function window(query: TimelineQuery): { from: Date; to: Date } {
 }
 
 function local(at: Date, zone: string): { localDate: string; localTime: string } {
-  const time = DateTime.fromJSDate(at, { zone });
+  const time = inZone(at, zone);
   return { localDate: time.toISODate() as string, localTime: time.toFormat('HH:mm') };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RememberedCounts } from '../database/remembered-counts';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
@@ -27,11 +28,16 @@ const DENSE_TAG_GROUPS = 2000;
 
 @Injectable()
 export class GroupDirectory {
+  /** How many groups carry a tag, reused for a moment: a calendar page needs it on every request. */
+  private readonly tagCounts: RememberedCounts;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Group) private readonly groups: Repository<Group>,
     private readonly channels: ChannelsService,
-  ) {}
+  ) {
+    this.tagCounts = new RememberedCounts(dataSource);
+  }
 
   /** Active groups chosen by id or by any of the tags, with what scheduling needs of them. */
   async audience(groupIds: string[], tags: string[]): Promise<{ unknownIds: string[]; groups: AudienceMember[] }> {
@@ -156,10 +162,7 @@ export class GroupDirectory {
     }
     if (!filter.tag) return { groups: [], total: 0 };
     // Groups are archived, never deleted: a tag's rows count its groups, along the (tag, group_id) index.
-    const [{ n }] = (await this.dataSource.query('SELECT COUNT(*) AS n FROM group_tags WHERE tag = ?', [
-      filter.tag,
-    ])) as { n: string }[];
-    const total = Number(n);
+    const total = await this.tagCounts.count('SELECT COUNT(*) AS n FROM group_tags WHERE tag = ?', [filter.tag]);
     // A tag many groups carry is read along the name index until the page is full (its groups are
     // common there, so few are passed over); a rarer one from its own rows, sorted (2,000 at most).
     const dense = total > DENSE_TAG_GROUPS;

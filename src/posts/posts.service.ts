@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { RememberedCounts } from '../database/remembered-counts';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { And, DataSource, In, LessThan, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
-import { LRUCache } from 'lru-cache';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -17,13 +17,11 @@ export interface GroupProgress {
   next: { step: number; stage: string; dueAt: Date; status: string } | null;
 }
 
-/** How long a list's total is reused for the same filter. */
-const COUNT_TTL_MS = 2000;
-
 /** Posts as the API shows them, and the operator's actions on one post. */
 @Injectable()
 export class PostsService {
-  private readonly counts = new LRUCache<string, Promise<number>>({ max: 1000, ttl: COUNT_TTL_MS });
+  /** A list's total, reused for the same filter for a moment. */
+  private readonly totals: RememberedCounts;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -31,7 +29,9 @@ export class PostsService {
     @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
     @InjectRepository(PostDeferral) private readonly deferralRows: Repository<PostDeferral>,
     private readonly lifecycle: PostLifecycle,
-  ) {}
+  ) {
+    this.totals = new RememberedCounts(dataSource);
+  }
 
   async exists(id: string): Promise<boolean> {
     return this.posts.exists({ where: { id } });
@@ -200,7 +200,7 @@ export class PostsService {
         `SELECT ${POST_COLUMNS} FROM posts ${page.sql} ORDER BY due_at, step, id LIMIT ? OFFSET ?`,
         [...page.params, query.pageSize + 1, after ? 0 : pageOffset(query)],
       ) as Promise<PostRow[]>,
-      after ? Promise.resolve(null) : this.count(matching, params),
+      after ? Promise.resolve(null) : this.totals.count(`SELECT COUNT(*) AS n FROM posts ${matching}`, params),
     ]);
     const items = rows.slice(0, query.pageSize).map(fromRow);
     const last = items[items.length - 1];
@@ -211,27 +211,6 @@ export class PostsService {
       total: counted,
       next: rows.length > query.pageSize ? encodeCursor(last) : null,
     };
-  }
-
-  /**
-   * How many posts match, remembered per filter for COUNT_TTL_MS: a list polled by many screens at
-   * once costs one count (1–2 ms per 10,000 posts) every two seconds, not one per request.
-   */
-  private count(matching: string, params: unknown[]): Promise<number> {
-    const key = `${matching}\u0000${JSON.stringify(params)}`;
-    let counted = this.counts.get(key);
-    if (!counted) {
-      counted = (
-        this.dataSource.query(`SELECT COUNT(*) AS n FROM posts ${matching}`, params) as Promise<{ n: string }[]>
-      )
-        .then(([row]) => Number(row.n))
-        .catch((error: unknown) => {
-          this.counts.delete(key);
-          throw error;
-        });
-      this.counts.set(key, counted);
-    }
-    return counted;
   }
 
   /** Who still has tasks to confirm: per channel and owner, the posts awaiting them, oldest first. */

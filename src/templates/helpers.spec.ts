@@ -30,6 +30,10 @@ describe('date helper', () => {
     expect(formatDate(Date.UTC(2026, 10, 23, 0, 30), 'M月d日 HH:mm', 'Asia/Shanghai')).toBe(at);
   });
 
+  it('names the zone when the format asks for its name', () => {
+    expect(formatDate('2026-11-23T00:30:00Z', 'HH:mm z', 'Asia/Shanghai')).toBe('08:30 Asia/Shanghai');
+  });
+
   it('renders nothing for a value that is not a date', () => {
     expect(formatDate('tomorrow', 'M月d日', 'Asia/Shanghai')).toBe('');
     expect(formatDate('2026-02-30T00:00:00Z', 'M月d日', 'Asia/Shanghai')).toBe('');

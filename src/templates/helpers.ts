@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { inZone } from '../common/local-time';
 
 /** Handlebars passes an options object as the last argument of every helper. */
 interface HelperOptions {
@@ -27,11 +28,17 @@ function instantOf(value: unknown): number | undefined {
   return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
+/** Luxon tokens that print a zone's name rather than its offset (outside quoted text). */
+const ZONE_NAME_TOKEN = /z|ZZZZ/;
+
 /** Luxon tokens, rendered in the group's time zone and in Chinese: "M月d日 EEEE" → 11月23日 星期一. */
 export function formatDate(value: unknown, format: string, timezone: string): string {
   const instant = instantOf(value);
   if (instant === undefined || !Number.isFinite(instant)) return '';
-  const local = DateTime.fromMillis(instant, { zone: timezone, locale: 'zh-CN' });
+  // A format that names the zone (z, ZZZZ) needs the zone itself, not only its offset then.
+  const local = ZONE_NAME_TOKEN.test(format)
+    ? DateTime.fromMillis(instant, { zone: timezone, locale: 'zh-CN' })
+    : inZone(instant, timezone, 'zh-CN');
   return local.isValid ? local.toFormat(format) : '';
 }
 
