@@ -37,6 +37,8 @@ describe('content library', () => {
         tags: ['vip', 'winter'],
       });
       expect(response.body.slug).toMatch(new RegExp(`^${kind.replace(/_/g, '-')}-[0-9a-f]{8}$`));
+      // The answer is the piece as stored, times included.
+      expect((await editor.get(`/v1/content/${response.body.id}`).expect(200)).body).toEqual(response.body);
     });
 
     it('creates 100 pieces sent at once with the same tags, none lost to a deadlock', async () => {

@@ -127,24 +127,33 @@ export class ContentService {
     await this.pictureCheck.check(kind, content.fields, content.media);
     const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     try {
-      const id = await inTransaction(this.dataSource, async (manager) => {
-        // An insert, not save(): nothing to read back but the id, which is made here.
-        const pieceId = randomUUID();
-        await manager.insert(ContentPiece, {
-          id: pieceId,
-          kind: kind.name,
-          slug,
-          title: content.title,
-          status: 'draft',
-          currentRevision: 1,
-          publishedRevision: null,
-          version: 1,
-          publishedAt: null,
-        });
-        await this.writeRevision(manager, pieceId, 1, content, author);
-        return pieceId;
+      // Inserts, not save(): nothing to read back, since the id and the times are made here, and
+      // the answer is what was written.
+      const now = new Date();
+      const piece: ContentPiece = {
+        id: randomUUID(),
+        kind: kind.name,
+        slug,
+        title: content.title,
+        status: 'draft',
+        currentRevision: 1,
+        publishedRevision: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        publishedAt: null,
+      };
+      await inTransaction(this.dataSource, async (manager) => {
+        await manager.insert(ContentPiece, piece);
+        await this.writeRevision(manager, piece.id, 1, content, author, now);
       });
-      return this.get(id);
+      return {
+        ...summary(piece, content.tags),
+        fields: content.fields,
+        body: content.body,
+        media: content.media,
+        link: content.link,
+      };
     } catch (error) {
       if (isDuplicateKey(error, SLUG_INDEX)) {
         throw DomainError.conflict(`slug ${slug} is taken`, [
@@ -370,8 +379,15 @@ export class ContentService {
     revision: number,
     content: RevisionContent,
     author: Principal,
+    at?: Date,
   ): Promise<void> {
-    const row: Omit<ContentRevision, 'createdAt'> = { pieceId, revision, ...content, createdBy: author.keyId };
+    const row: Omit<ContentRevision, 'createdAt'> & { createdAt?: Date } = {
+      pieceId,
+      revision,
+      ...content,
+      createdBy: author.keyId,
+      ...(at ? { createdAt: at } : {}),
+    };
     // TypeORM's deep-partial type cannot express a JSON column of unknown shape.
     await manager.insert(ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
     // A piece's first revision has no tags before it to replace.
