@@ -1,8 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 
-/** Every change of a zone's offset since 1970 falls on a quarter hour of UTC. */
-const QUARTER_HOUR_MS = 15 * 60_000;
+/**
+ * Every change of a zone's offset since 1970 falls on a quarter hour of UTC (offsets are whole
+ * quarter hours), and so does every local midnight.
+ */
+export const QUARTER_HOUR_MS = 15 * 60_000;
 const offsets = new LRUCache<string, number>({ max: 20_000 });
 
 /**

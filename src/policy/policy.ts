@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { localInstant } from '../common/local-time';
+import { QUARTER_HOUR_MS, localInstant } from '../common/local-time';
 import { OFF, OFF_NUMBER } from '../common/policy-fields';
 
 export interface EffectivePolicy {
@@ -61,8 +61,6 @@ function memo<T>(compute: (key: string) => T): (key: string) => T {
 }
 
 const MINUTE_MS = 60_000;
-/** Zone offsets are whole quarter hours, so local midnights fall on quarter hours of UTC. */
-const QUARTER_MS = 15 * MINUTE_MS;
 
 /** When quiet hours that include `now` end, in the group's zone; undefined outside them. */
 export function quietHoursEnd(quietHours: string | null, now: Date, zone: string): Date | undefined {
@@ -96,13 +94,13 @@ function computeQuietHoursEnd(quietHours: string, now: Date, zone: string): Date
 
 /** The start of the local day containing `now`, and of the next one. */
 export function localDay(now: Date, zone: string): { start: Date; next: Date; date: string } {
-  const day = localDays(`${zone}|${Math.floor(now.getTime() / QUARTER_MS)}`);
+  const day = localDays(`${zone}|${Math.floor(now.getTime() / QUARTER_HOUR_MS)}`);
   return { start: new Date(day.start), next: new Date(day.next), date: day.date };
 }
 
 const localDays = memo((key: string) => {
   const [zone, quarter] = key.split('|');
-  const local = DateTime.fromMillis(Number(quarter) * QUARTER_MS, { zone }).startOf('day');
+  const local = DateTime.fromMillis(Number(quarter) * QUARTER_HOUR_MS, { zone }).startOf('day');
   return { start: local.toMillis(), next: local.plus({ days: 1 }).toMillis(), date: local.toISODate() as string };
 });
 
