@@ -81,6 +81,17 @@ function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
   };
 }
 
+/** A piece with the content of its current revision. */
+function pieceView(piece: ContentPiece, current: RevisionContent): ContentPieceDto {
+  return {
+    ...summary(piece, current.tags),
+    fields: current.fields,
+    body: current.body,
+    media: current.media,
+    link: current.link,
+  };
+}
+
 function revisionView(revision: ContentRevision, piece: ContentPiece): RevisionDto {
   return {
     revision: revision.revision,
@@ -147,13 +158,7 @@ export class ContentService {
         await manager.insert(ContentPiece, piece);
         await this.writeRevision(manager, piece.id, 1, content, author, now);
       });
-      return {
-        ...summary(piece, content.tags),
-        fields: content.fields,
-        body: content.body,
-        media: content.media,
-        link: content.link,
-      };
+      return pieceView(piece, content);
     } catch (error) {
       if (isDuplicateKey(error, SLUG_INDEX)) {
         throw DomainError.conflict(`slug ${slug} is taken`, [
@@ -273,13 +278,7 @@ export class ContentService {
 
   async get(id: string): Promise<ContentPieceDto> {
     const { piece, revision } = await this.loadCurrent(id);
-    return {
-      ...summary(piece, revision.tags),
-      fields: revision.fields,
-      body: revision.body,
-      media: revision.media,
-      link: revision.link,
-    };
+    return pieceView(piece, revision);
   }
 
   async list(query: ListContentQuery): Promise<ContentPageDto> {
