@@ -37,6 +37,7 @@ import {
   RevisionPageDto,
 } from './dto/content-views.dto';
 
+type PieceHead = Pick<ContentPiece, 'id' | 'kind' | 'currentRevision'>;
 type RevisionContent = Pick<ContentRevision, 'title' | 'fields' | 'body' | 'media' | 'link' | 'tags'>;
 type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<RevisionContent, 'title' | 'fields'>>;
 
@@ -259,13 +260,13 @@ export class ContentService {
   async renderable(id: string, revision: number): Promise<PieceToRender> {
     const cached = this.renderables.get(`${id}:${revision}`);
     if (cached) return cached;
-    const value = await this.revisionOf(await this.findPiece(id), revision);
+    const value = await this.revisionOf(await this.pieceHead(id), revision);
     if (!value) throw DomainError.notFound(`revision ${revision} of content`, id);
     return value;
   }
 
   /** One revision of a piece as the renderer takes it, from the cache or read once; undefined if there is none. */
-  private async revisionOf(piece: ContentPiece, revision: number): Promise<PieceToRender | undefined> {
+  private async revisionOf(piece: PieceHead, revision: number): Promise<PieceToRender | undefined> {
     const key = `${piece.id}:${revision}`;
     const cached = this.renderables.get(key);
     if (cached) return cached;
@@ -325,7 +326,7 @@ export class ContentService {
   }
 
   async preview(id: string, dto: PreviewContentDto): Promise<PreviewDto> {
-    const piece = await this.findPiece(id);
+    const piece = await this.pieceHead(id);
     const number = dto.revision ?? piece.currentRevision;
     const revision = await this.revisionOf(piece, number);
     if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
@@ -335,7 +336,7 @@ export class ContentService {
     });
   }
 
-  private toRenderable(piece: ContentPiece, revision: ContentRevision): PieceToRender {
+  private toRenderable(piece: PieceHead, revision: ContentRevision): PieceToRender {
     return {
       cacheKey: `${piece.id}:${revision.revision}`,
       kind: piece.kind,
@@ -417,6 +418,16 @@ export class ContentService {
     const current = await manager.findOne(ContentPiece, { where: { id }, select: ['id', 'version'] });
     if (!current) throw DomainError.notFound('content', id);
     throw staleVersion(id, current.version, expected!);
+  }
+
+  /** What rendering needs of a piece, as a plain row: no entity to build on the preview's path. */
+  private async pieceHead(id: string): Promise<PieceHead> {
+    const [row] = (await this.dataSource.query(
+      'SELECT id, kind, current_revision AS currentRevision FROM content_pieces WHERE id = ?',
+      [id],
+    )) as PieceHead[];
+    if (!row) throw DomainError.notFound('content', id);
+    return row;
   }
 
   private async findPiece(id: string): Promise<ContentPiece> {
