@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 
 /** How long a count is reused. */
-export const COUNT_TTL_MS = 2000;
+const COUNT_TTL_MS = 2000;
 
 /**
  * COUNT(*)s remembered per statement and parameters for COUNT_TTL_MS: a list or calendar polled by
