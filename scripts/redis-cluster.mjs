@@ -93,18 +93,38 @@ async function start(dir) {
   process.stdout.write(`${nodes}\n`);
 }
 
-function stop(dir) {
+/** Whether a process is still there. */
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Stops the nodes, waits until they have exited (a node writes its files as it goes), then removes <dir>. */
+async function stop(dir) {
   if (!existsSync(dir)) return;
+  const pids = [];
   for (const entry of readdirSync(dir)) {
     const pidFile = join(dir, entry, 'redis.pid');
     if (!existsSync(pidFile)) continue;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
     try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
+      pids.push(pid);
     } catch {
       // already gone
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  for (const pid of pids) {
+    for (let i = 0; alive(pid); i++) {
+      if (i === 200) process.kill(pid, 'SIGKILL'); // 10 s, then no more waiting on a clean exit
+      await sleep(50);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 const [command, dir] = process.argv.slice(2);
@@ -113,11 +133,11 @@ if (!['start', 'stop'].includes(command) || !dir) {
   process.exit(2);
 }
 if (command === 'start') {
-  start(resolve(dir)).catch((error) => {
-    stop(resolve(dir));
+  start(resolve(dir)).catch(async (error) => {
+    await stop(resolve(dir));
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   });
 } else {
-  stop(resolve(dir));
+  await stop(resolve(dir));
 }
