@@ -1,5 +1,6 @@
 import { CampaignFactory, ContentFactory, createKey, planningSetup } from './support/factories';
-import { postsOf, waitForPosts } from './support/poll';
+import { DateTime } from 'luxon';
+import { eventually, postsOf, waitForPosts } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
 interface PostView {
@@ -139,6 +140,43 @@ describe('the run board and the calendar, against the posts table', () => {
     );
     expect(planned).toHaveLength(3);
     for (const entry of planned) expect(entry).toMatchObject({ status: 'planned', title: '晚安', stage: 'educate' });
+  });
+
+  it('shows a routine slot once when it has just been made into a post', async () => {
+    const editor = t.as(await createKey(t, 'editor'));
+    const poster = await ContentFactory.create(editor, 'custom', {
+      title: '午安',
+      fields: { text: '午安' },
+      tags: [tag],
+    });
+    await editor.post(`/v1/content/${poster.id}/publish`).send({}).expect(200);
+    // Within the scheduler's horizon: the tick makes the slot a post at once.
+    const at = DateTime.utc().setZone('Asia/Shanghai').plus({ minutes: 3 }).toFormat('HH:mm');
+    const routine = await planner
+      .post('/v1/routines')
+      .send({
+        name: '午安',
+        audience: { groupIds: [groupIds[2]] },
+        schedule: { every: 'day', at },
+        source: { mode: 'pool', tag, noRepeatDays: 0 },
+      })
+      .expect(201);
+    const window = `from=${new Date().toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`;
+    const slots = async () => {
+      const calendar = await viewer.get(`/v1/calendar?${window}&groupId=${groupIds[2]}`).expect(200);
+      return (calendar.body.groups[0].days as { entries: (CalendarEntry & { routineId: string | null })[] }[])
+        .flatMap((d) => d.entries)
+        .filter((e) => e.routineId === routine.body.id);
+    };
+    // Asked before the tick and again after it: the slot is planned, then a post, never both.
+    expect((await slots()).length).toBe(1);
+    await eventually(async () => {
+      const page = await planner.get(`/v1/posts?routineId=${routine.body.id}`).expect(200);
+      return page.body.items.length === 1 || undefined;
+    }, 10_000);
+    const [entry] = await slots();
+    expect(await slots()).toHaveLength(1);
+    expect(entry.postId).not.toBeNull();
   });
 
   it('gives one group’s timeline with the rules that move its posts', async () => {

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PolicyModule } from '../policy/policy.module';
-import { PostsModule } from '../posts/posts.module';
 import { RoutinesModule } from '../routines/routines.module';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
 
 /** The calendar and group timelines: a read model over posts, groups, routines and content. */
 @Module({
-  imports: [ContentModule, GroupsModule, PolicyModule, PostsModule, RoutinesModule],
+  imports: [GroupsModule, PolicyModule, RoutinesModule],
   controllers: [CalendarController],
   providers: [CalendarService],
 })

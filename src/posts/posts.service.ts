@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RememberedCounts } from '../database/remembered-counts';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { And, DataSource, In, LessThan, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { And, DataSource, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -41,15 +41,6 @@ export class PostsService {
     const post = await this.posts.findOneBy({ id });
     if (!post) throw DomainError.notFound('post', id);
     return post;
-  }
-
-  /** The posts to these groups due in [from, to), by group and due time. */
-  async toGroups(groupIds: string[], from: Date, to: Date): Promise<Post[]> {
-    if (groupIds.length === 0) return [];
-    return this.posts.find({
-      where: { groupId: In(groupIds), dueAt: And(MoreThanOrEqual(from), LessThan(to)) },
-      order: { groupId: 'ASC', dueAt: 'ASC', step: 'ASC' },
-    });
   }
 
   /**

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
+import { Remembered } from '../common/remembered';
 import { Stage } from '../common/stages';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
@@ -29,11 +30,15 @@ import { RoutineSchedule } from './slots';
 import { RoutineSource } from './sources';
 
 const DAY_MS = 86_400_000;
+/** How long the list of active routines is reused by calendar pages (changes made in this process forget it at once). */
+const ACTIVE_ROUTINES_TTL_MS = 2000;
 
 const localDate = (at: Date, zone = 'UTC') => DateTime.fromJSDate(at, { zone }).toISODate() as string;
 
 @Injectable()
 export class RoutinesService {
+  private readonly active = new Remembered(ACTIVE_ROUTINES_TTL_MS, () => this.routines.findBy({ status: 'active' }));
+
   constructor(
     @InjectRepository(Routine) private readonly routines: Repository<Routine>,
     private readonly planner: RoutinePlanner,
@@ -60,6 +65,7 @@ export class RoutinesService {
     });
     this.check(routine);
     await this.routines.insert(routine);
+    this.active.forget();
     return this.get(routine.id);
   }
 
@@ -96,6 +102,7 @@ export class RoutinesService {
       { id },
       { name, audience, schedule: when, stage, source: from, startDate, endDate, confirmDeadlineMinutes },
     );
+    this.active.forget();
     return this.get(id);
   }
 
@@ -170,7 +177,7 @@ export class RoutinesService {
   async planned(groupIds: string[], from: Date, to: Date): Promise<(SlotRow & { routineId: string; stage: Stage })[]> {
     const wanted = new Set(groupIds);
     const rows: (SlotRow & { routineId: string; stage: Stage })[] = [];
-    for (const routine of await this.routines.findBy({ status: 'active' })) {
+    for (const routine of await this.active.get()) {
       const start = new Date(Math.max(from.getTime(), Date.now(), routine.materializedUntil?.getTime() ?? 0));
       if (start >= to) continue;
       for (const row of await this.planner.slots(routine, start, to)) {
@@ -187,6 +194,7 @@ export class RoutinesService {
         `routine ${id} is ${routine.status}; only a ${from.join(' or ')} routine can be ${to}`,
       );
     await this.routines.update({ id }, { status: to, ...(materializedUntil ? { materializedUntil } : {}) });
+    this.active.forget();
   }
 
   private async find(id: string): Promise<Routine> {
