@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { inTransaction } from '../database/mysql';
+import { inTransaction, insertRows } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { ContentService } from '../content/content.service';
 import { Campaign } from './campaign.entity';
@@ -36,7 +36,7 @@ export class CampaignsService {
           status: 'draft',
         }),
       );
-      await manager.insert(CampaignStep, this.stepRows(campaign.id, dto.steps));
+      await insertRows(manager, CampaignStep, this.stepRows(campaign.id, dto.steps));
       return campaign.id;
     });
     return this.get(id);
@@ -74,7 +74,7 @@ export class CampaignsService {
       );
       if (dto.steps) {
         await manager.delete(CampaignStep, { campaignId: id });
-        await manager.insert(CampaignStep, this.stepRows(id, dto.steps));
+        await insertRows(manager, CampaignStep, this.stepRows(id, dto.steps));
       }
     });
     return this.get(id);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { insertRows } from '../database/mysql';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
@@ -21,7 +22,7 @@ export class RunLifecycle {
   /** A launched run, running at once or scheduled for its start, and the groups it takes in. */
   async create(manager: EntityManager, run: NewRun, groupIds: string[], now: Date): Promise<void> {
     const status = run.startAt.getTime() > now.getTime() ? RunStatus.Scheduled : RunStatus.Running;
-    await manager.insert(Run, { ...run, status, finishedAt: null });
+    await insertRows(manager, Run, { ...run, status, finishedAt: null });
     await this.enrol(manager, run.id, groupIds, run.startAt);
   }
 

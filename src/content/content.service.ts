@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
-import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysql';
+import { containsPattern, inTransaction, isDuplicateKey, insertRows } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
@@ -156,7 +156,7 @@ export class ContentService {
         publishedAt: null,
       };
       await inTransaction(this.dataSource, async (manager) => {
-        await manager.insert(ContentPiece, piece);
+        await insertRows(manager, ContentPiece, piece);
         await this.writeRevision(manager, piece.id, 1, content, author, now);
       });
       return pieceView(piece, content);
@@ -389,11 +389,12 @@ export class ContentService {
       ...(at ? { createdAt: at } : {}),
     };
     // TypeORM's deep-partial type cannot express a JSON column of unknown shape.
-    await manager.insert(ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
+    await insertRows(manager, ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
     // A piece's first revision has no tags before it to replace.
     if (revision > 1) await manager.delete(ContentTag, { pieceId });
     if (content.tags.length > 0) {
-      await manager.insert(
+      await insertRows(
+        manager,
         ContentTag,
         content.tags.map((tag) => ({ pieceId, tag })),
       );

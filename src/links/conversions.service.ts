@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { isDuplicateKey } from '../database/mysql';
+import { isDuplicateKey, insertRows } from '../database/mysql';
 import { PostsService } from '../posts/posts.service';
 import { Conversion } from './conversion.entity';
 import { ConversionDto, ReportConversionDto } from './dto/conversion.dto';
@@ -46,7 +46,7 @@ export class ConversionsService {
       createdAt: new Date(),
     };
     try {
-      await this.conversions.insert(row);
+      await insertRows(this.conversions.manager, Conversion, row);
       return { created: true, conversion: row };
     } catch (error) {
       if (!isDuplicateKey(error, 'UQ_conversions_order')) throw error;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { insertRows } from '../database/mysql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -64,7 +65,7 @@ export class RoutinesService {
       materializedUntil: null,
     });
     this.check(routine);
-    await this.routines.insert(routine);
+    await insertRows(this.routines.manager, Routine, routine);
     this.active.forget();
     return this.get(routine.id);
   }
