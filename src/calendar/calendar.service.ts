@@ -20,12 +20,12 @@ import {
 
 const DAY_MS = 86_400_000;
 
-/** A group of the page, and one of its posts in the window (none: the post columns are null). */
-interface PageRow {
+type GroupRow = { id: string; name: string; timezone: string };
+
+/** A post in the window, with its piece's title and kind. */
+interface PostRow {
+  id: string;
   groupId: string;
-  name: string;
-  timezone: string;
-  postId: string | null;
   runId: string | null;
   routineId: string | null;
   stage: string;
@@ -56,60 +56,54 @@ export class CalendarService {
     if (!query.groupId && !query.tag) {
       throw DomainError.invalid([{ field: 'groupId', message: 'give groupId or tag' }]);
     }
-    const { total, groups } = await this.page(query, query.page, query.pageSize, from, to);
-    return { from, to, page: query.page, pageSize: query.pageSize, total, groups };
+    const { groups, total } = await this.directory.page(query, query.page, query.pageSize);
+    return { from, to, page: query.page, pageSize: query.pageSize, total, groups: await this.rows(groups, from, to) };
   }
 
   async timeline(groupId: string, query: TimelineQuery): Promise<TimelineDto> {
     const { from, to } = window(query);
-    const {
-      groups: [row],
-    } = await this.page({ groupId }, 1, 1, from, to);
-    if (!row) throw DomainError.notFound('group', groupId);
+    const { groups } = await this.directory.page({ groupId }, 1, 1);
+    if (groups.length === 0) throw DomainError.notFound('group', groupId);
+    const [row] = await this.rows(groups, from, to);
     const group = await this.directory.deliveryTarget(groupId);
     const policy = effectivePolicy(group.group, await this.policies.current());
     return { ...row, from, to, policy: { ...policy, blackoutDates: [...policy.blackoutDates].sort() } };
   }
 
-  /** One statement reads the page of groups, their posts in the window and the posts' titles. */
-  private async page(
-    filter: { groupId?: string; tag?: string },
-    page: number,
-    pageSize: number,
-    from: Date,
-    to: Date,
-  ): Promise<{ total: number; groups: CalendarGroupDto[] }> {
-    const groups = await this.directory.pageQuery(filter, page, pageSize);
-    const rows = (await this.dataSource.query(
-      `SELECT g.id AS groupId, g.name, g.timezone, p.id AS postId, p.run_id AS runId, p.routine_id AS routineId,
-              p.stage, p.due_at AS dueAt, p.sent_at AS sentAt, p.status, p.defer_reason AS reason, p.error,
-              r.title, c.kind
-       FROM (${groups.sql}) g
-       LEFT JOIN posts p ON p.group_id = g.id AND p.due_at >= ? AND p.due_at < ?
+  /**
+   * These groups' posts in [from, to) with their pieces' titles, in one statement; each group's
+   * posts are read along (group_id, due_at) for the window alone, however long its history.
+   */
+  private async posts(groupIds: string[], from: Date, to: Date): Promise<PostRow[]> {
+    if (groupIds.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT p.id, p.group_id AS groupId, p.run_id AS runId, p.routine_id AS routineId, p.stage, p.due_at AS dueAt,
+              p.sent_at AS sentAt, p.status, p.defer_reason AS reason, p.error, r.title, c.kind
+       FROM posts p
        LEFT JOIN content_revisions r ON r.piece_id = p.content_id AND r.revision = p.revision
        LEFT JOIN content_pieces c ON c.id = p.content_id
-       ORDER BY g.name, g.id, p.due_at, p.step`,
-      [...groups.params, from, to],
-    )) as PageRow[];
-    return { total: groups.total, groups: await this.rows(rows, from, to) };
+       WHERE p.group_id IN (?) AND p.due_at >= ? AND p.due_at < ?
+       ORDER BY p.group_id, p.due_at, p.step`,
+      [groupIds, from, to],
+    )) as PostRow[];
   }
 
-  private async rows(rows: PageRow[], from: Date, to: Date): Promise<CalendarGroupDto[]> {
-    const page = new Map<string, { name: string; timezone: string; entries: CalendarEntryDto[] }>();
+  private async rows(groups: GroupRow[], from: Date, to: Date): Promise<CalendarGroupDto[]> {
+    const ids = groups.map((g) => g.id);
+    const page = new Map(groups.map((g) => [g.id, { ...g, entries: [] as CalendarEntryDto[] }]));
     // A slot the worker has just made a post of may still be planned in what the routines said.
     const posted = new Set<string>();
-    for (const p of rows) {
-      const group =
-        page.get(p.groupId) ?? page.set(p.groupId, { name: p.name, timezone: p.timezone, entries: [] }).get(p.groupId)!;
-      if (p.postId === null) continue;
+    const [posts, planned] = await Promise.all([this.posts(ids, from, to), this.routines.planned(ids, from, to)]);
+    for (const p of posts) {
+      const group = page.get(p.groupId)!;
       if (p.routineId !== null) posted.add(`${p.routineId}:${p.groupId}:${p.dueAt.getTime()}`);
       group.entries.push({
-        postId: p.postId,
+        postId: p.id,
         runId: p.runId,
         routineId: p.routineId,
         stage: p.stage,
         dueAt: p.dueAt,
-        ...local(p.dueAt, p.timezone),
+        ...local(p.dueAt, group.timezone),
         sentAt: p.sentAt,
         kind: p.kind,
         title: p.title,
@@ -117,7 +111,7 @@ export class CalendarService {
         reason: p.status === PostStatus.Sent ? null : (p.reason ?? p.error),
       });
     }
-    for (const slot of await this.routines.planned([...page.keys()], from, to)) {
+    for (const slot of planned) {
       if (posted.has(`${slot.routineId}:${slot.groupId}:${slot.dueAt.getTime()}`)) continue;
       const group = page.get(slot.groupId)!;
       group.entries.push({
@@ -134,13 +128,13 @@ export class CalendarService {
         reason: slot.reason,
       });
     }
-    return [...page].map(([groupId, g]) => {
+    return [...page.values()].map((g) => {
       const byDay = new Map<string, CalendarEntryDto[]>();
       const sorted = g.entries.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
       for (const entry of sorted)
         (byDay.get(entry.localDate) ?? byDay.set(entry.localDate, []).get(entry.localDate)!).push(entry);
       return {
-        groupId,
+        groupId: g.id,
         name: g.name,
         timezone: g.timezone,
         days: [...byDay].map(([date, dayEntries]) => ({ date, entries: dayEntries })),

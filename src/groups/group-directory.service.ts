@@ -22,16 +22,8 @@ export interface AudienceMember {
   channelType: Channel['type'];
 }
 
-/** Past this many groups a tag is read in name order from the groups' side (see `pageQuery`). */
+/** Past this many groups a tag is read in name order from the groups' side (see `page`). */
 const DENSE_TAG_GROUPS = 2000;
-
-/** A statement selecting a page of groups (id, name, timezone) by name, for a caller to join its own rows to. */
-export interface GroupPageQuery {
-  sql: string;
-  params: unknown[];
-  /** How many groups the filter matches on all pages. */
-  total: number;
-}
 
 /** The groups as other modules read them: a campaign's audience, the worker's delivery target. */
 @Injectable()
@@ -154,27 +146,35 @@ export class GroupDirectory {
   }
 
   /** A page of groups, one by id or those with a tag, by name: the rows of a calendar. */
-  async pageQuery(filter: { groupId?: string; tag?: string }, page: number, pageSize: number): Promise<GroupPageQuery> {
+  async page(
+    filter: { groupId?: string; tag?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{ groups: Pick<Group, 'id' | 'name' | 'timezone'>[]; total: number }> {
     const offset = (page - 1) * pageSize;
     if (filter.groupId) {
-      const tagged = filter.tag ? 'AND EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = ?)' : '';
-      const sql = `SELECT g.id, g.name, g.timezone FROM \`groups\` g WHERE g.id = ? ${tagged}`;
-      const params = filter.tag ? [filter.groupId, filter.tag] : [filter.groupId];
-      const [{ n }] = (await this.dataSource.query(`SELECT COUNT(*) AS n FROM (${sql}) g`, params)) as { n: string }[];
-      return { sql: `${sql} LIMIT ? OFFSET ?`, params: [...params, pageSize, offset], total: Number(n) };
+      const rows = (await this.dataSource.query(
+        `SELECT g.id, g.name, g.timezone FROM \`groups\` g WHERE g.id = ?
+           ${filter.tag ? 'AND EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = ?)' : ''}`,
+        filter.tag ? [filter.groupId, filter.tag] : [filter.groupId],
+      )) as Pick<Group, 'id' | 'name' | 'timezone'>[];
+      return { groups: rows.slice(offset, offset + pageSize), total: rows.length };
     }
-    if (!filter.tag) return { sql: 'SELECT id, name, timezone FROM `groups` WHERE FALSE', params: [], total: 0 };
+    if (!filter.tag) return { groups: [], total: 0 };
     // Groups are archived, never deleted: a tag's rows count its groups, along the (tag, group_id) index.
     const total = await this.tagCounts.count('SELECT COUNT(*) AS n FROM group_tags WHERE tag = ?', [filter.tag]);
     // A tag many groups carry is read along the name index until the page is full (its groups are
     // common there, so few are passed over); a rarer one from its own rows, sorted (2,000 at most).
-    const sql =
-      total > DENSE_TAG_GROUPS
+    const dense = total > DENSE_TAG_GROUPS;
+    const groups = (await this.dataSource.query(
+      dense
         ? `SELECT g.id, g.name, g.timezone FROM \`groups\` g FORCE INDEX (IDX_groups_name)
            STRAIGHT_JOIN group_tags t ON t.group_id = g.id AND t.tag = ?
            ORDER BY g.name, g.id LIMIT ? OFFSET ?`
         : `SELECT g.id, g.name, g.timezone FROM group_tags t STRAIGHT_JOIN \`groups\` g ON g.id = t.group_id
-           WHERE t.tag = ? ORDER BY g.name, g.id LIMIT ? OFFSET ?`;
-    return { sql, params: [filter.tag, pageSize, offset], total };
+           WHERE t.tag = ? ORDER BY g.name, g.id LIMIT ? OFFSET ?`,
+      [filter.tag, pageSize, offset],
+    )) as Pick<Group, 'id' | 'name' | 'timezone'>[];
+    return { groups, total };
   }
 }
