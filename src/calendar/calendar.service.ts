@@ -96,7 +96,7 @@ export class CalendarService {
     const [posts, planned] = await Promise.all([this.posts(ids, from, to), this.routines.planned(ids, from, to)]);
     for (const p of posts) {
       const group = page.get(p.groupId)!;
-      if (p.routineId !== null) posted.add(`${p.routineId}:${p.groupId}:${p.dueAt.getTime()}`);
+      if (p.routineId !== null) posted.add(slotKey(p.routineId, p.groupId, p.dueAt));
       group.entries.push({
         postId: p.id,
         runId: p.runId,
@@ -112,7 +112,7 @@ export class CalendarService {
       });
     }
     for (const slot of planned) {
-      if (posted.has(`${slot.routineId}:${slot.groupId}:${slot.dueAt.getTime()}`)) continue;
+      if (posted.has(slotKey(slot.routineId, slot.groupId, slot.dueAt))) continue;
       const group = page.get(slot.groupId)!;
       group.entries.push({
         postId: null,
@@ -152,6 +152,8 @@ function window(query: TimelineQuery): { from: Date; to: Date } {
   }
   return { from, to };
 }
+
+const slotKey = (routineId: string, groupId: string, at: Date) => `${routineId}:${groupId}:${at.getTime()}`;
 
 function local(at: Date, zone: string): { localDate: string; localTime: string } {
   const time = inZone(at, zone);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { insertRows } from '../database/mysql';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
+import { insertRows } from '../database/mysql';
 import { RunStatus } from '../common/run-status';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { OPEN_POST_STATUSES, sqlList } from '../posts/post-status';

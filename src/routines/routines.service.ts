@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { insertRows } from '../database/mysql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +7,7 @@ import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { Remembered } from '../common/remembered';
 import { Stage } from '../common/stages';
+import { insertRows } from '../database/mysql';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
