@@ -7,6 +7,14 @@ import { eventually } from '../../test/support/poll';
 import { MAIN, ServiceProcess } from '../../test/support/service-process';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, TEST_REDIS_TARGET, isolatedEnv } from '../../test/support/test-env';
 
+/** NODE_OPTIONS as docker-compose.yml ships them. */
+const SHIPPED_NODE_OPTIONS = (() => {
+  const compose = readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  const options = /^\s*NODE_OPTIONS:\s*"?([^"\n]+?)"?\s*$/m.exec(compose);
+  if (!options) throw new Error('docker-compose.yml gives no NODE_OPTIONS');
+  return options[1];
+})();
+
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
 const BULK_ROWS = 5000;
 
@@ -64,11 +72,24 @@ export class Stack {
     const args = process.env.BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', 'results', 'profiles')}`, MAIN]
       : [MAIN];
-    const api = new ServiceProcess({ ...env, ROLE: 'api', LOG_LEVEL: 'info' }, args);
+    // Node's options as docker-compose.yml gives every role (its heap limit), unless
+    // BENCH_API_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS say otherwise ('' for none).
+    const nodeOptions = (value: string | undefined): Record<string, string> => {
+      const options = value ?? SHIPPED_NODE_OPTIONS;
+      return options ? { NODE_OPTIONS: options } : {};
+    };
+    const api = new ServiceProcess(
+      { ...env, ROLE: 'api', LOG_LEVEL: 'info', ...nodeOptions(process.env.BENCH_API_NODE_OPTIONS) },
+      args,
+    );
     const port = (await api.waitFor(/listening on port (\d+)/, 60_000))[1];
     const workers = Array.from(
       { length: options.workers ?? 1 },
-      () => new ServiceProcess({ ...env, ROLE: 'worker', LOG_LEVEL: 'info' }, args),
+      () =>
+        new ServiceProcess(
+          { ...env, ROLE: 'worker', LOG_LEVEL: 'info', ...nodeOptions(process.env.BENCH_WORKER_NODE_OPTIONS) },
+          args,
+        ),
     );
     await Promise.all(workers.map((w) => w.waitFor(/worker .* ready/, 60_000)));
     const mysql = await createConnection({
