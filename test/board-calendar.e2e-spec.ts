@@ -113,23 +113,20 @@ describe('the run board and the calendar, against the posts table', () => {
     expect(first.days[1].entries[0]).toMatchObject({ stage: 'trigger_need', status: 'scheduled', title: '三' });
   });
 
-  it('shows a routine’s slots still to come as planned, with the piece each will send', async () => {
+  /** A published poster with the tag, and a daily routine that sends from the tag's pool. */
+  const poolRoutine = async (title: string, audience: object, at: string): Promise<string> => {
     const editor = t.as(await createKey(t, 'editor'));
-    const poster = await ContentFactory.create(editor, 'custom', {
-      title: '晚安',
-      fields: { text: '晚安' },
-      tags: [tag],
-    });
+    const poster = await ContentFactory.create(editor, 'custom', { title, fields: { text: title }, tags: [tag] });
     await editor.post(`/v1/content/${poster.id}/publish`).send({}).expect(200);
-    await planner
+    const routine = await planner
       .post('/v1/routines')
-      .send({
-        name: '晚安',
-        audience: { tags: [tag] },
-        schedule: { every: 'day', at: '21:00' },
-        source: { mode: 'pool', tag, noRepeatDays: 0 },
-      })
+      .send({ name: title, audience, schedule: { every: 'day', at }, source: { mode: 'pool', tag, noRepeatDays: 0 } })
       .expect(201);
+    return routine.body.id;
+  };
+
+  it('shows a routine’s slots still to come as planned, with the piece each will send', async () => {
+    await poolRoutine('晚安', { tags: [tag] }, '21:00');
     const start = new Date(Date.now() + 86_400_000);
     const to = new Date(start.getTime() + 3 * 86_400_000);
     const calendar = await viewer
@@ -143,35 +140,20 @@ describe('the run board and the calendar, against the posts table', () => {
   });
 
   it('shows a routine slot once when it has just been made into a post', async () => {
-    const editor = t.as(await createKey(t, 'editor'));
-    const poster = await ContentFactory.create(editor, 'custom', {
-      title: '午安',
-      fields: { text: '午安' },
-      tags: [tag],
-    });
-    await editor.post(`/v1/content/${poster.id}/publish`).send({}).expect(200);
     // Within the scheduler's horizon: the tick makes the slot a post at once.
     const at = DateTime.utc().setZone('Asia/Shanghai').plus({ minutes: 3 }).toFormat('HH:mm');
-    const routine = await planner
-      .post('/v1/routines')
-      .send({
-        name: '午安',
-        audience: { groupIds: [groupIds[2]] },
-        schedule: { every: 'day', at },
-        source: { mode: 'pool', tag, noRepeatDays: 0 },
-      })
-      .expect(201);
+    const routineId = await poolRoutine('午安', { groupIds: [groupIds[2]] }, at);
     const window = `from=${new Date().toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`;
     const slots = async () => {
       const calendar = await viewer.get(`/v1/calendar?${window}&groupId=${groupIds[2]}`).expect(200);
       return (calendar.body.groups[0].days as { entries: (CalendarEntry & { routineId: string | null })[] }[])
         .flatMap((d) => d.entries)
-        .filter((e) => e.routineId === routine.body.id);
+        .filter((e) => e.routineId === routineId);
     };
     // Asked before the tick and again after it: the slot is planned, then a post, never both.
     expect((await slots()).length).toBe(1);
     await eventually(async () => {
-      const page = await planner.get(`/v1/posts?routineId=${routine.body.id}`).expect(200);
+      const page = await planner.get(`/v1/posts?routineId=${routineId}`).expect(200);
       return page.body.items.length === 1 || undefined;
     }, 10_000);
     const [entry] = await slots();
