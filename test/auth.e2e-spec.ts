@@ -142,9 +142,11 @@ describe('rate limit per key', () => {
   });
   afterAll(() => t.close());
 
-  it('answers 429 with Retry-After once a key spends its budget, without touching other keys', async () => {
+  it('answers 429 with Retry-After once a key spends its budget on any routes, without touching other keys', async () => {
     const viewer = await createKey(t, 'viewer'); // the admin's first request of the budget
-    for (let i = 0; i < 5; i++) await t.as(viewer).get('/v1/kinds').expect(200);
+    for (let i = 0; i < 3; i++) await t.as(viewer).get('/v1/kinds').expect(200);
+    for (let i = 0; i < 2; i++) await t.as(viewer).get('/v1/groups').expect(200);
+    await t.as(viewer).get('/v1/content').expect(429);
     const limited = await t.as(viewer).get('/v1/kinds').expect(429);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
