@@ -90,7 +90,7 @@ export class GroupImportService {
       created: created.length,
       updated: updated.length,
       unchanged: rows.length - created.length - updated.length,
-      groups: rows.map((r): CreatedGroupDto => ({
+      groups: await mapYielding(rows, (r): CreatedGroupDto => ({
         ...groupView(fresh.get(r.group.id) ?? r.existing ?? r.group),
         ...(r.generatedSecret ? { signingSecret: r.generatedSecret } : {}),
       })),

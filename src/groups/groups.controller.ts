@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal } from '../auth/roles';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
+import { streamedJson } from '../common/streamed-json';
 import {
   BulkImportGroupsDto,
   BulkImportResultDto,
@@ -43,9 +44,11 @@ export class GroupsController {
    */
   @Post('bulk')
   @ApiBody({ type: BulkImportGroupsDto })
+  @ApiCreatedResponse({ type: BulkImportResultDto })
   @ApiErrors(400, 409, 413)
-  bulkImport(@Body() body: unknown): Promise<BulkImportResultDto> {
-    return this.importer.import(body);
+  async bulkImport(@Body() body: unknown): Promise<StreamableFile> {
+    const { groups, ...counts } = await this.importer.import(body);
+    return streamedJson(counts, 'groups', groups);
   }
 
   @Get()
