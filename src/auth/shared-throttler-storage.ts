@@ -4,8 +4,9 @@ import { RedisClient } from '../redis/redis-client';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** A process takes this share of a key's budget from Redis at a time (at least one request). */
+/** A process takes a fiftieth of a key's budget from Redis at a time: at least one request, at most MAX_LEASE. */
 export const LEASE_SHARE = 50;
+export const MAX_LEASE = 100;
 
 /** Past this many keys held, the ones whose window and block are over are let go. */
 const SWEEP_AT = 10_000;
@@ -42,7 +43,9 @@ interface Lease {
 
 /**
  * API keys' request budgets counted in Redis, so that every api process spends from the same one.
- * Each process leases a fiftieth of a key's budget at a time and admits from it without asking
+ * Each process leases a fiftieth of a key's budget at a time (at most 100 requests, so that a
+ * process given a smaller limit, during a rollout say, is not refused for the others' leases) and
+ * admits from it without asking
  * Redis again: no process admits a request past the limit, and a key may be refused up to one
  * lease per other process early. A key refused stays refused here until its block ends, also
  * without Redis. While Redis cannot answer, each process counts on its own rather than refusing
@@ -111,7 +114,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
 
   /** Takes the next lease of this key from Redis, and the first request of it for the caller. */
   private async lease(id: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
-    const size = Math.max(1, Math.floor(limit / LEASE_SHARE));
+    const size = Math.min(MAX_LEASE, Math.max(1, Math.floor(limit / LEASE_SHARE)));
     const [taken, windowLeft, blockLeft] = (await this.redis.eval(
       LEASE_SCRIPT,
       2,

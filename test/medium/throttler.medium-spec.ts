@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { LEASE_SHARE, SharedThrottlerStorage } from '../../src/auth/shared-throttler-storage';
+import { LEASE_SHARE, MAX_LEASE, SharedThrottlerStorage } from '../../src/auth/shared-throttler-storage';
 import { RedisClient, redisClient } from '../../src/redis/redis-client';
 import { deleteRedisPrefix } from '../support/cleanup';
 import { eventually } from '../support/poll';
@@ -37,6 +37,13 @@ describe('request budgets leased from Redis', () => {
     const next = await one.increment(k, MINUTE, 1200, MINUTE, 'default');
     expect(next.totalHits).toBe(lease + 1);
     expect(await hitsInRedis(k)).toBe(2 * lease);
+  });
+
+  it('leases at most 100 requests however large the budget, so that a process with a smaller limit still gets its share', async () => {
+    const k = key();
+    await storage().increment(k, MINUTE, 1_000_000, MINUTE, 'default');
+    expect(await hitsInRedis(k)).toBe(MAX_LEASE);
+    expect(await storage().increment(k, MINUTE, 1200, MINUTE, 'default')).toMatchObject({ isBlocked: false });
   });
 
   it('never admits past the limit across processes, and refuses at most a lease per process early', async () => {
