@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Res, StreamableFile } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
+import { streamedJson } from '../common/streamed-json';
 import { IdempotencyKey, ScopedIdempotencyKey } from '../auth/idempotency-key';
 import { CampaignsService } from './campaigns.service';
 import {
@@ -92,6 +93,7 @@ export class CampaignsController {
   @Post(':id/plan')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
+  @ApiOkResponse({ type: PlanDto })
   @ApiAcceptedResponse({
     type: PlanJobDto,
     description: 'more posts than PLAN_SYNC_MAX_POSTS: fetch it from GET /v1/plans/:id',
@@ -100,9 +102,9 @@ export class CampaignsController {
     @UuidParam() id: string,
     @Body() dto: LaunchRunDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<PlanDto | PlanJobDto> {
+  ): Promise<StreamableFile | PlanJobDto> {
     const answer = await this.plans.request(id, dto);
-    if ('plan' in answer) return answer.plan;
+    if ('plan' in answer) return streamedJson({ summary: answer.plan.summary }, 'entries', answer.plan.entries);
     res.status(202).location(`/v1/plans/${answer.job.id}`);
     return answer.job;
   }
