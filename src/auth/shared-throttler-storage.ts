@@ -45,11 +45,10 @@ interface Lease {
  * API keys' request budgets counted in Redis, so that every api process spends from the same one.
  * Each process leases a fiftieth of a key's budget at a time (at most 100 requests, so that a
  * process given a smaller limit, during a rollout say, is not refused for the others' leases) and
- * admits from it without asking
- * Redis again: no process admits a request past the limit, and a key may be refused up to one
- * lease per other process early. A key refused stays refused here until its block ends, also
- * without Redis. While Redis cannot answer, each process counts on its own rather than refusing
- * every request.
+ * admits from it without asking Redis again: no process admits a request past the limit, and a key
+ * may be refused up to one lease per other process early. A key refused stays refused here until
+ * its block ends, also without Redis. While Redis cannot answer, each process counts on its own
+ * rather than refusing every request.
  */
 export class SharedThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(SharedThrottlerStorage.name);
