@@ -2,9 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal } from '../auth/roles';
-import { containsPattern, inTransaction, isDuplicateKey, insertRows } from '../database/mysql';
+import {
+  Statement,
+  containsPattern,
+  inTransaction,
+  insertStatement,
+  isDuplicateKey,
+  writeTogether,
+} from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
@@ -82,6 +88,33 @@ function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
   };
 }
 
+/** The INSERTs of a revision and its tags (JSON columns as text: these statements bypass TypeORM's column types). */
+function revisionStatements(
+  pieceId: string,
+  revision: number,
+  content: RevisionContent,
+  author: Principal,
+  at: Date,
+): Statement[] {
+  const row = {
+    piece_id: pieceId,
+    revision,
+    title: content.title,
+    fields: JSON.stringify(content.fields),
+    body: content.body,
+    media: JSON.stringify(content.media),
+    link: content.link,
+    tags: JSON.stringify(content.tags),
+    created_by: author.keyId,
+    created_at: at,
+  };
+  const tags = content.tags.map((tag) => ({ piece_id: pieceId, tag }));
+  return [
+    insertStatement('content_revisions', [row]),
+    ...(tags.length > 0 ? [insertStatement('content_tags', tags)] : []),
+  ];
+}
+
 /** A piece with the content of its current revision. */
 function pieceView(piece: ContentPiece, current: RevisionContent): ContentPieceDto {
   return {
@@ -155,10 +188,25 @@ export class ContentService {
         updatedAt: now,
         publishedAt: null,
       };
-      await inTransaction(this.dataSource, async (manager) => {
-        await insertRows(manager, ContentPiece, piece);
-        await this.writeRevision(manager, piece.id, 1, content, author, now);
-      });
+      // One round trip: the piece, its first revision and its tags.
+      await writeTogether(this.dataSource, [
+        insertStatement('content_pieces', [
+          {
+            id: piece.id,
+            kind: piece.kind,
+            slug: piece.slug,
+            title: piece.title,
+            status: piece.status,
+            current_revision: piece.currentRevision,
+            published_revision: piece.publishedRevision,
+            version: piece.version,
+            created_at: now,
+            updated_at: now,
+            published_at: piece.publishedAt,
+          },
+        ]),
+        ...revisionStatements(piece.id, 1, content, author, now),
+      ]);
       return pieceView(piece, content);
     } catch (error) {
       if (isDuplicateKey(error, SLUG_INDEX)) {
@@ -204,7 +252,10 @@ export class ContentService {
       if (sameContent(content, revision)) return;
       const next = piece.currentRevision + 1;
       await this.bumpVersion(manager, piece.id, piece.version, { currentRevision: next, title: content.title });
-      await this.writeRevision(manager, piece.id, next, content, author);
+      // Tags are the revision's: the ones before it go.
+      await manager.delete(ContentTag, { pieceId: piece.id });
+      for (const statement of revisionStatements(piece.id, next, content, author, new Date()))
+        await manager.query(statement.sql, statement.params);
     });
     return this.get(id);
   }
@@ -371,34 +422,6 @@ export class ContentService {
       link: input.link ?? null,
       tags: input.tags ?? [],
     };
-  }
-
-  private async writeRevision(
-    manager: EntityManager,
-    pieceId: string,
-    revision: number,
-    content: RevisionContent,
-    author: Principal,
-    at?: Date,
-  ): Promise<void> {
-    const row: Omit<ContentRevision, 'createdAt'> & { createdAt?: Date } = {
-      pieceId,
-      revision,
-      ...content,
-      createdBy: author.keyId,
-      ...(at ? { createdAt: at } : {}),
-    };
-    // TypeORM's deep-partial type cannot express a JSON column of unknown shape.
-    await insertRows(manager, ContentRevision, row as QueryDeepPartialEntity<ContentRevision>);
-    // A piece's first revision has no tags before it to replace.
-    if (revision > 1) await manager.delete(ContentTag, { pieceId });
-    if (content.tags.length > 0) {
-      await insertRows(
-        manager,
-        ContentTag,
-        content.tags.map((tag) => ({ pieceId, tag })),
-      );
-    }
   }
 
   /** Applies a change, and with `expected` only if the piece is still at that version; otherwise a 409 says what it is now. */

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { insertSql } from './mysql';
 
 const CHUNK_ROWS = 1000;
 
@@ -15,7 +16,7 @@ export async function bulkInsert(
   options: { keepExisting?: boolean } = {},
 ): Promise<void> {
   const keep = options.keepExisting ? ` ON DUPLICATE KEY UPDATE \`${columns[0]}\` = \`${columns[0]}\`` : '';
-  const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?${keep}`;
+  const sql = `${insertSql(table, columns)}${keep}`;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
     await manager.query(sql, [rows.slice(i, i + CHUNK_ROWS)]);
   }

@@ -29,21 +29,69 @@ export async function insertRows<T extends ObjectLiteral>(
 
 const DEADLOCK_RETRIES = 3;
 
-/**
- * `dataSource.transaction`, run again when InnoDB picks it as a deadlock victim: the victim is
- * rolled back whole, so running the work again is safe. Concurrent inserts that share index
- * gaps (tags, revisions) meet this under load.
- */
-export async function inTransaction<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
+/** `work`, run again when InnoDB picks its transaction as a deadlock victim (rolled back whole, so safe to repeat). */
+async function againOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await work();
     } catch (error) {
       const code = error instanceof QueryFailedError ? (error.driverError as { code?: string })?.code : undefined;
       if (code !== 'ER_LOCK_DEADLOCK' || attempt > DEADLOCK_RETRIES) throw error;
     }
   }
+}
+
+/**
+ * `dataSource.transaction`, run again when InnoDB picks it as a deadlock victim. Concurrent
+ * inserts that share index gaps (tags, revisions) meet this under load.
+ */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return againOnDeadlock(() => dataSource.transaction(work));
+}
+
+/** One SQL statement and the values of its placeholders. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The SQL of a multi-row INSERT whose rows are the one `?` placeholder (an array of value arrays). */
+export function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
+}
+
+/** An INSERT of rows given as column → value (the columns of the first row), for `writeTogether`. */
+export function insertStatement(table: string, rows: readonly Record<string, unknown>[]): Statement {
+  const columns = Object.keys(rows[0]);
+  return { sql: insertSql(table, columns), params: [rows.map((row) => columns.map((column) => row[column]))] };
+}
+
+/**
+ * Writes that apply together or not at all, sent as one batch (`START TRANSACTION; …; COMMIT`):
+ * one round trip to MySQL instead of one per statement, which is what a short transaction costs
+ * most on a busy machine. The pool allows several statements per query for this; every value
+ * still goes through a placeholder. A statement that fails stops the batch: what the ones before
+ * it wrote is rolled back on the same connection and the error is thrown as `query` throws it. A
+ * deadlock victim runs again. For writes whose values are all known beforehand (nothing read back).
+ */
+export async function writeTogether(dataSource: DataSource, statements: readonly Statement[]): Promise<void> {
+  const batch = [{ sql: 'START TRANSACTION', params: [] }, ...statements, { sql: 'COMMIT', params: [] }];
+  await againOnDeadlock(async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.query(
+        batch.map((s) => s.sql).join(';\n'),
+        batch.flatMap((s) => s.params),
+      );
+    } catch (error) {
+      // A lost connection has nothing left to roll back: the server did it.
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  });
 }

@@ -24,6 +24,6 @@ export function typeormOptions(databaseUrl: string): DataSourceOptions {
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, 'migrations', '[0-9]*-*.{ts,js}')],
     migrationsTableName: 'migrations',
-    extra: { connectionLimit: 20, decimalNumbers: true },
+    extra: { connectionLimit: 20, decimalNumbers: true, multipleStatements: true },
   };
 }
