@@ -7,6 +7,7 @@ import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bulkInsert, updateEach } from '../database/bulk-insert';
+import { EntityColumns } from '../database/entity-columns';
 import { inTransaction } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues, QueuedPost } from './post-queues';
@@ -138,7 +139,12 @@ export class PostLifecycle {
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     private readonly queues: PostQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.postColumns = new EntityColumns(dataSource, Post, 'p');
+  }
+
+  /** A post's columns, as a claim reads them back. */
+  private readonly postColumns: EntityColumns<Post>;
 
   /** New posts: scheduled, or skipped with a reason; those due before `queueBefore` are queued and returned for `enqueue`. */
   async create(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
@@ -242,7 +248,7 @@ export class PostLifecycle {
   /**
    * Takes a queued post of a live run for sending, or one whose claim lapsed (its worker died).
    * Null: leave it (sent, cancelled, or its run stopped). Claims made together are one UPDATE
-   * and two SELECTs.
+   * and one SELECT, sent together.
    */
   claim(id: string): Promise<ClaimedPost | null> {
     return this.claims.load(id);
@@ -259,27 +265,27 @@ export class PostLifecycle {
   });
 
   private async claimWith(token: string, ids: readonly string[]): Promise<(ClaimedPost | null)[]> {
-    await this.dataSource.query(
+    const columns = this.postColumns;
+    // One round trip: the claim and what it took.
+    const [, rows] = (await this.dataSource.query(
       `UPDATE posts p LEFT JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
        WHERE p.id IN (?) AND ${LIVE}
-         AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND))`,
-      [token, [...new Set(ids)], this.config.claimLeaseMs * 1000],
-    );
-    const posts = await this.posts.findBy({ id: In([...ids]), claimToken: token });
-    const runIds = [...new Set(posts.map((p) => p.runId).filter((id): id is string => id !== null))];
-    const runs = new Map<string, ClaimedRun>();
-    if (runIds.length > 0) {
-      const rows = (await this.dataSource.query(
-        `SELECT id, blackout_mode AS blackoutMode, catch_up AS catchUp FROM runs WHERE id IN (?)`,
-        [runIds],
-      )) as (ClaimedRun & { id: string })[];
-      for (const { id, ...run } of rows) runs.set(id, run);
-    }
+         AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND));
+       SELECT ${columns.select}, r.blackout_mode AS blackoutMode, r.catch_up AS catchUp
+       FROM posts p LEFT JOIN runs r ON r.id = p.run_id WHERE p.id IN (?) AND p.claim_token = ?`,
+      [token, [...new Set(ids)], this.config.claimLeaseMs * 1000, [...new Set(ids)], token],
+    )) as [unknown, (Record<string, unknown> & Partial<ClaimedRun>)[]];
+    const posts = rows.map((row) => {
+      const post = columns.read(row);
+      const run: ClaimedRun =
+        post.runId === null ? ROUTINE_RULES : { blackoutMode: row.blackoutMode!, catchUp: row.catchUp ?? null };
+      return { post, run };
+    });
     const claimed = new Map(
-      posts.map((p) => [
-        p.id,
+      posts.map(({ post, run }) => [
+        post.id,
         // The token is not read back with the row: the claim knows it, and gives it back with it if it must.
-        Object.assign(p, { claimToken: token, run: p.runId === null ? ROUTINE_RULES : runs.get(p.runId)! }),
+        Object.assign(post, { claimToken: token, run }),
       ]),
     );
     // A post asked for twice in one batch goes to the first caller only.

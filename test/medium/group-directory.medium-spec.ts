@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Channel } from '../../src/groups/channel.entity';
 import { ChannelsService } from '../../src/groups/channels.service';
+import { Group } from '../../src/groups/group.entity';
 import { GroupDirectory } from '../../src/groups/group-directory.service';
 import { GroupsService } from '../../src/groups/groups.service';
 import { MediumContext, createMediumContext } from '../support/medium-context';
@@ -58,6 +60,25 @@ describe('the group directory against MariaDB', () => {
       [b.id, channelId, 'wecom'],
     ]);
     await expect(directory.deliveryTarget('00000000-0000-4000-8000-000000000000')).rejects.toThrow(/group/);
+  });
+
+  it('reads a delivery target’s group and channel as the repositories read them', async () => {
+    const created = await groups.create({
+      name: '杭州宝妈群',
+      channelId,
+      address: `key-${randomBytes(8).toString('hex')}`,
+      timezone: 'Asia/Shanghai',
+      tags: ['vip'],
+      vars: { persona: '小当家' },
+      quietHours: '22:00-08:00',
+      blackoutDates: ['2026-12-24'],
+    });
+    const { group: read, channel } = await directory.deliveryTarget(created.id);
+    expect(read).toBeInstanceOf(Group);
+    expect(read).toEqual(await ctx.db.getRepository(Group).findOneByOrFail({ id: created.id }));
+    expect(channel).toEqual(await ctx.db.getRepository(Channel).findOneByOrFail({ id: channelId }));
+    expect(read.vars).toEqual({ persona: '小当家' });
+    expect(read.createdAt).toBeInstanceOf(Date);
   });
 
   it('follows a chat the provider moved, keeping the rest of the address', async () => {
