@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { insertSql } from './mysql';
+import { Statement, insertSql } from './mysql';
 
 const CHUNK_ROWS = 1000;
 
@@ -34,12 +34,24 @@ export async function updateEach<R extends { id: string }>(
   columns: Record<string, (row: R) => unknown>,
   where = 'TRUE',
 ): Promise<void> {
+  const { sql, params } = updateEachStatement(table, fixed, rows, columns, where);
+  await manager.query(sql, params);
+}
+
+/** `updateEach`'s statement, to send with others (`writeTogether`). */
+export function updateEachStatement<R extends { id: string }>(
+  table: string,
+  fixed: string,
+  rows: readonly R[],
+  columns: Record<string, (row: R) => unknown>,
+  where = 'TRUE',
+): Statement {
   const cases = Object.entries(columns).map(([column, value]) => ({
     sql: `\`${column}\` = COALESCE(CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END, \`${column}\`)`,
     params: rows.flatMap((row) => [row.id, value(row) ?? null]),
   }));
-  await manager.query(
-    `UPDATE \`${table}\` SET ${[fixed, ...cases.map((c) => c.sql)].join(', ')} WHERE id IN (?) AND ${where}`,
-    [...cases.flatMap((c) => c.params), rows.map((r) => r.id)],
-  );
+  return {
+    sql: `UPDATE \`${table}\` SET ${[fixed, ...cases.map((c) => c.sql)].join(', ')} WHERE id IN (?) AND ${where}`,
+    params: [...cases.flatMap((c) => c.params), rows.map((r) => r.id)],
+  };
 }

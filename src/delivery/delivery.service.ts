@@ -12,6 +12,7 @@ import { LinkTracker } from '../links/link-tracker.service';
 import { Metrics } from '../observability/metrics';
 import { PolicyGate } from '../policy/policy-gate.service';
 import {
+  Attempt,
   ClaimedPost,
   DueTogether,
   GOES_WITH,
@@ -192,13 +193,12 @@ export class DeliveryService {
     post: ClaimedPost,
     { group, channel, target, definition, adapter, message, together }: Ready,
   ): Promise<void> {
-    const postId = post.id;
     const started = Date.now();
     const result =
       together.length > 0
         ? await adapter.sendTogether!(message, [target, ...together.map((c) => c.target)])
         : await adapter.send(message, target);
-    const attempt = {
+    const attempt: Attempt = {
       attemptedAt: new Date(started),
       latencyMs: Date.now() - started,
       outcome: result.kind,
@@ -213,8 +213,7 @@ export class DeliveryService {
       await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
     }
     // From here the provider has it: what it answered is written now or as soon as the database answers.
-    await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId, ...attempt }));
-    await this.record(job, token, post, result, { group, channel, retrySafe, breakerFailures });
+    await this.record(job, token, post, result, attempt, { group, channel, retrySafe, breakerFailures });
   }
 
   /**
@@ -276,6 +275,7 @@ export class DeliveryService {
     token: string | undefined,
     post: ClaimedPost,
     result: SendResult,
+    attempt: Attempt,
     {
       group,
       channel,
@@ -286,6 +286,9 @@ export class DeliveryService {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const next = nextStep(result, { lastAttempt, retrySafe, now: new Date() });
+    // A send is recorded with its attempt in one round trip; any other outcome after it.
+    if (next.kind === 'sent') return this.settle(post, group, next, progress, breakerFailures, attempt);
+    await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: post.id, ...attempt }));
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'wait':
@@ -319,6 +322,7 @@ export class DeliveryService {
     next: Extract<NextStep, { kind: 'awaiting' | 'sent' | 'unconfirmed' | 'failed' }>,
     progress: { attempts: number; partsSent: number },
     breakerFailures: number,
+    attempt?: Attempt,
   ): Promise<void> {
     switch (next.kind) {
       case 'awaiting':
@@ -328,7 +332,7 @@ export class DeliveryService {
         return this.metrics.transition(post, PostStatus.AwaitingConfirmation);
       case 'sent': {
         const sentAt = new Date();
-        const delivered = { id: post.id, sentAt, externalId: next.externalId, ...progress };
+        const delivered = { id: post.id, sentAt, externalId: next.externalId, ...progress, attempt };
         await this.backlog.owe(() => this.lifecycle.markSent(delivered));
         this.metrics.sent(post, sentAt);
         if (group.consecutiveFailures > 0) await this.backlog.owe(() => this.groups.recordSuccess(group.id));

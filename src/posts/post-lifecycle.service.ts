@@ -6,9 +6,9 @@ import { batchLoader } from '../common/batch-loader';
 import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { bulkInsert, updateEach } from '../database/bulk-insert';
+import { bulkInsert, updateEach, updateEachStatement } from '../database/bulk-insert';
 import { EntityColumns } from '../database/entity-columns';
-import { inTransaction } from '../database/mysql';
+import { inTransaction, insertStatement, writeTogether } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues, QueuedPost } from './post-queues';
 import { FINISHED_POST_STATUSES, PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
@@ -114,7 +114,12 @@ export interface Delivered {
   /** Unknown for posts an external consumer sent. */
   partsSent?: number;
   attempts: number;
+  /** The attempt that sent it, recorded with it (one round trip), when not recorded already. */
+  attempt?: Attempt;
 }
+
+/** One try at the provider, as post_attempts keeps it for a post. */
+export type Attempt = Omit<PostAttempt, 'id' | 'postId'>;
 
 interface Deferral extends Progress {
   id: string;
@@ -124,6 +129,18 @@ interface Deferral extends Progress {
 
 function affected(result: unknown): number {
   return (result as { affectedRows?: number }).affectedRows ?? 0;
+}
+
+/** An attempt as post_attempts' columns. */
+function attemptRow(a: Omit<PostAttempt, 'id'>): Record<string, unknown> {
+  return {
+    post_id: a.postId,
+    attempted_at: a.attemptedAt,
+    latency_ms: a.latencyMs,
+    outcome: a.outcome,
+    code: a.code,
+    error: a.error,
+  };
 }
 
 /**
@@ -400,18 +417,21 @@ export class PostLifecycle {
   }
 
   private readonly deliveries = batchLoader<Delivered, void>(async (rows) => {
-    await updateEach(
-      this.dataSource.manager,
-      'posts',
-      `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
-      rows,
-      {
-        sent_at: (r) => r.sentAt,
-        external_id: (r) => r.externalId,
-        parts_sent: (r) => r.partsSent,
-        attempts: (r) => r.attempts,
-      },
-    );
+    const attempts = rows.flatMap(({ id, attempt }) => (attempt ? [attemptRow({ postId: id, ...attempt })] : []));
+    await writeTogether(this.dataSource, [
+      ...(attempts.length > 0 ? [insertStatement('post_attempts', attempts)] : []),
+      updateEachStatement(
+        'posts',
+        `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
+        rows,
+        {
+          sent_at: (r) => r.sentAt,
+          external_id: (r) => r.externalId,
+          parts_sent: (r) => r.partsSent,
+          attempts: (r) => r.attempts,
+        },
+      ),
+    ]);
     return rows.map(() => undefined);
   });
 
@@ -648,10 +668,8 @@ export class PostLifecycle {
   }
 
   private readonly attempts = batchLoader<Omit<PostAttempt, 'id'>, void>(async (attempts) => {
-    await this.dataSource.query(
-      `INSERT INTO post_attempts (post_id, attempted_at, latency_ms, outcome, code, error) VALUES ?`,
-      [attempts.map((a) => [a.postId, a.attemptedAt, a.latencyMs, a.outcome, a.code, a.error])],
-    );
+    const { sql, params } = insertStatement('post_attempts', attempts.map(attemptRow));
+    await this.dataSource.query(sql, params);
     return attempts.map(() => undefined);
   });
 }
