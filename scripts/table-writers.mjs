@@ -39,7 +39,11 @@ export function writtenTables(text) {
   for (const [, table] of text.matchAll(/\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM|REPLACE\s+INTO)\s+`?(\w+)`?/gi))
     tables.add(table);
   for (const [, table] of text.matchAll(/\b(?:bulkInsert|updateEach)\(\s*[\w.]+,\s*'(\w+)'/g)) tables.add(table);
-  for (const [, table] of text.matchAll(/\b(?:insertStatement|updateEachStatement)\(\s*'(\w+)'/g)) tables.add(table);
+  for (const [, table] of text.matchAll(/\bupdateEachStatement\(\s*'(\w+)'/g)) tables.add(table);
+  // EntityColumns writes through `.insert(…)`.
+  if (/\.insert\(/.test(text))
+    for (const [, entity] of text.matchAll(/\bnew EntityColumns\(\s*[\w.]+,\s*(\w+)/g))
+      if (ENTITIES[entity]) tables.add(ENTITIES[entity]);
   for (const [, entity] of text.matchAll(/\binsertRows\(\s*[\w.]+,\s*(\w+)/g))
     if (ENTITIES[entity]) tables.add(ENTITIES[entity]);
   for (const [, entity] of text.matchAll(new RegExp(`\\.(?:${WRITE_METHODS})\\(\\s*(\\w+)\\s*,`, 'g')))

@@ -3,15 +3,9 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../auth/roles';
-import {
-  Statement,
-  containsPattern,
-  inTransaction,
-  insertStatement,
-  isDuplicateKey,
-  writeTogether,
-} from '../database/mysql';
+import { Statement, containsPattern, inTransaction, isDuplicateKey, writeTogether } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
+import { EntityColumns } from '../database/entity-columns';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
@@ -88,33 +82,6 @@ function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
   };
 }
 
-/** The INSERTs of a revision and its tags (JSON columns as text: these statements bypass TypeORM's column types). */
-function revisionStatements(
-  pieceId: string,
-  revision: number,
-  content: RevisionContent,
-  author: Principal,
-  at: Date,
-): Statement[] {
-  const row = {
-    piece_id: pieceId,
-    revision,
-    title: content.title,
-    fields: JSON.stringify(content.fields),
-    body: content.body,
-    media: JSON.stringify(content.media),
-    link: content.link,
-    tags: JSON.stringify(content.tags),
-    created_by: author.keyId,
-    created_at: at,
-  };
-  const tags = content.tags.map((tag) => ({ piece_id: pieceId, tag }));
-  return [
-    insertStatement('content_revisions', [row]),
-    ...(tags.length > 0 ? [insertStatement('content_tags', tags)] : []),
-  ];
-}
-
 /** A piece with the content of its current revision. */
 function pieceView(piece: ContentPiece, current: RevisionContent): ContentPieceDto {
   return {
@@ -144,6 +111,10 @@ function revisionView(revision: ContentRevision, piece: ContentPiece): RevisionD
 @Injectable()
 export class ContentService {
   private readonly renderables = new LRUCache<string, PieceToRender>({ max: 2000 });
+  /** What a new piece and revision write, sent together (`writeTogether`). */
+  private readonly pieceColumns: EntityColumns<ContentPiece>;
+  private readonly revisionColumns: EntityColumns<ContentRevision>;
+  private readonly tagColumns: EntityColumns<ContentTag>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -154,7 +125,11 @@ export class ContentService {
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
     private readonly pictureCheck: PictureCheck,
-  ) {}
+  ) {
+    this.pieceColumns = new EntityColumns(dataSource, ContentPiece, 'p');
+    this.revisionColumns = new EntityColumns(dataSource, ContentRevision, 'r');
+    this.tagColumns = new EntityColumns(dataSource, ContentTag, 't');
+  }
 
   listKinds(): KindDto[] {
     return this.kinds.list().map((kind) => ({
@@ -190,22 +165,8 @@ export class ContentService {
       };
       // One round trip: the piece, its first revision and its tags.
       await writeTogether(this.dataSource, [
-        insertStatement('content_pieces', [
-          {
-            id: piece.id,
-            kind: piece.kind,
-            slug: piece.slug,
-            title: piece.title,
-            status: piece.status,
-            current_revision: piece.currentRevision,
-            published_revision: piece.publishedRevision,
-            version: piece.version,
-            created_at: now,
-            updated_at: now,
-            published_at: piece.publishedAt,
-          },
-        ]),
-        ...revisionStatements(piece.id, 1, content, author, now),
+        this.pieceColumns.insert([piece]),
+        ...this.revisionStatements(piece.id, 1, content, author, now),
       ]);
       return pieceView(piece, content);
     } catch (error) {
@@ -254,7 +215,7 @@ export class ContentService {
       await this.bumpVersion(manager, piece.id, piece.version, { currentRevision: next, title: content.title });
       // Tags are the revision's: the ones before it go.
       await manager.delete(ContentTag, { pieceId: piece.id });
-      for (const statement of revisionStatements(piece.id, next, content, author, new Date()))
+      for (const statement of this.revisionStatements(piece.id, next, content, author, new Date()))
         await manager.query(statement.sql, statement.params);
     });
     return this.get(id);
@@ -385,6 +346,21 @@ export class ContentService {
     return this.renderer.render(revision, dto.format, group, {
       dueAt: dto.at ? new Date(dto.at) : new Date(),
     });
+  }
+
+  /** The INSERTs of a revision and its tags. */
+  private revisionStatements(
+    pieceId: string,
+    revision: number,
+    content: RevisionContent,
+    author: Principal,
+    at: Date,
+  ): Statement[] {
+    const tags = content.tags.map((tag) => ({ pieceId, tag }));
+    return [
+      this.revisionColumns.insert([{ pieceId, revision, ...content, createdBy: author.keyId, createdAt: at }]),
+      ...(tags.length > 0 ? [this.tagColumns.insert(tags)] : []),
+    ];
   }
 
   private toRenderable(piece: PieceHead, revision: ContentRevision): PieceToRender {

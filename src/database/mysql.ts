@@ -63,12 +63,6 @@ export function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
 }
 
-/** An INSERT of rows given as column → value (the columns of the first row), for `writeTogether`. */
-export function insertStatement(table: string, rows: readonly Record<string, unknown>[]): Statement {
-  const columns = Object.keys(rows[0]);
-  return { sql: insertSql(table, columns), params: [rows.map((row) => columns.map((column) => row[column]))] };
-}
-
 /**
  * Writes that apply together or not at all, sent as one batch (`START TRANSACTION; …; COMMIT`):
  * one round trip to MySQL instead of one per statement, which is what a short transaction costs

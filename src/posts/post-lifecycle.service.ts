@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bulkInsert, updateEach, updateEachStatement } from '../database/bulk-insert';
 import { EntityColumns } from '../database/entity-columns';
-import { inTransaction, insertStatement, writeTogether } from '../database/mysql';
+import { inTransaction, writeTogether } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
 import { PostQueues, QueuedPost } from './post-queues';
 import { FINISHED_POST_STATUSES, PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
@@ -131,18 +131,6 @@ function affected(result: unknown): number {
   return (result as { affectedRows?: number }).affectedRows ?? 0;
 }
 
-/** An attempt as post_attempts' columns. */
-function attemptRow(a: Omit<PostAttempt, 'id'>): Record<string, unknown> {
-  return {
-    post_id: a.postId,
-    attempted_at: a.attemptedAt,
-    latency_ms: a.latencyMs,
-    outcome: a.outcome,
-    code: a.code,
-    error: a.error,
-  };
-}
-
 /**
  * The post state machine: the only writer of post statuses, one method per transition.
  * Transitions that a worker makes for many posts at once are batched into one statement.
@@ -150,6 +138,9 @@ function attemptRow(a: Omit<PostAttempt, 'id'>): Record<string, unknown> {
 @Injectable()
 export class PostLifecycle {
   private readonly logger = new Logger(PostLifecycle.name);
+  /** A post's columns, as a claim reads them back; an attempt's, as sends write them. */
+  private readonly postColumns: EntityColumns<Post>;
+  private readonly attemptColumns: EntityColumns<PostAttempt>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -158,10 +149,8 @@ export class PostLifecycle {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.postColumns = new EntityColumns(dataSource, Post, 'p');
+    this.attemptColumns = new EntityColumns(dataSource, PostAttempt, 'a');
   }
-
-  /** A post's columns, as a claim reads them back. */
-  private readonly postColumns: EntityColumns<Post>;
 
   /** New posts: scheduled, or skipped with a reason; those due before `queueBefore` are queued and returned for `enqueue`. */
   async create(manager: EntityManager, posts: NewPost[], queueBefore: Date): Promise<NewPost[]> {
@@ -282,18 +271,18 @@ export class PostLifecycle {
   });
 
   private async claimWith(token: string, ids: readonly string[]): Promise<(ClaimedPost | null)[]> {
-    const columns = this.postColumns;
+    const unique = [...new Set(ids)];
     // One round trip: the claim and what it took.
     const [, rows] = (await this.dataSource.query(
       `UPDATE posts p LEFT JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
        WHERE p.id IN (?) AND ${LIVE}
          AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND));
-       SELECT ${columns.select}, r.blackout_mode AS blackoutMode, r.catch_up AS catchUp
+       SELECT ${this.postColumns.select}, r.blackout_mode AS blackoutMode, r.catch_up AS catchUp
        FROM posts p LEFT JOIN runs r ON r.id = p.run_id WHERE p.id IN (?) AND p.claim_token = ?`,
-      [token, [...new Set(ids)], this.config.claimLeaseMs * 1000, [...new Set(ids)], token],
+      [token, unique, this.config.claimLeaseMs * 1000, unique, token],
     )) as [unknown, (Record<string, unknown> & Partial<ClaimedRun>)[]];
     const posts = rows.map((row) => {
-      const post = columns.read(row);
+      const post = this.postColumns.read(row);
       const run: ClaimedRun =
         post.runId === null ? ROUTINE_RULES : { blackoutMode: row.blackoutMode!, catchUp: row.catchUp ?? null };
       return { post, run };
@@ -417,9 +406,9 @@ export class PostLifecycle {
   }
 
   private readonly deliveries = batchLoader<Delivered, void>(async (rows) => {
-    const attempts = rows.flatMap(({ id, attempt }) => (attempt ? [attemptRow({ postId: id, ...attempt })] : []));
+    const attempts = rows.flatMap(({ id, attempt }) => (attempt ? [{ postId: id, ...attempt }] : []));
     await writeTogether(this.dataSource, [
-      ...(attempts.length > 0 ? [insertStatement('post_attempts', attempts)] : []),
+      ...(attempts.length > 0 ? [this.attemptColumns.insert(attempts)] : []),
       updateEachStatement(
         'posts',
         `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
@@ -668,7 +657,7 @@ export class PostLifecycle {
   }
 
   private readonly attempts = batchLoader<Omit<PostAttempt, 'id'>, void>(async (attempts) => {
-    const { sql, params } = insertStatement('post_attempts', attempts.map(attemptRow));
+    const { sql, params } = this.attemptColumns.insert(attempts);
     await this.dataSource.query(sql, params);
     return attempts.map(() => undefined);
   });

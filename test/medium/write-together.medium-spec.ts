@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { Statement, insertStatement, isDuplicateKey, writeTogether } from '../../src/database/mysql';
+import { ContentPiece } from '../../src/content/content-piece.entity';
+import { ContentTag } from '../../src/content/content-tag.entity';
+import { EntityColumns } from '../../src/database/entity-columns';
+import { Statement, isDuplicateKey, writeTogether } from '../../src/database/mysql';
 import { typeormOptions } from '../../src/database/typeorm-options';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 
@@ -21,26 +24,23 @@ describe('writes sent together in one round trip, against MariaDB', () => {
 
   const now = new Date('2026-12-03T08:00:00.123Z');
   const piece = (id: string, slug: string): Statement =>
-    insertStatement('content_pieces', [
+    new EntityColumns(ctx.db, ContentPiece, 'p').insert([
       {
         id,
         kind: 'morning_brief',
         slug,
         title: '早报',
         status: 'draft',
-        current_revision: 1,
-        published_revision: null,
+        currentRevision: 1,
+        publishedRevision: null,
         version: 1,
-        created_at: now,
-        updated_at: now,
-        published_at: null,
+        createdAt: now,
+        updatedAt: now,
+        publishedAt: null,
       },
     ]);
   const tags = (id: string, ...names: string[]) =>
-    insertStatement(
-      'content_tags',
-      names.map((tag) => ({ piece_id: id, tag })),
-    );
+    new EntityColumns(ctx.db, ContentTag, 't').insert(names.map((tag) => ({ pieceId: id, tag })));
   const stored = async (id: string) => {
     const [row] = (await ctx.db.query('SELECT slug, created_at AS createdAt FROM content_pieces WHERE id = ?', [
       id,
