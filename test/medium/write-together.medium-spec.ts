@@ -24,6 +24,7 @@ describe('writes sent together in one round trip, against MariaDB', () => {
 
   const now = new Date('2026-12-03T08:00:00.123Z');
   const piece = (id: string, slug: string): Statement =>
+    // The columns given; the others take their defaults.
     new EntityColumns(ctx.db, ContentPiece, 'p').insert([
       {
         id,
@@ -32,11 +33,8 @@ describe('writes sent together in one round trip, against MariaDB', () => {
         title: '早报',
         status: 'draft',
         currentRevision: 1,
-        publishedRevision: null,
         version: 1,
         createdAt: now,
-        updatedAt: now,
-        publishedAt: null,
       },
     ]);
   const tags = (id: string, ...names: string[]) =>
