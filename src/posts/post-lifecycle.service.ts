@@ -6,10 +6,11 @@ import { batchLoader } from '../common/batch-loader';
 import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { bulkInsert, updateEach, updateEachStatement } from '../database/bulk-insert';
+import { bulkInsert, updateEachStatement } from '../database/bulk-insert';
 import { EntityColumns } from '../database/entity-columns';
-import { inTransaction, writeTogether } from '../database/mysql';
+import { writeTogether } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
+import { PostDeferral } from './post-deferral.entity';
 import { PostQueues, QueuedPost } from './post-queues';
 import { FINISHED_POST_STATUSES, PostStatus, UNSENT_POST_STATUSES, sqlList } from './post-status';
 import { Post } from './post.entity';
@@ -138,9 +139,10 @@ function affected(result: unknown): number {
 @Injectable()
 export class PostLifecycle {
   private readonly logger = new Logger(PostLifecycle.name);
-  /** A post's columns, as a claim reads them back; an attempt's, as sends write them. */
+  /** A post's columns, as a claim reads them back; an attempt's and a deferral's, as the worker writes them. */
   private readonly postColumns: EntityColumns<Post>;
   private readonly attemptColumns: EntityColumns<PostAttempt>;
+  private readonly deferralColumns: EntityColumns<PostDeferral>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -150,6 +152,7 @@ export class PostLifecycle {
   ) {
     this.postColumns = new EntityColumns(dataSource, Post, 'p');
     this.attemptColumns = new EntityColumns(dataSource, PostAttempt, 'a');
+    this.deferralColumns = new EntityColumns(dataSource, PostDeferral, 'd');
   }
 
   /** New posts: scheduled, or skipped with a reason; those due before `queueBefore` are queued and returned for `enqueue`. */
@@ -343,9 +346,8 @@ export class PostLifecycle {
 
   private readonly deferrals = batchLoader<Deferral, void>(async (rows) => {
     const now = new Date();
-    await inTransaction(this.dataSource, async (manager) => {
-      await updateEach(
-        manager,
+    await writeTogether(this.dataSource, [
+      updateEachStatement(
         'posts',
         `status = ${REQUEUED_STATUS}, claimed_at = NULL`,
         rows,
@@ -356,14 +358,11 @@ export class PostLifecycle {
           parts_sent: (r) => r.partsSent,
         },
         `status = '${S.Sending}'`,
-      );
-      await bulkInsert(
-        manager,
-        'post_deferrals',
-        ['post_id', 'deferred_at', 'until', 'reason'],
-        rows.map((r) => [r.id, now, r.until, r.reason]),
-      );
-    });
+      ),
+      this.deferralColumns.insert(
+        rows.map((r) => ({ postId: r.id, deferredAt: now, until: r.until, reason: r.reason })),
+      ),
+    ]);
     return rows.map(() => undefined);
   });
 
