@@ -3,10 +3,11 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Statement, insertSql } from './mysql';
 
 /**
- * An entity's columns for hand-written SQL, and its rows made into the entity as TypeORM makes
- * them (JSON parsed, booleans, dates, transformers such as sealed secrets). For hot paths where a
- * query builder costs more than the statement, and for one round trip that carries several
- * statements. Columns TypeORM does not select by default are left out here too.
+ * An entity's columns for hand-written SQL: rows read made into the entity, and entities made into
+ * an INSERT, with TypeORM's own conversions both ways (JSON, booleans, dates, transformers such as
+ * sealed secrets). For hot paths where a query builder costs more than the statement, and for one
+ * round trip that carries several statements. Columns TypeORM does not select by default are not
+ * read here either.
  */
 export class EntityColumns<T extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
