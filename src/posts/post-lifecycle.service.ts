@@ -284,18 +284,14 @@ export class PostLifecycle {
        FROM posts p LEFT JOIN runs r ON r.id = p.run_id WHERE p.id IN (?) AND p.claim_token = ?`,
       [token, unique, this.config.claimLeaseMs * 1000, unique, token],
     )) as [unknown, (Record<string, unknown> & Partial<ClaimedRun>)[]];
-    const posts = rows.map((row) => {
-      const post = this.postColumns.read(row);
-      const run: ClaimedRun =
-        post.runId === null ? ROUTINE_RULES : { blackoutMode: row.blackoutMode!, catchUp: row.catchUp ?? null };
-      return { post, run };
-    });
     const claimed = new Map(
-      posts.map(({ post, run }) => [
-        post.id,
+      rows.map((row) => {
+        const post = this.postColumns.read(row);
+        const run: ClaimedRun =
+          post.runId === null ? ROUTINE_RULES : { blackoutMode: row.blackoutMode!, catchUp: row.catchUp ?? null };
         // The token is not read back with the row: the claim knows it, and gives it back with it if it must.
-        Object.assign(post, { claimToken: token, run }),
-      ]),
+        return [post.id, Object.assign(post, { claimToken: token, run })];
+      }),
     );
     // A post asked for twice in one batch goes to the first caller only.
     return ids.map((id) => {
