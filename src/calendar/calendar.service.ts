@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { inZone } from '../common/local-time';
+import { localWall } from '../common/local-time';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { PoliciesService } from '../policy/policies.service';
 import { effectivePolicy } from '../policy/policy';
@@ -156,6 +156,7 @@ function window(query: TimelineQuery): { from: Date; to: Date } {
 const slotKey = (routineId: string, groupId: string, at: Date) => `${routineId}:${groupId}:${at.getTime()}`;
 
 function local(at: Date, zone: string): { localDate: string; localTime: string } {
-  const time = inZone(at, zone);
-  return { localDate: time.toISODate() as string, localTime: time.toFormat('HH:mm') };
+  // A group's zone was checked when it was set; UTC stands in should Intl ever stop knowing it.
+  const { date, time } = localWall(at, zone) ?? localWall(at, 'UTC')!;
+  return { localDate: date, localTime: time };
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { inZone } from './local-time';
+import { inZone, localWall } from './local-time';
 
 const wall = (iso: string, zone: string) => inZone(new Date(iso), zone).toFormat('yyyy-MM-dd HH:mm:ss ZZ');
 
@@ -11,7 +11,7 @@ describe('inZone', () => {
     expect(wall('2026-11-01T06:00:00Z', 'America/New_York')).toBe('2026-11-01 01:00:00 -05:00');
   });
 
-  it('agrees with Luxon’s own zone handling through every clock change of a year, in zones with odd offsets', () => {
+  it('agrees with Luxon’s own zone handling, and so do the local date and time, through every clock change of a year, in zones with odd offsets', () => {
     const zones = ['America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Europe/Dublin'];
     const day = 86_400_000;
     const start = Date.UTC(2026, 0, 1);
@@ -24,9 +24,15 @@ describe('inZone', () => {
         // Every minute of the day the offset changes, and the second before each quarter hour.
         for (let at = ms; at <= ms + day; at += 60_000) {
           for (const instant of [at, at - 1000]) {
+            const luxon = DateTime.fromMillis(instant, { zone });
             const ours = inZone(instant, zone).toFormat('yyyy-MM-dd HH:mm:ss ZZ');
-            const luxon = DateTime.fromMillis(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss ZZ');
-            if (ours !== luxon) mismatches.push(`${zone} ${new Date(instant).toISOString()}: ${ours} vs ${luxon}`);
+            const wall = localWall(new Date(instant), zone);
+            for (const [mine, theirs] of [
+              [ours, luxon.toFormat('yyyy-MM-dd HH:mm:ss ZZ')],
+              [`${wall?.date} ${wall?.time}`, luxon.toFormat('yyyy-MM-dd HH:mm')],
+            ]) {
+              if (mine !== theirs) mismatches.push(`${zone} ${new Date(instant).toISOString()}: ${mine} vs ${theirs}`);
+            }
           }
         }
       }
@@ -37,5 +43,6 @@ describe('inZone', () => {
 
   it('answers an unknown zone with an invalid date, as Luxon does', () => {
     expect(inZone(0, 'Mars/Olympus').isValid).toBe(false);
+    expect(localWall(new Date(0), 'Mars/Olympus')).toBeNull();
   });
 });

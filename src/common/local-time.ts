@@ -15,15 +15,33 @@ const offsets = new LRUCache<string, number>({ max: 20_000 });
  */
 export function inZone(at: Date | number, zone: string, locale?: string): DateTime {
   const ms = typeof at === 'number' ? at : at.getTime();
+  const offset = offsetAt(ms, zone);
+  if (offset === undefined) return DateTime.fromMillis(ms, { zone, locale });
+  return DateTime.fromMillis(ms, { zone: FixedOffsetZone.instance(offset), locale });
+}
+
+/**
+ * An instant's local date (yyyy-MM-dd) and time (HH:mm) in a zone, as `inZone` would format them,
+ * without a Luxon date: a calendar page writes one pair per entry. Null for a zone Intl does not know.
+ */
+export function localWall(at: Date, zone: string): { date: string; time: string } | null {
+  const offset = offsetAt(at.getTime(), zone);
+  if (offset === undefined) return null;
+  const wall = new Date(at.getTime() + offset * 60_000).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 16) };
+}
+
+/** The zone's offset in minutes at an instant, from the cache; undefined for an unknown zone. */
+function offsetAt(ms: number, zone: string): number | undefined {
   const key = `${zone}\u0000${Math.floor(ms / QUARTER_HOUR_MS)}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
     const named = IANAZone.create(zone);
-    if (!named.isValid || !Number.isFinite(ms)) return DateTime.fromMillis(ms, { zone, locale });
+    if (!named.isValid || !Number.isFinite(ms)) return undefined;
     offset = named.offset(ms);
     offsets.set(key, offset);
   }
-  return DateTime.fromMillis(ms, { zone: FixedOffsetZone.instance(offset), locale });
+  return offset;
 }
 
 /**
