@@ -111,6 +111,11 @@ describe('the run board and the calendar, against the posts table', () => {
       [expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), 1],
     ]);
     expect(first.days[1].entries[0]).toMatchObject({ stage: 'trigger_need', status: 'scheduled', title: '三' });
+    // The first two steps fall due at the same instant: every group lists them in the campaign's order.
+    const firstDays = calendar.body.groups.map((g: { days: { entries: CalendarEntry[] }[] }) =>
+      g.days[0].entries.map((e) => e.title).join(''),
+    );
+    expect(new Set(firstDays)).toEqual(new Set(['一二']));
   });
 
   /** A published poster with the tag, and a daily routine that sends from the tag's pool. */
