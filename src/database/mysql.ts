@@ -58,6 +58,11 @@ export interface Statement {
   params: unknown[];
 }
 
+/** Statements as one multi-statement query: one round trip, their placeholders' values in order. */
+export function together(statements: readonly Statement[]): Statement {
+  return { sql: statements.map((s) => s.sql).join(';\n'), params: statements.flatMap((s) => s.params) };
+}
+
 /** The SQL of a multi-row INSERT whose rows are the one `?` placeholder (an array of value arrays). */
 export function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`;
@@ -72,14 +77,11 @@ export function insertSql(table: string, columns: readonly string[]): string {
  * deadlock victim runs again. For writes whose values are all known beforehand (nothing read back).
  */
 export async function writeTogether(dataSource: DataSource, statements: readonly Statement[]): Promise<void> {
-  const batch = [{ sql: 'START TRANSACTION', params: [] }, ...statements, { sql: 'COMMIT', params: [] }];
+  const batch = together([{ sql: 'START TRANSACTION', params: [] }, ...statements, { sql: 'COMMIT', params: [] }]);
   await againOnDeadlock(async () => {
     const runner = dataSource.createQueryRunner();
     try {
-      await runner.query(
-        batch.map((s) => s.sql).join(';\n'),
-        batch.flatMap((s) => s.params),
-      );
+      await runner.query(batch.sql, batch.params);
     } catch (error) {
       // A lost connection has nothing left to roll back: the server did it.
       await runner.query('ROLLBACK').catch(() => undefined);

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
+import { Statement } from '../database/mysql';
 
 export interface ClickToRecord {
   postId: string;
@@ -48,9 +49,9 @@ export class ClickRecorder implements OnApplicationShutdown {
     await this.flush();
   }
 
-  /** Deletes the clicks on posts being purged, in the caller's transaction (their counts were rolled up first). */
-  async purge(manager: EntityManager, postIds: string[]): Promise<void> {
-    if (postIds.length > 0) await manager.query('DELETE FROM clicks WHERE post_id IN (?)', [postIds]);
+  /** What deletes the clicks on posts being purged, for the caller's transaction (their counts rolled up first). */
+  purgeStatement(postIds: string[]): Statement {
+    return { sql: 'DELETE FROM clicks WHERE post_id IN (?)', params: [postIds] };
   }
 
   private async write(): Promise<void> {

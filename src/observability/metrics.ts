@@ -72,7 +72,7 @@ export class Metrics {
 
   readonly retentionBatch = new Histogram({
     name: 'groupcast_retention_batch_seconds',
-    help: 'How long each purge batch held its rows locked (one transaction: roll up, then delete)',
+    help: 'How long each purge batch held its rows locked, to its commit (one transaction: roll up, then delete)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });

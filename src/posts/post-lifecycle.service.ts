@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bulkInsert, updateEachStatement } from '../database/bulk-insert';
 import { EntityColumns } from '../database/entity-columns';
-import { writeTogether } from '../database/mysql';
+import { Statement, writeTogether } from '../database/mysql';
 import { PostAttempt } from './post-attempt.entity';
 import { PostDeferral } from './post-deferral.entity';
 import { PostQueues, QueuedPost } from './post-queues';
@@ -638,12 +638,13 @@ export class PostLifecycle {
     return rows.map((r) => r.id);
   }
 
-  /** Deletes posts with their attempts and deferrals, in the caller's transaction (after lockPurgeable). */
-  async purge(manager: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query('DELETE FROM post_attempts WHERE post_id IN (?)', [ids]);
-    await manager.query('DELETE FROM post_deferrals WHERE post_id IN (?)', [ids]);
-    await manager.query('DELETE FROM posts WHERE id IN (?)', [ids]);
+  /** What deletes posts with their attempts and deferrals, for the caller's transaction (after lockPurgeable). */
+  purgeStatements(ids: string[]): Statement[] {
+    return [
+      { sql: 'DELETE FROM post_attempts WHERE post_id IN (?)', params: [ids] },
+      { sql: 'DELETE FROM post_deferrals WHERE post_id IN (?)', params: [ids] },
+      { sql: 'DELETE FROM posts WHERE id IN (?)', params: [ids] },
+    ];
   }
 
   /** Attempts recorded together are one multi-row INSERT. */
