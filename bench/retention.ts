@@ -15,9 +15,10 @@ const LOAD_MS = 10_000;
 
 /**
  * Retention against a posts table holding 200,000 finished posts past RETENTION_DAYS (each with an
- * attempt, every other one with a click) and 20,000 live ones: the purge's longest batch (the
- * longest any of its transactions held rows locked), and what a writer updating live posts the
- * whole time saw, against the same writer with no purge running.
+ * attempt, every other one with a click) and 20,000 live ones: the longest any purge batch held
+ * rows locked (to its COMMIT: InnoDB releases a transaction's locks before the commit waits for
+ * the log to reach the disk, which every commit on the server waits for, purge or not), and what
+ * a writer updating live posts the whole time saw, against the same writer with no purge running.
  */
 export async function retention(): Promise<Figure[]> {
   const ctx = await createMediumContext({ LOG_LEVEL: 'silent' });
@@ -74,27 +75,52 @@ export async function retention(): Promise<Figure[]> {
     console.log(`seeded ${OLD_POSTS + HOT_POSTS} posts in ${Math.round(performance.now() - seeded)} ms`);
     const hot = hotRows.map((r) => r[0] as string);
 
-    /** Updates live posts one after another until `until` resolves; each update's time, ms. */
+    /**
+     * Updates live posts one after another, each in a transaction of its own, until `until`
+     * resolves: how long each UPDATE took (a wait for a lock the purge holds would be in it) and
+     * each COMMIT (its wait for the log to reach the disk), ms.
+     */
     const writer = async (until: Promise<unknown>) => {
-      const times: number[] = [];
+      const updates: number[] = [];
+      const commits: number[] = [];
       let done = false;
       void until.then(() => (done = true));
-      for (let i = 0; !done; i++) {
-        const started = performance.now();
-        await ctx.db.query('UPDATE posts SET not_before = NOW(3), attempts = attempts + 1 WHERE id = ?', [
-          hot[(i * 7919) % hot.length],
-        ]);
-        times.push(performance.now() - started);
+      const runner = ctx.db.createQueryRunner();
+      try {
+        for (let i = 0; !done; i++) {
+          await runner.query('START TRANSACTION');
+          const started = performance.now();
+          await runner.query('UPDATE posts SET not_before = NOW(3), attempts = attempts + 1 WHERE id = ?', [
+            hot[(i * 7919) % hot.length],
+          ]);
+          const updated = performance.now();
+          await runner.query('COMMIT');
+          updates.push(updated - started);
+          commits.push(performance.now() - updated);
+        }
+      } finally {
+        await runner.release();
       }
-      return times;
+      return { updates, commits };
     };
 
     const idle = await writer(new Promise((resolve) => setTimeout(resolve, LOAD_MS)));
+    /** The server's count of row lock waits and their time (ms) since it started: read-only. */
+    const lockWaits = async () => {
+      const rows = (await ctx.db.query(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_row_lock_waits', 'Innodb_row_lock_time')",
+      )) as { Variable_name: string; Value: string }[];
+      const value = (name: string) => Number(rows.find((r) => r.Variable_name === name)?.Value ?? NaN);
+      return { waits: value('Innodb_row_lock_waits'), ms: value('Innodb_row_lock_time') };
+    };
+    const waitsBefore = await lockWaits();
     const purge = retentionFor(ctx);
     const purgeStarted = performance.now();
     const sweeping = purge.sweep(new Date());
     const during = await writer(sweeping);
     const result = await sweeping;
+    const waitsAfter = await lockWaits();
+    const waited = { waits: waitsAfter.waits - waitsBefore.waits, ms: waitsAfter.ms - waitsBefore.ms };
     const buckets = (await ctx.get(Metrics).retentionBatch.get()).values
       .filter((v) => v.metricName?.endsWith('_bucket'))
       .map((v) => `≤${v.labels.le}s: ${v.value}`)
@@ -104,37 +130,48 @@ export async function retention(): Promise<Figure[]> {
     const left = Number(
       ((await ctx.db.query('SELECT COUNT(*) AS n FROM posts WHERE run_id = ?', [runId])) as { n: string }[])[0].n,
     );
-    const summary = (times: number[]) => ({
-      updates: times.length,
-      'p50 ms': round(percentile(times, 50), 1),
-      'p99 ms': round(percentile(times, 99), 1),
-      'max ms': round(percentile(times, 100), 1),
+    const summary = ({ updates, commits }: { updates: number[]; commits: number[] }) => ({
+      updates: updates.length,
+      'update p50 ms': round(percentile(updates, 50), 1),
+      'update p99 ms': round(percentile(updates, 99), 1),
+      'update max ms': round(percentile(updates, 100), 1),
+      'commit p99 ms': round(percentile(commits, 99), 1),
+      'commit max ms': round(percentile(commits, 100), 1),
     });
     const rows = [
       { writer: 'no purge running', ...summary(idle) },
       { writer: 'while the purge runs', ...summary(during) },
     ];
+    const longestUpdate = percentile(during.updates, 100);
     return report(
       'retention',
       rows,
       [
         {
           benchmark: 'retention',
-          figure: `purge ${OLD_POSTS.toLocaleString('en')} posts past retention (with attempts and clicks): longest batch`,
-          value: result.longestBatchMs,
-          unit: `ms (${result.batches} batches, ${Math.round(result.purged / (purgeMs / 1000))} posts/s, ${left === HOT_POSTS ? 'live posts all kept' : `${left} left`})`,
+          figure: `purge ${OLD_POSTS.toLocaleString('en')} posts past retention (with attempts and clicks): longest a batch held rows locked`,
+          value: result.longestLockMs,
+          unit: `ms (longest batch ${result.longestBatchMs} ms with its commit's wait for the disk; ${result.batches} batches, ${Math.round(result.purged / (purgeMs / 1000))} posts/s, ${left === HOT_POSTS ? 'live posts all kept' : `${left} left`})`,
           target: `≤ ${TARGET_MS} ms`,
-          met: result.longestBatchMs <= TARGET_MS && result.purged === OLD_POSTS && left === HOT_POSTS,
+          met: result.longestLockMs <= TARGET_MS && result.purged === OLD_POSTS && left === HOT_POSTS,
         },
         {
           benchmark: 'retention',
-          figure: 'a writer updating live posts meanwhile: p99',
-          value: round(percentile(during, 99), 1),
-          unit: 'ms',
-          baseline: round(percentile(idle, 99), 1),
-          ratio: round(percentile(during, 99) / percentile(idle, 99), 2),
-          target: `max ≤ ${TARGET_MS} ms`,
-          met: percentile(during, 100) <= TARGET_MS,
+          figure: 'a writer updating live posts meanwhile: longest UPDATE',
+          value: round(longestUpdate, 1),
+          unit: `ms (p99 ${round(percentile(during.updates, 99), 1)}; its commits waited up to ${round(percentile(during.commits, 100), 1)} ms for the disk, ${round(percentile(idle.commits, 100), 1)} with no purge running)`,
+          baseline: round(percentile(idle.updates, 100), 1),
+          ratio: round(longestUpdate / percentile(idle.updates, 100), 2),
+          target: `≤ ${TARGET_MS} ms`,
+          met: longestUpdate <= TARGET_MS,
+        },
+        {
+          benchmark: 'retention',
+          figure: 'row lock waits on the server while the purge ran',
+          value: waited.waits,
+          unit: `waits (${waited.ms} ms in all; anything else on the server counts too)`,
+          target: `≤ ${TARGET_MS} ms in all`,
+          met: waited.ms <= TARGET_MS,
         },
       ],
       { result, purgeMs },
