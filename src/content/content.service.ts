@@ -389,7 +389,10 @@ export class ContentService {
 
   private revisionContent(kind: Kind, input: RevisionInput): RevisionContent {
     this.renderer.validateFields(kind, input.fields);
-    if (input.body) this.renderer.checkBody(kind, input.body);
+    if (input.body) {
+      this.renderer.checkBody(kind, input.body);
+      this.renderer.checkBudget({ ...input, kind: kind.name, body: input.body });
+    }
     return {
       title: input.title,
       fields: input.fields,

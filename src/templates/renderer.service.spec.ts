@@ -145,5 +145,38 @@ describe('RendererService with the seed kinds', () => {
       expect(() => renderer.checkBody(registry.get('morning_brief')!, '{{group.vars.city}} {{> signoff}}')).not.toThrow();
       expect(check('{{> footer}}')).toEqual([expect.objectContaining({ message: 'unknown partial "footer"' })]);
     });
+
+    it('takes loops three deep and refuses a fourth inside them, once, where it starts', () => {
+      const loop = '{{#each @root.fields.headlines}}';
+      expect(() => renderer.checkBody(registry.get('morning_brief')!, `${loop.repeat(3)}{{title}}${'{{/each}}'.repeat(3)}`)).not.toThrow();
+      expect(check(`{{#if fields.deal}}\n${loop.repeat(6)}x${'{{/each}}'.repeat(6)}{{/if}}`)).toEqual([
+        { field: 'body', message: '{{#each}} blocks nest more than 3 deep (the limit)', line: 2, column: 97 },
+      ]);
+    });
+  });
+
+  describe('the render budget', () => {
+    const custom = (body: string, tags: string[] = []) => piece('custom', { text: 'x'.repeat(4000) }, { tags, body }) as ReturnType<typeof piece> & { body: string };
+    const tags = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const loops = '{{#each @root.tags}}{{#each @root.tags}}{{#each @root.tags}}{{this}}{{/each}}{{/each}}{{/each}}';
+
+    it.each([
+      ['loops that run more than 10,000 times', loops.repeat(2), 'cannot render: loops run more than 10,000 times'],
+      ['loops that produce more than a million characters', loops.replace('{{this}}', '{{@root.fields.text}}'), 'cannot render: loops produce more than 1,000,000 characters'],
+      ['a message over 64 KB', '{{fields.text}}'.repeat(17), 'cannot render: renders 68,000 bytes; a message may be at most 65,536 bytes (64 KB)'],
+    ])('stops %s, naming the limit', (_, body, message) => {
+      expect(invalidDetails(() => renderer.render(custom(body, tags), 'text'))).toEqual([{ field: 'body', message }]);
+      expect(invalidDetails(() => renderer.checkBudget(custom(body, tags)))).toEqual([{ field: 'body', message }]);
+    });
+
+    it('leaves other problems of a draft to its publishing', () => {
+      expect(() => renderer.checkBudget(custom('{{fields.text}}', tags))).not.toThrow();
+      expect(() => renderer.checkBudget(custom('   '))).not.toThrow();
+    });
+
+    it('trims the spaces that end a line, however long the line', () => {
+      const body = `a${' '.repeat(30_000)}b${' \t'.repeat(15_000)}\n   c  `;
+      expect(renderer.render(custom(body), 'text').text).toBe(`a${' '.repeat(30_000)}b\n   c`);
+    });
   });
 });

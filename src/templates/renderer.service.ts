@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { schemaErrorDetails } from '../common/json-schema-validation';
-import { Format } from './formats';
+import { FORMATS, Format } from './formats';
 import { Kind } from './kind';
 import { KindRegistry } from './kind-registry.service';
 import { RenderGroup, RenderPost, RenderablePiece, buildRenderContext, contextSchema } from './render-context';
@@ -56,18 +56,9 @@ export class RendererService {
   }
 
   render(piece: PieceToRender, format: Format, group?: RenderGroup, post?: RenderPost): RenderedText {
-    const kind = this.kind(piece.kind);
-    const template = piece.body ? { file: 'body', render: this.compiledBody(piece.cacheKey, piece.body) } : kind.templates[format];
-    const context = buildRenderContext(
-      piece,
-      kind.schema,
-      group ?? this.kinds.sampleGroup(),
-      post ?? { dueAt: new Date() },
-      format,
-    );
     let text: string;
     try {
-      text = runTemplate(template.file, template.render, context);
+      text = this.run(piece, format, group, post);
     } catch (error) {
       if (!(error instanceof RenderFailure)) throw error;
       throw this.templateError([{ template: error.template, message: `cannot render: ${error.message}` }]);
@@ -75,6 +66,46 @@ export class RendererService {
     // Providers refuse an empty message, and a chat would show nothing: refuse it here, at save time.
     if (BLANK.test(text)) throw DomainError.invalid([{ field: piece.body ? 'body' : 'fields', message: `renders to an empty ${format} message` }]);
     return { format, text, ...measure(text), warnings: sizeWarnings(format, text) };
+  }
+
+  /**
+   * Refuses a body that asks more of a render than its budget allows (size, loops, time), with the
+   * sample group, when it is saved; other problems of a draft wait for its publishing.
+   */
+  checkBudget(piece: RenderablePiece & { body: string }): void {
+    for (const format of FORMATS) {
+      try {
+        this.run(piece, format);
+      } catch (error) {
+        if (error instanceof RenderFailure && error.overBudget) {
+          throw this.templateError([{ template: error.template, message: `cannot render: ${error.message}` }]);
+        }
+      }
+    }
+  }
+
+  /** A piece without a cache key (not saved yet) has its body compiled for this render alone. */
+  private run(
+    piece: RenderablePiece & Partial<Pick<PieceToRender, 'cacheKey' | 'body'>>,
+    format: Format,
+    group?: RenderGroup,
+    post?: RenderPost,
+  ): string {
+    const kind = this.kind(piece.kind);
+    const body = piece.body
+      ? piece.cacheKey === undefined
+        ? this.kinds.env.compile(piece.body)
+        : this.compiledBody(piece.cacheKey, piece.body)
+      : undefined;
+    const template = body ? { file: 'body', render: body } : kind.templates[format];
+    const context = buildRenderContext(
+      piece,
+      kind.schema,
+      group ?? this.kinds.sampleGroup(),
+      post ?? { dueAt: new Date() },
+      format,
+    );
+    return runTemplate(template.file, template.render, context);
   }
 
   /** The piece's pictures: its kind's image fields, then its media. */

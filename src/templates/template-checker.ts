@@ -2,6 +2,7 @@ import type Handlebars from 'handlebars';
 import { SchemaNode } from '../common/schema-node';
 import { elementSchema, propertySchema } from './json-schema';
 import { TemplateProblem } from './template-problem';
+import { RENDER_LIMITS } from './render-budget';
 
 type Node = hbs.AST.Node;
 type Path = hbs.AST.PathExpression;
@@ -82,6 +83,8 @@ export function checkTemplate(
 
 class Walker {
   readonly problems: TemplateProblem[] = [];
+  /** `each` blocks around the statement being walked, through partials. */
+  private loops = 0;
 
   constructor(
     private readonly env: CheckerEnvironment,
@@ -165,7 +168,15 @@ class Walker {
       if (indexName) names[indexName] = ANY;
       inner = [...scopes, { schema, names }];
     }
-    this.program(template, node.program, inner, depth);
+    if (name === 'each' && this.loops >= RENDER_LIMITS.loopDepth) {
+      // Loops multiply: a few lists nested deep render millions of lines.
+      this.report(template, node, `{{#each}} blocks nest more than ${RENDER_LIMITS.loopDepth} deep (the limit)`);
+    } else {
+      const loop = name === 'each' ? 1 : 0;
+      this.loops += loop;
+      this.program(template, node.program, inner, depth);
+      this.loops -= loop;
+    }
     this.program(template, node.inverse, scopes, depth);
   }
 
