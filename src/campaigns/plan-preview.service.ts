@@ -29,6 +29,7 @@ export interface PlanInput {
 const PLANNED = '~plan';
 const HISTORY_MS = 2 * 86_400_000;
 const RULES: [RegExp, string][] = [
+  [/had already passed .* at the start/, 'before the start'],
   [/^quiet hours/, 'quiet hours'],
   [/^minimum gap/, 'minimum gap'],
   [/^daily cap/, 'daily cap'],
@@ -83,6 +84,7 @@ export class PlanPreview {
         promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
         overdueBefore: dto.catchUp === 'skip' ? now : undefined,
         overdueReason: 'overdue at launch (catchUp: skip)',
+        catchUp: dto.catchUp ?? null,
       },
       groups.map((g) => ({ ...g, start })),
     );
@@ -138,7 +140,7 @@ export class PlanPreview {
           stage: post.stage,
           dueAt: post.dueAt,
           predictedAt: post.skipped ? null : prediction.at,
-          moves: prediction.moves,
+          moves: post.moved ? [post.moved, ...prediction.moves] : prediction.moves,
           skipped: post.skipped ?? prediction.skipped,
           problems,
         });

@@ -82,6 +82,7 @@ export class RunEnrolment {
         promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
         overdueBefore: run.catchUp === 'skip' ? now : undefined,
         overdueReason: 'overdue when the group joined (catchUp: skip)',
+        catchUp: run.catchUp,
       },
       joining.map((g) => ({ ...g, start: now })),
     );

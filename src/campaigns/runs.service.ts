@@ -94,6 +94,7 @@ export class RunsService {
       promotionalKind: (kind: string) => this.kinds.get(kind)?.promotional === true,
       overdueBefore,
       overdueReason: 'overdue at launch (catchUp: skip)',
+      catchUp: dto.catchUp ?? null,
     };
     // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
     const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelType } from '../channels/channel-types';
 import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
 import { NewPost } from '../posts/post-lifecycle.service';
-import { Timing, dueTimes } from './timing';
+import { StepDue, Timing, dueTimes } from './timing';
 
 export interface RunStep {
   stage: Stage;
@@ -19,6 +19,8 @@ export interface StepPlan {
   /** Posts due before this are written as skipped (catchUp: skip), with `overdueReason`. */
   overdueBefore?: Date;
   overdueReason: string;
+  /** The run's catch-up rule: with "skip", a step whose time had passed at the start is skipped rather than moved to it. */
+  catchUp: 'spread' | 'skip' | null;
 }
 
 export interface Starter {
@@ -33,21 +35,23 @@ export interface Starter {
 export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
   const timings = plan.steps.map((s) => s.timing);
   // Due times depend only on the zone and the start; thousands of groups share a handful.
-  const memo = new Map<string, Date[]>();
+  const memo = new Map<string, StepDue[]>();
   const dueIn = (zone: string, start: Date) => {
     const key = `${zone}|${start.getTime()}`;
     return memo.get(key) ?? memo.set(key, dueTimes(timings, start, zone)).get(key)!;
   };
   return groups.flatMap((group) =>
-    dueIn(group.timezone, group.start).map((dueAt, step): NewPost => {
+    dueIn(group.timezone, group.start).map(({ at: dueAt, passed }, step): NewPost => {
       const { stage, contentId } = plan.steps[step];
       const { kind, revision } = plan.published.get(contentId)!;
       const skipped =
         revision === null
           ? `content ${contentId} is no longer published`
-          : plan.overdueBefore && dueAt < plan.overdueBefore
-            ? plan.overdueReason
-            : undefined;
+          : passed && plan.catchUp === 'skip'
+            ? `${passed} (catchUp: skip)`
+            : plan.overdueBefore && dueAt < plan.overdueBefore
+              ? plan.overdueReason
+              : undefined;
       return {
         id: randomUUID(),
         runId: plan.runId,
@@ -59,7 +63,7 @@ export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
         revision,
         promotional: PROMOTIONAL_STAGES.includes(stage) || plan.promotionalKind(kind),
         dueAt,
-        ...(skipped ? { skipped } : {}),
+        ...(skipped ? { skipped } : passed ? { moved: `${passed}: due at the start instead` } : {}),
       };
     }),
   );

@@ -13,19 +13,45 @@ describe('timing rules', () => {
     expect(timingProblem('tomorrow')).toMatch(/must be/);
   });
 
-  it('counts day N from the run’s start date in each group’s zone', () => {
+  it('counts day N from the run’s start date in each group’s zone, never before the start', () => {
     const start = new Date('2026-11-22T20:00:00Z'); // 04:00 on the 23rd in Shanghai, 15:00 on the 22nd in New York
     const timings = [{ day: 0, at: '08:00' }, { after: 'PT30M' }, { day: 1, at: '22:00' }];
-    expect(dueTimes(timings, start, 'Asia/Shanghai').map((d) => d.toISOString())).toEqual([
-      '2026-11-23T00:00:00.000Z',
-      '2026-11-23T00:30:00.000Z',
-      '2026-11-24T14:00:00.000Z',
+    const iso = (zone: string) => dueTimes(timings, start, zone).map((d) => [d.at.toISOString(), d.passed]);
+    expect(iso('Asia/Shanghai')).toEqual([
+      ['2026-11-23T00:00:00.000Z', undefined],
+      ['2026-11-23T00:30:00.000Z', undefined],
+      ['2026-11-24T14:00:00.000Z', undefined],
     ]);
-    expect(dueTimes(timings, start, 'America/New_York').map((d) => d.toISOString())).toEqual([
-      '2026-11-22T13:00:00.000Z',
-      '2026-11-22T13:30:00.000Z',
-      '2026-11-24T03:00:00.000Z',
+    // 08:00 on the 22nd had passed in New York at 15:00: the step goes at the start, the next 30 min after it.
+    expect(iso('America/New_York')).toEqual([
+      ['2026-11-22T20:00:00.000Z', 'day 0 at 08:00 had already passed in America/New_York at the start'],
+      ['2026-11-22T20:30:00.000Z', undefined],
+      ['2026-11-24T03:00:00.000Z', undefined],
     ]);
+  });
+
+  it('is due at or after the start in every zone from UTC−12 to UTC+14, at every hour of the start', () => {
+    const zones = [
+      'Etc/GMT+12',
+      'America/New_York',
+      'Europe/Berlin',
+      'Asia/Shanghai',
+      'Asia/Kathmandu',
+      'Pacific/Kiritimati',
+    ];
+    const timings = [
+      { day: 0, at: '00:00' },
+      { day: 0, at: '08:00' },
+      { day: 0, at: '23:59' },
+      { day: 1, at: '00:00' },
+    ];
+    for (let hour = 0; hour < 24; hour++) {
+      const start = new Date(Date.UTC(2026, 11, 8, hour, 17));
+      for (const zone of zones) {
+        for (const due of dueTimes(timings, start, zone))
+          expect(due.at.getTime()).toBeGreaterThanOrEqual(start.getTime());
+      }
+    }
   });
 
   it('moves a time in the spring-forward gap to the next valid minute', () => {
@@ -33,7 +59,7 @@ describe('timing rules', () => {
       '2026-03-08T03:00:00.000-04:00',
     );
     const start = new Date('2026-03-07T17:00:00Z');
-    expect(dueTimes([{ day: 1, at: '02:30' }], start, 'America/New_York')[0].toISOString()).toBe(
+    expect(dueTimes([{ day: 1, at: '02:30' }], start, 'America/New_York')[0].at.toISOString()).toBe(
       '2026-03-08T07:00:00.000Z',
     );
   });

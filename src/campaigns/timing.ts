@@ -41,20 +41,37 @@ export function nominalMinutes(timing: Timing, previous: number): number {
   return timing.day * 1440 + h * 60 + m;
 }
 
-/** Due times of a run's steps for one group: day N counts from the run's start date in the group's zone. */
-export function dueTimes(timings: Timing[], start: Date, zone: string): Date[] {
+export interface StepDue {
+  at: Date;
+  /** The step's own time had passed in the group's zone at the start: it is due at the start instead. */
+  passed?: string;
+}
+
+/**
+ * Due times of a run's steps for one group: day N counts from the run's start date in the group's
+ * zone, and nothing is due before the start itself (a group whose clock is already past a day-0
+ * step's time gets it at the start, saying so).
+ */
+export function dueTimes(timings: Timing[], start: Date, zone: string): StepDue[] {
   const startLocal = DateTime.fromJSDate(start, { zone });
-  const due: Date[] = [];
+  const due: StepDue[] = [];
   let previous = start;
   for (const timing of timings) {
     if ('after' in timing) {
       previous = new Date(previous.getTime() + afterMs(timing.after));
-    } else {
-      const date = startLocal.plus({ days: timing.day });
-      const [hour, minute] = timing.at.split(':').map(Number);
-      previous = localInstant({ year: date.year, month: date.month, day: date.day }, hour, minute, zone).toJSDate();
+      due.push({ at: previous });
+      continue;
     }
-    due.push(previous);
+    const date = startLocal.plus({ days: timing.day });
+    const [hour, minute] = timing.at.split(':').map(Number);
+    const own = localInstant({ year: date.year, month: date.month, day: date.day }, hour, minute, zone).toJSDate();
+    if (own < start) {
+      previous = start;
+      due.push({ at: start, passed: `day ${timing.day} at ${timing.at} had already passed in ${zone} at the start` });
+    } else {
+      previous = own;
+      due.push({ at: own });
+    }
   }
   return due;
 }

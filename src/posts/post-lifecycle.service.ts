@@ -59,6 +59,8 @@ export type NewPost = Pick<
   ({ runId: string; routineId?: undefined } | { runId?: undefined; routineId: string }) & {
     /** Written as skipped, with this reason. */
     skipped?: string;
+    /** Why it is due later than its rule says (recorded as its first deferral). */
+    moved?: string;
   };
 
 /** What a run asks of its posts' policy, read with the claim (posts follow runs; they never write them). */
@@ -193,6 +195,15 @@ export class PostLifecycle {
         p.skipped ?? null,
       ]),
       { keepExisting: slots },
+    );
+    const moved = posts.filter((p) => p.moved);
+    if (moved.length === 0) return;
+    const now = new Date();
+    await bulkInsert(
+      manager,
+      'post_deferrals',
+      ['post_id', 'deferred_at', 'until', 'reason'],
+      moved.map((p) => [p.id, now, p.dueAt, p.moved!.slice(0, 300)]),
     );
   }
 
