@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ChannelFactory, CampaignFactory, GroupFactory, planningSetup } from './support/factories';
+import { CampaignFactory, GroupFactory, planningSetup } from './support/factories';
 import { postsOf } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
