@@ -13,7 +13,13 @@ const RUNS = 3;
 export async function plan(): Promise<Figure[]> {
   const stack = await Stack.start({ workers: 0 });
   try {
-    await stack.call('PUT', '/v1/policies', { quietHours: '23:00-07:00', minGapMinutes: 10, dailyCap: 6, promoCap: 1 });
+    await stack.call('PUT', '/v1/policies', {
+      quietHours: '23:00-07:00',
+      minGapMinutes: 10,
+      dailyCap: 6,
+      promoCap: 1,
+      blackoutDates: [],
+    });
     const channel = await stack.channel('webhook');
     await stack.groups(channel, GROUPS, (i) => ({
       address: { url: `https://hooks.example.com/p/${i}` },

@@ -247,13 +247,13 @@ describe('delivery: outcomes, run control and policy', () => {
     });
 
     it('applies global defaults to groups that set none', async () => {
-      await planner.put('/v1/policies').send({ dailyCap: 0 }).expect(200);
+      await planner.patch('/v1/policies').send({ dailyCap: 1 }).expect(200);
       try {
-        const { runId } = await runTo({});
-        const [post] = await waitForReason(runId, 0, 'daily cap of 0 reached');
-        expect(post.status).toBe('queued');
+        const { runId } = await runTo({}, 2);
+        const posts = await waitForReason(runId, 1, 'daily cap of 1 reached');
+        expect(posts.map((p) => p.status)).toEqual(['sent', 'queued']);
       } finally {
-        await planner.put('/v1/policies').send({ dailyCap: null }).expect(200);
+        await planner.patch('/v1/policies').send({ dailyCap: null }).expect(200);
       }
     });
   });

@@ -29,7 +29,7 @@ describe('HTTP surface', () => {
   });
 
   it('takes null global blackout dates as none', async () => {
-    const response = await t.admin.put('/v1/policies').send({ blackoutDates: null }).expect(200);
+    const response = await t.admin.patch('/v1/policies').send({ blackoutDates: null }).expect(200);
     expect(response.body.blackoutDates).toEqual([]);
   });
 

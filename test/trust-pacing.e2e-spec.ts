@@ -80,7 +80,7 @@ describe('trust: safe by default, one post at a time per group', () => {
     it.each([
       ['quietHours', '08:00-08:00', 'must start and end at different times (use "off" for no quiet hours)'],
       ['quietHours', '8:00-9:00', 'must be HH:mm-HH:mm, e.g. 23:00-07:00, or "off"'],
-      ['dailyCap', 'none', 'must be a whole number from 0 to 1000, "off", or null'],
+      ['dailyCap', 'none', 'must be a whole number from 1 to 1000, "off", or null'],
       ['minGapMinutes', 2000, 'must be a whole number from 0 to 1440, "off", or null'],
     ])('refuses a group %s of %j naming the field', async (field, value, message) => {
       const response = await t.admin

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsISO8601, IsOptional, Matches, ValidateBy, ValidateIf } from 'class-validator';
 
 /** A group's explicit "none of this rule", whatever the global default says. */
 export const OFF = 'off';
@@ -38,27 +38,53 @@ export function QuietHoursField(scope: 'group' | 'global') {
   );
 }
 
-/** A gap or a cap: a whole number, "off" (stored as -1 on a group, as null globally), or null. */
-export function LimitField(max: number, scope: 'group' | 'global') {
+/**
+ * A gap or a cap: a whole number from `min`, "off" (stored as -1 on a group, as null globally), or
+ * null. The stored -1 is not an answer a client may send: it would mean "off" on a group and
+ * "hold everything" globally.
+ */
+export function LimitField(max: number, scope: 'group' | 'global', min = 0, holds = 'every post') {
   const off = scope === 'group' ? OFF_NUMBER : null;
   return applyDecorators(
     ApiPropertyOptional({
       oneOf: [
-        { type: 'integer', minimum: 0, maximum: max },
+        { type: 'integer', minimum: min, maximum: max },
         { type: 'string', enum: [OFF] },
       ],
       nullable: true,
     }),
-    Transform(({ value }: { value: unknown }) => (value === OFF ? off : value)),
+    // A -1 sent as such becomes text, which the check below refuses.
+    Transform(({ value }: { value: unknown }) => (value === OFF ? off : value === OFF_NUMBER ? String(value) : value)),
     IsOptional(),
     ValidateIf((_, value) => value !== null && value !== OFF_NUMBER),
     ValidateBy({
       name: 'isLimit',
       validator: {
-        validate: (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max,
-        defaultMessage: () => `must be a whole number from 0 to ${max}, "off", or null`,
+        validate: (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
+        defaultMessage: (args) =>
+          args?.value === 0 && min > 0
+            ? `0 would hold ${holds} for ever: use "off" for no cap, or pause the group to stop sending`
+            : `must be a whole number from ${min} to ${max}, "off", or null`,
       },
     }),
+  );
+}
+
+/** Least minutes between two posts to one group: at most a day. */
+export const GapField = (scope: 'group' | 'global') => LimitField(24 * 60, scope);
+/** Most posts to one group a local day: at least one, or the cap would hold every post. */
+export const DailyCapField = (scope: 'group' | 'global') => LimitField(1000, scope, 1);
+/** Most promotional posts to one group a local day: at least one. */
+export const PromoCapField = (scope: 'group' | 'global') => LimitField(1000, scope, 1, 'every promotional post');
+
+/** Local dates (YYYY-MM-DD) when nothing is sent; null means none. */
+export function BlackoutDatesField() {
+  return applyDecorators(
+    IsOptional(),
+    ValidateIf((_, value) => value !== null),
+    ArrayMaxSize(366),
+    IsISO8601({ strict: true }, { each: true, message: 'each must be a date YYYY-MM-DD' }),
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each must be a date YYYY-MM-DD' }),
   );
 }
 

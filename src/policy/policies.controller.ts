@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { PolicyDto } from './dto/policy.dto';
+import { PolicyDto, ReplacePolicyDto } from './dto/policy.dto';
 import { PoliciesService } from './policies.service';
 
 @ApiTags('policies')
@@ -19,8 +19,16 @@ export class PoliciesController {
     return this.policies.get();
   }
 
-  /** Fields left out stay as they are. */
+  /** Replaces the whole policy: every field, null (or "off") for none. */
   @Put()
+  @Allow('planner')
+  @ApiErrors(400)
+  replace(@Body() dto: ReplacePolicyDto): Promise<PolicyDto> {
+    return this.policies.replace(dto);
+  }
+
+  /** Changes the fields given; those left out stay as they are. */
+  @Patch()
   @Allow('planner')
   @ApiErrors(400)
   update(@Body() dto: PolicyDto): Promise<PolicyDto> {

@@ -16,7 +16,13 @@ export const TEST_REDIS_TARGET = {
 export const TEST_DATABASE_PREFIX = 'gc_test_';
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 /** Global rules that remove the shipped quiet hours, gap and caps: most tests send several posts in seconds. */
-export const NO_GLOBAL_POLICY = { quietHours: null, minGapMinutes: null, dailyCap: null, promoCap: null };
+export const NO_GLOBAL_POLICY = {
+  quietHours: null,
+  minGapMinutes: null,
+  dailyCap: null,
+  promoCap: null,
+  blackoutDates: [],
+};
 
 /** A database and a Redis prefix of its own, so test files run in parallel without meeting. */
 export function isolatedEnv(overrides: Record<string, string> = {}): Record<string, string> {

@@ -5,20 +5,24 @@ import {
   ArrayMinSize,
   IsDefined,
   IsIn,
-  IsISO8601,
   IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/page.dto';
-import { LimitField, QuietHoursField } from '../../common/policy-fields';
+import {
+  BlackoutDatesField,
+  DailyCapField,
+  GapField,
+  PromoCapField,
+  QuietHoursField,
+} from '../../common/policy-fields';
 import { IsTimezone } from '../../common/timezone.decorator';
 import { IsTemplateVars } from '../../common/template-vars.decorator';
 import { GROUP_STATUSES, GROUP_TYPES, GroupStatus, GroupType } from '../group.entity';
@@ -88,23 +92,19 @@ export class CreateGroupDto {
   status?: GroupStatus;
 
   /** Least minutes between two posts to this group; "off" for none; null or left out inherits the global default. */
-  @LimitField(24 * 60, 'group')
+  @GapField('group')
   minGapMinutes?: number | null;
 
   /** Most posts a local day; "off" for no cap; null or left out inherits. */
-  @LimitField(1000, 'group')
+  @DailyCapField('group')
   dailyCap?: number | null;
 
   /** Most promotional posts (trigger_need, close, product picks) a local day; "off" for no cap; null or left out inherits. */
-  @LimitField(1000, 'group')
+  @PromoCapField('group')
   promoCap?: number | null;
 
   /** Local dates (YYYY-MM-DD) when nothing is sent to this group. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @ArrayMaxSize(366)
-  @IsISO8601({ strict: true }, { each: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each must be a date YYYY-MM-DD' })
+  @BlackoutDatesField()
   blackoutDates?: string[] | null;
 }
 

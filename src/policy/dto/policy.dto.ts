@@ -1,5 +1,10 @@
-import { ArrayMaxSize, IsOptional, Matches } from 'class-validator';
-import { LimitField, QuietHoursField } from '../../common/policy-fields';
+import {
+  BlackoutDatesField,
+  DailyCapField,
+  GapField,
+  PromoCapField,
+  QuietHoursField,
+} from '../../common/policy-fields';
 
 /** Global defaults for every group that does not set its own. null (or "off") means none. */
 export class PolicyDto {
@@ -8,20 +13,38 @@ export class PolicyDto {
   quietHours?: string | null;
 
   /** Least minutes between two posts to one group. */
-  @LimitField(24 * 60, 'global')
+  @GapField('global')
   minGapMinutes?: number | null;
 
-  /** Most posts to one group a local day. */
-  @LimitField(1000, 'global')
+  /** Most posts to one group a local day (at least 1). */
+  @DailyCapField('global')
   dailyCap?: number | null;
 
-  /** Most promotional posts to one group a local day. */
-  @LimitField(1000, 'global')
+  /** Most promotional posts to one group a local day (at least 1). */
+  @PromoCapField('global')
   promoCap?: number | null;
 
   /** YYYY-MM-DD local dates when nothing is sent to any group. */
-  @IsOptional()
-  @ArrayMaxSize(366)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'each must be a date YYYY-MM-DD' })
-  blackoutDates?: string[];
+  @BlackoutDatesField()
+  blackoutDates?: string[] | null;
 }
+
+/** The whole global policy: every field given, null (or "off") for none. */
+export class ReplacePolicyDto {
+  @QuietHoursField('global')
+  quietHours: string | null;
+
+  @GapField('global')
+  minGapMinutes: number | null;
+
+  @DailyCapField('global')
+  dailyCap: number | null;
+
+  @PromoCapField('global')
+  promoCap: number | null;
+
+  @BlackoutDatesField()
+  blackoutDates: string[] | null;
+}
+
+export const POLICY_FIELDS = ['quietHours', 'minGapMinutes', 'dailyCap', 'promoCap', 'blackoutDates'] as const;
