@@ -69,6 +69,8 @@ export interface ChannelConfig {
   trackLinks?: boolean;
   /** Failed sends in a row that pause a group (default 3; 0: never). */
   breakerFailures?: number;
+  /** Most messages with text one post may become (default 4): a longer one is refused at publish and fails at send. */
+  maxMessages?: number;
 }
 
 export interface SendTarget {

@@ -15,11 +15,12 @@ const COMMON: Record<string, SchemaNode> = {
   retryAmbiguous: { type: 'boolean' },
   trackLinks: { type: 'boolean' },
   breakerFailures: { type: 'integer', minimum: 0, maximum: 100 },
+  maxMessages: { type: 'integer', minimum: 1, maximum: 20 },
 };
 
 /** A channel type's config schema: the shared keys every type takes plus the ones named. */
 export function configSchema(...keys: (keyof typeof COMMON)[]): SchemaNode {
-  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', 'trackLinks', 'breakerFailures', ...keys];
+  const names = ['rateLimit', 'timeoutMs', 'retryAmbiguous', 'trackLinks', 'breakerFailures', 'maxMessages', ...keys];
   return {
     type: 'object',
     additionalProperties: false,

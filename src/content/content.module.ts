@@ -10,11 +10,13 @@ import { PostsModule } from '../posts/posts.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { PictureCheck } from './picture-check.service';
 import { PostRenderer } from './post-renderer.service';
+import { MessageCheck } from './message-check.service';
+import { GroupsModule } from '../groups/groups.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule, ChannelsModule],
+  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule, ChannelsModule, GroupsModule],
   controllers: [ContentController],
-  providers: [ContentService, ContentCatalog, PostRenderer, PictureCheck],
+  providers: [ContentService, ContentCatalog, PostRenderer, PictureCheck, MessageCheck],
   exports: [ContentService, ContentCatalog, PostRenderer],
 })
 export class ContentModule {}

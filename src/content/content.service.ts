@@ -12,12 +12,12 @@ import { KindRegistry } from '../templates/kind-registry.service';
 import { RenderGroup } from '../templates/render-context';
 import { PieceToRender, RendererService } from '../templates/renderer.service';
 import { LRUCache } from 'lru-cache';
-import { FORMATS } from '../templates/formats';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
 import { PictureCheck } from './picture-check.service';
+import { MessageCheck } from './message-check.service';
 import { stableJson } from '../common/stable-json';
 import {
   CreateContentDto,
@@ -125,6 +125,7 @@ export class ContentService {
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
     private readonly pictureCheck: PictureCheck,
+    private readonly messageCheck: MessageCheck,
   ) {
     this.pieceColumns = new EntityColumns(dataSource, ContentPiece, 'p');
     this.revisionColumns = new EntityColumns(dataSource, ContentRevision, 'r');
@@ -229,7 +230,8 @@ export class ContentService {
     const kind = this.renderer.kind(piece.kind);
     this.renderer.validateFields(kind, revision.fields);
     if (revision.body) this.renderer.checkBody(kind, revision.body);
-    for (const format of FORMATS) this.renderer.render(this.toRenderable(piece, revision), format);
+    // It renders in both formats, and no channel would get it as more messages than a post may be.
+    await this.messageCheck.check(this.toRenderable(piece, revision));
     // Posts not yet sent follow the correction (unless their run pins revisions), in the same transaction.
     await inTransaction(this.dataSource, async (manager) => {
       await this.bumpVersion(manager, id, expectedVersion ?? dto.version, {

@@ -4,6 +4,7 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult, TOO_LONG } from '../channels/outcomes';
+import { maxMessages, textMessages, tooManyMessages } from '../channels/message-count';
 import { DomainError } from '../common/domain-error';
 import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
@@ -147,11 +148,13 @@ export class DeliveryService {
     } catch (error) {
       // A post that cannot be rendered will not render on the next attempt either.
       if (!(error instanceof DomainError)) throw error;
-      await this.lifecycle.fail(postId, { errorCode: 'render', error: error.message });
-      this.reportFailure(post, PostStatus.Failed, 'render', error.message);
-      throw new UnrecoverableError(error.message);
+      return this.failBeforeSending(post, 'render', error.message);
     }
     const adapter = this.adapters.adapter(channel.type);
+    const messages = adapter ? textMessages(adapter.parts(message, target.channel)) : 1;
+    // A group's variables can make a piece longer than it was at publish: it does not flood the group then either.
+    const flood = tooManyMessages(messages, maxMessages(channel.config), `${channel.type} channel ${channel.name}`);
+    if (flood) return this.failBeforeSending(post, TOO_LONG, flood);
     if (!adapter) {
       // External channels: a consumer outside groupcast sends it; the scheduler reads back the outcome.
       this.metrics.transition(post, 'handed_off');
@@ -183,7 +186,14 @@ export class DeliveryService {
       }
       together = await this.companions(post, owned, due, message, definition);
     }
-    return { group, channel, target, definition, adapter, message, together };
+    return { group, channel, target, definition, adapter, message, messages, together };
+  }
+
+  /** A post that will not go whatever is tried again (it cannot render, it would flood the group). */
+  private async failBeforeSending(post: ClaimedPost, code: string, reason: string): Promise<never> {
+    await this.lifecycle.fail(post.id, { errorCode: code, error: reason });
+    this.reportFailure(post, PostStatus.Failed, code, reason);
+    throw new UnrecoverableError(reason);
   }
 
   /** The provider's part: send, then record what it answered. */
@@ -191,7 +201,7 @@ export class DeliveryService {
     job: Job<DeliverJob>,
     token: string | undefined,
     post: ClaimedPost,
-    { group, channel, target, definition, adapter, message, together }: Ready,
+    { group, channel, target, definition, adapter, message, messages, together }: Ready,
   ): Promise<void> {
     const started = Date.now();
     const result =
@@ -213,7 +223,7 @@ export class DeliveryService {
       await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
     }
     // From here the provider has it: what it answered is written now or as soon as the database answers.
-    await this.record(job, token, post, result, attempt, { group, channel, retrySafe, breakerFailures });
+    await this.record(job, token, post, result, attempt, { group, channel, retrySafe, breakerFailures, messages });
   }
 
   /**
@@ -281,13 +291,15 @@ export class DeliveryService {
       channel,
       retrySafe,
       breakerFailures,
-    }: { group: Group; channel: Channel; retrySafe: boolean; breakerFailures: number },
+      messages,
+    }: { group: Group; channel: Channel; retrySafe: boolean; breakerFailures: number; messages: number },
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const next = nextStep(result, { lastAttempt, retrySafe, now: new Date() });
     // A send is recorded with its attempt in one round trip; any other outcome after it.
-    if (next.kind === 'sent') return this.settle(post, group, next, progress, breakerFailures, attempt);
+    if (next.kind === 'sent')
+      return this.settle(post, group, next, { ...progress, messages }, breakerFailures, attempt);
     await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: post.id, ...attempt }));
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
@@ -320,7 +332,7 @@ export class DeliveryService {
     post: ClaimedPost,
     group: Group,
     next: Extract<NextStep, { kind: 'awaiting' | 'sent' | 'unconfirmed' | 'failed' }>,
-    progress: { attempts: number; partsSent: number },
+    progress: { attempts: number; partsSent: number; messages?: number },
     breakerFailures: number,
     attempt?: Attempt,
   ): Promise<void> {
@@ -428,6 +440,8 @@ interface Ready {
   definition: ChannelDefinition;
   adapter: ChannelAdapter;
   message: OutgoingMessage;
+  /** Messages with text it becomes on its channel: what the caps count once it is sent. */
+  messages: number;
   together: Companion[];
 }
 

@@ -18,7 +18,8 @@ export interface SimGroup {
   rateLimits: RateLimit[];
   /** What the group was already sent: its last send, and its sends of the last two days. */
   lastSentAt: Date | null;
-  sent: { at: Date; promotional: boolean }[];
+  /** Each counts its messages against the caps (one when not given). */
+  sent: { at: Date; promotional: boolean; messages?: number }[];
 }
 
 export interface Prediction {
@@ -66,7 +67,10 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
           earlierStepStillLate: null,
           blocker: null,
           lastSentAt,
-          sentToday: { total: today.length, promotional: today.filter((s) => s.promotional).length },
+          sentToday: {
+            total: today.reduce((sum, s) => sum + (s.messages ?? 1), 0),
+            promotional: today.reduce((sum, s) => sum + (s.promotional ? (s.messages ?? 1) : 0), 0),
+          },
         },
         time,
         { dueAt: post.dueAt, promotional: post.promotional, zone: group.zone },

@@ -58,10 +58,10 @@ export class PostHistory {
     return row ? row.step : null;
   }
 
-  /** What this group has been sent since `since`: for daily and promotional caps. */
+  /** The messages this group has been sent since `since`: for daily and promotional caps. */
   async sentSince(groupId: string, since: Date): Promise<SentCount> {
     const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS total, COALESCE(SUM(promotional), 0) AS promotional
+      `SELECT COALESCE(SUM(messages), 0) AS total, COALESCE(SUM(IF(promotional, messages, 0)), 0) AS promotional
        FROM posts WHERE group_id = ? AND status = '${PostStatus.Sent}' AND sent_at >= ?`,
       [groupId, since],
     )) as { total: string; promotional: string }[];
@@ -77,13 +77,16 @@ export class PostHistory {
   }
 
   /** What these groups were sent since `since`, for a plan to count against gaps and caps. */
-  async sentTo(groupIds: string[], since: Date): Promise<{ groupId: string; at: Date; promotional: boolean }[]> {
+  async sentTo(
+    groupIds: string[],
+    since: Date,
+  ): Promise<{ groupId: string; at: Date; promotional: boolean; messages: number }[]> {
     if (groupIds.length === 0) return [];
     const rows = (await this.dataSource.query(
-      `SELECT group_id AS groupId, sent_at AS at, promotional FROM posts
+      `SELECT group_id AS groupId, sent_at AS at, promotional, messages FROM posts
        WHERE group_id IN (?) AND status = '${PostStatus.Sent}' AND sent_at >= ?`,
       [groupIds, since],
-    )) as { groupId: string; at: Date; promotional: number }[];
+    )) as { groupId: string; at: Date; promotional: number; messages: number }[];
     return rows.map((r) => ({ ...r, promotional: Boolean(r.promotional) }));
   }
 

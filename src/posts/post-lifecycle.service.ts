@@ -116,6 +116,8 @@ export interface Delivered {
   externalId: string | null;
   /** Unknown for posts an external consumer sent. */
   partsSent?: number;
+  /** Messages with text it became; unknown (one) for posts an external consumer sent. */
+  messages?: number;
   attempts: number;
   /** The attempt that sent it, recorded with it (one round trip), when not recorded already. */
   attempt?: Attempt;
@@ -423,6 +425,7 @@ export class PostLifecycle {
           sent_at: (r) => r.sentAt,
           external_id: (r) => r.externalId,
           parts_sent: (r) => r.partsSent,
+          messages: (r) => r.messages,
           attempts: (r) => r.attempts,
         },
       ),

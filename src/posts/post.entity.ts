@@ -67,6 +67,10 @@ export class Post {
   @Column({ type: 'int', default: 0 })
   partsSent: number;
 
+  /** Messages with text it became when sent (a text split in three is three): what the caps count. */
+  @Column({ type: 'int', default: 1 })
+  messages: number;
+
   @Column({ type: 'datetime', precision: 3, nullable: true })
   claimedAt: Date | null;
 

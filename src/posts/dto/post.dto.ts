@@ -95,7 +95,10 @@ export class PostDto {
   /** Why the post waits now (null once sent); every deferral is in GET /v1/posts/:id. */
   deferReason: string | null;
   attempts: number;
+  /** Messages of a split post (texts and pictures) the provider took so far. */
   partsSent: number;
+  /** Messages with text it became when sent (a text split in three is three): what the daily and promotional caps count. */
+  messages: number;
   sentAt: Date | null;
   externalId: string | null;
   errorCode: string | null;
