@@ -82,7 +82,7 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
     expect(wecom.received.filter((r) => r.query.get('key') === removedKey)).toHaveLength(4);
   });
 
-  it('disables a webhook channel when its receiver answers 410 Gone, holds all its posts with the reason, and counts failures only in a row', async () => {
+  it('counts failures only in a row, and pauses only the group whose receiver answers 410 Gone', async () => {
     const channel = await ChannelFactory.create(t, 'webhook', { config: { breakerFailures: 2 } });
     const tag = `gone-${Date.now()}`;
     const gone = await GroupFactory.create(t, channel.id, {
@@ -111,7 +111,8 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
       status: 'active',
       consecutiveFailures: 0,
     });
-    // A 410 stops the whole channel: the post that met it and the next group's post both wait.
+    // A 410 is this group's receiver gone: its post fails, the group is paused, the channel and its
+    // other group carry on.
     const other = await GroupFactory.create(t, channel.id, {
       address: { url: `${receiver.url}/hook-2`, secret: gone.signingSecret },
       quietHours: null,
@@ -123,27 +124,53 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
       .post(`/v1/campaigns/${campaign2.id}/runs`)
       .send({ audience: { groupIds: [gone.id] } })
       .expect(201);
-    const disabled = await eventually(async () => {
-      const body = (await t.admin.get(`/v1/channels/${channel.id}`).expect(200)).body;
-      return body.status === 'disabled' ? body : undefined;
+    const [failed] = await waitForPosts<PostView & { error: string }>(planner, first.body.id, (all) =>
+      all.every((p) => p.status === 'failed'),
+    );
+    expect(failed).toMatchObject({ errorCode: '410', error: 'the receiver is gone (410)' });
+    expect((await t.admin.get(`/v1/groups/${gone.id}`).expect(200)).body).toMatchObject({
+      status: 'paused',
+      pausedReason: '1 send failed in a row; last: 410: the receiver is gone (410)',
     });
-    expect(disabled.disabledReason).toBe('410: the receiver is gone (410)');
+    expect((await t.admin.get(`/v1/channels/${channel.id}`).expect(200)).body).toMatchObject({
+      status: 'active',
+      disabledReason: null,
+    });
     const second = await planner
       .post(`/v1/campaigns/${campaign2.id}/runs`)
       .send({ audience: { groupIds: [other.id] } })
       .expect(201);
-    const held = `channel is disabled (${channel.name}): 410: the receiver is gone (410)`;
-    for (const runId of [first.body.id, second.body.id]) {
-      await waitForPosts<PostView & { deferReason: string }>(planner, runId, (all) =>
-        all.every((p) => p.status === 'queued' && p.deferReason === held),
-      );
-    }
-    expect((await t.admin.get(`/v1/groups/${other.id}`).expect(200)).body.status).toBe('active');
-    // Enabled again: both go now, not at their next look a minute later.
+    await waitForPosts<PostView>(planner, second.body.id, (all) => all.every((p) => p.status === 'sent'));
+  });
+
+  it('holds every post of a channel disabled by hand, with the reason, and sends them when it is enabled', async () => {
+    const channel = await ChannelFactory.create(t, 'webhook');
+    const group = await GroupFactory.create(t, channel.id, {
+      address: { url: `${receiver.url}/by-hand` },
+      quietHours: null,
+      minGapMinutes: 'off',
+    });
+    receiver.secret = group.signingSecret!;
+    const refused = await planner.post(`/v1/channels/${channel.id}/disable`).send({}).expect(400);
+    expect(refused.body.details).toEqual([{ field: 'reason', message: expect.any(String) }]);
+    const disabled = await planner
+      .post(`/v1/channels/${channel.id}/disable`)
+      .send({ reason: '机器人迁到新群，明天启用' })
+      .expect(200);
+    expect(disabled.body).toMatchObject({ status: 'disabled', disabledReason: '机器人迁到新群，明天启用' });
+    const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['停']);
+    const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }]);
+    const run = await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { groupIds: [group.id] } })
+      .expect(201);
+    const held = `channel is disabled (${channel.name}): 机器人迁到新群，明天启用`;
+    await waitForPosts<PostView>(planner, run.body.id, (all) =>
+      all.every((p) => p.status === 'queued' && p.deferReason === held),
+    );
+    // Enabled again: it goes now, not at its next look a minute later.
     const enabled = await planner.post(`/v1/channels/${channel.id}/enable`).expect(200);
     expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null });
-    for (const runId of [first.body.id, second.body.id]) {
-      await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'sent'), 20_000);
-    }
+    await waitForPosts<PostView>(planner, run.body.id, (all) => all.every((p) => p.status === 'sent'), 20_000);
   });
 });

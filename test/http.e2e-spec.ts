@@ -111,6 +111,7 @@ describe('HTTP surface', () => {
         '/v1/runs/{id}/stats',
         '/v1/channels',
         '/v1/channels/{id}',
+        '/v1/channels/{id}/disable',
         '/v1/channels/{id}/enable',
         '/v1/channels/{id}/test-send',
         '/v1/groups',

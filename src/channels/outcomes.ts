@@ -40,7 +40,7 @@ export class Permanent {
     readonly code: string,
     readonly reason: string,
     readonly partsSent = 0,
-    /** The address itself is gone (a receiver answering 410): no later post can reach it either. */
+    /** The address itself is gone (a receiver answering 410 or 404): no later post can reach it either. */
     readonly gone = false,
   ) {}
 }

@@ -223,7 +223,7 @@ export class DeliveryService {
       await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
     }
     // From here the provider has it: what it answered is written now or as soon as the database answers.
-    await this.record(job, token, post, result, attempt, { group, channel, retrySafe, breakerFailures, messages });
+    await this.record(job, token, post, result, attempt, { group, retrySafe, breakerFailures, messages });
   }
 
   /**
@@ -288,11 +288,10 @@ export class DeliveryService {
     attempt: Attempt,
     {
       group,
-      channel,
       retrySafe,
       breakerFailures,
       messages,
-    }: { group: Group; channel: Channel; retrySafe: boolean; breakerFailures: number; messages: number },
+    }: { group: Group; retrySafe: boolean; breakerFailures: number; messages: number },
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -311,17 +310,13 @@ export class DeliveryService {
         );
         this.metrics.transition(post, 'retrying');
         throw new Error(next.reason);
-      case 'failed':
-        if (result.kind === 'permanent' && result.gone) {
-          // The receiver is gone for the whole channel: it stops, and the post waits for it with the others.
-          const reason = `${next.code}: ${next.reason}`;
-          await this.groups.disableChannel(channel.id, reason);
-          const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-          const why = inactiveChannelReason(channel.name, reason);
-          return this.defer(job, token, post, until, why, 'channel_disabled', progress);
-        }
-        await this.settle(post, group, next, progress, breakerFailures);
+      case 'failed': {
+        // A receiver that is gone (410, 404) is this group's alone: its post fails and the group is
+        // paused at once, while the channel's other groups carry on.
+        const gone = result.kind === 'permanent' && result.gone;
+        await this.settle(post, group, next, progress, gone ? 1 : breakerFailures);
         throw next.final ? new UnrecoverableError(`${next.code}: ${next.reason}`) : new Error(next.reason);
+      }
       default:
         return this.settle(post, group, next, progress, breakerFailures);
     }

@@ -9,6 +9,7 @@ import {
   ChannelDetailDto,
   ChannelDto,
   CreateChannelDto,
+  DisableChannelDto,
   TestSendDto,
   TestSendResultDto,
   UpdateChannelDto,
@@ -49,7 +50,16 @@ export class ChannelsController {
     return this.channels.update(id, dto);
   }
 
-  /** Sends again after the channel was disabled (a receiver answered 410 Gone); the posts held for it go now. */
+  /** Stops every post of the channel until it is enabled again: they wait, with the reason given. */
+  @Post(':id/disable')
+  @Allow('planner')
+  @HttpCode(200)
+  @ApiErrors(400, 404)
+  disable(@UuidParam() id: string, @Body() dto: DisableChannelDto): Promise<ChannelDto> {
+    return this.channels.disableByHand(id, dto.reason);
+  }
+
+  /** Sends again after the channel was disabled; the posts held for it go now. */
   @Post(':id/enable')
   @Allow('planner')
   @HttpCode(200)

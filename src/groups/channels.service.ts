@@ -81,16 +81,11 @@ export class ChannelsService {
     return channel;
   }
 
-  /**
-   * Stops every post of the channel (a receiver answered 410 Gone): its posts wait with the reason
-   * until it is enabled again. False when it was disabled already.
-   */
-  async disable(id: string, reason: string): Promise<boolean> {
-    const result = await this.channels.update(
-      { id, status: 'active' },
-      { status: 'disabled', disabledReason: reason.slice(0, 500) },
-    );
-    return (result.affected ?? 0) > 0;
+  /** Stops every post of the channel: its posts wait with the reason until it is enabled again. */
+  async disableByHand(id: string, reason: string): Promise<ChannelDto> {
+    await this.find(id);
+    await this.channels.update({ id }, { status: 'disabled', disabledReason: reason });
+    return this.view(await this.find(id));
   }
 
   /** A disabled channel sends again; the posts held for it go now. */

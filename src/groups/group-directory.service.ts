@@ -124,11 +124,6 @@ export class GroupDirectory {
     });
   }
 
-  /** A receiver is gone (410): the group's channel stops until enabled; false when it was stopped already. */
-  disableChannel(channelId: string, reason: string): Promise<boolean> {
-    return this.channels.disable(channelId, reason);
-  }
-
   /** A send to the group went through: its run of failures is over. */
   async recordSuccess(id: string): Promise<void> {
     await this.groups.update({ id }, { consecutiveFailures: 0 });

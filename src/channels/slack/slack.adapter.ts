@@ -66,5 +66,7 @@ function classify(answer: HttpAnswer): SendResult {
   if (answer.status === 429)
     return new RateLimited(retryAfterMs(answer.headers['retry-after'], DEFAULT_RATE_WAIT_MS), '429', text);
   if (answer.status >= 500) return new Transient(`HTTP ${answer.status}: ${text.slice(0, 200)}`, String(answer.status));
-  return new Permanent(text || String(answer.status), `HTTP ${answer.status}: ${text.slice(0, 200)}`);
+  // no_service, channel_not_found (404) and channel_is_archived (410): this webhook will not take another post.
+  const gone = answer.status === 404 || answer.status === 410;
+  return new Permanent(text || String(answer.status), `HTTP ${answer.status}: ${text.slice(0, 200)}`, 0, gone);
 }

@@ -42,6 +42,13 @@ export class TestSendDto {
   text: string;
 }
 
+export class DisableChannelDto {
+  /** Why, for the operators who see its posts wait (e.g. "robot moved to a new group"). */
+  @IsString()
+  @Length(1, 300)
+  reason: string;
+}
+
 export class RateLimitDto {
   limit: number;
   windowMs: number;
