@@ -1,26 +1,37 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Omittable } from './omittable.decorator';
 
-/** A tag as stored: trimmed, inner runs of white space as one space, Unicode NFC. */
+/** Line breaks, tabs and other control characters: never part of a tag or a name. */
+export const CONTROL = /[\p{Cc}]/u;
+export const ONE_LINE = /^[^\p{Cc}]*$/u;
+
+/** A tag as stored: trimmed, inner runs of spaces as one space, Unicode NFC. */
 export function normalizeTag(tag: string): string {
   return tag.normalize('NFC').trim().replace(/\s+/gu, ' ');
 }
 
 /**
- * How the database compares two tags (its default collations ignore case and accents): `VIP`
- * and `vip`, or `é` and `e`, are one tag there, so they are one tag here too.
+ * Close to how the database compares two tags (its collation ignores case, accents and width):
+ * `VIP`, `vip` and `ＶＩＰ`, `é` and `e`, `ß` and `ss` are one tag there, so they are one tag here
+ * too. The services then ask the database itself (`collationKeys`) for what this misses.
  */
 function tagKey(tag: string): string {
-  return normalizeTag(tag).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return normalizeTag(tag)
+    .normalize('NFKC')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, '');
 }
 
 /** Normalised tags, each once (the first spelling wins); anything that is not a string is left for the validators to name. */
 export function normalizeTags(tags: unknown[]): unknown[] {
   const seen = new Set<string>();
   return tags.flatMap((tag) => {
-    if (typeof tag !== 'string') return [tag];
+    // Left as given for the validators to name: a tag is one line.
+    if (typeof tag !== 'string' || CONTROL.test(tag)) return [tag];
     const key = tagKey(tag);
     if (seen.has(key)) return [];
     seen.add(key);
@@ -40,6 +51,10 @@ export const TagList = (max = 20) =>
     ArrayMaxSize(max),
     IsString({ each: true }),
     Length(1, 64, { each: true }),
+    Matches(ONE_LINE, {
+      each: true,
+      message: 'each must be one line, without line breaks, tabs or control characters',
+    }),
   );
 
 /** One tag in a filter, normalised like stored tags. */

@@ -14,7 +14,12 @@ import { MessageCheck } from './message-check.service';
 import { GroupsModule } from '../groups/groups.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]), PostsModule, ChannelsModule, GroupsModule],
+  imports: [
+    TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]),
+    PostsModule,
+    ChannelsModule,
+    GroupsModule,
+  ],
   controllers: [ContentController],
   providers: [ContentService, ContentCatalog, PostRenderer, PictureCheck, MessageCheck],
   exports: [ContentService, ContentCatalog, PostRenderer],

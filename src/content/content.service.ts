@@ -6,6 +6,7 @@ import { Principal } from '../auth/roles';
 import { Statement, containsPattern, inTransaction, isDuplicateKey, writeTogether } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { EntityColumns } from '../database/entity-columns';
+import { collationKeys, distinctBy } from '../database/collation';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
@@ -144,7 +145,7 @@ export class ContentService {
 
   async create(dto: CreateContentDto, author: Principal): Promise<ContentPieceDto> {
     const kind = this.renderer.kind(dto.kind);
-    const content = this.revisionContent(kind, dto);
+    const content = this.revisionContent(kind, { ...dto, tags: await this.foldTags(dto.tags) });
     await this.pictureCheck.check(kind, content.fields, content.media);
     const slug = dto.slug ?? `${dto.kind.replace(/_/g, '-')}-${randomBytes(4).toString('hex')}`;
     try {
@@ -192,6 +193,7 @@ export class ContentService {
     author: Principal,
   ): Promise<ContentPieceDto> {
     const basedOn = expectedVersion ?? dto.version;
+    const tags = dto.tags && (await this.foldTags(dto.tags));
     // The pictures it names anew, fetched before the piece is locked.
     if (dto.fields !== undefined || dto.media !== undefined) {
       await this.pictureCheck.check(this.renderer.kind((await this.findPiece(id)).kind), dto.fields, dto.media);
@@ -209,7 +211,7 @@ export class ContentService {
         body: dto.body === undefined ? revision.body : dto.body,
         media: dto.media ?? revision.media,
         link: dto.link === undefined ? revision.link : dto.link,
-        tags: dto.tags ?? revision.tags,
+        tags: tags ?? revision.tags,
       });
       if (sameContent(content, revision)) return;
       const next = piece.currentRevision + 1;
@@ -348,6 +350,12 @@ export class ContentService {
     return this.renderer.render(revision, dto.format, group, {
       dueAt: dto.at ? new Date(dto.at) : new Date(),
     });
+  }
+
+  /** Tags once as the database compares them (`ＶＩＰ` and `VIP` are one tag to its collation). */
+  private async foldTags(tags: string[] | undefined): Promise<string[] | undefined> {
+    if (!tags || tags.length < 2) return tags;
+    return distinctBy(tags, await collationKeys(this.dataSource, 'content_tags', 'tag', tags));
   }
 
   /** The INSERTs of a revision and its tags. */

@@ -45,6 +45,7 @@ export class GroupImportService {
   async import(body: unknown): Promise<BulkImportResultDto> {
     const dto = parseEnvelope(body);
     const rows = await this.checkRows(dto);
+    await this.groups.foldTags(rows.map((r) => r.group));
     const { byChat, byExternalId } = await this.groups.holders(rows.map((r) => r.group));
     if (dto.mode === 'upsert') {
       for (const row of rows) this.matchExisting(row, byChat, byExternalId);

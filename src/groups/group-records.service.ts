@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { sealedJson } from '../database/sealed-json';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { ErrorDetail } from '../common/domain-error';
 import { shownLimit } from '../common/policy-fields';
 import { bulkInsert } from '../database/bulk-insert';
+import { collationKeys, distinctBy } from '../database/collation';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { CHANNEL_DEFINITIONS } from '../channels/channel-types';
 import { chatKey, ownerOf } from '../channels/chat-key';
@@ -116,6 +117,7 @@ export function groupView(group: Group): GroupDto {
 export class GroupRecords {
   constructor(
     @InjectRepository(Group) private readonly groups: Repository<Group>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelsService,
     private readonly adapters: AdapterRegistry,
     private readonly targets: TargetChecks,
@@ -264,6 +266,21 @@ export class GroupRecords {
       ]),
     );
     await this.insertTags(manager, groups);
+  }
+
+  /**
+   * Each group's tags once as the database compares them: spellings that only its collation
+   * folds together (`ＶＩＰ` and `VIP`, `straße` and `strasse`, `か` and `カ`) are one tag.
+   */
+  async foldTags(groups: Group[]): Promise<void> {
+    const tagged = groups.filter((g) => g.tags.length > 1);
+    const keys = await collationKeys(
+      this.dataSource,
+      'group_tags',
+      'tag',
+      tagged.flatMap((g) => g.tags),
+    );
+    for (const group of tagged) group.tags = distinctBy(group.tags, keys);
   }
 
   async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {

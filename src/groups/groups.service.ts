@@ -41,6 +41,7 @@ export class GroupsService {
     const channel = (await this.channels.findMany([dto.channelId])).get(dto.channelId);
     const { group, generatedSecret, details } = await this.records.checkRow(dto, channel, '');
     if (details.length > 0) throw DomainError.invalid(details);
+    await this.records.foldTags([group!]);
     await this.refuseTaken(group!);
     await this.writing(group!, () =>
       inTransaction(this.dataSource, (manager) => this.records.insert(manager, [group!])),
@@ -122,6 +123,7 @@ export class GroupsService {
     }
     if (details.length > 0) throw DomainError.invalid(details);
     applyChanges(group, dto);
+    if (dto.tags !== undefined) await this.records.foldTags([group]);
     await this.refuseTaken(group);
     await this.writing(group, () =>
       inTransaction(this.dataSource, async (manager) => {

@@ -1,11 +1,11 @@
+import { IsName } from '../../common/name.decorator';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { API_ROLES, ApiRole } from '../roles';
 
 export class CreateApiKeyDto {
   /** What the key is for, e.g. "editor laptop" or "planning bot". */
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   name: string;
 
   @IsIn(API_ROLES)

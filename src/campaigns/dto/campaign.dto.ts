@@ -1,3 +1,4 @@
+import { IsName } from '../../common/name.decorator';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -11,7 +12,6 @@ import {
   IsString,
   IsObject,
   IsUUID,
-  Length,
   Max,
   MaxLength,
   Min,
@@ -51,8 +51,7 @@ export class StepDto {
 }
 
 export class CreateCampaignDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @Omittable()

@@ -79,7 +79,8 @@ function classify(answer: HttpAnswer): SendResult {
       : new Transient(reason, String(status));
   }
   if (status >= 500) return new Transient(reason, String(status));
-  if (status === 410 || status === 404) return new Permanent(String(status), `the receiver is gone (${status})`, 0, true);
+  if (status === 410 || status === 404)
+    return new Permanent(String(status), `the receiver is gone (${status})`, 0, true);
   if (status >= 300 && status < 400) return new Permanent(String(status), `${reason}; redirects are not followed`);
   return new Permanent(String(status), reason);
 }

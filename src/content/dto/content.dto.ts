@@ -1,3 +1,4 @@
+import { IsName } from '../../common/name.decorator';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -25,8 +26,7 @@ import { Omittable } from '../../common/omittable.decorator';
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 export class ContentBodyDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   title: string;
 
   /** The kind's structured fields; see GET /v1/kinds for each kind's schema. */
@@ -110,8 +110,7 @@ export class ListContentQuery extends PageQuery {
 }
 
 export class PreviewGroupDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   /** IANA time zone, e.g. Asia/Shanghai. */

@@ -1,3 +1,4 @@
+import { IsName } from '../../common/name.decorator';
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import { CHANNEL_TYPES, ChannelType } from '../../channels/channel-types';
@@ -6,8 +7,7 @@ import { Omittable } from '../../common/omittable.decorator';
 
 export class CreateChannelDto {
   /** A unique name; for external channels also the queue name, so letters, digits, _ and - only. */
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   name: string;
 
   @IsIn(CHANNEL_TYPES)

@@ -1,3 +1,4 @@
+import { IsName } from '../../common/name.decorator';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { TagFilter, TagList } from '../../common/tags.decorator';
 import {
@@ -33,8 +34,7 @@ export const IMPORT_MODES = ['insert', 'upsert'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 
 export class CreateGroupDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @IsUUID()

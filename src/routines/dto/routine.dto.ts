@@ -1,3 +1,4 @@
+import { IsName } from '../../common/name.decorator';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -74,8 +75,7 @@ export class SourceDto {
 }
 
 export class CreateRoutineDto {
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @IsDefined()
