@@ -29,7 +29,7 @@ export function presentedKey(request: Request, basic = false): string | undefine
 
 /**
  * Who a request's key belongs to and whether the role may do what it asks; unknown keys from one
- * address are counted, and past their budget only a key this process already knows gets in.
+ * address are counted, and past their budget an unknown key is a 429 while a valid one still gets in.
  */
 @Injectable()
 export class KeyCheck {

@@ -15,6 +15,8 @@ const KEY_PREFIX_LENGTH = 12;
 /** How long another process may still accept a key revoked elsewhere. */
 export const KEY_CACHE_TTL_MS = 10_000;
 const UNKNOWN_KEY_CACHE_TTL_MS = 5_000;
+/** How often, at most, a throttled address makes this process read the list of keys. */
+const ALL_KEYS_TTL_MS = 1_000;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -30,6 +32,7 @@ export class ApiKeysService {
   private readonly known = new LRUCache<string, Principal>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
   /** Keys just found unknown: a burst of guesses costs one lookup each, not one per request. */
   private readonly unknown = new LRUCache<string, true>({ max: 10_000, ttl: UNKNOWN_KEY_CACHE_TTL_MS });
+  private everyKey?: { at: number; keys: Promise<Map<string, Principal>> };
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
@@ -38,15 +41,25 @@ export class ApiKeysService {
     this.adminKeyHash = config.adminApiKey ? Buffer.from(hashApiKey(config.adminApiKey), 'hex') : undefined;
   }
 
-  /** The key's principal; with `cachedOnly`, only from what this process already knows (no database lookup). */
-  async authenticate(presentedKey: string, cachedOnly = false): Promise<Principal | undefined> {
+  /**
+   * The key's principal. `throttled` (its address presented too many unknown keys) looks the key up
+   * in the list of every key, read at most once a second however many guesses arrive, rather than
+   * in the database per request: guessing costs the database nothing more, and a valid key from a
+   * busy address (an office behind one NAT) still gets in.
+   */
+  async authenticate(presentedKey: string, throttled = false): Promise<Principal | undefined> {
     const hash = hashApiKey(presentedKey);
     if (this.adminKeyHash && timingSafeEqual(this.adminKeyHash, Buffer.from(hash, 'hex'))) {
       return { keyId: BOOTSTRAP_ADMIN_KEY_ID, role: 'admin' };
     }
     const cached = this.known.get(hash);
     if (cached) return cached;
-    if (cachedOnly || this.unknown.has(hash)) return undefined;
+    if (throttled) {
+      const principal = (await this.allKeys()).get(hash);
+      if (principal) this.known.set(hash, principal);
+      return principal;
+    }
+    if (this.unknown.has(hash)) return undefined;
     const key = await this.keys.findOne({ where: { keyHash: hash }, select: ['id', 'role'] });
     if (!key) {
       this.unknown.set(hash, true);
@@ -55,6 +68,17 @@ export class ApiKeysService {
     const principal: Principal = { keyId: key.id, role: key.role };
     this.known.set(hash, principal);
     return principal;
+  }
+
+  /** Every key by its hash, read again when older than a second (one read for all who ask meanwhile). */
+  private allKeys(): Promise<Map<string, Principal>> {
+    if (this.everyKey && Date.now() - this.everyKey.at < ALL_KEYS_TTL_MS) return this.everyKey.keys;
+    const keys = this.keys
+      .find({ select: ['id', 'role', 'keyHash'] })
+      .then((rows) => new Map(rows.map((k): [string, Principal] => [k.keyHash, { keyId: k.id, role: k.role }])));
+    this.everyKey = { at: Date.now(), keys };
+    keys.catch(() => (this.everyKey = undefined));
+    return keys;
   }
 
   async create(dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -67,6 +91,7 @@ export class ApiKeysService {
         keyPrefix: secret.slice(0, KEY_PREFIX_LENGTH),
       }),
     );
+    this.everyKey = undefined;
     return { ...toDto(key), key: secret };
   }
 
@@ -78,6 +103,7 @@ export class ApiKeysService {
   async remove(id: string): Promise<void> {
     const result = await this.keys.delete({ id });
     if (!result.affected) throw DomainError.notFound('api key', id);
+    this.everyKey = undefined;
     for (const [hash, principal] of this.known.entries()) {
       if (principal.keyId === id) this.known.delete(hash);
     }
