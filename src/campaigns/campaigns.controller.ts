@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal } from '../auth/roles';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import { streamedJson } from '../common/streamed-json';
@@ -12,6 +14,7 @@ import {
   LaunchRunDto,
   PlanDto,
   PlanJobDto,
+  PlanPageQuery,
   RunDto,
   UpdateCampaignDto,
   ValidationReportDto,
@@ -98,13 +101,19 @@ export class CampaignsController {
     type: PlanJobDto,
     description: 'more posts than PLAN_SYNC_MAX_POSTS: fetch it from GET /v1/plans/:id',
   })
+  @ApiErrors(429)
   async plan(
     @UuidParam() id: string,
     @Body() dto: LaunchRunDto,
+    @Query() paging: PlanPageQuery,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | PlanJobDto> {
-    const answer = await this.plans.request(id, dto);
-    if ('plan' in answer) return streamedJson({ summary: answer.plan.summary }, 'entries', answer.plan.entries);
+    const answer = await this.plans.request(id, dto, paging, principal.keyId);
+    if ('plan' in answer) {
+      const { entries, ...head } = answer.plan;
+      return streamedJson(head, 'entries', entries);
+    }
     res.status(202).location(`/v1/plans/${answer.job.id}`);
     return answer.job;
   }

@@ -1,5 +1,5 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -17,9 +17,18 @@ export class PlansController {
 
   /** A plan requested as a job: 202 while it is made, then 200 with the plan (kept an hour). */
   @Get(':id')
-  async get(@UuidParam() id: string, @Res({ passthrough: true }) res: Response): Promise<PlanJobDto> {
+  @ApiOkResponse({ type: PlanJobDto })
+  async get(@UuidParam() id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const job = await this.jobs.get(id);
     if (job.status === 'pending') res.status(202);
-    return job;
+    return new StreamableFile(job.body, { type: 'application/json; charset=utf-8' });
+  }
+
+  /** Drops a kept plan, freeing its place among the plans its key may keep. */
+  @Delete(':id')
+  @Allow('planner')
+  @HttpCode(204)
+  async remove(@UuidParam() id: string): Promise<void> {
+    await this.jobs.remove(id);
   }
 }

@@ -1,5 +1,12 @@
 export type DomainErrorCode =
-  'invalid' | 'not_found' | 'conflict' | 'precondition_failed' | 'unauthorized' | 'forbidden' | 'unprocessable';
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unprocessable'
+  | 'too_many';
 
 export interface ErrorDetail {
   field: string;
@@ -30,6 +37,14 @@ export class DomainError extends Error {
   static conflict(message: string, details?: ErrorDetail[]): DomainError {
     return new DomainError('conflict', message, details);
   }
+
+  /** A quota is spent: try again after `retryAfterMs`. */
+  static tooMany(message: string, retryAfterMs: number): DomainError {
+    return Object.assign(new DomainError('too_many', message), { retryAfterMs });
+  }
+
+  /** For `too_many`: how long until the request may succeed. */
+  readonly retryAfterMs?: number;
 }
 
 /** Problems a message names before it says how many more `details` lists. */

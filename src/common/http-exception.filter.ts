@@ -11,6 +11,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   unauthorized: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  too_many: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** Errors raised by body-parser carry an HTTP status and a type such as entity.too.large. */
@@ -130,6 +131,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (!response.headersSent) {
       if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
+      if (exception instanceof DomainError && exception.retryAfterMs !== undefined) {
+        response.setHeader('Retry-After', String(Math.ceil(exception.retryAfterMs / 1000)));
+      }
       response.status(body.statusCode).json(body);
     }
   }

@@ -18,3 +18,19 @@ export async function mapYielding<T, R>(
   }
   return out;
 }
+
+/** How long a loop may hold the event loop before it lets other work run. */
+export const TURN_MS = 20;
+
+/**
+ * For a long loop whose steps vary in cost: `await turn()` between steps lets the event loop run
+ * whenever the loop has held it for TURN_MS, and costs nothing otherwise.
+ */
+export function turns(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < TURN_MS) return;
+    await setImmediate();
+    since = performance.now();
+  };
+}

@@ -99,6 +99,8 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(10_000),
   CLAIM_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(60_000),
   PLAN_SYNC_MAX_POSTS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(50_000),
+  PLAN_MAX_POSTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(100_000),
+  PLAN_JOBS_PER_KEY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(3),
   PUBLIC_BASE_URL: urlWithScheme(['http:', 'https:'])
     .refine((value) => !/[?#]/.test(value), 'must be a base URL without a query or fragment')
     .transform((value) => value.replace(/\/+$/, ''))
@@ -197,6 +199,10 @@ export interface AppConfig {
   claimLeaseMs: number;
   /** A plan preview of more posts than this is a job: 202, then GET /v1/plans/:id. */
   planSyncMaxPosts: number;
+  /** The most posts one plan covers: a larger audience is planned a page of groups at a time. */
+  planMaxPosts: number;
+  /** Plans made as jobs one API key may have kept at a time. */
+  planJobsPerKey: number;
   /** Where the service is reached from outside: short links (`/r/:code`) are made under it. */
   publicBaseUrl?: string;
   /** The HMAC key short links are signed with; set whenever publicBaseUrl is. */
@@ -282,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     retryBaseMs: e.RETRY_BASE_MS,
     claimLeaseMs: e.CLAIM_LEASE_MS,
     planSyncMaxPosts: e.PLAN_SYNC_MAX_POSTS,
+    planMaxPosts: e.PLAN_MAX_POSTS,
+    planJobsPerKey: e.PLAN_JOBS_PER_KEY,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     linkSigningKey: e.LINK_SIGNING_KEY,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RememberedCounts } from '../database/remembered-counts';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { And, DataSource, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { And, DataSource, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
@@ -97,9 +97,10 @@ export class PostsService {
   }
 
   /** A routine's posts due in (from, to], by due time. */
-  async ofRoutine(routineId: string, from: Date, to: Date): Promise<Post[]> {
+  async ofRoutine(routineId: string, from: Date, to: Date, groupIds: string[]): Promise<Post[]> {
+    if (groupIds.length === 0) return [];
     return this.posts.find({
-      where: { routineId, dueAt: And(MoreThan(from), LessThanOrEqual(to)) },
+      where: { routineId, groupId: In(groupIds), dueAt: And(MoreThan(from), LessThanOrEqual(to)) },
       order: { dueAt: 'ASC', groupId: 'ASC' },
     });
   }

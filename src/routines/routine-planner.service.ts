@@ -19,8 +19,10 @@ export class RoutinePlanner {
     routine: Pick<Routine, 'audience' | 'schedule' | 'source' | 'startDate' | 'endDate'>,
     from: Date,
     to: Date,
+    only?: ReadonlySet<string>,
   ): Promise<SlotRow[]> {
-    const { groups } = await this.directory.audience(routine.audience.groupIds, routine.audience.tags);
+    const audience = await this.directory.audience(routine.audience.groupIds, routine.audience.tags);
+    const groups = only ? audience.groups.filter((g) => only.has(g.id)) : audience.groups;
     // Slots depend only on the zone; thousands of groups share a handful of zones.
     const byZone = new Map<string, Slot[]>();
     for (const zone of new Set(groups.map((g) => g.timezone))) {

@@ -50,12 +50,12 @@ export class RoutinesController {
     return this.routines.update(id, dto);
   }
 
-  /** Each group's slots in the next `days` days, with the piece each will send or why it sends nothing. */
+  /** Each group's slots in the next `days` days, with the piece each will send or why it sends nothing; a page of groups at a time. */
   @Get(':id/plan')
   @Allow('planner', 'viewer')
   @ApiErrors(400, 404)
   plan(@UuidParam() id: string, @Query() query: PlanQuery): Promise<RoutinePlanDto> {
-    return this.routines.plan(id, query.days);
+    return this.routines.plan(id, query);
   }
 
   @Post(':id/pause')

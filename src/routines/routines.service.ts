@@ -18,6 +18,7 @@ import {
   CreateRoutineDto,
   DEFAULT_NO_REPEAT_DAYS,
   ListRoutinesQuery,
+  PlanQuery,
   PlannedSlotDto,
   RoutineDto,
   RoutinePageDto,
@@ -132,10 +133,15 @@ export class RoutinesService {
    * Each group's slots in the next `days` days: those already made into posts as they stand,
    * the rest as the materialiser will make them (the same code chooses the pieces).
    */
-  async plan(id: string, days: number, now = new Date()): Promise<RoutinePlanDto> {
+  async plan(id: string, query: PlanQuery, now = new Date()): Promise<RoutinePlanDto> {
     const routine = await this.find(id);
-    const to = new Date(now.getTime() + days * DAY_MS);
-    const made = await this.postReads.ofRoutine(id, now, to);
+    const to = new Date(now.getTime() + query.days * DAY_MS);
+    const { groups } = await this.directory.audience(routine.audience.groupIds, routine.audience.tags);
+    const page = groups
+      .map((g) => g.id)
+      .sort()
+      .slice(pageOffset(query), pageOffset(query) + query.pageSize);
+    const made = await this.postReads.ofRoutine(id, now, to, page);
     const zones = await this.directory.zones([...new Set(made.map((p) => p.groupId))]);
     const titles = await this.catalog.titles(
       made.flatMap((p) =>
@@ -156,7 +162,7 @@ export class RoutinesService {
     }));
     if (routine.status === 'active') {
       const from = new Date(Math.max(now.getTime(), routine.materializedUntil?.getTime() ?? 0));
-      for (const row of await this.planner.slots(routine, from, to)) {
+      for (const row of await this.planner.slots(routine, from, to, new Set(page))) {
         slots.push({
           groupId: row.groupId,
           dueAt: row.dueAt,
@@ -171,7 +177,7 @@ export class RoutinesService {
     slots.sort((a, b) =>
       a.groupId === b.groupId ? a.dueAt.getTime() - b.dueAt.getTime() : a.groupId < b.groupId ? -1 : 1,
     );
-    return { from: now, to, slots };
+    return { from: now, to, page: query.page, pageSize: query.pageSize, totalGroups: groups.length, slots };
   }
 
   /** The slots of every active routine for these groups in (from, to] that are not posts yet. */

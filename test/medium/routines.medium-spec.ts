@@ -111,7 +111,7 @@ describe('routines: slots made into posts', () => {
       schedule: { every: 'day', at: '22:00' },
       source: { mode: 'pool', tag: pool, noRepeatDays: 2 },
     });
-    const plan = await routines.plan(routine.id, 7, start);
+    const plan = await routines.plan(routine.id, { days: 7, page: 1, pageSize: 100 }, start);
     for (let day = 0; day < 7; day++) await materializer.materialize(new Date(start.getTime() + day * DAY));
     const made = await slotPosts(routine.id);
     const planned = plan.slots.map((s) => [s.groupId, new Date(s.dueAt).toISOString(), s.piece?.id ?? s.reason]);

@@ -245,7 +245,31 @@ export class PlanSummaryDto {
   withProblems: number;
 }
 
+/** A page of the audience's groups (in id order) to plan, when the whole would be more posts than one plan holds. */
+export class PlanPageQuery {
+  @Omittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page: number = 1;
+
+  /** Groups per page; without it the whole audience is planned. */
+  @Omittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  pageSize?: number;
+}
+
 export class PlanDto {
+  page: number;
+  /** null: the whole audience. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  pageSize: number | null;
+  /** Groups in the whole audience. */
+  totalGroups: number;
   summary: PlanSummaryDto;
   entries: PlanEntryDto[];
 }

@@ -131,6 +131,8 @@ export class ListRoutinesQuery extends PageQuery {
   status?: RoutineStatus;
 }
 
+export const ROUTINE_PLAN_PAGE_SIZE = 100;
+
 export class PlanQuery {
   /** How many days ahead, from now. */
   @Omittable()
@@ -139,6 +141,22 @@ export class PlanQuery {
   @Min(1)
   @Max(31)
   days: number = 7;
+
+  /** A page of the audience's groups, in id order. */
+  @Omittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page: number = 1;
+
+  /** Groups per page. */
+  @Omittable()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize: number = ROUTINE_PLAN_PAGE_SIZE;
 }
 
 export class RoutineDto {
@@ -186,5 +204,10 @@ export class PlannedSlotDto {
 export class RoutinePlanDto {
   from: Date;
   to: Date;
+  page: number;
+  pageSize: number;
+  /** Groups in the routine's whole audience: the pages cover them in id order. */
+  totalGroups: number;
+  /** The slots of this page's groups. */
   slots: PlannedSlotDto[];
 }
