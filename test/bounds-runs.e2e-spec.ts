@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { CampaignFactory, GroupFactory, planningSetup } from './support/factories';
+import { CampaignFactory, ContentFactory, GroupFactory, createKey, planningSetup } from './support/factories';
 import { postsOf } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -106,5 +106,46 @@ describe('bounds: nothing of a run is due before it starts', () => {
       });
     }
     expect(posts.filter((p) => Date.parse(p.dueAt) < start)).toEqual([]);
+  });
+
+  it('lets a run weeks ahead leave a pool routine’s slots alone: only what a group was sent counts as received', async () => {
+    const editor = t.as(await createKey(t, 'editor'));
+    const pool = `晚安池-${++serial}`;
+    const pieces: string[] = [];
+    for (const text of ['晚安一', '晚安二']) {
+      const piece = await ContentFactory.create(editor, 'custom', { tags: [pool], fields: { text } });
+      await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+      pieces.push(piece.id);
+    }
+    const tag = `pool-${serial}`;
+    const group = await GroupFactory.create(t, channelId, { tags: [tag], timezone: 'Asia/Shanghai', quietHours: null });
+    // Both pieces go to the group in 20 days, from a run already launched.
+    const campaign = await CampaignFactory.create(planner, pieces, [
+      { day: 20, at: '12:00' },
+      { day: 20, at: '13:00' },
+    ]);
+    await planner
+      .post(`/v1/campaigns/${campaign.id}/runs`)
+      .send({ audience: { groupIds: [group.id] } })
+      .expect(201);
+    const routine = await planner
+      .post('/v1/routines')
+      .send({
+        name: '晚安',
+        audience: { tags: [tag] },
+        schedule: { every: 'day', at: '22:00' },
+        source: { mode: 'pool', tag: pool, kind: 'custom', noRepeatDays: 14 },
+      })
+      .expect(201);
+    const plan = await planner.get(`/v1/routines/${routine.body.id}/plan?days=7`).expect(200);
+    const slots = plan.body.slots as { status: string; piece: { id: string } | null; reason: string | null }[];
+    expect(slots.length).toBeGreaterThanOrEqual(6);
+    expect(slots.slice(0, 2).map((s) => [s.status, s.piece?.id])).toEqual([
+      ['planned', pieces[0]],
+      ['planned', pieces[1]],
+    ]);
+    expect(slots[2].reason).toBe(
+      `pool ${pool} (custom) is exhausted: this group received every piece in the last 14 days`,
+    );
   });
 });

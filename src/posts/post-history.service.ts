@@ -6,8 +6,8 @@ import { BLOCKING_POST_STATUSES, OPEN_POST_STATUSES, PostStatus, sqlList } from 
 import { Post } from './post.entity';
 
 const BLOCKING = sqlList(...BLOCKING_POST_STATUSES);
-/** Sent, or on the way: what a group has received as far as a content pool is concerned. */
-const RECEIVED = sqlList(PostStatus.Sent, ...OPEN_POST_STATUSES);
+/** On the way: a group will have received it once it is due. */
+const OPEN = sqlList(...OPEN_POST_STATUSES);
 /** What made a post, its run or its routine: the second key of a group's order. */
 const SOURCE = (alias: string) => `COALESCE(${alias}.run_id, ${alias}.routine_id)`;
 
@@ -100,23 +100,29 @@ export class PostHistory {
   }
 
   /**
-   * When each group last received, or is to receive, each of these pieces: sent, or still on its
-   * way. For a routine's pool, so that a piece does not come back too soon.
+   * When each group last received each of these pieces: sent, or on its way and due by `dueBy`
+   * (the start of the slots being chosen: it will have gone by then). For a routine's pool, so that
+   * a piece does not come back too soon; a post due later (a run's, weeks ahead) is not received yet.
    */
-  async lastReceived(groupIds: string[], contentIds: string[]): Promise<Map<string, Map<string, Date>>> {
+  async lastReceived(
+    groupIds: string[],
+    contentIds: string[],
+    dueBy: Date,
+  ): Promise<Map<string, Map<string, Date>>> {
     const received = new Map<string, Map<string, Date>>();
     if (groupIds.length === 0 || contentIds.length === 0) return received;
     const rows = (await this.dataSource.query(
       `SELECT groupId, contentId, MAX(at) AS at FROM (
          SELECT group_id AS groupId, content_id AS contentId, MAX(COALESCE(sent_at, due_at)) AS at
-         FROM posts WHERE group_id IN (?) AND content_id IN (?) AND status IN (${RECEIVED})
+         FROM posts WHERE group_id IN (?) AND content_id IN (?)
+           AND (status = '${PostStatus.Sent}' OR (status IN (${OPEN}) AND due_at <= ?))
          GROUP BY group_id, content_id
          UNION ALL
          SELECT group_id, content_id, MAX(last_at) FROM post_rollups
-         WHERE content_id IN (?) AND group_id IN (?) AND status IN (${RECEIVED})
+         WHERE content_id IN (?) AND group_id IN (?) AND status = '${PostStatus.Sent}'
          GROUP BY group_id, content_id) x
        GROUP BY groupId, contentId`,
-      [groupIds, contentIds, contentIds, groupIds],
+      [groupIds, contentIds, dueBy, contentIds, groupIds],
     )) as { groupId: string; contentId: string; at: Date }[];
     for (const { groupId, contentId, at } of rows) {
       const group = received.get(groupId) ?? received.set(groupId, new Map()).get(groupId)!;

@@ -30,13 +30,14 @@ export class RoutinePlanner {
     }
     const due = groups.filter((g) => byZone.get(g.timezone)!.length > 0).sort((a, b) => (a.id < b.id ? -1 : 1));
     if (due.length === 0) return [];
-    return assignPieces(routine.source, due, (zone) => byZone.get(zone)!, await this.facts(routine, due, byZone));
+    return assignPieces(routine.source, due, (zone) => byZone.get(zone)!, await this.facts(routine, due, byZone, from));
   }
 
   private async facts(
     routine: Pick<Routine, 'source'>,
     groups: { id: string }[],
     byZone: Map<string, Slot[]>,
+    from: Date,
   ): Promise<SourceFacts> {
     const { source } = routine;
     if (source.mode === 'current') {
@@ -47,6 +48,7 @@ export class RoutinePlanner {
     const received = await this.history.lastReceived(
       groups.map((g) => g.id),
       pool.map((p) => p.id),
+      from,
     );
     return { byDate: new Map(), pool, received };
   }

@@ -116,7 +116,7 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
         p.lastSent && { step: p.lastSent.step, stage: p.lastSent.stage, sentAt: p.lastSent.sentAt.getTime() },
       ]),
       funnel: await ctx.get(FunnelService).funnel({ runId: run.id }, 'step'),
-      received: [...(await ctx.get(PostHistory).lastReceived(groupIds, contents))].map(([g, m]) => [
+      received: [...(await ctx.get(PostHistory).lastReceived(groupIds, contents, new Date()))].map(([g, m]) => [
         g,
         [...m].map(([c, at]) => [c, at.getTime()]).sort(),
       ]),
