@@ -274,6 +274,30 @@ describe('short links, clicks, orders and the funnel', () => {
     expect(after.uniqueClicks).toBe(before.uniqueClicks + 2);
   });
 
+  it('counts one address as one clicker of a link, whatever browser it names', async () => {
+    const stageOf = async () =>
+      (
+        (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body.stages as {
+          stage: string;
+          uniqueClicks: number;
+          clicks: number;
+        }[]
+      ).find((s) => s.stage === 'activate')!;
+    const before = await stageOf();
+    for (let i = 0; i < 20; i++) {
+      await t.http
+        .get(`/r/${codeOf(1, 0)}`)
+        .set('User-Agent', `Mozilla/5.0 MicroMessenger/8.0.${i}`)
+        .set('X-Forwarded-For', '198.51.100.77')
+        .expect(302);
+    }
+    const after = await eventually(async () => {
+      const now = await stageOf();
+      return now.clicks === before.clicks + 20 ? now : undefined;
+    });
+    expect(after.uniqueClicks).toBe(before.uniqueClicks + 1);
+  });
+
   it('adds up: per stage, per step and per group, sent → clicks → orders', async () => {
     const funnel = (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body;
     expect(funnel.breakdown).toBe('step');

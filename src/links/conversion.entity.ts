@@ -9,11 +9,15 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('IDX_conversions_routine', ['routineId', 'stage', 'step'])
 @Index('IDX_conversions_content', ['contentId'])
 @Index('IDX_conversions_post', ['postId'])
+@Index('UQ_conversions_key_order', ['reportedBy', 'orderId'], { unique: true })
 export class Conversion {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Index('UQ_conversions_order', { unique: true })
+  /** The API key that reported it: an order id is unique per key (one shop's numbering). */
+  @Column({ type: 'varchar', length: 36, default: '' })
+  reportedBy: string;
+
   @Column({ type: 'varchar', length: 100 })
   orderId: string;
 

@@ -43,9 +43,13 @@ export class LinkCodes {
     return index < MAX_TRACKED_LINKS ? { postId, index } : null;
   }
 
-  /** Who clicked, as a keyed hash of address and browser: enough to count unique clicks, never the address itself. */
-  visitor(ip: string, userAgent: string): string {
-    return createHmac('sha256', this.key).update(`visitor\n${ip}\n${userAgent}`).digest('hex').slice(0, 32);
+  /**
+   * Who clicked, as a keyed hash of the address: enough to count unique clicks per address, never
+   * the address itself. The browser's own words (User-Agent) are the client's to choose, so they
+   * do not make another clicker.
+   */
+  visitor(ip: string): string {
+    return createHmac('sha256', this.key).update(`visitor\n${ip}`).digest('hex').slice(0, 32);
   }
 
   private mac(body: Buffer): Buffer {

@@ -81,9 +81,9 @@ export class LinkTracker {
     return url === undefined ? null : { ...ref, url };
   }
 
-  visitor(ip: string, userAgent: string): string {
+  visitor(ip: string): string {
     if (!this.codes) throw new Error('link tracking is not configured');
-    return this.codes.visitor(ip, userAgent);
+    return this.codes.visitor(ip);
   }
 }
 

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnyRole } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Principal } from '../auth/roles';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { previewParts } from '../channels/media/picture-preview';
 import { PictureStore } from '../channels/media/picture-store';
@@ -26,18 +28,20 @@ export class ConversionsController {
   constructor(private readonly conversions: ConversionsService) {}
 
   /**
-   * A shop's order, credited to a post by the short-link code the buyer came through (or the post
-   * id): 201 the first time, 200 with the same record when the order id comes again, 409 when it
-   * comes again with another post or amount.
+   * A shop's order, credited to a sent post by the short-link code the buyer came through (or the
+   * post id): 201 the first time, 200 with the same record when the key reports the order id again,
+   * 409 when it comes again with another post, amount or currency. Order ids are the reporting key's
+   * own: another key neither sees nor changes them.
    */
   @Post()
   @Allow('integration')
   @ApiErrors(400, 409, 422)
   async report(
     @Body() dto: ReportConversionDto,
+    @CurrentPrincipal() reporter: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ConversionDto> {
-    const { created, conversion } = await this.conversions.report(dto);
+    const { created, conversion } = await this.conversions.report(dto, reporter);
     response.status(created ? 201 : 200);
     return conversion;
   }

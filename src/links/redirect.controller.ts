@@ -32,7 +32,7 @@ export class RedirectController {
       postId: target.postId,
       linkIndex: target.index,
       clickedAt: new Date(),
-      visitor: this.links.visitor(request.ip ?? '', userAgent),
+      visitor: this.links.visitor(request.ip ?? ''),
       preview: isPreview({
         method: request.method,
         userAgent,

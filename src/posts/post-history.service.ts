@@ -104,11 +104,7 @@ export class PostHistory {
    * (the start of the slots being chosen: it will have gone by then). For a routine's pool, so that
    * a piece does not come back too soon; a post due later (a run's, weeks ahead) is not received yet.
    */
-  async lastReceived(
-    groupIds: string[],
-    contentIds: string[],
-    dueBy: Date,
-  ): Promise<Map<string, Map<string, Date>>> {
+  async lastReceived(groupIds: string[], contentIds: string[], dueBy: Date): Promise<Map<string, Map<string, Date>>> {
     const received = new Map<string, Map<string, Date>>();
     if (groupIds.length === 0 || contentIds.length === 0) return received;
     const rows = (await this.dataSource.query(

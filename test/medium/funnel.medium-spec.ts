@@ -72,8 +72,9 @@ describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
     click(of(unknown.id, 0).id, 'e', true);
     await clicks.flush();
     const orders = ctx.get(ConversionsService);
-    await orders.report({ postId: of(big.id, 1).id, orderId: `o-${randomUUID()}`, amount: 299 });
-    await orders.report({ postId: of(small.id, 2).id, orderId: `o-${randomUUID()}`, amount: 19.9 });
+    const shop = { keyId: 'shop', role: 'integration' as const };
+    await orders.report({ postId: of(big.id, 1).id, orderId: `o-${randomUUID()}`, amount: 299 }, shop);
+    await orders.report({ postId: of(small.id, 2).id, orderId: `o-${randomUUID()}`, amount: 19.9 }, shop);
 
     const funnel = await ctx.get(FunnelService).funnel({ routineId }, 'piece');
     expect(funnel.totals).toEqual({
