@@ -38,7 +38,7 @@ const RULES: [RegExp, string][] = [
   [/^daily cap/, 'daily cap'],
   [/^promotional cap/, 'promotional cap'],
   [/blackout/, 'blackout date'],
-  [/^waits for post/, 'order in the group'],
+  [/^waits for /, 'order in the group'],
   [/rate limit/, 'robot rate limit'],
 ];
 
@@ -112,8 +112,14 @@ export class PlanPreview {
           run: (p.runId && rules.get(p.runId)) || ROUTINE,
           source: p.runId ?? p.routineId ?? '',
           step: p.step,
+          label: p.runId ? `step ${p.step + 1} of run ${p.runId}` : `routine ${p.routineId}'s slot`,
         })),
-        ...own(plannedOf).map((p) => ({ ...p, run: ours, source: PLANNED })),
+        ...own(plannedOf).map((p) => ({
+          ...p,
+          run: ours,
+          source: PLANNED,
+          label: `step ${p.step + 1} of this campaign`,
+        })),
       ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.source, b.source) || a.step - b.step);
       const groupSent = own(sentOf);
       const predictions = new Map<string, Prediction>(

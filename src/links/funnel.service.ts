@@ -49,9 +49,10 @@ const breakdownOf = (row: 'p' | 'c', breakdown: Breakdown): string =>
 
 /**
  * Sent → clicks → orders, counted from the posts, the clicks on their short links and the orders
- * shops reported (with what posts past retention counted, from post_rollups): per stage, per breakdown row, per group. A unique click is one person (hashed
- * address and browser) on one post; clicks per 100 members divide unique clicks by the members
- * the sent posts reached.
+ * shops reported (with what posts past retention counted, from post_rollups): per stage, per
+ * breakdown row, per group. A unique click is one address (hashed) on one post; clicks per 100
+ * members divide unique clicks by the member impressions of the sent posts; reach counts each
+ * group's members once.
  */
 @Injectable()
 export class FunnelService {
@@ -70,6 +71,12 @@ export class FunnelService {
       ['c.stage', breakdownOf('c', breakdown)],
     );
     const byGroup = await this.measure(column, id, ['p.group_id'], ['c.group_id']);
+    const [rowReach, stageReach, totalReach, groupReach] = await Promise.all([
+      this.reach(column, id, ['p.stage', breakdownOf('p', breakdown)]),
+      this.reach(column, id, ['p.stage']),
+      this.reach(column, id, []),
+      this.reach(column, id, ['p.group_id']),
+    ]);
 
     const stages: FunnelStageDto[] = [];
     for (const stage of STAGES) {
@@ -78,19 +85,19 @@ export class FunnelService {
       const total = rows.reduce((sum, [, m]) => add(sum, m), ZERO);
       stages.push({
         stage,
-        ...view(total),
+        ...view(total, stageReach.get(stage) ?? 0),
         rows: rows
-          .map(([k, m]) => ({ key: k.split('\u0000')[1], ...view(m) }))
+          .map(([k, m]) => ({ key: k.split('\u0000')[1], ...view(m, rowReach.get(k) ?? 0) }))
           .sort((a, b) =>
             breakdown === 'step' ? Number(a.key) - Number(b.key) : b.sent - a.sent || a.key.localeCompare(b.key),
           ),
       });
     }
     const totals = [...byRow.values()].reduce(add, ZERO);
-    const groups = await this.rankGroups(byGroup);
+    const groups = await this.rankGroups(byGroup, groupReach);
     return {
       breakdown,
-      totals: view(totals),
+      totals: view(totals, totalReach.get('') ?? 0),
       stages,
       groupCount: byGroup.size,
       top: groups.slice(0, GROUPS_SHOWN),
@@ -157,11 +164,29 @@ export class FunnelService {
     return measures;
   }
 
+  /**
+   * Members reached per row: Σ memberCount over the distinct groups sent a post in it (posts and
+   * rollups alike), keyed like `measure` (`''` with no grouping). Not additive, so asked per level.
+   */
+  private async reach(column: string, id: string, by: string[]): Promise<Map<string, number>> {
+    const keys = by.map((_, i) => `k${i}`);
+    const picked = [...by.map((expression, i) => `${expression} AS k${i}`), 'p.group_id'].join(', ');
+    const rows = (await this.dataSource.query(
+      `SELECT ${[...keys, 'COALESCE(SUM(g.member_count), 0) AS reach'].join(', ')} FROM (
+         SELECT DISTINCT ${picked} FROM posts p WHERE p.${column} = ? AND p.status = ?
+         UNION
+         SELECT DISTINCT ${picked} FROM post_rollups p WHERE p.${column} = ? AND p.status = ?
+       ) x JOIN \`groups\` g ON g.id = x.group_id${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`,
+      [id, PostStatus.Sent, id, PostStatus.Sent],
+    )) as Record<string, string>[];
+    return new Map(rows.map((row) => [keys.map((k) => row[k]).join('\u0000'), Number(row.reach)]));
+  }
+
   /** Groups best first: orders' amount, then orders, then unique clicks per member reached. */
-  private async rankGroups(byGroup: Map<string, Measures>): Promise<FunnelGroupDto[]> {
+  private async rankGroups(byGroup: Map<string, Measures>, reach: Map<string, number>): Promise<FunnelGroupDto[]> {
     const names = await this.groups.names([...byGroup.keys()]);
     return [...byGroup]
-      .map(([groupId, m]) => ({ groupId, name: names.get(groupId)?.name ?? null, ...view(m) }))
+      .map(([groupId, m]) => ({ groupId, name: names.get(groupId)?.name ?? null, ...view(m, reach.get(groupId) ?? 0) }))
       .sort(
         (a, b) =>
           b.amount - a.amount ||
@@ -179,13 +204,14 @@ function add(a: Measures, b: Measures): Measures {
   return sum;
 }
 
-function view(m: Measures): FunnelRowDto {
+function view(m: Measures, reach: number): FunnelRowDto {
   return {
     sent: m.sent,
     clicks: m.clicks,
     uniqueClicks: m.uniqueClicks,
     previews: m.previews,
     members: m.members,
+    reach,
     clicksPer100Members: m.members > 0 ? Math.round((m.countedClicks / m.members) * 10_000) / 100 : null,
     conversions: m.conversions,
     amount: Math.round(m.amount * 100) / 100,

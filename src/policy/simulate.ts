@@ -10,6 +10,8 @@ export interface SimPost {
   notBefore?: Date | null;
   promotional: boolean;
   run: RunRules;
+  /** How a move names it ("step 2 of this campaign"); its id when left out. */
+  label?: string;
 }
 
 export interface SimGroup {
@@ -42,14 +44,14 @@ const MAX_MOVES = 100;
 export function simulate(group: SimGroup, posts: SimPost[], now: Date): Prediction[] {
   const sends = [...group.sent];
   let lastSentAt = group.lastSentAt;
-  let previous: { id: string; at: Date } | null = null;
+  let previous: { name: string; at: Date } | null = null;
   const predictions: Prediction[] = [];
   for (const post of posts) {
     const moves: string[] = [];
     let at = Math.max(now.getTime(), (post.notBefore ?? post.dueAt).getTime());
     if (previous && previous.at.getTime() + ORDER_STEP_MS > at) {
       at = previous.at.getTime() + ORDER_STEP_MS;
-      moves.push(`waits for post ${previous.id}, due earlier to the same group`);
+      moves.push(`waits for ${previous.name}, due earlier to the same group`);
     }
     let result: Prediction | undefined;
     for (let move = 0; !result; move++) {
@@ -95,7 +97,7 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
     if (result.at) {
       sends.push({ at: result.at, promotional: post.promotional });
       lastSentAt = result.at;
-      previous = { id: post.id, at: result.at };
+      previous = { name: post.label ?? `post ${post.id}`, at: result.at };
     }
   }
   return predictions;

@@ -84,6 +84,8 @@ describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
       previews: 1,
       // Three posts each to groups of 400 and 100 members; the third group has no member count.
       members: 1500,
+      // …which reach 500 members, however many posts each got.
+      reach: 500,
       // Unique clicks on posts to groups with a member count (4) per 100 members reached.
       clicksPer100Members: 0.27,
       conversions: 2,
@@ -93,8 +95,13 @@ describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
       ['educate', 5, 4, 1, 19.9],
       ['trigger_emotion', 3, 1, 1, 299],
     ]);
-    expect(funnel.stages[0].rows).toEqual([expect.objectContaining({ key: brief, sent: 5, members: 1000 })]);
-    expect(funnel.stages[1].rows).toEqual([expect.objectContaining({ key: poster, sent: 3, members: 500 })]);
+    expect(funnel.stages[0].rows).toEqual([
+      expect.objectContaining({ key: brief, sent: 5, members: 1000, reach: 500 }),
+    ]);
+    expect(funnel.stages[1].rows).toEqual([
+      expect.objectContaining({ key: poster, sent: 3, members: 500, reach: 500 }),
+    ]);
+    expect(funnel.top.map((g) => g.reach)).toEqual([400, 100, 0]);
     expect(funnel.top.map((g) => [g.groupId, g.amount])).toEqual([
       [big.id, 299],
       [small.id, 19.9],

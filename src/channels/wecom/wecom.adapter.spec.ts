@@ -1,6 +1,6 @@
 import { FakeWecom } from '../../../test/support/providers/wecom';
 import { httpClient, longBrief, message, pictureStore, target } from '../../../test/support/adapter-kit';
-import { WecomAdapter } from './wecom.adapter';
+import { WecomAdapter, withoutImageSyntax } from './wecom.adapter';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
 
@@ -120,5 +120,16 @@ describe('WecomAdapter against a local WeCom robot', () => {
       kind: 'transient',
       code: 'ECONNREFUSED',
     });
+  });
+});
+
+describe('withoutImageSyntax', () => {
+  it('takes the post’s own pictures out of robot markdown and turns any other into a link', () => {
+    const markdown =
+      '![晚安](https://cdn.example.com/p.png)\n\n🌙 **晚安**\n\n![](https://other.example.com/x.jpg)  \n';
+    expect(withoutImageSyntax(markdown, ['https://cdn.example.com/p.png'])).toBe(
+      '🌙 **晚安**\n\n[图片](https://other.example.com/x.jpg)',
+    );
+    expect(withoutImageSyntax('**只有字**', [])).toBe('**只有字**');
   });
 });

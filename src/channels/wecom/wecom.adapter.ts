@@ -5,6 +5,7 @@ import {
   defineChannel,
   OutgoingMessage,
   SendTarget,
+  WirePart,
   WireParts,
   baseUrlOf,
   providerHosts,
@@ -12,9 +13,10 @@ import {
 import { addressSchema, configSchema, pattern } from '../config-schema';
 import { DownloadRefused, HttpAnswer, HttpClient, classifyRequestError } from '../http/http-client';
 import { Picture, PictureStore } from '../media/picture-store';
-import { Permanent, SendResult, Sent, TOO_LONG } from '../outcomes';
+import { Permanent, SendResult, TOO_LONG } from '../outcomes';
 import { callProvider, classifyErrcode, deliverParts } from '../provider-call';
 import { fitBytes, splitIntoParts } from '../split';
+import { tidyLines } from '../../common/lines';
 
 export const WECOM = defineChannel({
   type: 'wecom',
@@ -50,13 +52,14 @@ export class WecomAdapter implements ChannelAdapter {
 
   parts(message: OutgoingMessage, { config }: ChannelParts): WireParts {
     const format = config.format ?? 'markdown';
-    const split = splitIntoParts(format === 'text' ? message.text : message.markdown, {
-      unit: 'bytes',
-      max: LIMITS[format],
-      label: `WeCom ${format}`,
-    });
-    if ('refused' in split) return split;
     const images = message.images ?? [];
+    // A robot's markdown shows no picture: its own go as image messages, any other stays a link.
+    const text = format === 'text' ? message.text : withoutImageSyntax(message.markdown, images);
+    // Markdown that was only its pictures leaves no text to send.
+    const split = text
+      ? splitIntoParts(text, { unit: 'bytes', max: LIMITS[format], label: `WeCom ${format}` })
+      : { parts: [] };
+    if ('refused' in split) return split;
     // A post with a link and a picture: a news card leading to the link, with the first picture.
     const card = message.link && images.length > 0 ? [{ type: 'news', pictures: [images[0]], url: message.link }] : [];
     // The text, then the card, then each other picture as an image message (markdown cannot show one).
@@ -69,17 +72,27 @@ export class WecomAdapter implements ChannelAdapter {
 
   async send(message: OutgoingMessage, target: SendTarget): Promise<SendResult> {
     const { config } = target.channel;
-    const parts = this.parts(message, target.channel);
-    if ('refused' in parts) return new Permanent(TOO_LONG, parts.refused);
+    const planned = this.parts(message, target.channel);
+    if ('refused' in planned) return new Permanent(TOO_LONG, planned.refused);
+    // The pictures first: one WeCom cannot take as an image (a GIF) is no message at all (the text
+    // carries its link), so every part counted as sent is a message the group got.
+    const pictures = new Map<string, Picture>();
+    const parts: WirePart[] = [];
+    for (const part of planned) {
+      if (part.type === 'image') {
+        const picture = await this.picture(part.pictures![0]);
+        if (!('bytes' in picture)) return picture;
+        if (!WECOM.pictures!.files!.includes(picture.type)) continue;
+        pictures.set(part.pictures![0], picture);
+      }
+      parts.push(part);
+    }
     const url = `${baseUrlOf(WECOM, config)}/cgi-bin/webhook/send?key=${encodeURIComponent(target.address.key)}`;
     const post = (body: object) => callProvider(this.http, target, url, body, classify, { providerHosts: OWN_HOSTS });
     return deliverParts(parts, message.skipParts ?? 0, async (part) => {
       switch (part.type) {
         case 'image': {
-          const picture = await this.picture(part.pictures![0]);
-          if (!('bytes' in picture)) return picture;
-          // A GIF or WebP cannot go as a WeCom image; the text still carries its link.
-          if (!WECOM.pictures!.files!.includes(picture.type)) return new Sent();
+          const picture = pictures.get(part.pictures![0])!;
           return post({ msgtype: 'image', image: { base64: picture.bytes.toString('base64'), md5: picture.md5 } });
         }
         case 'news': {
@@ -112,3 +125,18 @@ export class WecomAdapter implements ChannelAdapter {
 }
 
 const classify = (answer: HttpAnswer) => classifyErrcode(answer, RATE_LIMITED, RATE_WAIT_MS);
+
+const IMAGE_SYNTAX = /!\[([^\]\n]*)\]\(([^)\s]+)\)/g;
+
+/**
+ * Markdown as a WeCom robot shows it, which is without pictures (`![…](…)` arrives as raw text):
+ * the post's own pictures are taken out (they follow as image messages), any other becomes a link.
+ */
+export function withoutImageSyntax(markdown: string, images: readonly string[]): string {
+  if (!markdown.includes('![')) return markdown;
+  return tidyLines(
+    markdown.replace(IMAGE_SYNTAX, (_, alt: string, url: string) =>
+      images.includes(url) ? '' : `[${alt || '图片'}](${url})`,
+    ),
+  );
+}

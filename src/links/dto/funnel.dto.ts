@@ -3,13 +3,15 @@ export class FunnelRowDto {
   sent: number;
   /** Requests to the posts' short links from people (link previews left out). */
   clicks: number;
-  /** One person on one post counts once. */
+  /** One address on one post counts once. */
   uniqueClicks: number;
   /** Requests from chat apps' link-preview fetchers. */
   previews: number;
-  /** Members the sent posts reached: Σ memberCount over sent posts whose group has one. */
+  /** Member impressions: Σ memberCount over sent posts whose group has one (a group of 200 sent 5 posts counts 1,000). */
   members: number;
-  /** Unique clicks per 100 members reached; null while no group of the sent posts has a memberCount. */
+  /** Members reached: Σ memberCount over the distinct groups sent a post (that group counts 200 however many posts it got). */
+  reach: number;
+  /** Unique clicks per 100 member impressions; null while no group of the sent posts has a memberCount. */
   clicksPer100Members: number | null;
   /** Orders reported for these posts. */
   conversions: number;
