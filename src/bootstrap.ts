@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from './common/error-body';
+import helmet from 'helmet';
 import express, { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
@@ -15,7 +16,7 @@ import { toErrorBody } from './common/http-exception.filter';
 import { checkBodyShape } from './common/body-shape';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
-import { mountQueueBoard } from './observability/queue-board';
+import { QUEUE_BOARD_PATH, mountQueueBoard } from './observability/queue-board';
 
 /** The operator console's build (console/, `npm run build`), served as static files. */
 const CONSOLE_DIR = resolve(__dirname, '..', 'console', 'dist');
@@ -47,17 +48,25 @@ function parserErrors(server: Server): void {
   });
 }
 
+/** Where apps are mounted: what they answer counts under the mount point. */
+const MOUNTS = [QUEUE_BOARD_PATH, '/console', '/docs'];
+/** Methods a series may name; any other a client sends counts as OTHER. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /**
  * Request duration by the route that answered (its pattern, so ids do not make new series); what
- * a mounted app answers (the console, Bull Board) counts under its mount point.
+ * a mounted app answers (the console, Bull Board) counts under its mount point as written here,
+ * since paths match whatever their case: a client's spelling (`/ADMIN/Queues`) makes no new series.
  */
 function httpMetrics(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const done = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
-      const where = route ? `${req.baseUrl}${route}` : req.baseUrl || 'unmatched';
-      done({ method: req.method, route: where, status: res.statusCode });
+      const base = req.baseUrl.toLowerCase().replace(/\/+$/, '');
+      const mount = MOUNTS.find((m) => m === base);
+      const where = route && !req.baseUrl ? route : (mount ?? 'unmatched');
+      done({ method: METHODS.has(req.method) ? req.method : 'OTHER', route: where, status: res.statusCode });
     });
     next();
   };
@@ -83,7 +92,24 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   mountQueueBoard(app, config);
   // The console is a page like any other; its key stays in the browser's session storage and goes only to /v1.
-  app.use('/console', express.static(CONSOLE_DIR, { index: 'index.html', maxAge: '1h', immutable: false }));
+  // It runs only its own scripts, talks only to this origin and is framed by no one; the pictures it
+  // previews live on the content's own hosts.
+  app.use(
+    '/console',
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'img-src': ["'self'", 'data:', 'https:', 'http:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      frameguard: { action: 'deny' },
+    }),
+    express.static(CONSOLE_DIR, { index: 'index.html', maxAge: '1h', immutable: false }),
+  );
 }
 
 export async function startApp(config: AppConfig): Promise<StartedApp> {

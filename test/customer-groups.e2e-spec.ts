@@ -61,6 +61,34 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     ).body.id as string;
   };
 
+  it('makes a test send only when asked for the owner’s task knowingly, and says the owner must confirm it', async () => {
+    const tag = `test-send-${Date.now()}`;
+    const target = await group('wrOgQhDgAAtestsend', tag, 'sunqi');
+    const tasks = wecom.tasks.length;
+    const refused = await t.admin
+      .post(`/v1/channels/${channelId}/test-send`)
+      .send({ groupId: target.id, text: '测试' })
+      .expect(400);
+    expect(refused.body.details).toEqual([
+      {
+        field: 'ownerTask',
+        message:
+          'a test send here is a real mass-message task that sunqi must confirm in WeCom, and it counts against the group’s monthly receive cap: send ownerTask: true to create it',
+      },
+    ]);
+    expect(wecom.tasks.length).toBe(tasks);
+    const sent = await t.admin
+      .post(`/v1/channels/${channelId}/test-send`)
+      .send({ groupId: target.id, text: '测试', ownerTask: true })
+      .expect(200);
+    expect(sent.body).toEqual({
+      outcome: 'awaiting_confirmation',
+      externalId: expect.any(String),
+      reason: 'WeCom showed the group’s owner a task: the group gets the message only when they confirm it',
+    });
+    expect(wecom.tasks.length).toBe(tasks + 1);
+  });
+
   it('waits for the owner: sent when confirmed, reminded once and then expired when not', async () => {
     const tag = `customer-${Date.now()}`;
     const confirmed = await group('wrOgQhDgAAconfirm', tag);

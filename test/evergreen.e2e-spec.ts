@@ -84,6 +84,31 @@ describe('evergreen runs: each group starts at its own day 0', () => {
     }
   });
 
+  it('takes back a group that gets its tag again, which carries on where it stopped and gets every stage once', async () => {
+    const group = await GroupFactory.create(t, channelId, { tags: [tag], quietHours: null });
+    await postsOfGroup(group.id, (all) => all.some((p) => p.status === 'sent'));
+    await t.admin
+      .patch(`/v1/groups/${group.id}`)
+      .send({ tags: ['elsewhere'] })
+      .expect(200);
+    await postsOfGroup(group.id, (all) => all.some((p) => p.status === 'cancelled'));
+    const board = async () =>
+      (
+        (await planner.get(`/v1/runs/${runId}/groups?pageSize=100`).expect(200)).body.items as {
+          groupId: string;
+          status: string;
+        }[]
+      ).find((g) => g.groupId === group.id)!;
+    expect((await board()).status).toBe('left');
+    await t.admin
+      .patch(`/v1/groups/${group.id}`)
+      .send({ tags: [tag] })
+      .expect(200);
+    const posts = await postsOfGroup(group.id, (all) => all.every((p) => p.status === 'sent'));
+    expect(posts.map((p) => p.stage)).toEqual(['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close']);
+    expect((await board()).status).toBe('done');
+  });
+
   it('lets a planner take a group out, and never takes it in twice', async () => {
     const removed = await GroupFactory.create(t, channelId, { tags: [tag], quietHours: null });
     await postsOfGroup(removed.id, (all) => all.length === STEPS);

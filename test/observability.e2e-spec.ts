@@ -158,4 +158,33 @@ describe('metrics and the queue board', () => {
     expect(api.queues.every((q) => q.readOnlyMode)).toBe(true);
     await editor.get(`${page}/api/queues`).expect(403);
   });
+
+  it('makes no new series for odd spellings of a path or a method, and serves the console with a CSP that keeps it unframed', async () => {
+    const spellings = [
+      '/ADMIN/queues',
+      '/Admin/Queues/',
+      '/admin/QUEUES/x/y',
+      '/aDmIn/qUeUeS',
+      '/CONSOLE/',
+      '/nowhere-1',
+      '/nowhere-2',
+    ];
+    for (const path of spellings) await t.http.get(path);
+    await t.http.get('/health/live');
+    const text = (await t.admin.get('/metrics').expect(200)).text;
+    const routes = new Set(
+      [...text.matchAll(/^groupcast_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]),
+    );
+    expect([...routes].filter((r) => /admin/i.test(r))).toEqual(['/admin/queues']);
+    expect([...routes].filter((r) => /console/i.test(r))).toEqual(['/console']);
+    expect([...routes].filter((r) => /nowhere/.test(r))).toEqual([]);
+
+    const page = await t.http.get('/console/').expect(200);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    const csp = page.headers['content-security-policy'] as string;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self'");
+  });
 });

@@ -83,6 +83,25 @@ describe('routines over HTTP', () => {
     expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
+  it.each([
+    [
+      { source: { mode: 'current', kind: 'custom' } },
+      'source.kind',
+      'kind custom has no date field: a current routine sends the piece dated for each local day (e.g. morning_brief); use mode pool for a kind without dates',
+    ],
+    [{ startDate: '9999-12-31' }, 'startDate', 'must be at most 731 days from now'],
+    [{ endDate: '1970-01-01' }, 'endDate', 'is in the past: the routine would make no slot'],
+  ])('refuses %j, which would never make a slot, naming the field', async (change, field, message) => {
+    const response = await planner
+      .post('/v1/routines')
+      .send({ ...VALID, ...change })
+      .expect(400);
+    expect(response.body.details).toEqual([{ field, message }]);
+    const made = await planner.post('/v1/routines').send(VALID).expect(201);
+    const patched = await planner.patch(`/v1/routines/${made.body.id}`).send(change).expect(400);
+    expect(patched.body.details).toEqual([{ field, message }]);
+  });
+
   it('lets a planner create, change, pause, resume and archive a routine, and a viewer only read it', async () => {
     const created = await planner.post('/v1/routines').send(VALID).expect(201);
     expect(created.body).toMatchObject({ status: 'active', stage: 'educate', source: VALID.source });

@@ -84,23 +84,32 @@ describe('trust: ordinary input never answers 500 or stalls the process', () => 
     });
 
     it.each(['P8000Y', 'PT99999999999H', 'P1000Y', 'P367D'])(
-      'calls after: %s invalid, and a launch of it a 400 naming the step',
+      'refuses after: %s already in a draft, naming the step',
       async (after) => {
         const steps = [
           { stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } },
           { stage: 'educate', contentId: content[1], timing: { after } },
         ];
         const problem = { field: 'steps[1].timing', message: 'after must be at most 366 days (P366D)' };
-        const draft = await planner.post('/v1/campaigns').send({ name: 'long', steps }).expect(201);
-        const report = await planner.post(`/v1/campaigns/${draft.body.id}/validate`).expect(200);
-        expect(report.body).toEqual({ valid: false, problems: [problem] });
-        const launch = await planner
-          .post(`/v1/campaigns/${draft.body.id}/runs`)
-          .send({ audience: { tags: ['nobody'] } })
-          .expect(400);
-        expect(launch.body.details).toEqual([problem]);
+        const draft = await planner.post('/v1/campaigns').send({ name: 'long', steps }).expect(400);
+        expect(draft.body.details).toEqual([problem]);
       },
     );
+
+    it.each([
+      [{ day: 0 }, 'must be { day, at } or { after }, nothing else'],
+      [{ day: 1, at: '8am' }, 'at must be HH:mm, e.g. 08:00'],
+      [{ after: 'PT1H', extra: true }, 'must be { day, at } or { after }, nothing else'],
+      ['tomorrow', 'must be { day, at } or { after }'],
+    ])('refuses timing %j in a draft and in an update, naming the step', async (timing, message) => {
+      const steps = [{ stage: 'activate', contentId: content[0], timing }];
+      const created = await planner.post('/v1/campaigns').send({ name: 'timing', steps }).expect(400);
+      expect(created.body.details).toEqual([{ field: 'steps[0].timing', message }]);
+      const good = [{ stage: 'activate', contentId: content[0], timing: { day: 0, at: '08:00' } }];
+      const draft = await planner.post('/v1/campaigns').send({ name: 'timing', steps: good }).expect(201);
+      const updated = await planner.patch(`/v1/campaigns/${draft.body.id}`).send({ steps }).expect(400);
+      expect(updated.body.details).toEqual([{ field: 'steps[0].timing', message }]);
+    });
 
     it.each([
       ['9999-12-31T00:00:00Z', 'must be at most 731 days from now'],

@@ -17,8 +17,9 @@ import { stepPosts } from './step-posts';
 
 /**
  * Evergreen runs keep watching their tags: at each tick, a group that got one since joins with
- * its own day 0 (never twice), and a group that lost them all or was archived leaves, its unsent
- * posts cancelled with the reason. Pulled by the tick: groups/ knows nothing of runs.
+ * its own day 0 (once), a group that lost them all or was archived leaves, its unsent posts
+ * cancelled with the reason, and comes back to carry on where it stopped when it has them again
+ * (one a planner took out stays out). Pulled by the tick: groups/ knows nothing of runs.
  */
 @Injectable()
 export class RunEnrolment {
@@ -55,21 +56,26 @@ export class RunEnrolment {
   async remove(runId: string, groupId: string): Promise<boolean> {
     const member = await this.members.findOneBy({ runId, groupId });
     if (!member || member.leftAt) return false;
-    await this.lifecycle.release(runId, [groupId], 'removed from the run by a planner');
+    await this.lifecycle.release(runId, [groupId], 'removed', 'removed from the run by a planner');
     return true;
   }
 
   private async followRun(run: Run, now: Date): Promise<number> {
     const [tagged, members] = await Promise.all([
       this.directory.tagged(run.audience.tags),
-      this.members.find({ where: { runId: run.id }, select: ['groupId', 'leftAt'] }),
+      this.members.find({ where: { runId: run.id }, select: ['groupId', 'leftAt', 'leftCode'] }),
     ]);
     const byId = new Map(tagged.map((g) => [g.id, g]));
     const enrolled = new Set(members.map((m) => m.groupId));
     const leaving = members
       .filter((m) => m.leftAt === null && (byId.get(m.groupId)?.status ?? 'archived') === 'archived')
       .map((m) => m.groupId);
-    await this.lifecycle.release(run.id, leaving, 'left the run: lost its tags or was archived');
+    await this.lifecycle.release(run.id, leaving, 'lost_tags', 'left the run: lost its tags or was archived');
+    // A tag lost by mistake and given back: the group carries on where it stopped.
+    const returning = members
+      .filter((m) => m.leftCode === 'lost_tags' && byId.get(m.groupId)?.status === 'active')
+      .map((m) => m.groupId);
+    await this.lifecycle.rejoin(run.id, returning);
     const joining = tagged.filter((g) => g.status === 'active' && !enrolled.has(g.id));
     if (joining.length === 0) return 0;
     const { steps } = await this.campaigns.load(run.campaignId);

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A group a run took in: its day 0, and when and why it left (never enrolled twice). */
+/** A group a run took in: its day 0, and when and why it left (back only to an evergreen run, after losing its tags). */
 @Entity('run_groups')
 @Index('IDX_run_groups_group', ['groupId'])
 export class RunGroup {
@@ -18,4 +18,10 @@ export class RunGroup {
 
   @Column({ type: 'varchar', length: 300, nullable: true })
   leftReason: string | null;
+
+  /** Why it left, as a code: `lost_tags` (it may come back to an evergreen run) or `removed` (by a planner). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  leftCode: LeaveCode | null;
 }
+
+export type LeaveCode = 'lost_tags' | 'removed';

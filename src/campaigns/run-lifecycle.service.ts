@@ -5,8 +5,9 @@ import { bulkInsert } from '../database/bulk-insert';
 import { insertRows } from '../database/mysql';
 import { RunStatus } from '../common/run-status';
 import { PostLifecycle } from '../posts/post-lifecycle.service';
-import { OPEN_POST_STATUSES, sqlList } from '../posts/post-status';
+import { LEFT_RUN, OPEN_POST_STATUSES, sqlList } from '../posts/post-status';
 import { Run } from './run.entity';
+import { LeaveCode } from './run-group.entity';
 
 export type NewRun = Omit<Run, 'status' | 'createdAt' | 'finishedAt'>;
 
@@ -45,13 +46,27 @@ export class RunLifecycle {
   }
 
   /** Groups that leave a run (lost its tag, archived, removed): their unsent posts are cancelled with the reason. */
-  async release(runId: string, groupIds: string[], reason: string): Promise<void> {
+  async release(runId: string, groupIds: string[], code: LeaveCode, reason: string): Promise<void> {
     if (groupIds.length === 0) return;
     await this.dataSource.query(
-      'UPDATE run_groups SET left_at = NOW(3), left_reason = ? WHERE run_id = ? AND group_id IN (?) AND left_at IS NULL',
-      [reason.slice(0, 300), runId, groupIds],
+      'UPDATE run_groups SET left_at = NOW(3), left_code = ?, left_reason = ? WHERE run_id = ? AND group_id IN (?) AND left_at IS NULL',
+      [code, reason.slice(0, 300), runId, groupIds],
     );
-    await this.posts.cancelAll({ runId }, { groupIds, reason });
+    await this.posts.cancelAll({ runId }, { groupIds, reason, code: LEFT_RUN });
+  }
+
+  /**
+   * Groups that left an evergreen run by losing its tags and have them again are back: the posts
+   * cancelled when they left go again (overdue ones as the run's catch-up rule says), queued by
+   * the next tick.
+   */
+  async rejoin(runId: string, groupIds: string[]): Promise<void> {
+    if (groupIds.length === 0) return;
+    await this.dataSource.query(
+      "UPDATE run_groups SET left_at = NULL, left_code = NULL, left_reason = NULL WHERE run_id = ? AND group_id IN (?) AND left_code = 'lost_tags'",
+      [runId, groupIds],
+    );
+    await this.posts.restoreCancelled({ runId }, groupIds, LEFT_RUN);
   }
 
   /** Scheduled runs whose start has come are running. */

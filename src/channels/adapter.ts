@@ -124,6 +124,11 @@ export interface ChannelDefinition<T extends string = string> {
   /** The address property naming the staff member who owns the chat (not a secret): the inbox filters on it. */
   owner?: string;
   /**
+   * A send is a task its owner confirms before anything reaches the chat, and it counts against
+   * the chat's receive cap (WeCom customer groups): a test send must be asked for knowingly.
+   */
+  ownerConfirms?: boolean;
+  /**
    * Posts due at the same moment to chats of one owner, saying the same, go as one message to at
    * most this many chats (the adapter's `sendTogether`).
    */

@@ -10,7 +10,13 @@ import { GroupDirectory } from './group-directory.service';
 function describe(result: SendResult): TestSendResultDto {
   switch (result.kind) {
     case 'ok':
-      return { outcome: 'ok', externalId: result.externalId, partsSent: result.partsSent };
+      return result.awaitingConfirmation
+        ? {
+            outcome: 'awaiting_confirmation',
+            externalId: result.externalId,
+            reason: 'WeCom showed the group’s owner a task: the group gets the message only when they confirm it',
+          }
+        : { outcome: 'ok', externalId: result.externalId, partsSent: result.partsSent };
     case 'rate':
       return { outcome: 'rate', retryAfterMs: result.retryAfterMs, code: result.code, reason: result.reason };
     case 'transient':
@@ -48,6 +54,16 @@ export class ChannelTestService {
         {
           field: 'channelId',
           message: 'an external channel is consumed outside groupcast; there is nothing to send from here',
+        },
+      ]);
+    }
+    const definition = this.adapters.definition(channel.type);
+    if (definition.ownerConfirms && dto.ownerTask !== true) {
+      const owner = definition.owner ? target.address[definition.owner] : undefined;
+      throw DomainError.invalid([
+        {
+          field: 'ownerTask',
+          message: `a test send here is a real mass-message task that ${owner ?? 'the group’s owner'} must confirm in WeCom, and it counts against the group’s monthly receive cap: send ownerTask: true to create it`,
         },
       ]);
     }

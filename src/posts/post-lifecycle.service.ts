@@ -578,7 +578,10 @@ export class PostLifecycle {
    * A run cancelled, a routine archived, or some groups leaving a run: the unsent posts are
    * cancelled (with the reason, if given) and their jobs removed.
    */
-  async cancelAll(source: PostSource, only: { groupIds?: string[]; reason?: string } = {}): Promise<void> {
+  async cancelAll(
+    source: PostSource,
+    only: { groupIds?: string[]; reason?: string; code?: string } = {},
+  ): Promise<void> {
     const where = {
       ...source,
       status: In(UNSENT_POST_STATUSES),
@@ -589,8 +592,17 @@ export class PostLifecycle {
       status: S.Cancelled,
       claimedAt: null,
       ...(only.reason ? { error: only.reason.slice(0, 1000) } : {}),
+      ...(only.code ? { errorCode: only.code } : {}),
     });
     await this.queues.remove(open);
+  }
+
+  /** Posts these groups' cancellation with `code` stopped go again: scheduled, for the tick to queue. */
+  async restoreCancelled(source: PostSource, groupIds: string[], code: string): Promise<void> {
+    await this.posts.update(
+      { ...source, groupId: In(groupIds), status: S.Cancelled, errorCode: code },
+      { status: S.Scheduled, error: null, errorCode: null, notBefore: null, deferReason: null },
+    );
   }
 
   /** Unsent posts of runs that do not pin revisions take the piece's newly published revision. */

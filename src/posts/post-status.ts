@@ -42,3 +42,6 @@ export const BLOCKING_POST_STATUSES = [PostStatus.Scheduled, PostStatus.Queued, 
 export function sqlList(...statuses: string[]): string {
   return statuses.map((s) => `'${s}'`).join(', ');
 }
+
+/** The error code of a post cancelled because its group left the run (it goes again if the group comes back). */
+export const LEFT_RUN = 'left_run';

@@ -7,6 +7,7 @@ import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
 import { Remembered } from '../common/remembered';
 import { Stage } from '../common/stages';
+import { SchemaNode } from '../common/schema-node';
 import { insertRows } from '../database/mysql';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
@@ -65,7 +66,7 @@ export class RoutinesService {
       status: 'active',
       materializedUntil: null,
     });
-    this.check(routine);
+    this.check(routine, dto);
     await insertRows(this.routines.manager, Routine, routine);
     this.active.forget();
     return this.get(routine.id);
@@ -98,7 +99,7 @@ export class RoutinesService {
     if (dto.startDate !== undefined) routine.startDate = dto.startDate;
     if (dto.endDate !== undefined) routine.endDate = dto.endDate;
     if (dto.confirmDeadlineMinutes !== undefined) routine.confirmDeadlineMinutes = dto.confirmDeadlineMinutes;
-    this.check(routine);
+    this.check(routine, dto);
     const { name, audience, schedule: when, stage, source: from, startDate, endDate, confirmDeadlineMinutes } = routine;
     await this.routines.update(
       { id },
@@ -210,12 +211,22 @@ export class RoutinesService {
     return routine;
   }
 
-  /** What the DTO alone cannot say: a known kind, an audience, dates in order, weekdays only for weekly slots. */
-  private check(routine: Routine): void {
+  /**
+   * What the DTO alone cannot say: a known kind (with a date field for a current routine), an
+   * audience, dates in order and within reach (those given), weekdays only for weekly slots.
+   */
+  private check(routine: Routine, given: { startDate?: string | null; endDate?: string | null }): void {
     const details: ErrorDetail[] = [];
     const { source: from, schedule: when, audience } = routine;
-    if (from.kind !== undefined && !this.kinds.get(from.kind)) {
+    const kind = from.kind === undefined ? undefined : this.kinds.get(from.kind);
+    if (from.kind !== undefined && !kind) {
       details.push({ field: 'source.kind', message: `no kind ${from.kind}; GET /v1/kinds lists them` });
+    }
+    if (from.mode === 'current' && kind && !hasDateField(kind.schema)) {
+      details.push({
+        field: 'source.kind',
+        message: `kind ${kind.name} has no date field: a current routine sends the piece dated for each local day (e.g. morning_brief); use mode pool for a kind without dates`,
+      });
     }
     if (audience.groupIds.length === 0 && audience.tags.length === 0) {
       details.push({ field: 'audience', message: 'needs groupIds or tags' });
@@ -226,8 +237,28 @@ export class RoutinesService {
     if (routine.startDate && routine.endDate && routine.endDate < routine.startDate) {
       details.push({ field: 'endDate', message: `is before startDate ${routine.startDate}` });
     }
+    // A day of margin either way: "today" is another date somewhere in the groups' zones.
+    const now = DateTime.utc();
+    const latest = now.plus({ days: MAX_DAYS_AHEAD + 1 }).toISODate()!;
+    for (const field of ['startDate', 'endDate'] as const) {
+      if (given[field] && given[field]! > latest) {
+        details.push({ field, message: `must be at most ${MAX_DAYS_AHEAD} days from now` });
+      }
+    }
+    if (given.endDate && given.endDate < now.minus({ days: 1 }).toISODate()!) {
+      details.push({ field: 'endDate', message: 'is in the past: the routine would make no slot' });
+    }
     if (details.length > 0) throw DomainError.invalid(details);
   }
+}
+
+/** The furthest ahead a routine's dates may be, as a run's start. */
+const MAX_DAYS_AHEAD = 731;
+
+/** A kind whose pieces say which local date they are for: what a current routine chooses by. */
+function hasDateField(schema: SchemaNode): boolean {
+  const date = schema.properties?.date;
+  return typeof date === 'object' && date !== null && date.format === 'date';
 }
 
 function schedule(dto: { every: 'day' | 'week'; at: string; weekdays?: number[] }): RoutineSchedule {

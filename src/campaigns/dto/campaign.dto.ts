@@ -2,6 +2,7 @@ import { IsName } from '../../common/name.decorator';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ValidateBy,
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
@@ -29,7 +30,7 @@ import { RunStatus } from '../../common/run-status';
 import { BLACKOUT_MODES, BlackoutMode, CATCH_UP_MODES, CatchUpMode } from '../run.entity';
 import { CampaignStatus } from '../campaign.entity';
 import { STAGES, Stage } from '../../common/stages';
-import { Timing } from '../timing';
+import { Timing, timingProblem } from '../timing';
 
 export class StepDto {
   @IsIn(STAGES)
@@ -47,6 +48,13 @@ export class StepDto {
     ],
   })
   @IsDefined()
+  @ValidateBy({
+    name: 'isTiming',
+    validator: {
+      validate: (value: unknown) => timingProblem(value) === undefined,
+      defaultMessage: (args) => timingProblem(args?.value) ?? 'must be { day, at } or { after }',
+    },
+  })
   timing: Timing;
 }
 

@@ -22,6 +22,7 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   dedupes: false,
   chat: { fields: ['chatId'], scope: 'channel' },
   owner: 'sender',
+  ownerConfirms: true,
   combines: 200,
   pictures: { as: 'an image attachment of the mass message (up to 9)' },
 });

@@ -1,6 +1,6 @@
 import { IsName } from '../../common/name.decorator';
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import { CHANNEL_TYPES, ChannelType } from '../../channels/channel-types';
 import { ChannelStatus } from '../channel.entity';
 import { Omittable } from '../../common/omittable.decorator';
@@ -40,6 +40,14 @@ export class TestSendDto {
   @IsString()
   @Length(1, 4000)
   text: string;
+
+  /**
+   * On a channel whose owner confirms each send (WeCom customer groups): true to create the real
+   * mass-message task the owner must confirm, which counts against the group's receive cap.
+   */
+  @Omittable()
+  @IsBoolean()
+  ownerTask?: boolean;
 }
 
 export class DisableChannelDto {
@@ -91,7 +99,7 @@ export class ChannelDetailDto extends ChannelDto {
 }
 
 export class TestSendResultDto {
-  /** ok · rate · transient · permanent · ambiguous · moved */
+  /** ok · awaiting_confirmation (the owner must confirm it first) · rate · transient · permanent · ambiguous · moved */
   outcome: string;
   externalId?: string;
   code?: string;
