@@ -3,7 +3,7 @@
 // Redis Cluster; one Jest summary for all runs in .jest-results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plantCanary, removeCanary } from './support/canary';
 
@@ -81,9 +81,38 @@ function onCluster(workers: string): (Summary | undefined)[] {
   }
 }
 
+interface Lag {
+  file: string;
+  maxMs: number;
+  p99Ms: number;
+}
+
+/** The longest the event loop was held in any e2e file's process, and the files that came closest. */
+function reportLag(directory: string): void {
+  let lags: Lag[] = [];
+  try {
+    lags = readdirSync(directory).map((name) => JSON.parse(readFileSync(join(directory, name), 'utf8')) as Lag);
+  } catch {
+    // No e2e file ran.
+  }
+  if (lags.length === 0) return;
+  lags.sort((a, b) => b.maxMs - a.maxMs);
+  const worst = lags
+    .slice(0, 5)
+    .map((l) => `${l.file} ${l.maxMs.toFixed(0)} ms (p99 ${l.p99Ms.toFixed(0)})`)
+    .join(', ');
+  console.log(
+    `event-loop lag across ${lags.length} e2e file runs: longest ${lags[0].maxMs.toFixed(0)} ms (goal < ${LAG_GOAL_MS} ms); longest five: ${worst}`,
+  );
+}
+
+const LAG_GOAL_MS = 200;
+
 async function main(): Promise<number> {
   const workers = process.env.JEST_WORKERS ?? String(Math.max(2, availableParallelism()));
   rmSync('.jest-results.json', { force: true });
+  const lagDir = mkdtempSync(join(tmpdir(), 'groupcast-lag-'));
+  process.env.GROUPCAST_LAG_DIR = lagDir;
   await plantCanary();
   let runs: (Summary | undefined)[];
   try {
@@ -108,6 +137,8 @@ async function main(): Promise<number> {
     testResults: done.flatMap((r) => r.testResults),
   };
   writeFileSync('.jest-results.json', JSON.stringify(merged));
+  reportLag(lagDir);
+  rmSync(lagDir, { recursive: true, force: true });
   const seconds = (Date.now() - merged.startTime) / 1000;
   console.log(`${merged.numPassedTests} passed, ${merged.numFailedTests} failed (${seconds.toFixed(0)} s)`);
   return merged.success ? 0 : 1;
