@@ -64,6 +64,17 @@ describe('bounds: figures an operator reads say what happened', () => {
       await editor.post(`/v1/content/${piece.body.id}/publish`).send({}).expect(200);
       posters.push(piece.body.id);
     }
+    // An editor previewing the markdown is told what the robot does with the picture in it.
+    const markdown = await editor.post(`/v1/content/${posters[0]}/preview`).send({ format: 'markdown' }).expect(200);
+    expect(markdown.body.notes).toEqual([
+      {
+        channel: 'wecom',
+        message:
+          'WeCom robots show no pictures in markdown: ![…](…) is taken out of the text (the piece’s own pictures follow as image messages, any other becomes a link)',
+      },
+    ]);
+    const text = await editor.post(`/v1/content/${posters[0]}/preview`).send({ format: 'text' }).expect(200);
+    expect(text.body.notes).toEqual([]);
     const campaign = await CampaignFactory.create(planner, posters, [{ after: 'PT0S' }, { after: 'PT0S' }]);
     const run = await planner
       .post(`/v1/campaigns/${campaign.id}/runs`)

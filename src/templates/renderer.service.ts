@@ -7,7 +7,7 @@ import { KindRegistry } from './kind-registry.service';
 import { RenderGroup, RenderPost, RenderablePiece, buildRenderContext, contextSchema } from './render-context';
 import { RenderFailure, runTemplate } from './render';
 import { TextSize, measure } from '../common/text-size';
-import { SizeWarning, sizeWarnings } from './size-limits';
+import { FormatNote, SizeWarning, formatNotes, sizeWarnings } from './size-limits';
 import { checkTemplate } from './template-checker';
 import { cardLink, picturesOf } from './pictures';
 import { TemplateProblem, problemToDetail } from './template-problem';
@@ -22,6 +22,7 @@ export interface RenderedText extends TextSize {
   format: Format;
   text: string;
   warnings: SizeWarning[];
+  notes: FormatNote[];
 }
 
 const BODY_CACHE_SIZE = 1000;
@@ -65,7 +66,7 @@ export class RendererService {
     }
     // Providers refuse an empty message, and a chat would show nothing: refuse it here, at save time.
     if (BLANK.test(text)) throw DomainError.invalid([{ field: piece.body ? 'body' : 'fields', message: `renders to an empty ${format} message` }]);
-    return { format, text, ...measure(text), warnings: sizeWarnings(format, text) };
+    return { format, text, ...measure(text), warnings: sizeWarnings(format, text), notes: formatNotes(format, text) };
   }
 
   /**

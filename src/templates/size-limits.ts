@@ -31,3 +31,20 @@ export function sizeWarnings(format: Format, text: string): SizeWarning[] {
     return { ...l, size, message: `${size} ${l.unit} exceeds ${l.channel} ${format} limit of ${l.limit} ${l.unit}; it will be split into several messages` };
   });
 }
+
+export interface FormatNote {
+  channel: string;
+  message: string;
+}
+
+/** What a channel does to a text beyond its size: a WeCom robot's markdown shows no pictures. */
+export function formatNotes(format: Format, text: string): FormatNote[] {
+  if (format !== 'markdown' || !/!\[[^\]\n]*\]\([^)\s]+\)/.test(text)) return [];
+  return [
+    {
+      channel: 'wecom',
+      message:
+        'WeCom robots show no pictures in markdown: ![…](…) is taken out of the text (the piece’s own pictures follow as image messages, any other becomes a link)',
+    },
+  ];
+}

@@ -65,6 +65,11 @@ export class SizeWarningDto {
   message: string;
 }
 
+export class FormatNoteDto {
+  channel: string;
+  message: string;
+}
+
 export class PreviewDto {
   format: Format;
   text: string;
@@ -73,6 +78,8 @@ export class PreviewDto {
   /** UTF-8 bytes. */
   bytes: number;
   warnings: SizeWarningDto[];
+  /** What a channel does to this text beyond its size (a WeCom robot's markdown shows no pictures). */
+  notes: FormatNoteDto[];
 }
 
 export class KindDto {
