@@ -1,22 +1,14 @@
 import Redis from 'ioredis';
 import { Cluster } from 'ioredis';
-import { CampaignFactory, ChannelFactory, createKey, publishedPieces } from './support/factories';
+import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { eventually } from './support/poll';
 import { TEST_REDIS_TARGET } from './support/test-env';
 import { redisClient } from '../src/redis/redis-client';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
-/** `count` groups on a console channel, tagged `tag`, in one bulk import. */
+/** `count` groups on a console channel of their own, tagged `tag`. */
 async function groups(t: TestApp, tag: string, count: number): Promise<void> {
-  const channelId = (await ChannelFactory.create(t, 'console')).id;
-  const rows = Array.from({ length: count }, (_, i) => ({
-    name: `计划群 ${i}`,
-    channelId,
-    address: `${tag}-${i}`,
-    timezone: 'Asia/Shanghai',
-    tags: [tag],
-  }));
-  await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+  await GroupFactory.bulk(t, (await ChannelFactory.create(t, 'console')).id, tag, count);
 }
 
 describe('bounds: plans have a size, a page and a quota', () => {
@@ -106,26 +98,22 @@ describe('bounds: plans keep the event loop free', () => {
   });
   afterAll(() => t.close());
 
-  it('answers /health/live within 200 ms while it plans 2,000 groups × 5 steps and while it lists a routine’s plan a page at a time', async () => {
+  it('holds its event loop less than 200 ms at a time while it plans 2,000 groups × 5 steps and while it lists a routine’s plan a page at a time', async () => {
     const planner = t.as(await createKey(t, 'planner'));
     await groups(t, 'busy', 2000);
     const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二', '三', '四', '五']);
     const campaign = await CampaignFactory.create(planner, content, Array(5).fill({ after: 'PT1H' }));
-    let slowest = 0;
-    let done = false;
-    const probe = (async () => {
-      while (!done) {
-        const started = performance.now();
-        await t.http.get('/health/live').expect(200);
-        slowest = Math.max(slowest, performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
+    // The longest the event loop was held, from prom-client's own monitor, which each scrape resets.
+    const lagMs = async () =>
+      Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec((await t.admin.get('/metrics').expect(200)).text)![1]) *
+      1000;
+    await lagMs();
     const response = await planner
       .post(`/v1/campaigns/${campaign.id}/plan`)
       .send({ audience: { tags: ['busy'] } })
       .expect(200);
     expect(response.body.summary).toMatchObject({ posts: 10_000, groups: 2000 });
+    expect(await lagMs()).toBeLessThan(200);
 
     await t
       .as(await createKey(t, 'editor'))
@@ -149,8 +137,6 @@ describe('bounds: plans keep the event loop free', () => {
     expect(page.body).toMatchObject({ page: 20, pageSize: 100, totalGroups: 2000 });
     expect(new Set(page.body.slots.map((s: { groupId: string }) => s.groupId)).size).toBe(100);
     await planner.get(`/v1/routines/${routine.body.id}/plan?pageSize=501`).expect(400);
-    done = true;
-    await probe;
-    expect(slowest).toBeLessThan(200);
+    expect(await lagMs()).toBeLessThan(200);
   }, 60_000);
 });

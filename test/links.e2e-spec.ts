@@ -114,6 +114,15 @@ describe('short links, clicks, orders and the funnel', () => {
     await pictures.stop();
   });
 
+  /** The run's funnel figures for its activate stage. */
+  const activateStage = async () =>
+    (
+      (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body.stages as {
+        stage: string;
+        uniqueClicks: number;
+        clicks: number;
+      }[]
+    ).find((s) => s.stage === 'activate')!;
   const postOf = (group: number, step: number) => posts.find((p) => p.groupId === groups[group].id && p.step === step)!;
   const codeOf = (group: number, step: number) => codes.get(postOf(group, step).id)![0];
 
@@ -251,15 +260,7 @@ describe('short links, clicks, orders and the funnel', () => {
   });
 
   it('tells apart people behind the service’s proxy by the address it forwards', async () => {
-    const stageOf = async () =>
-      (
-        (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body.stages as {
-          stage: string;
-          uniqueClicks: number;
-          clicks: number;
-        }[]
-      ).find((s) => s.stage === 'activate')!;
-    const before = await stageOf();
+    const before = await activateStage();
     const code = codeOf(1, 0);
     for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.2']) {
       await t.http
@@ -269,22 +270,14 @@ describe('short links, clicks, orders and the funnel', () => {
         .expect(302);
     }
     const after = await eventually(async () => {
-      const now = await stageOf();
+      const now = await activateStage();
       return now.clicks === before.clicks + 3 ? now : undefined;
     });
     expect(after.uniqueClicks).toBe(before.uniqueClicks + 2);
   });
 
   it('counts one address as one clicker of a link, whatever browser it names', async () => {
-    const stageOf = async () =>
-      (
-        (await viewer.get(`/v1/runs/${runId}/funnel`).expect(200)).body.stages as {
-          stage: string;
-          uniqueClicks: number;
-          clicks: number;
-        }[]
-      ).find((s) => s.stage === 'activate')!;
-    const before = await stageOf();
+    const before = await activateStage();
     for (let i = 0; i < 20; i++) {
       await t.http
         .get(`/r/${codeOf(1, 0)}`)
@@ -293,7 +286,7 @@ describe('short links, clicks, orders and the funnel', () => {
         .expect(302);
     }
     const after = await eventually(async () => {
-      const now = await stageOf();
+      const now = await activateStage();
       return now.clicks === before.clicks + 20 ? now : undefined;
     });
     expect(after.uniqueClicks).toBe(before.uniqueClicks + 1);

@@ -205,14 +205,7 @@ describe('plan preview: what a launch will do, before it is done', () => {
   it('makes a plan of more posts than PLAN_SYNC_MAX_POSTS as a job: 202, then the plan from GET /v1/plans/:id', async () => {
     const channelId = (await ChannelFactory.create(t, 'console')).id;
     const tag = `job-${Date.now()}`;
-    const rows = Array.from({ length: 41 }, (_, i) => ({
-      name: `计划群 ${i}`,
-      channelId,
-      address: `${tag}-${i}`,
-      timezone: 'Asia/Shanghai',
-      tags: [tag],
-    }));
-    await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+    await GroupFactory.bulk(t, channelId, tag, 41);
     const content = await publishedPieces(t.as(await createKey(t, 'editor')), ['一', '二']);
     const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }, { after: 'PT1H' }]);
     const accepted = await planner

@@ -77,6 +77,18 @@ export const GroupFactory = {
     const response = await app.admin.post('/v1/groups').send(GroupFactory.body(channelId, overrides)).expect(201);
     return response.body as { id: string; address: Record<string, string>; signingSecret?: string };
   },
+
+  /** `count` groups in Shanghai tagged `tag`, in one bulk import; their addresses are `tag-0`, `tag-1`… */
+  async bulk(app: TestApp, channelId: string, tag: string, count: number): Promise<void> {
+    const groups = Array.from({ length: count }, (_, i) => ({
+      name: `计划群 ${i}`,
+      channelId,
+      address: `${tag}-${i}`,
+      timezone: 'Asia/Shanghai',
+      tags: [tag],
+    }));
+    await app.admin.post('/v1/groups/bulk').send({ groups }).expect(201);
+  },
 };
 
 /** Published pieces of the custom kind, one per label. */

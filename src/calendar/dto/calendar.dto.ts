@@ -1,6 +1,6 @@
+import { PageNumber, PageSize } from '../../common/page.dto';
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { TagFilter } from '../../common/tags.decorator';
 import { Omittable } from '../../common/omittable.decorator';
@@ -25,19 +25,11 @@ export class CalendarQuery extends TimelineQuery {
   @TagFilter()
   tag?: string;
 
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @PageNumber()
   page: number = 1;
 
   /** Groups per page. */
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageSize(200, 50)
   pageSize: number = 50;
 }
 

@@ -20,7 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
-import { PageQuery } from '../../common/page.dto';
+import { PageNumber, PageQuery, PageSize } from '../../common/page.dto';
 import { AudienceDto } from '../../groups/dto/audience.dto';
 import { Omittable } from '../../common/omittable.decorator';
 
@@ -255,19 +255,11 @@ export class PlanSummaryDto {
 
 /** A page of the audience's groups (in id order) to plan, when the whole would be more posts than one plan holds. */
 export class PlanPageQuery {
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @PageNumber()
   page: number = 1;
 
   /** Groups per page; without it the whole audience is planned. */
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @PageSize(100_000)
   pageSize?: number;
 }
 

@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../../common/page.dto';
+import { PageQuery, PageNumber, PageSize } from '../../common/page.dto';
 import { STAGES, Stage } from '../../common/stages';
 import { AudienceDto } from '../../groups/dto/audience.dto';
 import { ROUTINE_STATUSES, RoutineStatus } from '../routine.entity';
@@ -143,19 +143,11 @@ export class PlanQuery {
   days: number = 7;
 
   /** A page of the audience's groups, in id order. */
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @PageNumber()
   page: number = 1;
 
   /** Groups per page. */
-  @Omittable()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageSize(500, ROUTINE_PLAN_PAGE_SIZE)
   pageSize: number = ROUTINE_PLAN_PAGE_SIZE;
 }
 
