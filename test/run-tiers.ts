@@ -84,6 +84,8 @@ function onCluster(workers: string): (Summary | undefined)[] {
 interface Lag {
   file: string;
   maxMs: number;
+  /** The part of the longest lateness the process spent on its own work (CPU time). */
+  busyMs: number;
   p99Ms: number;
 }
 
@@ -96,13 +98,15 @@ function reportLag(directory: string): void {
     // No e2e file ran.
   }
   if (lags.length === 0) return;
-  lags.sort((a, b) => b.maxMs - a.maxMs);
-  const worst = lags
-    .slice(0, 5)
-    .map((l) => `${l.file} ${l.maxMs.toFixed(0)} ms (p99 ${l.p99Ms.toFixed(0)})`)
-    .join(', ');
+  const top = (key: 'maxMs' | 'busyMs') =>
+    [...lags]
+      .sort((a, b) => b[key] - a[key])
+      .slice(0, 5)
+      .map((l) => `${l.file} ${l[key].toFixed(0)} ms`)
+      .join(', ');
+  const longest = (key: 'maxMs' | 'busyMs') => Math.max(...lags.map((l) => l[key])).toFixed(0);
   console.log(
-    `event-loop lag across ${lags.length} e2e file runs: longest ${lags[0].maxMs.toFixed(0)} ms (goal < ${LAG_GOAL_MS} ms); longest five: ${worst}`,
+    `event-loop lag across ${lags.length} e2e file runs (goal < ${LAG_GOAL_MS} ms): longest ${longest('maxMs')} ms late (${top('maxMs')}); longest spent on the process's own work ${longest('busyMs')} ms (${top('busyMs')})`,
   );
 }
 
