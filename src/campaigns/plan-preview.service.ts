@@ -81,7 +81,7 @@ export class PlanPreview {
         steps,
         published,
         promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
-        overdueBefore: dto.catchUp === 'skip' ? now : undefined,
+        overdueBefore: now,
         overdueReason: 'overdue at launch (catchUp: skip)',
         catchUp: dto.catchUp ?? null,
       },

@@ -86,7 +86,7 @@ export class RunEnrolment {
         steps,
         published,
         promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
-        overdueBefore: run.catchUp === 'skip' ? now : undefined,
+        overdueBefore: now,
         overdueReason: 'overdue when the group joined (catchUp: skip)',
         catchUp: run.catchUp,
       },

@@ -85,7 +85,7 @@ export class RunsService {
       ]);
     }
     // catchUp "skip": what is overdue at launch is written as skipped, with the reason.
-    const overdueBefore = dto.catchUp === 'skip' ? new Date(now - PAST_START_GRACE_MS) : undefined;
+    const overdueBefore = new Date(now - PAST_START_GRACE_MS);
     const runId = randomUUID();
     const plan = {
       runId,

@@ -16,11 +16,14 @@ export interface StepPlan {
   /** Each step piece's kind and published revision (null: no longer published). */
   published: ReadonlyMap<string, { kind: string; revision: number | null }>;
   promotionalKind: (kind: string) => boolean;
-  /** Posts due before this are written as skipped (catchUp: skip), with `overdueReason`. */
-  overdueBefore?: Date;
-  overdueReason: string;
-  /** The run's catch-up rule: with "skip", a step whose time had passed at the start is skipped rather than moved to it. */
+  /**
+   * The run's catch-up rule. With "skip", posts due before `overdueBefore` are written as skipped
+   * with `overdueReason`, and a step whose time had passed at the start is skipped rather than
+   * moved to it.
+   */
   catchUp: 'spread' | 'skip' | null;
+  overdueBefore: Date;
+  overdueReason: string;
 }
 
 export interface Starter {
@@ -29,6 +32,14 @@ export interface Starter {
   channelType: ChannelType;
   /** The group's day 0: the run's start, or when it joined an evergreen run. */
   start: Date;
+}
+
+/** Why a step's post is written as skipped, if it is: its piece is gone, or it is late under catchUp: skip. */
+function skipReason(plan: StepPlan, contentId: string, revision: number | null, due: StepDue): string | undefined {
+  if (revision === null) return `content ${contentId} is no longer published`;
+  if (plan.catchUp !== 'skip') return undefined;
+  if (due.passed) return `${due.passed} (catchUp: skip)`;
+  return due.at < plan.overdueBefore ? plan.overdueReason : undefined;
 }
 
 /** One post per step for each group, due in the group's zone from its own start. */
@@ -41,17 +52,10 @@ export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
     return memo.get(key) ?? memo.set(key, dueTimes(timings, start, zone)).get(key)!;
   };
   return groups.flatMap((group) =>
-    dueIn(group.timezone, group.start).map(({ at: dueAt, passed }, step): NewPost => {
+    dueIn(group.timezone, group.start).map((due, step): NewPost => {
       const { stage, contentId } = plan.steps[step];
       const { kind, revision } = plan.published.get(contentId)!;
-      const skipped =
-        revision === null
-          ? `content ${contentId} is no longer published`
-          : passed && plan.catchUp === 'skip'
-            ? `${passed} (catchUp: skip)`
-            : plan.overdueBefore && dueAt < plan.overdueBefore
-              ? plan.overdueReason
-              : undefined;
+      const skipped = skipReason(plan, contentId, revision, due);
       return {
         id: randomUUID(),
         runId: plan.runId,
@@ -62,8 +66,8 @@ export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
         contentId,
         revision,
         promotional: PROMOTIONAL_STAGES.includes(stage) || plan.promotionalKind(kind),
-        dueAt,
-        ...(skipped ? { skipped } : passed ? { moved: `${passed}: due at the start instead` } : {}),
+        dueAt: due.at,
+        ...(skipped ? { skipped } : due.passed ? { moved: `${due.passed}: due at the start instead` } : {}),
       };
     }),
   );

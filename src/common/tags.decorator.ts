@@ -15,7 +15,7 @@ export function normalizeTag(tag: string): string {
 /**
  * Close to how the database compares two tags (its collation ignores case, accents and width):
  * `VIP`, `vip` and `ＶＩＰ`, `é` and `e`, `ß` and `ss` are one tag there, so they are one tag here
- * too. The services then ask the database itself (`collationKeys`) for what this misses.
+ * too. The services then ask the database itself (`distinctByCollation`) for what this misses.
  */
 function tagKey(tag: string): string {
   return normalizeTag(tag)

@@ -6,7 +6,7 @@ import { Principal } from '../auth/roles';
 import { Statement, containsPattern, inTransaction, isDuplicateKey, writeTogether } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
 import { EntityColumns } from '../database/entity-columns';
-import { collationKeys, distinctBy } from '../database/collation';
+import { distinctByCollation } from '../database/collation';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
@@ -354,8 +354,9 @@ export class ContentService {
 
   /** Tags once as the database compares them (`ＶＩＰ` and `VIP` are one tag to its collation). */
   private async foldTags(tags: string[] | undefined): Promise<string[] | undefined> {
-    if (!tags || tags.length < 2) return tags;
-    return distinctBy(tags, await collationKeys(this.dataSource, 'content_tags', 'tag', tags));
+    if (!tags) return tags;
+    const [folded] = await distinctByCollation(this.dataSource, 'content_tags', 'tag', [tags]);
+    return folded;
   }
 
   /** The INSERTs of a revision and its tags. */

@@ -5,7 +5,6 @@ import { CHANNELS, ChannelType } from '../channels/channel-types';
 import { maxMessages, textMessages, tooManyMessages } from '../channels/message-count';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { ChannelsService } from '../groups/channels.service';
-import { FORMATS } from '../templates/formats';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { PieceToRender, RendererService } from '../templates/renderer.service';
 
@@ -24,15 +23,10 @@ export class MessageCheck {
   ) {}
 
   async check(piece: PieceToRender): Promise<void> {
-    const [text, markdown] = FORMATS.map((format) => this.renderer.render(piece, format).text);
     const message: OutgoingMessage = {
+      ...this.renderer.texts(piece),
       id: piece.cacheKey,
-      title: piece.title,
-      text,
-      markdown,
       group: { id: piece.cacheKey, name: this.kinds.sampleGroup().name },
-      images: this.renderer.pictures(piece),
-      link: this.renderer.cardLink(piece),
     };
     // Each type on the channels of it there are, or on one with the defaults when there is none.
     const configured: (ChannelParts & { type: ChannelType; name?: string })[] = await this.channels.all();

@@ -31,7 +31,7 @@ function collationOf(dataSource: DataSource, table: string, column: string): Pro
  * to the database (its unique indexes refuse the second), whatever the code thinks of them —
  * `ＶＩＰ` and `VIP`, `straße` and `strasse`, `か` and `カ` under utf8mb4_unicode_ci.
  */
-export async function collationKeys(
+async function collationKeys(
   dataSource: DataSource,
   table: string,
   column: string,
@@ -53,13 +53,25 @@ export async function collationKeys(
   return keys;
 }
 
-/** The values, each once as the database compares them (the first spelling wins). */
-export function distinctBy(values: readonly string[], keys: ReadonlyMap<string, string>): string[] {
-  const seen = new Set<string>();
-  return values.filter((value) => {
-    const key = keys.get(value) ?? value;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+/**
+ * Each list with the values the collation of `table.column` takes for one kept once (the first
+ * spelling wins), in one query for all of them; lists of fewer than two need none.
+ */
+export async function distinctByCollation(
+  dataSource: DataSource,
+  table: string,
+  column: string,
+  lists: readonly string[][],
+): Promise<string[][]> {
+  const keys = await collationKeys(dataSource, table, column, lists.filter((list) => list.length > 1).flat());
+  return lists.map((list) => {
+    if (list.length < 2) return list;
+    const seen = new Set<string>();
+    return list.filter((value) => {
+      const key = keys.get(value) ?? value;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   });
 }

@@ -6,7 +6,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { ErrorDetail } from '../common/domain-error';
 import { shownLimit } from '../common/policy-fields';
 import { bulkInsert } from '../database/bulk-insert';
-import { collationKeys, distinctBy } from '../database/collation';
+import { distinctByCollation } from '../database/collation';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { CHANNEL_DEFINITIONS } from '../channels/channel-types';
 import { chatKey, ownerOf } from '../channels/chat-key';
@@ -273,14 +273,13 @@ export class GroupRecords {
    * folds together (`ＶＩＰ` and `VIP`, `straße` and `strasse`, `か` and `カ`) are one tag.
    */
   async foldTags(groups: Group[]): Promise<void> {
-    const tagged = groups.filter((g) => g.tags.length > 1);
-    const keys = await collationKeys(
+    const folded = await distinctByCollation(
       this.dataSource,
       'group_tags',
       'tag',
-      tagged.flatMap((g) => g.tags),
+      groups.map((g) => g.tags),
     );
-    for (const group of tagged) group.tags = distinctBy(group.tags, keys);
+    groups.forEach((group, i) => (group.tags = folded[i]));
   }
 
   async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {

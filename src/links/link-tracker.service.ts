@@ -3,14 +3,15 @@ import { LRUCache } from 'lru-cache';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PostRenderer, PostTexts, PostToRender } from '../content/post-renderer.service';
+import { PostRenderer, PostToRender } from '../content/post-renderer.service';
+import { PieceTexts } from '../templates/renderer.service';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { PostsService } from '../posts/posts.service';
 import { RenderGroup } from '../templates/render-context';
 import { LinkCodes, LinkRef } from './link-codes';
 import { linkTargets, rewriteLinks } from './links-in-text';
 
-export interface TrackedTexts extends PostTexts {
+export interface TrackedTexts extends PieceTexts {
   /** The links that were rewritten, by index; empty when the post's links go out as they are. */
   links: string[];
 }
@@ -88,7 +89,7 @@ export class LinkTracker {
 }
 
 /** Links in both renderings, the piece's pictures left out, then its card's link if the texts do not name it. */
-function targetsOf(texts: PostTexts): string[] {
+function targetsOf(texts: PieceTexts): string[] {
   const pictures = new Set(texts.images);
   const links = linkTargets([texts.markdown, texts.text]).filter((url) => !pictures.has(url));
   return texts.link === null || links.includes(texts.link) ? links : [...links, texts.link];

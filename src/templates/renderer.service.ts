@@ -18,6 +18,16 @@ export interface PieceToRender extends RenderablePiece {
   body?: string | null;
 }
 
+export interface PieceTexts {
+  title: string;
+  text: string;
+  markdown: string;
+  /** The piece's pictures (image fields, then media): shown, not clicked; sent as pictures where the provider can. */
+  images: string[];
+  /** Where a card of the piece leads (a product's page): providers with cards show it with the first picture. */
+  link: string | null;
+}
+
 export interface RenderedText extends TextSize {
   format: Format;
   text: string;
@@ -107,6 +117,17 @@ export class RendererService {
       format,
     );
     return runTemplate(template.file, template.render, context);
+  }
+
+  /** What a piece says to a group in both formats, with its pictures and where a card of it leads. */
+  texts(piece: PieceToRender, group?: RenderGroup, post?: RenderPost): PieceTexts {
+    return {
+      title: piece.title,
+      text: this.render(piece, 'text', group, post).text,
+      markdown: this.render(piece, 'markdown', group, post).text,
+      images: this.pictures(piece),
+      link: this.cardLink(piece),
+    };
   }
 
   /** The piece's pictures: its kind's image fields, then its media. */
