@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { ContentFactory, GroupFactory } from './support/factories';
 import { eventually } from './support/poll';
+import { leastLag } from './support/event-loop';
 import { ServiceProcess } from './support/service-process';
 import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, isolatedEnv } from './support/test-env';
@@ -39,19 +40,11 @@ describe('bounds: no template render stalls or floods the process', () => {
     await deleteRedisPrefix(env.QUEUE_PREFIX);
   });
 
-  /**
-   * Sends a request, and says how long it took and the longest the service's own event loop was
-   * held meanwhile (prom-client's `nodejs_eventloop_lag_max_seconds`, reset by each scrape).
-   */
-  async function measuring(send: () => request.Test) {
-    await admin.get('/metrics').expect(200);
-    const started = performance.now();
-    const response = await send();
-    const took = performance.now() - started;
-    const metrics = (await admin.get('/metrics').expect(200)).text;
-    const lagMs = Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)![1]) * 1000;
-    return { response, took, lagMs };
-  }
+  const measuring = (send: () => request.Test) =>
+    leastLag(
+      () => admin.get('/metrics').expect(200),
+      async () => send(),
+    );
 
   it('refuses twelve nested loops over the headlines when the piece is saved, in milliseconds, its event loop free meanwhile', async () => {
     const body = nested(12, '@root.fields.headlines', '{{title}}\n');
