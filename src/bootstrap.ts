@@ -10,10 +10,12 @@ import express, { json, urlencoded, type NextFunction, type Request, type Respon
 import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { openApiDocument } from './openapi';
-import { assertRedisReachable } from './redis/redis-reachable';
+import { openApiDocument } from './openapi/openapi-document';
+import { preflight } from './system/preflight';
 import { toErrorBody } from './common/http-exception.filter';
 import { checkBodyShape } from './common/body-shape';
+import { jsonBodiesOnly } from './common/json-bodies';
+import { methodNotAllowed } from './common/method-not-allowed';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
 import { QUEUE_BOARD_PATH, mountQueueBoard } from './observability/queue-board';
@@ -33,14 +35,20 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   res.status(body.statusCode).json(body);
 }
 
+function parserMessage(code: string | undefined): string {
+  if (code === 'HPE_HEADER_OVERFLOW') return 'request line and headers are too large';
+  // Node's parser refuses bytes above 0x7F in the request target before any handler sees them.
+  if (code === 'HPE_INVALID_URL')
+    return 'the address has characters that are not percent-encoded (raw UTF-8 such as 上海): encode them, e.g. ?q=%E4%B8%8A%E6%B5%B7';
+  return 'malformed HTTP request';
+}
+
 /** Requests Node's HTTP parser refuses (a 16 KB header block, say) get the same error shape as the rest. */
 function parserErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(
-      errorBody(tooLarge ? 431 : 400, tooLarge ? 'request line and headers are too large' : 'malformed HTTP request'),
-    );
+    const body = JSON.stringify(errorBody(tooLarge ? 431 : 400, parserMessage(error.code)));
     const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(
       `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -79,6 +87,7 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   // The first parser that reads a body wins; the bulk route's larger limit comes before everyone else's.
+  app.use('/v1', jsonBodiesOnly);
   app.use(BULK_ROUTES, json({ limit: config.bulkBodyLimit }));
   app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));
   app.use(checkBodyShape);
@@ -89,7 +98,9 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
       exposedHeaders: ['ETag', 'Retry-After'],
     });
-  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  const document = openApiDocument(app);
+  app.use(methodNotAllowed(document.paths));
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   mountQueueBoard(app, config);
   // The console is a page like any other; its key stays in the browser's session storage and goes only to /v1.
   // It runs only its own scripts, talks only to this origin and is framed by no one; the pictures it
@@ -113,8 +124,9 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
 }
 
 export async function startApp(config: AppConfig): Promise<StartedApp> {
-  // Before any module connects: an unreachable Redis would otherwise retry for ever.
-  await assertRedisReachable(config);
+  // Before any module connects or creates anything: an unreachable Redis would otherwise retry for
+  // ever, an unreachable MySQL print stack traces for half a minute, a taken port or prefix leave a new database behind.
+  await preflight(config);
   const module = AppModule.forRoot(config);
   if (config.role === 'worker') {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });
@@ -128,7 +140,8 @@ export async function startApp(config: AppConfig): Promise<StartedApp> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts closes the app on SIGTERM, and two closes at once would end
+  // the database pool twice (an error logged on every clean stop).
   setUpHttp(app, config);
   parserErrors(app.getHttpServer() as Server);
   await app.listen(config.port, '0.0.0.0');

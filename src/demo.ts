@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp } from './bootstrap';
-import { loadConfig } from './config/app-config';
+import { AppConfig, loadConfig } from './config/app-config';
+import { dropDatabase } from './database/prepare-database';
+import { databaseName } from './database/typeorm-options';
+import { deleteKeysUnder } from './redis/redis-client';
 
 /**
  * npm run demo: a fresh-food community with three groups on the console channel, a five-stage
@@ -30,21 +33,53 @@ function example(kind: string): Record<string, unknown> {
   return schema.examples[0];
 }
 
+/**
+ * The demo's database and Redis prefix: its own, made for this run and removed after it, unless
+ * DATABASE_URL or QUEUE_PREFIX name others (those are left as they are, and said so).
+ */
+function demoStore() {
+  const own = `groupcast_demo_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = process.env.DATABASE_URL ?? `mysql://root@127.0.0.1:3306/${own}`;
+  const queuePrefix = process.env.QUEUE_PREFIX ?? own;
+  return { databaseUrl, queuePrefix, ownDatabase: !process.env.DATABASE_URL, ownKeys: !process.env.QUEUE_PREFIX };
+}
+
+async function cleanUp(store: ReturnType<typeof demoStore>, config: AppConfig): Promise<void> {
+  const name = databaseName(store.databaseUrl);
+  if (store.ownDatabase) await dropDatabase(store.databaseUrl);
+  const keys = store.ownKeys ? await deleteKeysUnder(store.queuePrefix, config) : 0;
+  process.stdout.write(
+    [
+      store.ownDatabase ? `removed the demo's database ${name}` : `left the database ${name} (DATABASE_URL)`,
+      store.ownKeys
+        ? `and its ${keys} Redis keys under ${store.queuePrefix}:`
+        : `and the Redis keys under ${store.queuePrefix}: (QUEUE_PREFIX)`,
+    ].join(' ') + '\n',
+  );
+}
+
 async function main(): Promise<void> {
   const adminKey = `demo-${randomBytes(16).toString('hex')}`;
+  const store = demoStore();
   const config = loadConfig({
     ...process.env,
     ROLE: 'all',
     PORT: '0',
     ADMIN_API_KEY: adminKey,
-    DATABASE_URL: process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/groupcast_demo',
-    QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? 'groupcast_demo',
+    DATABASE_URL: store.databaseUrl,
+    QUEUE_PREFIX: store.queuePrefix,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SCHEDULER_TICK_MS: '250',
     // The demo's pieces name example pictures on hosts that need not exist; the console prints their URLs.
     MEDIA_CHECK: process.env.MEDIA_CHECK ?? 'false',
   });
-  const { app } = (await startApp(config)) as { app: INestApplication };
+  let app: INestApplication;
+  try {
+    app = ((await startApp(config)) as { app: INestApplication }).app;
+  } catch (error) {
+    await cleanUp(store, config);
+    throw error;
+  }
   const base = await app.getUrl();
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base.replace('[::1]', '127.0.0.1')}${path}`, {
@@ -110,6 +145,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n✔ every stage arrived in every group: ${JSON.stringify(stats.byStage)}\n`);
   } finally {
     await app.close();
+    await cleanUp(store, config);
   }
 }
 

@@ -38,8 +38,8 @@ describe('starting the service', () => {
   ])('exits with status 1 and names %s when it is %s', async (name, value, message) => {
     const process = service(isolatedEnv({ [name]: value }));
     expect(await process.exited).toBe(1);
-    expect(process.output).toContain('groupcast cannot start: Invalid configuration');
-    expect(process.output).toContain(message);
+    expect(process.refusal).toContain('groupcast cannot start: Invalid configuration');
+    expect(process.refusal).toContain(message);
   });
 
   it('refuses to start on a broken kind folder, naming each broken file', async () => {
@@ -51,10 +51,10 @@ describe('starting the service', () => {
       writeFileSync(join(folder, 'checkin', 'schema.json'), '{ "type": "object", ');
       const process = service(isolatedEnv({ TEMPLATES_DIR: folder }));
       expect(await process.exited).toBe(1);
-      expect(process.output).toContain(`templates in ${folder} are broken`);
-      expect(process.output).toContain('morning_brief/text.hbs:2:3: unknown helper "shout"');
-      expect(process.output).toContain('custom/markdown.hbs: missing');
-      expect(process.output).toMatch(/checkin\/schema\.json: not valid JSON/);
+      expect(process.refusal).toContain(`templates in ${folder} are broken`);
+      expect(process.refusal).toContain('morning_brief/text.hbs:2:3: unknown helper "shout"');
+      expect(process.refusal).toContain('custom/markdown.hbs: missing');
+      expect(process.refusal).toMatch(/checkin\/schema\.json: not valid JSON/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

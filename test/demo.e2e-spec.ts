@@ -1,18 +1,21 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { databaseExists } from '../src/database/prepare-database';
+import { deleteKeysUnder } from '../src/redis/redis-client';
 import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
-import { isolatedEnv } from './support/test-env';
+import { ServiceProcess } from './support/service-process';
+import { TEST_REDIS_TARGET } from './support/test-env';
+
+const DEMO = join(__dirname, '..', 'dist', 'demo.js');
 
 describe('npm run demo', () => {
-  it('shows the five stages arrive in each of the three groups', async () => {
-    const env = isolatedEnv();
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'demo.js')], {
-      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', DATABASE_URL: env.DATABASE_URL, QUEUE_PREFIX: env.QUEUE_PREFIX },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  it('shows the five stages arrive in each of the three groups, then removes the database and keys it made', async () => {
+    // As a new user runs it: nothing set, the local MySQL and Redis.
+    const demo = new ServiceProcess({}, [DEMO]);
+    const code = await demo.exited;
+    const output = demo.output;
+    const [, database, keys, prefix] =
+      /removed the demo's database (\S+) and its (\d+) Redis keys under (\S+):/.exec(output) ?? [];
+    const databaseUrl = `mysql://root@127.0.0.1:3306/${database}`;
     try {
       expect({ code, tail: code === 0 ? '' : output.slice(-2000) }).toEqual({ code: 0, tail: '' });
       for (const group of [
@@ -27,9 +30,16 @@ describe('npm run demo', () => {
         });
       }
       expect(output).toContain('✔ every stage arrived in every group');
+      expect({ database, keys: Number(keys) > 0 }).toEqual({
+        database: expect.stringMatching(/^groupcast_demo_[0-9a-f]{8}$/),
+        keys: true,
+      });
+      // Checked against the servers themselves.
+      expect(await databaseExists(databaseUrl)).toBe(false);
+      expect(await deleteKeysUnder(prefix, TEST_REDIS_TARGET)).toBe(0);
     } finally {
-      await dropDatabase(env.DATABASE_URL);
-      await deleteRedisPrefix(env.QUEUE_PREFIX);
+      if (database) await dropDatabase(databaseUrl);
+      if (prefix) await deleteRedisPrefix(prefix);
     }
   }, 90_000);
 });

@@ -27,6 +27,15 @@ export function presentedKey(request: Request, basic = false): string | undefine
   return decoded.slice(decoded.indexOf(':') + 1) || undefined;
 }
 
+/** Why no key was found in what the request sent, and what to send instead. */
+function missingKeyMessage(header: string | undefined): string {
+  if (header === undefined || header.trim() === '') return 'missing API key: send Authorization: Bearer <key>';
+  if (/^Bearer\s*$/i.test(header)) return 'the Authorization header names no key: send Authorization: Bearer <key>';
+  if (/^Bearer\s+\S+\s+\S/i.test(header))
+    return 'the Authorization header holds more than one token: send exactly one, Authorization: Bearer <key>';
+  return 'the Authorization header is not a bearer key: send Authorization: Bearer <key>';
+}
+
 /**
  * Who a request's key belongs to and whether the role may do what it asks; unknown keys from one
  * address are counted, and past their budget an unknown key is a 429 while a valid one still gets in.
@@ -50,7 +59,7 @@ export class KeyCheck {
     { basic = false } = {},
   ): Promise<Principal> {
     const token = presentedKey(request, basic);
-    if (!token) throw new DomainError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
+    if (!token) throw new DomainError('unauthorized', missingKeyMessage(request.headers.authorization));
     const client = request.ip ?? 'unknown';
     const waitMs = this.failures.waitMs(client);
     const principal = await this.apiKeys.authenticate(token, waitMs > 0);

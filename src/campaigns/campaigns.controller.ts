@@ -72,7 +72,7 @@ export class CampaignsController {
 
   @Post(':id/archive')
   @HttpCode(200)
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   archive(@UuidParam() id: string): Promise<CampaignDto> {
     return this.campaigns.archive(id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -18,6 +18,7 @@ export class PlansController {
   /** A plan requested as a job: 202 while it is made, then 200 with the plan (kept an hour). */
   @Get(':id')
   @ApiOkResponse({ type: PlanJobDto })
+  @ApiAcceptedResponse({ type: PlanJobDto, description: 'the plan is still being made: ask again' })
   async get(@UuidParam() id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const job = await this.jobs.get(id);
     if (job.status === 'pending') res.status(202);

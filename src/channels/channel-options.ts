@@ -14,4 +14,6 @@ export interface ChannelOptions {
   mediaCacheDir: string;
   /** Whether saving a piece fetches its pictures to check their size and type. */
   mediaCheck: boolean;
+  /** Whether that check fetches pictures on the reserved example domains (RFC 2606) too. */
+  mediaCheckExampleHosts: boolean;
 }

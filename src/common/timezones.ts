@@ -54,3 +54,9 @@ export function canonicalTimezone(name: string): string {
   }
   return spelled;
 }
+
+/** Every IANA name a request may give (current names and the old ones that still resolve), sorted. */
+export function timezoneNames(): string[] {
+  const all = new Set(['UTC', ...zoneNames().spelled.values()]);
+  return [...all].filter(isValidTimezone).sort();
+}

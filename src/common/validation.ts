@@ -12,7 +12,9 @@ export function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
         : error.property;
     const own: ErrorDetail[] = [];
     const messages: string[] = [];
-    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+    // A value that is missing fails every check of it: saying it is missing is enough.
+    const constraints = error.constraints?.isDefined ? { isDefined: error.constraints.isDefined } : error.constraints;
+    for (const [constraint, message] of Object.entries(constraints ?? {})) {
       if (constraint === 'whitelistValidation') messages.push('is not a known field');
       else if (message.startsWith(SUBFIELD)) own.push(...parseSubfields(message, field));
       else messages.push(stripProperty(message, error.property));

@@ -148,6 +148,7 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   MEDIA_CACHE_DIR: z.string().min(1).default(join(tmpdir(), 'groupcast-media')),
   MEDIA_CHECK: booleanFlag.default('true'),
+  MEDIA_CHECK_EXAMPLE_HOSTS: booleanFlag.optional(),
   RETENTION_DAYS: z.coerce
     .number({ message: 'must be a number' })
     .int()
@@ -218,6 +219,12 @@ export interface AppConfig {
   mediaCacheDir: string;
   /** Saving a piece fetches its pictures to check size and type (tests of other things turn it off). */
   mediaCheck: boolean;
+  /**
+   * Whether the check fetches pictures on the reserved example domains too (example.com, .net,
+   * .org: RFC 2606), which never hold a real picture; outside production it does not, so the
+   * kinds' own examples save on a machine with no internet.
+   */
+  mediaCheckExampleHosts: boolean;
   /**
    * Finished posts (with their attempts, deferrals and clicks) older than this many days are purged
    * by the leader, their counts kept in post_rollups; 0 keeps everything.
@@ -297,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     secretsKeys: e.SECRETS_KEYS,
     mediaCacheDir: resolve(e.MEDIA_CACHE_DIR),
     mediaCheck: e.MEDIA_CHECK,
+    mediaCheckExampleHosts: e.MEDIA_CHECK_EXAMPLE_HOSTS ?? e.NODE_ENV === 'production',
     retentionDays: e.RETENTION_DAYS,
     confirmDeadlineMs: e.CONFIRM_DEADLINE_MS,
     confirmPollMs: e.CONFIRM_POLL_MS,

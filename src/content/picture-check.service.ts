@@ -20,7 +20,9 @@ export class PictureCheck {
 
   async check(kind: Kind, fields: unknown, media: readonly string[] | undefined): Promise<void> {
     if (!this.options.mediaCheck) return;
-    const named = pictureFields(kind.schema, fields ?? {}, media ?? []);
+    const named = pictureFields(kind.schema, fields ?? {}, media ?? []).filter(
+      ({ url }) => this.options.mediaCheckExampleHosts || !onExampleDomain(url),
+    );
     const details: ErrorDetail[] = [];
     await Promise.all(
       named.map(async ({ field, url }) => {
@@ -36,6 +38,13 @@ export class PictureCheck {
       throw DomainError.invalid(details);
     }
   }
+}
+
+/** example.com, example.net, example.org and their subdomains: reserved for examples (RFC 2606). */
+const EXAMPLE_DOMAIN = /(^|\.)example\.(com|net|org)$/i;
+
+function onExampleDomain(url: string): boolean {
+  return URL.canParse(url) && EXAMPLE_DOMAIN.test(new URL(url).hostname);
 }
 
 function problemOf(error: unknown): string {

@@ -106,7 +106,8 @@ export function groupView(group: Group): GroupDto {
     tags: group.tags,
     status: group.status,
     pausedReason: group.pausedReason,
-    consecutiveFailures: group.consecutiveFailures,
+    // A row just inserted has the column's default, which TypeORM does not read back.
+    consecutiveFailures: group.consecutiveFailures ?? 0,
     createdAt: group.createdAt,
     updatedAt: group.updatedAt,
   };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnyRole } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -36,6 +36,11 @@ export class ConversionsController {
   @Post()
   @Allow('integration')
   @ApiErrors(400, 409, 422)
+  @ApiCreatedResponse({ type: ConversionDto, description: 'the order, credited the first time it is reported' })
+  @ApiOkResponse({
+    type: ConversionDto,
+    description: 'the same order reported again by the same key: the record as it stands',
+  })
   async report(
     @Body() dto: ReportConversionDto,
     @CurrentPrincipal() reporter: Principal,

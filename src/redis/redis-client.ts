@@ -43,3 +43,20 @@ export function queuePrefix(config: Pick<AppConfig, 'queuePrefix' | 'redisCluste
   if (!config.redisClusterNodes || /\{[^}]+\}/.test(config.queuePrefix)) return config.queuePrefix;
   return `{${config.queuePrefix}:${queue}}`;
 }
+
+/** Deletes every key under a prefix: its own (`prefix:…`) and its queues' (`{prefix:queue}…` on a cluster). */
+export async function deleteKeysUnder(prefix: string, target: RedisTarget): Promise<number> {
+  const redis = redisClient(target);
+  let deleted = 0;
+  try {
+    for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+      const keys = [...(await node.keys(`${prefix}:*`)), ...(await node.keys(`{${prefix}:*`))];
+      // One key at a time: on a cluster the keys of one node still lie in many slots.
+      await Promise.all(keys.map((key) => node.del(key)));
+      deleted += keys.length;
+    }
+  } finally {
+    await redis.quit();
+  }
+  return deleted;
+}

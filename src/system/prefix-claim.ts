@@ -7,7 +7,10 @@ import { APP_CONFIG } from '../config/config.module';
 import { REDIS } from '../redis/redis.module';
 
 /** Under QUEUE_PREFIX: the installation whose posts the queues carry. */
-const CLAIM_KEY = 'installation';
+export const CLAIM_KEY = 'installation';
+
+export const prefixTakenMessage = (prefix: string, owner: string) =>
+  `QUEUE_PREFIX: ${prefix} is in use by another database (installation ${owner}) on this Redis; give each deployment its own QUEUE_PREFIX (or, if that database is gone for good, delete the Redis key ${prefix}:${CLAIM_KEY})`;
 
 /**
  * Two deployments on one Redis with one QUEUE_PREFIX would take each other's jobs and drop them
@@ -34,9 +37,7 @@ export class PrefixClaim implements OnModuleInit {
     }
     const owner = await this.redis.get(CLAIM_KEY);
     if (owner !== null && owner !== row.id) {
-      throw new Error(
-        `QUEUE_PREFIX: ${this.config.queuePrefix} is in use by another database (installation ${owner}) on this Redis; give each deployment its own QUEUE_PREFIX (or, if that database is gone for good, delete the Redis key ${this.config.queuePrefix}:${CLAIM_KEY})`,
-      );
+      throw new Error(prefixTakenMessage(this.config.queuePrefix, owner));
     }
   }
 }

@@ -31,6 +31,16 @@ export class ServiceProcess {
     return this.text;
   }
 
+  /** Why the process refused to start: the message of its one fatal log line. */
+  get refusal(): string | undefined {
+    for (const line of this.text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { level?: number; msg?: string };
+      if (entry.level === 60) return entry.msg;
+    }
+    return undefined;
+  }
+
   /** Resolves with the first match of `pattern` in the output; rejects at the deadline or on exit. */
   async waitFor(pattern: RegExp, timeoutMs = 20000): Promise<RegExpMatchArray> {
     let exited = false;

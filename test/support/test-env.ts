@@ -42,6 +42,8 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
     // Example pieces name pictures on hosts that do not exist here; the picture tests turn it on.
     MEDIA_CHECK: 'false',
     MEDIA_CACHE_DIR: join(tmpdir(), `gc-media-${id}`),
+    // A started service makes its sealing key here rather than in the user's home.
+    SECRETS_KEY_FILE: join(tmpdir(), `gc-media-${id}`, 'secrets-keys'),
     ...overrides,
   };
 }

@@ -43,8 +43,29 @@ export class StepDto {
   /** `{ "day": 0, "at": "08:00" }` in each group's local time, or `{ "after": "PT30M" }` after the previous step. */
   @ApiProperty({
     oneOf: [
-      { type: 'object', properties: { day: { type: 'integer' }, at: { type: 'string' } } },
-      { type: 'object', properties: { after: { type: 'string' } } },
+      {
+        title: 'DayAndTime',
+        type: 'object',
+        properties: {
+          day: { type: 'integer', minimum: 0, maximum: 365 },
+          at: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' },
+        },
+        required: ['day', 'at'],
+        additionalProperties: false,
+      },
+      {
+        title: 'AfterPrevious',
+        type: 'object',
+        properties: {
+          after: {
+            type: 'string',
+            description: 'An ISO 8601 duration of at most 366 days',
+            pattern: '^P(?!$)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
+          },
+        },
+        required: ['after'],
+        additionalProperties: false,
+      },
     ],
   })
   @IsDefined()

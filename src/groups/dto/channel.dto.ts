@@ -95,6 +95,7 @@ export class GatewayStatusDto {
 
 export class ChannelDetailDto extends ChannelDto {
   /** External channels: the gateway's last report (within the last 30 s), or null when none is running. */
+  @ApiPropertyOptional({ type: GatewayStatusDto, nullable: true })
   gateway?: GatewayStatusDto | null;
 }
 

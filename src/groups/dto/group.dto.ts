@@ -46,7 +46,7 @@ export class CreateGroupDto {
    * secret is generated when left out). A plain string or number stands for the single value.
    */
   @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }],
+    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'object', additionalProperties: { type: 'string' } }],
   })
   @IsDefined()
   address: unknown;
@@ -113,7 +113,7 @@ export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['addre
 }) {
   /** Replaces the whole address: a secret not given again is wiped (a webhook gets a new one). Moving to another channel needs one. */
   @ApiPropertyOptional({
-    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', additionalProperties: { type: 'string' } }],
+    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'object', additionalProperties: { type: 'string' } }],
   })
   @Omittable()
   address?: unknown;

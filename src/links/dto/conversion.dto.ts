@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { Omittable } from '../../common/omittable.decorator';
@@ -38,6 +39,7 @@ export class ReportConversionDto {
   orderId: string;
 
   /** The order's amount, at most two decimals. */
+  @ApiProperty({ type: 'number', format: 'double', minimum: 0, maximum: MAX_AMOUNT, multipleOf: 0.01 })
   @IsAmount()
   amount: number;
 
@@ -63,6 +65,7 @@ export class ConversionDto {
   step: number;
   groupId: string;
   contentId: string | null;
+  @ApiProperty({ type: 'number', format: 'double' })
   amount: number;
   currency: string | null;
   orderedAt: Date;

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 export class FunnelRowDto {
   /** Posts sent. */
   sent: number;
@@ -12,10 +13,12 @@ export class FunnelRowDto {
   /** Members reached: Σ memberCount over the distinct groups sent a post (that group counts 200 however many posts it got). */
   reach: number;
   /** Unique clicks per 100 member impressions; null while no group of the sent posts has a memberCount. */
+  @ApiProperty({ type: 'number', format: 'double', nullable: true })
   clicksPer100Members: number | null;
   /** Orders reported for these posts. */
   conversions: number;
   /** Their total amount, all currencies added together. */
+  @ApiProperty({ type: 'number', format: 'double' })
   amount: number;
 }
 

@@ -42,6 +42,7 @@ export class ScheduleDto {
 
   /** ISO weekdays (1 = Monday … 7 = Sunday), for `every: week` only. */
   @ValidateIf((schedule: ScheduleDto) => schedule.every === 'week' || schedule.weekdays !== undefined)
+  @IsDefined({ message: 'is required for every: week' })
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
   @ArrayUnique()
