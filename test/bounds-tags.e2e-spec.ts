@@ -93,7 +93,10 @@ describe('bounds: tag identity is the database’s, and tags and names are one l
       .send(GroupFactory.body(channelId, { tags: ['ok', tag] }))
       .expect(400);
     expect(response.body.details).toEqual([
-      { field: 'tags', message: 'each must be one line, without line breaks, tabs or control characters' },
+      {
+        field: 'tags',
+        message: 'each must be one line with text on it, without line breaks, tabs or control characters',
+      },
     ]);
   });
 

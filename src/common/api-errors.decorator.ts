@@ -13,6 +13,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'the body is not JSON',
   429: 'rate limited',
   431: 'request line and headers are too large',
+  503: 'the database or Redis cannot serve now (or a query ran past its time limit); retry shortly',
 };
 
 /** Documents the error responses a route can give, all in the one error shape. */

@@ -6,6 +6,8 @@ import { Omittable } from './omittable.decorator';
 /** Line breaks, tabs and other control characters: never part of a tag or a name. */
 export const CONTROL = /[\p{Cc}]/u;
 export const ONE_LINE = /^[^\p{Cc}]*$/u;
+/** One line with something other than spaces on it: what a name or a tag must be, as one pattern. */
+export const NOT_BLANK_LINE = /^[^\p{Cc}]*[^\p{Cc}\s][^\p{Cc}]*$/u;
 
 /** A tag as stored: trimmed, inner runs of spaces as one space, Unicode NFC. */
 export function normalizeTag(tag: string): string {
@@ -51,9 +53,9 @@ export const TagList = (max = 20) =>
     ArrayMaxSize(max),
     IsString({ each: true }),
     Length(1, 64, { each: true }),
-    Matches(ONE_LINE, {
+    Matches(NOT_BLANK_LINE, {
       each: true,
-      message: 'each must be one line, without line breaks, tabs or control characters',
+      message: 'each must be one line with text on it, without line breaks, tabs or control characters',
     }),
   );
 

@@ -194,6 +194,8 @@ export function tightenDocument(document: OpenAPIObject, options: StrictOptions)
     if (parameters.some((p) => p.in === 'path')) addError(document, operation, 404);
     // A body that is not JSON (or in a charset or encoding the parser does not read), on any method.
     addError(document, operation, 415);
+    // The database or Redis unreachable, or a statement past DB_STATEMENT_TIMEOUT_MS: any operation can.
+    addError(document, operation, 503);
     // Node's HTTP parser answers it before any route: any operation can.
     addError(document, operation, 431);
     if (operation.requestBody) {

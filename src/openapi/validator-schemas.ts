@@ -84,6 +84,9 @@ function propertySchema(checks: ValidationMetadata[]): Schema {
       continue;
     }
     const schema = schemaOf(check, checks);
+    // Several patterns cannot be one `pattern`: the DTO states the pattern they make together.
+    if (schema?.pattern && checks.filter((c) => c.name === 'matches' && c.each === check.each).length > 1)
+      delete schema.pattern;
     if (schema) Object.assign(check.each ? items : own, schema);
   }
   if (Object.keys(items).length > 0) {

@@ -60,7 +60,8 @@ export class StepDto {
           after: {
             type: 'string',
             description: 'An ISO 8601 duration of at most 366 days',
-            pattern: '^P(?!$)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
+            pattern:
+              '^P(\\d+D(T(\\d+H(\\d+M)?(\\d+S)?|\\d+M(\\d+S)?|\\d+S))?|T(\\d+H(\\d+M)?(\\d+S)?|\\d+M(\\d+S)?|\\d+S))$',
           },
         },
         required: ['after'],

@@ -1,5 +1,5 @@
 import { IsName } from '../../common/name.decorator';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -75,6 +75,59 @@ export class SourceDto {
   noRepeatDays?: number;
 }
 
+const oneLineText = { type: 'string', minLength: 1, maxLength: 64 } as const;
+const noRepeatDays = { type: 'integer', minimum: 0, maximum: 365 } as const;
+
+/** The schedule as the document states it: what `every` needs, as the checks above require. */
+const SCHEDULE_CHOICES: ApiPropertyOptions = {
+  oneOf: [
+    {
+      title: 'Daily',
+      type: 'object',
+      properties: { every: { type: 'string', enum: ['day'] }, at: { type: 'string', pattern: HH_MM.source } },
+      required: ['every', 'at'],
+      additionalProperties: false,
+    },
+    {
+      title: 'Weekly',
+      type: 'object',
+      properties: {
+        every: { type: 'string', enum: ['week'] },
+        at: { type: 'string', pattern: HH_MM.source },
+        weekdays: {
+          type: 'array',
+          items: { type: 'integer', minimum: 1, maximum: 7 },
+          minItems: 1,
+          maxItems: 7,
+          uniqueItems: true,
+        },
+      },
+      required: ['every', 'at', 'weekdays'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+/** The source as the document states it: `current` names a kind, `pool` a tag. */
+const SOURCE_CHOICES: ApiPropertyOptions = {
+  oneOf: [
+    {
+      title: 'CurrentPieceOfKind',
+      type: 'object',
+      properties: { mode: { type: 'string', enum: ['current'] }, kind: oneLineText, tag: oneLineText, noRepeatDays },
+      required: ['mode', 'kind'],
+      additionalProperties: false,
+    },
+    {
+      title: 'PoolOfTag',
+      type: 'object',
+      properties: { mode: { type: 'string', enum: ['pool'] }, tag: oneLineText, kind: oneLineText, noRepeatDays },
+      required: ['mode', 'tag'],
+      additionalProperties: false,
+    },
+  ],
+};
+
 export class CreateRoutineDto {
   @IsName(200)
   name: string;
@@ -85,6 +138,7 @@ export class CreateRoutineDto {
   @Type(() => AudienceDto)
   audience: AudienceDto;
 
+  @ApiProperty(SCHEDULE_CHOICES)
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -96,6 +150,7 @@ export class CreateRoutineDto {
   @IsIn(STAGES)
   stage?: Stage;
 
+  @ApiProperty(SOURCE_CHOICES)
   @IsDefined()
   @IsObject()
   @ValidateNested()
