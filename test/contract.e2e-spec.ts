@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { SEED_KINDS, ChannelFactory, ContentFactory, GroupFactory, exampleFields } from './support/factories';
 import { EXAMPLE_IDS } from '../src/openapi/request-examples';
+import { contractChecker } from './support/contract';
 import { FakeWecom } from './support/providers/wecom';
 import { TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY } from './support/test-env';
@@ -37,6 +38,25 @@ describe('the API contract: the document, methods, media types and messages', ()
   afterAll(async () => {
     await t.close();
     await wecom.stop();
+  });
+
+  it('fails a test whose answer the document does not describe: an unlisted status, or a body of another shape', () => {
+    const check = contractChecker(document as Parameters<typeof contractChecker>[0]);
+    const answer = (status: number, body: object) =>
+      ({
+        req: { method: 'GET', path: '/v1/me' },
+        status,
+        body,
+        text: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }) as unknown as Parameters<ReturnType<typeof contractChecker>>[0];
+    expect(() => check(answer(418, {}))).toThrow('GET /v1/me answered 418, which the OpenAPI document does not list');
+    expect(() => check(answer(200, { id: 7 }))).toThrow(
+      /GET \/v1\/me answered 200 with a body the OpenAPI document does not describe: body must have required property/,
+    );
+    expect(() => check(answer(401, { statusCode: '401' }))).toThrow(
+      /answered 401 with a body the OpenAPI document does not describe/,
+    );
   });
 
   it('answers 405 with Allow to a method a known path does not have, and 404 to a path that does not exist', async () => {

@@ -28,7 +28,7 @@ export function QuietHoursField(scope: 'group' | 'global') {
       type: 'string',
       nullable: true,
       example: '23:00-07:00',
-      description: 'HH:mm-HH:mm local, "off", or null',
+      description: 'HH:mm-HH:mm local (start and end differ; it may cross midnight), "off", or null',
     }),
     ...(scope === 'global' ? [Transform(({ value }: { value: unknown }) => (value === OFF ? null : value))] : []),
     IsOptional(),

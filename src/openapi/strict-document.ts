@@ -125,6 +125,8 @@ function wholeNumbers(schema: SchemaObject): void {
 function tidyProperties(schema: SchemaObject, schemas: Record<string, SchemaObject>): void {
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
     if ('$ref' in child) continue;
+    // A nullable enum lists null among its values (OpenAPI 3.0.3).
+    if (child.nullable && child.enum && !child.enum.includes(null)) child.enum = [...child.enum, null];
     // Nor may a reference be nullable (a null fails the allOf): the referred object is written out here.
     const only = child.allOf?.length === 1 ? (child.allOf[0] as { $ref?: string }).$ref : undefined;
     if (child.nullable && only) {

@@ -18,10 +18,12 @@ export class TimelineQuery {
 }
 
 export class CalendarQuery extends TimelineQuery {
+  /** One group's calendar; give groupId or tag. */
   @Omittable()
   @IsUUID()
   groupId?: string;
 
+  /** The calendar of the groups with this tag; give groupId or tag. */
   @TagFilter()
   tag?: string;
 

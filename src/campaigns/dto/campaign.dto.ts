@@ -93,6 +93,11 @@ export class CreateCampaignDto {
   @IsBoolean()
   allowDirectClose?: boolean;
 
+  /**
+   * In order. Checked together when the campaign is validated or launched: stages never go back
+   * (activate → educate → trigger need → trigger emotion → close), a close step needs an educate
+   * step before it unless allowDirectClose, each piece is published, and times only go forward.
+   */
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsObject({ each: true, message: 'each step must be an object' })

@@ -22,7 +22,7 @@ function IsAmount() {
 }
 
 export class ReportConversionDto {
-  /** The short-link code the buyer came through (the part after `/r/`); or give postId. */
+  /** The short-link code the buyer came through (the part after `/r/`); or give postId (one of the two, not both). */
   @Omittable()
   @IsString()
   @Length(1, 64)
