@@ -104,9 +104,9 @@ function dropUnreferenced(document: OpenAPIObject): void {
   }
 }
 
-/** Numbers in answers are whole unless their DTO says `format: 'double'`. */
-function wholeNumbers(schema: SchemaObject): void {
-  if (schema.type === 'number' && !schema.format) schema.type = 'integer';
+/** Every schema within a schema, itself first. */
+function* within(schema: SchemaObject): Generator<SchemaObject> {
+  yield schema;
   for (const child of [
     ...Object.values(schema.properties ?? {}),
     ...(schema.items ? [schema.items] : []),
@@ -115,7 +115,17 @@ function wholeNumbers(schema: SchemaObject): void {
     ...(schema.allOf ?? []),
     ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
   ])
-    if (!('$ref' in child)) wholeNumbers(child);
+    if (!('$ref' in child)) yield* within(child);
+}
+
+/** A nullable enum lists null among its values (OpenAPI 3.0.3), wherever it is. */
+function nullInNullableEnums(schema: SchemaObject): void {
+  for (const node of within(schema)) if (node.nullable && node.enum && !node.enum.includes(null)) node.enum.push(null);
+}
+
+/** Numbers in answers are whole unless their DTO says `format: 'double'`. */
+function wholeNumbers(schema: SchemaObject): void {
+  for (const node of within(schema)) if (node.type === 'number' && !node.format) node.type = 'integer';
 }
 
 /**
@@ -125,8 +135,6 @@ function wholeNumbers(schema: SchemaObject): void {
 function tidyProperties(schema: SchemaObject, schemas: Record<string, SchemaObject>): void {
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
     if ('$ref' in child) continue;
-    // A nullable enum lists null among its values (OpenAPI 3.0.3).
-    if (child.nullable && child.enum && !child.enum.includes(null)) child.enum = [...child.enum, null];
     // Nor may a reference be nullable (a null fails the allOf): the referred object is written out here.
     const only = child.allOf?.length === 1 ? (child.allOf[0] as { $ref?: string }).$ref : undefined;
     if (child.nullable && only) {
@@ -176,6 +184,7 @@ export function tightenDocument(document: OpenAPIObject, options: StrictOptions)
   for (const [name, schema] of Object.entries(schemas)) {
     if ('$ref' in schema) continue;
     tidyProperties(schema, schemas);
+    nullInNullableEnums(schema);
     if (options.validated.has(name)) schema.additionalProperties = false;
     else wholeNumbers(schema);
   }
