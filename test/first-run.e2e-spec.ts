@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { databaseExists } from '../src/database/prepare-database';
-import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
 import { freePort } from './support/own-servers';
-import { ServiceProcess } from './support/service-process';
+import { ServiceProcess, startedServices } from './support/service-process';
 import { ADMIN_KEY, isolatedEnv } from './support/test-env';
 
 const BUILD_IF_STALE = join(__dirname, '..', 'scripts', 'build-if-stale.mjs');
@@ -23,20 +22,9 @@ const logLines = (output: string) =>
     .map((line) => JSON.parse(line) as { level: number; msg: string });
 
 describe('a new user’s first runs', () => {
-  const started: { process: ServiceProcess; env: Record<string, string> }[] = [];
-  const service = (env: Record<string, string>) => {
-    const process = new ServiceProcess(env);
-    started.push({ process, env });
-    return process;
-  };
-  afterEach(async () => {
-    for (const { process, env } of started.splice(0)) {
-      await process.stop();
-      await dropDatabase(env.DATABASE_URL);
-      await deleteRedisPrefix(env.QUEUE_PREFIX);
-      rmSync(env.MEDIA_CACHE_DIR, { recursive: true, force: true });
-    }
-  });
+  const services = startedServices();
+  const service = services.start;
+  afterEach(() => services.stopAll());
 
   describe('npm start builds only when a source is newer than the build', () => {
     let root: string;

@@ -2,7 +2,6 @@ import request from 'supertest';
 import { databaseExists } from '../src/database/prepare-database';
 import { DataSource } from 'typeorm';
 import { PostLifecycle } from '../src/posts/post-lifecycle.service';
-import { deleteRedisPrefix, dropDatabase } from './support/cleanup';
 import {
   CampaignFactory,
   ChannelFactory,
@@ -16,7 +15,7 @@ import { freePort } from './support/own-servers';
 import { waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { eventually } from './support/poll';
-import { ServiceProcess } from './support/service-process';
+import { startedServices } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY, NO_GLOBAL_POLICY, isolatedEnv } from './support/test-env';
 
@@ -30,19 +29,9 @@ const isJson = (line: string) => {
 };
 
 describe('trust: failures are never silent', () => {
-  const started: { process: ServiceProcess; env: Record<string, string> }[] = [];
-  const service = (env: Record<string, string>) => {
-    const process = new ServiceProcess(env);
-    started.push({ process, env });
-    return process;
-  };
-  afterEach(async () => {
-    for (const { process, env } of started.splice(0)) {
-      await process.stop();
-      await dropDatabase(env.DATABASE_URL);
-      await deleteRedisPrefix(env.QUEUE_PREFIX);
-    }
-  });
+  const services = startedServices();
+  const service = services.start;
+  afterEach(() => services.stopAll());
 
   it('exits 1 within 30 s naming REDIS_URL when Redis cannot be reached, without non-JSON noise', async () => {
     const process = service(isolatedEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'info' }));

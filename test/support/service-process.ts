@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { deleteRedisPrefix, dropDatabase, removeMediaCache } from './cleanup';
 import { eventually } from './poll';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -68,4 +69,27 @@ export class ServiceProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Service processes a test starts, each on its own database, prefix and key file: `stopAll` (in
+ * an afterEach) stops them and removes what they made.
+ */
+export function startedServices() {
+  const started: { process: ServiceProcess; env: Record<string, string> }[] = [];
+  return {
+    start(env: Record<string, string>): ServiceProcess {
+      const process = new ServiceProcess(env);
+      started.push({ process, env });
+      return process;
+    },
+    async stopAll(): Promise<void> {
+      for (const { process, env } of started.splice(0)) {
+        await process.stop();
+        await dropDatabase(env.DATABASE_URL);
+        await deleteRedisPrefix(env.QUEUE_PREFIX);
+        if (env.MEDIA_CACHE_DIR) await removeMediaCache(env.MEDIA_CACHE_DIR);
+      }
+    },
+  };
 }
