@@ -285,7 +285,7 @@ export class PlanPageQuery {
   @PageNumber()
   page: number = 1;
 
-  /** Groups per page; without it the whole audience is planned. */
+  /** Groups per page; without it the whole audience is planned. Groups × steps may not pass PLAN_MAX_POSTS (100,000 by default). */
   @PageSize(100_000)
   pageSize?: number;
 }
