@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { EXAMPLE_IDS } from '../src/openapi/request-examples';
 import { ChannelFactory, GroupFactory, publishedPieces } from './support/factories';
 import { Components, Schema, invalid, resolve, valid } from './support/schema-arbitrary';
+import { withRealIds } from './support/contract';
 import { FakeWecom } from './support/providers/wecom';
 import { TestApp, createTestApp } from './support/test-app';
 
@@ -121,13 +122,7 @@ describe('requests generated from the OpenAPI document', () => {
       routines: routine.body.id,
     });
     fixed = { channelId: channel.id, groupId: group.id, contentId: piece, groupIds: [group.id] };
-    real = (value) =>
-      JSON.parse(
-        JSON.stringify(value)
-          .replaceAll(EXAMPLE_IDS.group, group.id)
-          .replaceAll(EXAMPLE_IDS.channel, channel.id)
-          .replaceAll(EXAMPLE_IDS.content, piece),
-      ) as unknown;
+    real = (value) => withRealIds(value, { group: group.id, channel: channel.id, content: piece });
   });
   afterAll(async () => {
     await t.close();

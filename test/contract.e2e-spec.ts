@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
 import { SEED_KINDS, ChannelFactory, ContentFactory, GroupFactory, exampleFields } from './support/factories';
-import { EXAMPLE_IDS } from '../src/openapi/request-examples';
-import { contractChecker } from './support/contract';
+import { contractChecker, withRealIds } from './support/contract';
 import { FakeWecom } from './support/providers/wecom';
 import { TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY } from './support/test-env';
@@ -141,14 +140,8 @@ describe('the API contract: the document, methods, media types and messages', ()
     const piece = await ContentFactory.create(t.admin, 'morning_brief');
     await t.admin.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
     const ids: Record<string, string> = { groups: group.id, channels: channel.id, content: piece.id };
-    // The examples' placeholder ids, made real.
     const real = (example: unknown) =>
-      JSON.parse(
-        JSON.stringify(example)
-          .replaceAll(EXAMPLE_IDS.group, group.id)
-          .replaceAll(EXAMPLE_IDS.channel, channel.id)
-          .replaceAll(EXAMPLE_IDS.content, piece.id),
-      ) as object;
+      withRealIds(example, { group: group.id, channel: channel.id, content: piece.id }) as object;
     const refused: string[] = [];
     let tried = 0;
     for (const [path, item] of Object.entries(document.paths)) {

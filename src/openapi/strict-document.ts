@@ -29,24 +29,40 @@ export function handlers(app: INestApplication): Handler[] {
   return found;
 }
 
+/** Nest's RouteParamtypes (not exported): the kinds of handler argument read here. */
+const BODY = 3;
+const PARAM = 5;
+
+/** A handler's arguments as Nest records them: kind, position, the name given and the pipes. */
+function routeArgs({
+  controller,
+  handler,
+}: Handler): { kind: number; index: number; data?: unknown; pipes: unknown[] }[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
+    string,
+    { index: number; data?: unknown; pipes?: unknown[] }
+  >;
+  // Keys are `kind:index`.
+  return Object.entries(args).map(([key, arg]) => ({
+    ...arg,
+    kind: Number(key.split(':')[0]),
+    pipes: arg.pipes ?? [],
+  }));
+}
+
 /** The schema of each path parameter a pipe checks (a UUID, a whole number), by operationId. */
 export function pathParameterSchemas(app: INestApplication): Map<string, Map<string, SchemaObject>> {
   const schemas = new Map<string, Map<string, SchemaObject>>();
-  for (const { operationId, controller, handler } of handlers(app)) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
-      string,
-      { data?: unknown; pipes?: unknown[] }
-    >;
+  for (const route of handlers(app)) {
     const params = new Map<string, SchemaObject>();
-    for (const [key, arg] of Object.entries(args)) {
-      // Keys are `type:index`; type 5 is @Param (RouteParamtypes.PARAM).
-      if (!key.startsWith('5:') || typeof arg.data !== 'string') continue;
-      for (const pipe of arg.pipes ?? []) {
+    for (const arg of routeArgs(route)) {
+      if (arg.kind !== PARAM || typeof arg.data !== 'string') continue;
+      for (const pipe of arg.pipes) {
         if (pipe instanceof ParseUUIDPipe) params.set(arg.data, { type: 'string', format: 'uuid' });
         if (pipe instanceof ParseIntPipe) params.set(arg.data, { type: 'integer', minimum: 1 });
       }
     }
-    if (params.size > 0) schemas.set(operationId, params);
+    if (params.size > 0) schemas.set(route.operationId, params);
   }
   return schemas;
 }
@@ -54,17 +70,13 @@ export function pathParameterSchemas(app: INestApplication): Map<string, Map<str
 /** The classes of request bodies, by name: the pipe checks them, so they refuse unknown fields. */
 export function bodyClasses(app: INestApplication): Set<string> {
   const names = new Set<string>();
-  for (const { controller, handler } of handlers(app)) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
-      string,
-      { index: number }
-    >;
-    const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ?? []) as {
+  for (const route of handlers(app)) {
+    const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handler.name) ?? []) as {
       name?: string;
     }[];
-    for (const [key, arg] of Object.entries(args)) {
-      // RouteParamtypes.BODY
-      if (key.startsWith('3:') && types[arg.index]?.name) names.add(types[arg.index].name!);
+    for (const arg of routeArgs(route)) {
+      const name = types[arg.index]?.name;
+      if (arg.kind === BODY && name) names.add(name);
     }
   }
   return names;

@@ -1,6 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
+import { EXAMPLE_IDS } from '../../src/openapi/request-examples';
 
 interface MediaType {
   schema?: object;
@@ -68,4 +69,14 @@ export function contractChecker(document: Document): (response: Response) => voi
         `${where} with a body the OpenAPI document does not describe: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}\n${response.text.slice(0, 1000)}`,
       );
   };
+}
+
+/** A request example of the document with its placeholder ids replaced by those of things that exist. */
+export function withRealIds(example: unknown, ids: { group: string; channel: string; content: string }): unknown {
+  return JSON.parse(
+    JSON.stringify(example)
+      .replaceAll(EXAMPLE_IDS.group, ids.group)
+      .replaceAll(EXAMPLE_IDS.channel, ids.channel)
+      .replaceAll(EXAMPLE_IDS.content, ids.content),
+  ) as unknown;
 }
