@@ -3,8 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { errorBody } from './common/error-body';
 import helmet from 'helmet';
 import express, { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { resolve } from 'node:path';
@@ -15,6 +13,7 @@ import { preflight } from './system/preflight';
 import { toErrorBody } from './common/http-exception.filter';
 import { checkBodyShape } from './common/body-shape';
 import { jsonBodiesOnly } from './common/json-bodies';
+import { handleParserErrors } from './common/http-parser-errors';
 import { methodNotAllowed } from './common/method-not-allowed';
 import { AppConfig } from './config/app-config';
 import { Metrics } from './observability/metrics';
@@ -33,27 +32,6 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   const body = toErrorBody(error);
   if (!body || res.headersSent) return next(error);
   res.status(body.statusCode).json(body);
-}
-
-function parserMessage(code: string | undefined): string {
-  if (code === 'HPE_HEADER_OVERFLOW') return 'request line and headers are too large';
-  // Node's parser refuses bytes above 0x7F in the request target before any handler sees them.
-  if (code === 'HPE_INVALID_URL')
-    return 'the address has characters that are not percent-encoded (raw UTF-8 such as 上海): encode them, e.g. ?q=%E4%B8%8A%E6%B5%B7';
-  return 'malformed HTTP request';
-}
-
-/** Requests Node's HTTP parser refuses (a 16 KB header block, say) get the same error shape as the rest. */
-function parserErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(errorBody(tooLarge ? 431 : 400, parserMessage(error.code)));
-    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(
-      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
 }
 
 /** Where apps are mounted: what they answer counts under the mount point. */
@@ -143,7 +121,7 @@ export async function startApp(config: AppConfig): Promise<StartedApp> {
   // No enableShutdownHooks(): main.ts closes the app on SIGTERM, and two closes at once would end
   // the database pool twice (an error logged on every clean stop).
   setUpHttp(app, config);
-  parserErrors(app.getHttpServer() as Server);
+  handleParserErrors(app.getHttpServer() as Server);
   await app.listen(config.port, '0.0.0.0');
   return { role: config.role, app };
 }

@@ -12,12 +12,10 @@ interface Document {
   >;
 }
 
-/** What Node's HTTP parser answers to a request line sent as raw bytes. */
-function rawRequest(port: number, requestLine: Buffer): Promise<string> {
+/** What the service answers to a request sent as raw bytes, as curl sends `?q=上海` as typed. */
+function rawRequest(port: number, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () =>
-      socket.write(Buffer.concat([requestLine, Buffer.from('\r\nHost: x\r\nConnection: close\r\n\r\n')])),
-    );
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(request, 'utf8')));
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     socket.on('end', () => resolve(answer));
@@ -104,16 +102,31 @@ describe('the API contract: the document, methods, media types and messages', ()
     ]);
   });
 
-  it('answers raw UTF-8 in an address with 400 and how to encode it', async () => {
+  it('reads raw UTF-8 in an address as if it were percent-encoded, and explains an address it cannot read', async () => {
     const port = (t.app.getHttpServer() as { address(): { port: number } }).address().port;
-    const answer = await rawRequest(port, Buffer.from('GET /v1/groups?tag=上海 HTTP/1.1'));
-    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-    expect(answer).toContain('encode them, e.g. ?q=%E4%B8%8A%E6%B5%B7');
-    // Percent-encoded, the same filter is read as written.
     const channel = await ChannelFactory.create(t, 'console');
-    await GroupFactory.create(t, channel.id, { tags: ['上海'] });
-    const listed = await t.admin.get(`/v1/groups?tag=${encodeURIComponent('上海')}`).expect(200);
-    expect(listed.body.items.map((g: { tags: string[] }) => g.tags)).toEqual([['上海']]);
+    await GroupFactory.create(t, channel.id, { tags: ['上海'], name: '上海一群' });
+    await GroupFactory.create(t, channel.id, { tags: ['北京'], name: '北京一群' });
+    const headers = `Host: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n`;
+
+    const answer = await rawRequest(port, `GET /v1/groups?tag=上海 HTTP/1.1\r\n${headers}\r\n`);
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(head).toMatch(/^connection: close$/im);
+    expect((JSON.parse(body) as { items: { name: string }[] }).items.map((g) => g.name)).toEqual(['上海一群']);
+
+    // A body comes along with the address it was sent to.
+    const piece = JSON.stringify(ContentFactory.body('morning_brief', { title: '上海早报' }));
+    const created = await rawRequest(
+      port,
+      `POST /v1/content?来源=curl HTTP/1.1\r\n${headers}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(piece)}\r\n\r\n${piece}`,
+    );
+    expect(created.split('\r\n')[0]).toBe('HTTP/1.1 201 Created');
+
+    // Control characters stay refused, with what to do.
+    const refused = await rawRequest(port, `GET /v1/groups?tag=上\x01海 HTTP/1.1\r\n${headers}\r\n`);
+    expect(refused.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(refused).toContain('must be percent-encoded, e.g. ?q=a%20b');
   });
 
   it('names every bad field of a routine at once, and says weekdays are required for every: week', async () => {
