@@ -50,6 +50,22 @@ export default tseslint.config(
           selector,
           message: 'Name statuses in SQL through PostStatus or RunStatus, not by hand.',
         })),
+        // Reasons are words for people and may be reworded; code compares the code stored beside them.
+        ...[
+          "TemplateElement[value.raw=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]",
+          "Literal[value=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]",
+          "TemplateElement[value.raw=/\\b\\w*reason`?\\s*(=|<>|!=)\\s*'/i]",
+          "Literal[value=/\\b\\w*reason`?\\s*(=|<>|!=)\\s*'/i]",
+          ...['name', 'property.name'].flatMap((key) => [
+            `CallExpression[callee.property.name=/^(startsWith|endsWith|includes|indexOf|match|matchAll|search)$/][callee.object.${key}=/[Rr]eason$/]`,
+            `CallExpression[callee.property.name=/^(test|exec)$/][arguments.0.${key}=/[Rr]eason$/]`,
+            `BinaryExpression[operator=/^[!=]==?$/][left.${key}=/[Rr]eason$/][right.type='Literal'][right.value!=null]`,
+            `BinaryExpression[operator=/^[!=]==?$/][right.${key}=/[Rr]eason$/][left.type='Literal'][left.value!=null]`,
+          ]),
+        ].map((selector) => ({
+          selector,
+          message: 'Logic on reason text: compare its code (HoldCode, SkipCode, errorCode) instead.',
+        })),
       ],
     },
   },

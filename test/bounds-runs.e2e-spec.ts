@@ -85,6 +85,7 @@ describe('bounds: nothing of a run is due before it starts', () => {
       {
         at: expect.any(String),
         until: new Date(start).toISOString(),
+        code: 'before_start',
         reason: 'day 0 at 08:00 had already passed in Europe/Berlin at the start: due at the start instead',
       },
     ]);

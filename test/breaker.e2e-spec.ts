@@ -11,6 +11,7 @@ interface PostView {
   status: string;
   errorCode: string | null;
   deferReason: string | null;
+  holdCode: string | null;
   sentAt: string | null;
 }
 
@@ -54,9 +55,7 @@ describe('a group that keeps failing is paused, and the others carry on', () => 
     const posts = await waitForPosts<PostView>(
       planner,
       run.body.id,
-      (all) =>
-        all.filter((p) => p.status === 'sent').length === 80 &&
-        of(all)[3]?.deferReason?.startsWith('group is paused') === true,
+      (all) => all.filter((p) => p.status === 'sent').length === 80 && of(all)[3]?.holdCode === 'group_inactive',
     );
     expect(of(posts).map((p) => [p.status, p.errorCode])).toEqual([
       ['failed', '93000'],

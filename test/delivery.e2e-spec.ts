@@ -15,6 +15,7 @@ interface PostView {
   errorCode: string | null;
   error: string | null;
   deferReason: string | null;
+  holdCode: string | null;
   notBefore: string | null;
   dueAt: string;
   sentAt: string | null;
@@ -184,7 +185,7 @@ describe('delivery: outcomes, run control and policy', () => {
       const { runId } = await runTo({ quietHours: '23:00-01:00', timezone: zone });
       const [post] = await waitForPosts<PostView>(planner, runId, (all) => all[0].deferReason !== null);
       expect(post.status).toBe('queued');
-      expect(post.deferReason).toBe('quiet hours 23:00-01:00');
+      expect(post).toMatchObject({ holdCode: 'quiet_hours', deferReason: 'quiet hours 23:00-01:00' });
       const end = DateTime.fromISO(post.notBefore!).setZone(zone);
       expect(end.toFormat('HH:mm')).toBe('01:00');
       expect(end.toISODate()).toBe(DateTime.now().setZone(zone).plus({ days: 1 }).toISODate());
@@ -195,7 +196,7 @@ describe('delivery: outcomes, run control and policy', () => {
       const posts = await waitForPosts<PostView>(
         planner,
         runId,
-        (all) => all[0].status === 'sent' && all[1].deferReason?.startsWith('minimum gap') === true,
+        (all) => all[0].status === 'sent' && all[1].holdCode === 'min_gap',
       );
       const gap = Date.parse(posts[1].notBefore!) - Date.parse(posts[0].sentAt!);
       expect(gap).toBeGreaterThanOrEqual(30 * 60_000);

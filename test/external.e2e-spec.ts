@@ -76,7 +76,10 @@ describe('external adapters: the example consumer end to end', () => {
         posts.find((p) => p.groupId === groups.find((g) => g.name === `外部 ${target}`)!.id)!;
       expect(of('room-1')).toMatchObject({ status: 'sent', externalId: `example-${of('room-1').id.slice(0, 8)}` });
       expect(of('refuse')).toMatchObject({ status: 'failed', error: 'target refuse does not exist' });
-      expect(of('busy')).toMatchObject({ deferReason: 'external consumer rate limited: try again in a minute' });
+      expect(of('busy')).toMatchObject({
+        holdCode: 'provider_rate',
+        deferReason: 'external consumer rate limited: try again in a minute',
+      });
       expect(['scheduled', 'queued']).toContain(of('busy').status);
       expect(printed).toContain('[外部 room-1] activate: 外部消息');
       const attempts = (await planner.get(`/v1/posts/${of('refuse').id}`)).body.attemptLog;

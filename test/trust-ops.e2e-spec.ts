@@ -174,6 +174,7 @@ describe('trust: posts keep their history and never hang on a stopped run', () =
     expect(detail.deferrals.at(-1)).toEqual({
       at: expect.any(String),
       until: expect.any(String),
+      code: 'min_gap',
       reason: 'minimum gap of 1 min',
     });
     expect(new Date(detail.deferrals.at(-1).until).getTime()).toBeGreaterThan(
@@ -200,7 +201,10 @@ describe('trust: posts keep their history and never hang on a stopped run', () =
     await db.query(`UPDATE posts SET status = 'sending', claimed_at = NOW(3) WHERE id = ?`, [inFlight.id]);
     await planner.post(`/v1/runs/${run}/cancel`).expect(200);
     await db.query(`UPDATE posts SET status = 'queued' WHERE id = ?`, [orphan.id]);
-    await t.app.get(PostLifecycle).defer(inFlight.id, new Date(Date.now() + 60_000), 'minimum gap of 10 min');
+    await t.app.get(PostLifecycle).defer(inFlight.id, new Date(Date.now() + 60_000), {
+      code: 'min_gap',
+      reason: 'minimum gap of 10 min',
+    });
     const statuses = await eventually(async () => {
       const posts = await waitForPosts<{ id: string; status: string }>(planner, run, () => true);
       return posts.every((p) => p.status === 'cancelled') ? posts.map((p) => p.status) : undefined;

@@ -18,6 +18,7 @@ import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
 import { RunStep, stepPosts } from './step-posts';
 import { turns } from '../common/yielding';
+import { Because, HoldCode, SkipCode } from '../common/hold-codes';
 
 export interface PlanInput {
   steps: RunStep[];
@@ -31,16 +32,17 @@ export type PlanBody = Pick<PlanDto, 'summary' | 'entries'>;
 /** The posts a plan adds sort after any post of a real run due at the same instant. */
 const PLANNED = '~plan';
 const HISTORY_MS = 2 * 86_400_000;
-const RULES: [RegExp, string][] = [
-  [/had already passed .* at the start/, 'before the start'],
-  [/^quiet hours/, 'quiet hours'],
-  [/^minimum gap/, 'minimum gap'],
-  [/^daily cap/, 'daily cap'],
-  [/^promotional cap/, 'promotional cap'],
-  [/blackout/, 'blackout date'],
-  [/^waits for /, 'order in the group'],
-  [/rate limit/, 'robot rate limit'],
-];
+/** How a plan's summary names what moved or skipped a post; a code not named here is named by its reason. */
+const RULE_NAMES: Partial<Record<HoldCode | SkipCode, string>> = {
+  before_start: 'before the start',
+  quiet_hours: 'quiet hours',
+  min_gap: 'minimum gap',
+  daily_cap: 'daily cap',
+  promo_cap: 'promotional cap',
+  blackout: 'blackout date',
+  order: 'order in the group',
+  rate_limit: 'robot rate limit',
+};
 
 /**
  * A dry run of a launch: for every group × step its due time and when it will really go after
@@ -98,6 +100,7 @@ export class PlanPreview {
     const ours: RunRules = { blackoutMode: dto.blackoutMode ?? 'shift', catchUp: dto.catchUp ?? null };
     const [aheadOf, plannedOf, sentOf] = [byGroup(ahead), byGroup(planned), byGroup(sent)];
     const entries: PlanEntryDto[] = [];
+    const causes: Cause[] = [];
     // A plan of thousands of groups holds the event loop for no more than a turn at a time.
     const turn = turns();
     for (const { group, channel, target } of targets) {
@@ -142,19 +145,22 @@ export class PlanPreview {
           post.skipped || post.contentId === null || post.revision === null
             ? []
             : await this.renderProblems(post, group, format, channel.type);
+        const moves = post.moved ? [post.moved, ...prediction.moves] : prediction.moves;
+        const skipped = post.skipped ?? prediction.skipped;
         entries.push({
           groupId: group.id,
           step: post.step,
           stage: post.stage,
           dueAt: post.dueAt,
           predictedAt: post.skipped ? null : prediction.at,
-          moves: post.moved ? [post.moved, ...prediction.moves] : prediction.moves,
-          skipped: post.skipped ?? prediction.skipped,
+          moves: moves.map((m) => m.reason),
+          skipped: skipped?.reason ?? null,
           problems,
         });
+        for (const why of skipped ? [...moves, skipped] : moves) causes.push({ groupId: group.id, why });
       }
     }
-    return { summary: summarize(entries, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
+    return { summary: summarize(entries, causes, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
   }
 
   /** Rendered for this group as its channel will send it: a template that cannot render, a size the provider splits at. */
@@ -192,7 +198,13 @@ function byGroup<T extends { groupId: string }>(rows: T[]): Map<string, T[]> {
   return groups;
 }
 
-function summarize(entries: PlanEntryDto[], zones: Map<string, string>): PlanDto['summary'] {
+/** What moved or skipped a planned post of a group. */
+interface Cause {
+  groupId: string;
+  why: Because<HoldCode | SkipCode>;
+}
+
+function summarize(entries: PlanEntryDto[], causes: Cause[], zones: Map<string, string>): PlanDto['summary'] {
   const perDay: Record<string, number> = {};
   const movedBy = new Map<string, Set<string>>();
   let last: Date | null = null;
@@ -203,10 +215,10 @@ function summarize(entries: PlanEntryDto[], zones: Map<string, string>): PlanDto
       perDay[day] = (perDay[day] ?? 0) + 1;
       if (!last || entry.predictedAt > last) last = entry.predictedAt;
     }
-    for (const move of [...entry.moves, ...(entry.skipped ? [entry.skipped] : [])]) {
-      const rule = RULES.find(([pattern]) => pattern.test(move))?.[1] ?? move;
-      (movedBy.get(rule) ?? movedBy.set(rule, new Set()).get(rule)!).add(entry.groupId);
-    }
+  }
+  for (const { groupId, why } of causes) {
+    const rule = RULE_NAMES[why.code] ?? why.reason;
+    (movedBy.get(rule) ?? movedBy.set(rule, new Set()).get(rule)!).add(groupId);
   }
   return {
     posts: entries.length,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelType } from '../channels/channel-types';
+import { Because, SkipCode } from '../common/hold-codes';
 import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
 import { NewPost } from '../posts/post-lifecycle.service';
 import { StepDue, Timing, dueTimes } from './timing';
@@ -35,11 +36,16 @@ export interface Starter {
 }
 
 /** Why a step's post is written as skipped, if it is: its piece is gone, or it is late under catchUp: skip. */
-function skipReason(plan: StepPlan, contentId: string, revision: number | null, due: StepDue): string | undefined {
-  if (revision === null) return `content ${contentId} is no longer published`;
+function skipReason(
+  plan: StepPlan,
+  contentId: string,
+  revision: number | null,
+  due: StepDue,
+): Because<SkipCode> | undefined {
+  if (revision === null) return { code: 'unpublished', reason: `content ${contentId} is no longer published` };
   if (plan.catchUp !== 'skip') return undefined;
-  if (due.passed) return `${due.passed} (catchUp: skip)`;
-  return due.at < plan.overdueBefore ? plan.overdueReason : undefined;
+  if (due.passed) return { code: 'before_start', reason: `${due.passed} (catchUp: skip)` };
+  return due.at < plan.overdueBefore ? { code: 'overdue', reason: plan.overdueReason } : undefined;
 }
 
 /** One post per step for each group, due in the group's zone from its own start. */
@@ -67,7 +73,11 @@ export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
         revision,
         promotional: PROMOTIONAL_STAGES.includes(stage) || plan.promotionalKind(kind),
         dueAt: due.at,
-        ...(skipped ? { skipped } : due.passed ? { moved: `${due.passed}: due at the start instead` } : {}),
+        ...(skipped
+          ? { skipped }
+          : due.passed
+            ? { moved: { code: 'before_start', reason: `${due.passed}: due at the start instead` } }
+            : {}),
       };
     }),
   );

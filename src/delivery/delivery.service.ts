@@ -6,6 +6,7 @@ import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult, TOO_LONG } from '../channels/outcomes';
 import { maxMessages, textMessages, tooManyMessages } from '../channels/message-count';
 import { DomainError } from '../common/domain-error';
+import { Because } from '../common/hold-codes';
 import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
 import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
@@ -16,12 +17,9 @@ import {
   Attempt,
   ClaimedPost,
   DueTogether,
-  GOES_WITH,
   PostLifecycle,
   Progress,
   UnsureClaim,
-  inactiveChannelReason,
-  inactiveGroupReason,
 } from '../posts/post-lifecycle.service';
 import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
@@ -117,16 +115,8 @@ export class DeliveryService {
     const postId = post.id;
     const { group, channel, target } = await this.groups.deliveryTarget(post.groupId);
     // A paused or archived group, or a channel whose receiver is gone: look again later (or when woken).
-    const inactive =
-      group.status !== 'active'
-        ? { reason: inactiveGroupReason(group.status, group.pausedReason), code: 'group_inactive' }
-        : channel.status === 'disabled'
-          ? { reason: inactiveChannelReason(channel.name, channel.disabledReason), code: 'channel_disabled' }
-          : null;
-    if (inactive) {
-      const until = new Date(Date.now() + INACTIVE_GROUP_WAIT_MS);
-      return this.defer(job, token, post, until, inactive.reason, inactive.code);
-    }
+    const inactive = inactiveHold(group, channel);
+    if (inactive) return this.defer(job, token, post, new Date(Date.now() + INACTIVE_GROUP_WAIT_MS), inactive);
     const definition = this.adapters.definition(channel.type);
     const decision = await this.gate.decide(post, post.run, group, definition, target);
     // The post ahead is being sent by this process: wait for it here, then look again from the
@@ -140,8 +130,7 @@ export class DeliveryService {
       await this.skip(post, decision.reason);
       return undefined;
     }
-    if (decision.action === 'defer')
-      return this.defer(job, token, post, decision.until, decision.reason, decision.code);
+    if (decision.action === 'defer') return this.defer(job, token, post, decision.until, decision);
     let message: OutgoingMessage;
     try {
       message = await this.message(post, group, channel.config.trackLinks === true);
@@ -182,7 +171,7 @@ export class DeliveryService {
       const due = await this.lifecycle.dueTogether(post, owned);
       if (due.head !== post.id) {
         const until = new Date(Date.now() + GATHER_WAIT_MS);
-        return this.defer(job, token, post, until, `${GOES_WITH}${due.head}`, 'goes_with');
+        return this.defer(job, token, post, until, { code: 'goes_with', reason: `goes with post ${due.head}` });
       }
       together = await this.companions(post, owned, due, message, definition);
     }
@@ -257,8 +246,7 @@ export class DeliveryService {
       const { group: to, target } = same.get(claimed.id)!;
       const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
       if (decision.action === 'skip') await this.skip(claimed, decision.reason);
-      else if (decision.action === 'defer')
-        await this.deferred(claimed, decision.until, decision.reason, decision.code);
+      else if (decision.action === 'defer') await this.deferred(claimed, decision.until, decision);
       else companions.push({ post: claimed, group: to, target });
     }
     return companions;
@@ -272,10 +260,11 @@ export class DeliveryService {
   ): Promise<void> {
     const progress = { attempts: post.attempts + 1, partsSent: Math.max(post.partsSent, result.partsSent) };
     const next = nextStep(result, { lastAttempt: false, retrySafe, now: new Date() });
-    if (next.kind === 'wait') return this.deferred(post, next.until, next.reason, 'provider_rate', progress);
+    if (next.kind === 'wait')
+      return this.deferred(post, next.until, { code: 'provider_rate', reason: next.reason }, progress);
     if (next.kind === 'retry' || (next.kind === 'failed' && !next.final)) {
       const until = new Date(Date.now() + COMPANION_RETRY_MS);
-      return this.deferred(post, until, next.reason, 'retry', progress);
+      return this.deferred(post, until, { code: 'retry', reason: next.reason }, progress);
     }
     return this.settle(post, group, next, progress, breakerFailures);
   }
@@ -303,7 +292,7 @@ export class DeliveryService {
     if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'wait':
-        return this.defer(job, token, post, next.until, next.reason, 'provider_rate', progress);
+        return this.defer(job, token, post, next.until, { code: 'provider_rate', reason: next.reason }, progress);
       case 'retry':
         await this.backlog.owe(() =>
           this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason }),
@@ -385,10 +374,10 @@ export class DeliveryService {
     this.metrics.transition(post, PostStatus.Skipped);
   }
 
-  /** Held back until later; `code` says why in a word, for the deferral counter. */
-  private async deferred(post: Post, until: Date, reason: string, code: string, progress: Progress = {}) {
-    await this.backlog.owe(() => this.lifecycle.defer(post.id, until, reason, progress));
-    this.metrics.deferral(post, code);
+  /** Held back until later; the deferral counter counts it by its code. */
+  private async deferred(post: Post, until: Date, hold: Because, progress: Progress = {}) {
+    await this.backlog.owe(() => this.lifecycle.defer(post.id, until, hold, progress));
+    this.metrics.deferral(post, hold.code);
   }
 
   private async defer(
@@ -396,11 +385,10 @@ export class DeliveryService {
     token: string | undefined,
     post: Post,
     until: Date,
-    reason: string,
-    code: string,
+    hold: Because,
     progress: Progress = {},
   ): Promise<never> {
-    await this.deferred(post, until, reason, code, progress);
+    await this.deferred(post, until, hold, progress);
     await job.moveToDelayed(until.getTime(), token);
     throw new DelayedError();
   }
@@ -425,6 +413,19 @@ export class DeliveryService {
       link,
     };
   }
+}
+
+/** A paused or archived group, or a disabled channel: its posts wait (and are woken when it is active again). */
+function inactiveHold(group: Group, channel: Channel): Because | null {
+  const because = (reason: string | null) => (reason ? `: ${reason}` : '');
+  if (group.status !== 'active')
+    return { code: 'group_inactive', reason: `group is ${group.status}${because(group.pausedReason)}` };
+  if (channel.status === 'disabled')
+    return {
+      code: 'channel_disabled',
+      reason: `channel is disabled (${channel.name})${because(channel.disabledReason)}`,
+    };
+  return null;
 }
 
 /** What a post needs to go to its provider, once everything before the send has passed. */

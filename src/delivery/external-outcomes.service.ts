@@ -16,9 +16,12 @@ const RATE_LIMITED_WAIT_MS = 60_000;
 const RETRY_IN = /retry in (\d+) ms/;
 const MAX_RATE_LIMITED_WAIT_MS = 86_400_000;
 
-/** The wait a RateLimited error asks for, bounded to a second … a day. */
-function rateLimitedWaitMs(reason: string): number {
-  const asked = Number(RETRY_IN.exec(reason)?.[1] ?? RATE_LIMITED_WAIT_MS);
+/**
+ * The wait a RateLimited error asks for, bounded to a second … a day. `retry in <ms> ms` in the
+ * error's message is the consumers' protocol (README), the one way a failed BullMQ job can say it.
+ */
+function rateLimitedWaitMs(errorMessage: string): number {
+  const asked = Number(RETRY_IN.exec(errorMessage)?.[1] ?? RATE_LIMITED_WAIT_MS);
   return Math.min(MAX_RATE_LIMITED_WAIT_MS, Math.max(1000, asked));
 }
 
@@ -82,7 +85,12 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
     if (outcome.state === 'pending') return;
     if (outcome.state === 'missing') {
       if (Date.now() - new Date(post.claimedAt).getTime() > this.config.claimLeaseMs) {
-        await this.posts.reschedule(post.id, new Date(), 'its job left the external queue unfinished', post.attempts);
+        await this.posts.reschedule(
+          post.id,
+          new Date(),
+          { code: 'lost_job', reason: 'its job left the external queue unfinished' },
+          post.attempts,
+        );
       }
       return;
     }
@@ -115,7 +123,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
       await this.posts.reschedule(
         post.id,
         new Date(Date.now() + rateLimitedWaitMs(outcome.reason)),
-        `external consumer rate limited: ${outcome.reason}`,
+        { code: 'provider_rate', reason: `external consumer rate limited: ${outcome.reason}` },
         post.attempts,
       );
     } else if (outcome.errorName === 'Permanent' || attempts >= this.config.maxAttempts) {
@@ -128,7 +136,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
       await this.posts.reschedule(
         post.id,
         new Date(Date.now() + backoff),
-        `external consumer failed: ${outcome.reason}`,
+        { code: 'retry', reason: `external consumer failed: ${outcome.reason}` },
         attempts,
       );
     }

@@ -28,7 +28,7 @@ interface Case {
   expected:
     | { action: 'send' }
     | { action: 'defer'; until: string; reason: string; code: DeferCode; blocker?: string }
-    | { action: 'skip'; reason: string };
+    | { action: 'skip'; reason: string; code: string };
 }
 
 const SH = 'Asia/Shanghai';
@@ -146,7 +146,7 @@ const CASES: Case[] = [
     now: '2026-11-23T02:00:00Z',
     policy: { blackoutDates: new Set(['2026-11-23']) },
     history: { run: { blackoutMode: 'skip', catchUp: null } },
-    expected: { action: 'skip', reason: '2026-11-23 is a blackout date' },
+    expected: { action: 'skip', code: 'blackout', reason: '2026-11-23 is a blackout date' },
   },
   {
     name: 'blackout dates, run shifts: the same local time after the last of them',
@@ -164,13 +164,18 @@ const CASES: Case[] = [
     now: '2026-11-23T15:00:00Z',
     policy: { blackoutDates: new Set(['2026-11-23']), quietHours: '22:30-07:30' },
     history: { run: { blackoutMode: 'skip', catchUp: null } },
-    expected: { action: 'skip', reason: '2026-11-23 is a blackout date' },
+    expected: { action: 'skip', code: 'blackout', reason: '2026-11-23 is a blackout date' },
   },
   {
     name: 'an earlier post to the group is still to go: wait for it, and say what holds it',
     now: '2026-11-23T02:00:00Z',
     history: {
-      blocker: { id: 'p1', readyAt: new Date('2026-11-23T02:10:00Z'), deferReason: 'minimum gap of 10 min' },
+      blocker: {
+        id: 'p1',
+        readyAt: new Date('2026-11-23T02:10:00Z'),
+        holdCode: 'min_gap',
+        deferReason: 'minimum gap of 10 min',
+      },
     },
     expected: {
       action: 'defer',
@@ -181,11 +186,30 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'the post ahead itself waits for one before it: that is not named as what holds it, whatever its words',
+    now: '2026-11-23T02:00:00Z',
+    history: {
+      blocker: {
+        id: 'p1',
+        readyAt: new Date('2026-11-23T02:10:00Z'),
+        holdCode: 'order',
+        deferReason: '等待前一条',
+      },
+    },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T02:10:00.500Z',
+      reason: 'waits for post p1, due earlier to the same group',
+      code: 'order',
+      blocker: 'p1',
+    },
+  },
+  {
     name: 'order comes before the gap and caps',
     now: '2026-11-23T02:00:00Z',
     policy: { minGapMinutes: 10, dailyCap: 1 },
     history: {
-      blocker: { id: 'p1', readyAt: new Date('2026-11-23T01:00:00Z'), deferReason: null },
+      blocker: { id: 'p1', readyAt: new Date('2026-11-23T01:00:00Z'), holdCode: null, deferReason: null },
       lastSentAt: new Date('2026-11-23T01:59:00Z'),
       sentToday: { total: 1, promotional: 0 },
     },
@@ -204,6 +228,7 @@ const CASES: Case[] = [
     history: { run: { blackoutMode: 'shift', catchUp: 'skip' }, earlierStepStillLate: 0 },
     expected: {
       action: 'skip',
+      code: 'catch_up',
       reason: 'step 1 of this run was still going out late when this step came due (catchUp: skip)',
     },
   },

@@ -1,3 +1,4 @@
+import { HoldCode, SkipCode } from '../common/hold-codes';
 import { EffectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
 
 /** What the policy needs of a post's run. */
@@ -19,14 +20,17 @@ export interface PolicyHistory {
   /** An earlier step of the same run still going out late (catchUp: skip). */
   earlierStepStillLate: number | null;
   /** The post to the same group that must go first, if any is still to go. */
-  blocker: { id: string; readyAt: Date; deferReason: string | null } | null;
+  blocker: { id: string; readyAt: Date; holdCode: HoldCode | null; deferReason: string | null } | null;
   lastSentAt: Date | null;
   /** Sent to the group since the start of its local day. */
   sentToday: { total: number; promotional: number };
 }
 
 /** What holds a post back, in a word (metrics count deferrals by it; the reason says it in full). */
-export type DeferCode = 'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'daily_cap' | 'promo_cap' | 'rate_limit';
+export type DeferCode = Extract<
+  HoldCode,
+  'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'daily_cap' | 'promo_cap' | 'rate_limit'
+>;
 
 export type Decision =
   | { action: 'send' }
@@ -37,7 +41,7 @@ export type Decision =
       code: DeferCode;
       /** For `order`: the post ahead. */ blocker?: string;
     }
-  | { action: 'skip'; reason: string };
+  | { action: 'skip'; reason: string; code: Extract<SkipCode, 'catch_up' | 'blackout'> };
 
 /** A post this far past its due time is late. */
 export const LATE_MS = 60_000;
@@ -67,11 +71,13 @@ export function decide(
   if (isLate(post, now) && history.run.catchUp === 'skip' && history.earlierStepStillLate !== null) {
     return {
       action: 'skip',
+      code: 'catch_up',
       reason: `step ${history.earlierStepStillLate + 1} of this run was still going out late when this step came due (catchUp: skip)`,
     };
   }
   if (policy.blackoutDates.has(today.date)) {
-    if (history.run.blackoutMode === 'skip') return { action: 'skip', reason: `${today.date} is a blackout date` };
+    if (history.run.blackoutMode === 'skip')
+      return { action: 'skip', code: 'blackout', reason: `${today.date} is a blackout date` };
     return {
       action: 'defer',
       until: shiftPastBlackout(now, zone, policy.blackoutDates),
@@ -92,10 +98,7 @@ export function decide(
   if (blocker) {
     const ready = Math.max(now.getTime(), blocker.readyAt.getTime());
     // Say what holds the post ahead (a cap, quiet hours), not only that there is one.
-    const why =
-      blocker.deferReason && !blocker.deferReason.startsWith('waits for post')
-        ? `, held by ${blocker.deferReason}`
-        : '';
+    const why = blocker.holdCode && blocker.holdCode !== 'order' ? `, held by ${blocker.deferReason}` : '';
     return {
       action: 'defer',
       until: new Date(ready + ORDER_STEP_MS),

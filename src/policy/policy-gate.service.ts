@@ -76,6 +76,7 @@ export class PolicyGate {
       blocker: blocker && {
         id: blocker.id,
         readyAt: blocker.notBefore ?? blocker.dueAt,
+        holdCode: blocker.holdCode,
         deferReason: blocker.deferReason,
       },
       lastSentAt,

@@ -26,12 +26,17 @@ const post = (id: string, due: string, extra: Partial<SimPost> = {}): SimPost =>
 });
 const NOW = new Date('2026-11-23T00:00:00Z');
 const shown = (predictions: ReturnType<typeof simulate>) =>
-  predictions.map((p) => [p.id, p.at?.toISOString() ?? null, p.moves, p.skipped]);
+  predictions.map((p) => [
+    p.id,
+    p.at?.toISOString() ?? null,
+    p.moves.map((m) => `${m.code}: ${m.reason}`),
+    p.skipped && `${p.skipped.code}: ${p.skipped.reason}`,
+  ]);
 
 describe('predicting one group’s sends', () => {
   it('moves a post due in quiet hours to their end', () => {
     const result = simulate(group({ quietHours: '22:30-07:30' }), [post('a', '2026-11-23T15:00:00Z')], NOW);
-    expect(shown(result)).toEqual([['a', '2026-11-23T23:30:00.000Z', ['quiet hours 22:30-07:30'], null]]);
+    expect(shown(result)).toEqual([['a', '2026-11-23T23:30:00.000Z', ['quiet_hours: quiet hours 22:30-07:30'], null]]);
   });
 
   it('sends a group’s posts one at a time, the gap apart', () => {
@@ -45,7 +50,7 @@ describe('predicting one group’s sends', () => {
       [
         'b',
         '2026-11-23T02:10:00.000Z',
-        ['waits for post a, due earlier to the same group', 'minimum gap of 10 min'],
+        ['order: waits for post a, due earlier to the same group', 'min_gap: minimum gap of 10 min'],
         null,
       ],
     ]);
@@ -59,7 +64,7 @@ describe('predicting one group’s sends', () => {
     );
     expect(shown(result)).toEqual([
       ['a', '2026-11-23T02:00:00.000Z', [], null],
-      ['b', '2026-11-23T16:00:00.000Z', ['daily cap of 2 reached'], null],
+      ['b', '2026-11-23T16:00:00.000Z', ['daily_cap: daily cap of 2 reached'], null],
     ]);
   });
 
@@ -74,7 +79,7 @@ describe('predicting one group’s sends', () => {
       '2026-11-23T02:00:00.500Z',
       '2026-11-23T02:01:00.000Z',
     ]);
-    expect(result[2].moves).toContain('provider rate limit for this address');
+    expect(result[2].moves).toContainEqual({ code: 'rate_limit', reason: 'provider rate limit for this address' });
   });
 
   it('skips a post due on a blackout date when its run skips, and the next one does not wait for it', () => {
@@ -87,7 +92,7 @@ describe('predicting one group’s sends', () => {
       NOW,
     );
     expect(shown(result)).toEqual([
-      ['a', null, [], '2026-11-23 is a blackout date'],
+      ['a', null, [], 'blackout: 2026-11-23 is a blackout date'],
       ['b', '2026-11-24T02:00:00.000Z', [], null],
     ]);
   });

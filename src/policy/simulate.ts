@@ -1,4 +1,5 @@
 import { RateLimit } from '../channels/adapter';
+import { Because, SkipCode } from '../common/hold-codes';
 import { ORDER_STEP_MS, RunRules, decide } from './decide';
 import { EffectivePolicy, localDay } from './policy';
 
@@ -29,8 +30,8 @@ export interface Prediction {
   /** When the post will go; null when it will be skipped. */
   at: Date | null;
   /** Each rule that moved it, in order; or why it is skipped. */
-  moves: string[];
-  skipped: string | null;
+  moves: Because[];
+  skipped: Because<SkipCode> | null;
 }
 
 /** A post moved this many times is left to the real run: the plan says so rather than loop. */
@@ -47,16 +48,21 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
   let previous: { name: string; at: Date } | null = null;
   const predictions: Prediction[] = [];
   for (const post of posts) {
-    const moves: string[] = [];
+    const moves: Because[] = [];
     let at = Math.max(now.getTime(), (post.notBefore ?? post.dueAt).getTime());
     if (previous && previous.at.getTime() + ORDER_STEP_MS > at) {
       at = previous.at.getTime() + ORDER_STEP_MS;
-      moves.push(`waits for ${previous.name}, due earlier to the same group`);
+      moves.push({ code: 'order', reason: `waits for ${previous.name}, due earlier to the same group` });
     }
     let result: Prediction | undefined;
     for (let move = 0; !result; move++) {
       if (move >= MAX_MOVES) {
-        result = { id: post.id, at: null, moves, skipped: `moved more than ${MAX_MOVES} times` };
+        result = {
+          id: post.id,
+          at: null,
+          moves,
+          skipped: { code: 'too_many_moves', reason: `moved more than ${MAX_MOVES} times` },
+        };
         break;
       }
       const time = new Date(at);
@@ -79,14 +85,14 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
         () => 0,
       );
       if (decision.action === 'skip') {
-        result = { id: post.id, at: null, moves, skipped: decision.reason };
+        result = { id: post.id, at: null, moves, skipped: { code: decision.code, reason: decision.reason } };
       } else if (decision.action === 'defer') {
-        moves.push(decision.reason);
+        moves.push({ code: decision.code, reason: decision.reason });
         at = decision.until.getTime();
       } else {
         const wait = rateLimitWait(group.rateLimits, sends, at);
         if (wait > 0) {
-          moves.push('provider rate limit for this address');
+          moves.push({ code: 'rate_limit', reason: 'provider rate limit for this address' });
           at += wait;
           continue;
         }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { HoldCode } from '../common/hold-codes';
 
 /** One time a post was held back: when, until when, and which rule held it. */
 @Entity('post_deferrals')
@@ -15,6 +16,10 @@ export class PostDeferral {
 
   @Column({ type: 'datetime', precision: 3 })
   until: Date;
+
+  /** Null only on deferrals older than codes whose words matched none. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  code: HoldCode | null;
 
   @Column({ type: 'varchar', length: 300 })
   reason: string;

@@ -11,7 +11,7 @@ const OPEN = sqlList(...OPEN_POST_STATUSES);
 /** What made a post, its run or its routine: the second key of a group's order. */
 const SOURCE = (alias: string) => `COALESCE(${alias}.run_id, ${alias}.routine_id)`;
 
-export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore' | 'deferReason'>;
+export type Blocker = Pick<Post, 'id' | 'dueAt' | 'notBefore' | 'holdCode' | 'deferReason'>;
 
 export interface SentCount {
   total: number;
@@ -36,7 +36,7 @@ export class PostHistory {
 
   private readonly blockers = batchLoader<Post, Blocker | null>(async (posts) => {
     const rows = (await this.dataSource.query(
-      `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore, b.defer_reason AS deferReason
+      `SELECT p.id AS postId, b.id, b.due_at AS dueAt, b.not_before AS notBefore, b.hold_code AS holdCode, b.defer_reason AS deferReason
        FROM posts p JOIN posts b ON b.group_id = p.group_id AND b.id <> p.id AND b.status IN (${BLOCKING})
         AND (b.due_at < p.due_at OR (b.due_at = p.due_at AND (${SOURCE('b')} < ${SOURCE('p')} OR (b.run_id = p.run_id AND b.step < p.step))))
        WHERE p.id IN (?)

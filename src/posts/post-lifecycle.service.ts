@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
+import { Because, HoldCode, SkipCode } from '../common/hold-codes';
 import { RunStatus, SENDING_RUN_STATUSES } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -30,26 +31,12 @@ const REQUEUED_STATUS = `COALESCE((SELECT CASE WHEN r.status IN (${STOPPED_RUN})
 const LIVE = `(p.run_id IS NULL OR r.status IN (${LIVE_RUN}))`;
 
 const DUE_BATCH = 2000;
-const INACTIVE_GROUP = 'group is ';
-
-/** Why a post to a paused or archived group waits: `wakeGroup` finds such posts by it. */
-export function inactiveGroupReason(status: string, reason: string | null): string {
-  return `${INACTIVE_GROUP}${status}${reason ? `: ${reason}` : ''}`;
-}
-const INACTIVE_CHANNEL = 'channel is disabled';
-/** Why a post waits for its disabled channel. */
-export function inactiveChannelReason(name: string, reason: string | null): string {
-  return `${INACTIVE_CHANNEL} (${name})${reason ? `: ${reason}` : ''}`;
-}
 /** The posts due together to one owner: the one that sends, how many others' jobs hold theirs, and the others waiting. */
 export interface DueTogether {
   head: string;
   sending: number;
   queued: { id: string; groupId: string }[];
 }
-
-/** Why a post waits a moment: another post due with it to the same owner sends it in its message. */
-export const GOES_WITH = 'goes with post ';
 const MAX_DUE_BATCHES = 25;
 
 export type NewPost = Pick<
@@ -58,9 +45,9 @@ export type NewPost = Pick<
 > &
   ({ runId: string; routineId?: undefined } | { runId?: undefined; routineId: string }) & {
     /** Written as skipped, with this reason. */
-    skipped?: string;
+    skipped?: Because<SkipCode>;
     /** Why it is due later than its rule says (recorded as its first deferral). */
-    moved?: string;
+    moved?: Because;
   };
 
 /** What a run asks of its posts' policy, read with the claim (posts follow runs; they never write them). */
@@ -126,10 +113,9 @@ export interface Delivered {
 /** One try at the provider, as post_attempts keeps it for a post. */
 export type Attempt = Omit<PostAttempt, 'id' | 'postId'>;
 
-interface Deferral extends Progress {
+interface Deferral extends Progress, Because {
   id: string;
   until: Date;
-  reason: string;
 }
 
 function affected(result: unknown): number {
@@ -194,7 +180,7 @@ export class PostLifecycle {
         p.promotional,
         p.dueAt,
         status(p),
-        p.skipped ?? null,
+        p.skipped?.reason ?? null,
       ]),
       { keepExisting: slots },
     );
@@ -204,8 +190,8 @@ export class PostLifecycle {
     await bulkInsert(
       manager,
       'post_deferrals',
-      ['post_id', 'deferred_at', 'until', 'reason'],
-      moved.map((p) => [p.id, now, p.dueAt, p.moved!.slice(0, 300)]),
+      ['post_id', 'deferred_at', 'until', 'code', 'reason'],
+      moved.map((p) => [p.id, now, p.dueAt, p.moved!.code, p.moved!.reason.slice(0, 300)]),
     );
   }
 
@@ -325,7 +311,7 @@ export class PostLifecycle {
       `SELECT p.id, p.group_id AS groupId, p.status FROM posts p JOIN \`groups\` g ON g.id = p.group_id
        WHERE p.status IN ('${S.Queued}', '${S.Sending}') AND p.due_at = ? AND p.step <=> ? AND p.run_id <=> ?
          AND p.routine_id <=> ? AND p.content_id <=> ? AND p.revision <=> ?
-         AND (p.status = '${S.Sending}' OR p.not_before IS NULL OR p.not_before <= NOW(3) OR p.defer_reason LIKE ?)
+         AND (p.status = '${S.Sending}' OR p.not_before IS NULL OR p.not_before <= NOW(3) OR p.hold_code = ?)
          AND g.owner = ? AND g.channel_id = ? AND g.status = 'active'
        ORDER BY p.id`,
       [
@@ -335,7 +321,7 @@ export class PostLifecycle {
         post.routineId,
         post.contentId,
         post.revision,
-        `${GOES_WITH}%`,
+        'goes_with' satisfies HoldCode,
         group.owner,
         group.channelId,
       ],
@@ -348,9 +334,9 @@ export class PostLifecycle {
     };
   }
 
-  /** A claimed post waits until `until`, with the reason recorded; deferrals made together are one UPDATE. */
-  defer(id: string, until: Date, reason: string, progress: Progress = {}): Promise<void> {
-    return this.deferrals.load({ id, until, reason: reason.slice(0, 300), ...progress });
+  /** A claimed post waits until `until`, with why recorded; deferrals made together are one UPDATE. */
+  defer(id: string, until: Date, hold: Because, progress: Progress = {}): Promise<void> {
+    return this.deferrals.load({ id, until, code: hold.code, reason: hold.reason.slice(0, 300), ...progress });
   }
 
   private readonly deferrals = batchLoader<Deferral, void>(async (rows) => {
@@ -363,13 +349,14 @@ export class PostLifecycle {
         {
           not_before: (r) => r.until,
           defer_reason: (r) => r.reason,
+          hold_code: (r) => r.code,
           attempts: (r) => r.attempts,
           parts_sent: (r) => r.partsSent,
         },
         `status = '${S.Sending}'`,
       ),
       this.deferralColumns.insert(
-        rows.map((r) => ({ postId: r.id, deferredAt: now, until: r.until, reason: r.reason })),
+        rows.map((r) => ({ postId: r.id, deferredAt: now, until: r.until, code: r.code, reason: r.reason })),
       ),
     ]);
     return rows.map(() => undefined);
@@ -401,10 +388,17 @@ export class PostLifecycle {
   }
 
   /** A post handed to an external consumer comes back to the scheduler, to go again at `notBefore`. */
-  async reschedule(id: string, notBefore: Date, reason: string, attempts: number): Promise<void> {
+  async reschedule(id: string, notBefore: Date, hold: Because, attempts: number): Promise<void> {
     await this.posts.update(
       { id, status: S.Sending },
-      { status: S.Scheduled, notBefore, deferReason: reason.slice(0, 300), attempts, claimedAt: null },
+      {
+        status: S.Scheduled,
+        notBefore,
+        deferReason: hold.reason.slice(0, 300),
+        holdCode: hold.code,
+        attempts,
+        claimedAt: null,
+      },
     );
   }
 
@@ -419,7 +413,7 @@ export class PostLifecycle {
       ...(attempts.length > 0 ? [this.attemptColumns.insert(attempts)] : []),
       updateEachStatement(
         'posts',
-        `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL`,
+        `status = '${S.Sent}', claimed_at = NULL, error = NULL, error_code = NULL, defer_reason = NULL, hold_code = NULL`,
         rows,
         {
           sent_at: (r) => r.sentAt,
@@ -447,6 +441,7 @@ export class PostLifecycle {
         notBefore: null,
         claimedAt: null,
         deferReason: null,
+        holdCode: null,
       },
     );
   }
@@ -538,8 +533,8 @@ export class PostLifecycle {
   async wakeGroup(groupId: string): Promise<void> {
     await this.wake(
       `SELECT id, channel_type AS channelType FROM posts
-       WHERE group_id = ? AND status = '${S.Queued}' AND not_before > NOW(3) AND defer_reason LIKE ?`,
-      [groupId, `${INACTIVE_GROUP}%`],
+       WHERE group_id = ? AND status = '${S.Queued}' AND not_before > NOW(3) AND hold_code = ?`,
+      [groupId, 'group_inactive' satisfies HoldCode],
     );
   }
 
@@ -547,8 +542,8 @@ export class PostLifecycle {
   async wakeChannel(channelId: string): Promise<void> {
     await this.wake(
       `SELECT p.id, p.channel_type AS channelType FROM posts p JOIN \`groups\` g ON g.id = p.group_id
-       WHERE g.channel_id = ? AND p.status = '${S.Queued}' AND p.not_before > NOW(3) AND p.defer_reason LIKE ?`,
-      [channelId, `${INACTIVE_CHANNEL}%`],
+       WHERE g.channel_id = ? AND p.status = '${S.Queued}' AND p.not_before > NOW(3) AND p.hold_code = ?`,
+      [channelId, 'channel_disabled' satisfies HoldCode],
     );
   }
 
@@ -601,7 +596,7 @@ export class PostLifecycle {
   async restoreCancelled(source: PostSource, groupIds: string[], code: string): Promise<void> {
     await this.posts.update(
       { ...source, groupId: In(groupIds), status: S.Cancelled, errorCode: code },
-      { status: S.Scheduled, error: null, errorCode: null, notBefore: null, deferReason: null },
+      { status: S.Scheduled, error: null, errorCode: null, notBefore: null, deferReason: null, holdCode: null },
     );
   }
 
@@ -625,7 +620,7 @@ export class PostLifecycle {
   /** An operator sends a failed or unconfirmed post again, as soon as policy allows. False: it was neither. */
   async retry(id: string): Promise<boolean> {
     const result = await this.dataSource.query(
-      `UPDATE posts SET status = '${S.Scheduled}', not_before = NULL, defer_reason = NULL, error = NULL, error_code = NULL, attempts = 0
+      `UPDATE posts SET status = '${S.Scheduled}', not_before = NULL, defer_reason = NULL, hold_code = NULL, error = NULL, error_code = NULL, attempts = 0
        WHERE id = ? AND status IN (${sqlList(S.Failed, S.Unconfirmed)})`,
       [id],
     );

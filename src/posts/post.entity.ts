@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { HoldCode } from '../common/hold-codes';
 import { Stage } from '../common/stages';
 import { ChannelType } from '../channels/channel-types';
 import { PostStatus } from './post-status';
@@ -58,6 +59,10 @@ export class Post {
 
   @Column({ type: 'varchar', length: 300, nullable: true })
   deferReason: string | null;
+
+  /** The same as `deferReason`, in the word code compares. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  holdCode: HoldCode | null;
 
   /** Sends to the provider so far (deferrals do not count). */
   @Column({ type: 'int', default: 0 })

@@ -231,7 +231,7 @@ export class PostsService {
         code: a.code,
         error: a.error,
       })),
-      deferrals: deferrals.map((d) => ({ at: d.deferredAt, until: d.until, reason: d.reason })),
+      deferrals: deferrals.map((d) => ({ at: d.deferredAt, until: d.until, code: d.code, reason: d.reason })),
     };
   }
 
@@ -276,6 +276,7 @@ export class PostsService {
       status: p.status,
       notBefore: p.notBefore,
       deferReason: p.deferReason,
+      holdCode: p.holdCode,
       attempts: p.attempts,
       partsSent: p.partsSent,
       messages: p.messages,
@@ -305,6 +306,7 @@ const POST_COLUMNS = [
   'status',
   'not_before AS notBefore',
   'defer_reason AS deferReason',
+  'hold_code AS holdCode',
   'attempts',
   'parts_sent AS partsSent',
   'messages',

@@ -71,9 +71,14 @@ export class RoutineMaterializer {
       promotional,
       dueAt: row.dueAt,
       ...(row.reason !== null
-        ? { skipped: row.reason }
+        ? { skipped: { code: 'no_content', reason: row.reason } }
         : missed
-          ? { skipped: `missed: the scheduler was not running at ${row.dueAt.toISOString()}` }
+          ? {
+              skipped: {
+                code: 'missed',
+                reason: `missed: the scheduler was not running at ${row.dueAt.toISOString()}`,
+              },
+            }
           : {}),
     };
   }

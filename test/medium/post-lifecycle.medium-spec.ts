@@ -27,7 +27,11 @@ describe('the post lifecycle against MariaDB and Redis', () => {
   it('writes new posts as queued (with a job), scheduled or skipped with the reason', async () => {
     const run = await seedRun(ctx);
     const [now, tomorrow, overdue] = await run.posts(
-      [{ dueAt: later(1000) }, { dueAt: later(24 * 60 * MINUTE) }, { skipped: 'overdue at launch (catchUp: skip)' }],
+      [
+        { dueAt: later(1000) },
+        { dueAt: later(24 * 60 * MINUTE) },
+        { skipped: { code: 'overdue', reason: 'overdue at launch (catchUp: skip)' } },
+      ],
       later(10 * MINUTE),
     );
     expect(await statuses(ctx, [now.id, tomorrow.id, overdue.id])).toEqual(['queued', 'scheduled', 'skipped']);
@@ -73,20 +77,26 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     const [post] = await run.posts([{}], later(MINUTE));
     await posts.claim(post.id);
     const until = later(10 * MINUTE);
-    await posts.defer(post.id, until, 'minimum gap of 10 min', { attempts: 1 });
+    await posts.defer(post.id, until, { code: 'min_gap', reason: 'minimum gap of 10 min' }, { attempts: 1 });
     const [row] = await postRows(ctx, [post.id]);
-    expect(row).toMatchObject({ status: 'queued', deferReason: 'minimum gap of 10 min', attempts: 1 });
+    expect(row).toMatchObject({
+      status: 'queued',
+      holdCode: 'min_gap',
+      deferReason: 'minimum gap of 10 min',
+      attempts: 1,
+    });
     expect(row.notBefore?.getTime()).toBe(until.getTime());
-    const deferrals = (await ctx.db.query('SELECT reason FROM post_deferrals WHERE post_id = ?', [post.id])) as {
+    const deferrals = (await ctx.db.query('SELECT code, reason FROM post_deferrals WHERE post_id = ?', [post.id])) as {
+      code: string;
       reason: string;
     }[];
-    expect(deferrals.map((d) => d.reason)).toEqual(['minimum gap of 10 min']);
+    expect(deferrals).toEqual([{ code: 'min_gap', reason: 'minimum gap of 10 min' }]);
 
     const pausedRun = await seedRun(ctx);
     const [held] = await pausedRun.posts([{}], later(MINUTE));
     await posts.claim(held.id);
     await ctx.get(RunLifecycle).pause(pausedRun.id);
-    await posts.defer(held.id, until, 'quiet hours 22:30-07:30');
+    await posts.defer(held.id, until, { code: 'quiet_hours', reason: 'quiet hours 22:30-07:30' });
     expect(await statuses(ctx, [held.id])).toEqual(['paused']);
   });
 

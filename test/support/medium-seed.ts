@@ -75,6 +75,7 @@ export interface PostRow {
   status: string;
   notBefore: Date | null;
   deferReason: string | null;
+  holdCode: string | null;
   attempts: number;
   partsSent: number;
   error: string | null;
@@ -85,7 +86,7 @@ export interface PostRow {
 /** Posts as the database holds them, in the order of `ids`. */
 export async function postRows(ctx: MediumContext, ids: string[]): Promise<PostRow[]> {
   const rows = (await ctx.db.query(
-    `SELECT id, status, not_before AS notBefore, defer_reason AS deferReason, attempts, parts_sent AS partsSent,
+    `SELECT id, status, not_before AS notBefore, defer_reason AS deferReason, hold_code AS holdCode, attempts, parts_sent AS partsSent,
             error, error_code AS errorCode, sent_at AS sentAt FROM posts WHERE id IN (?)`,
     [ids],
   )) as PostRow[];

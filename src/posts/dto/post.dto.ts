@@ -1,6 +1,7 @@
 import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsInstant } from '../../common/instant.decorator';
 import { PageQuery } from '../../common/page.dto';
+import type { HoldCode } from '../../common/hold-codes';
 import { STAGES, Stage } from '../../common/stages';
 import { POST_STATUSES, PostStatus } from '../post-status';
 import { Omittable } from '../../common/omittable.decorator';
@@ -94,6 +95,8 @@ export class PostDto {
   notBefore: Date | null;
   /** Why the post waits now (null once sent); every deferral is in GET /v1/posts/:id. */
   deferReason: string | null;
+  /** The same in a word, for code to compare: the words of `deferReason` may change. */
+  holdCode: HoldCode | null;
   attempts: number;
   /** Messages of a split post (texts and pictures) the provider took so far. */
   partsSent: number;
@@ -112,6 +115,8 @@ export class PostDto {
 export class DeferralDto {
   at: Date;
   until: Date;
+  /** Null only for deferrals recorded before codes whose words matched none. */
+  code: HoldCode | null;
   reason: string;
 }
 
