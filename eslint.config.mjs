@@ -52,8 +52,8 @@ export default tseslint.config(
         })),
         // Reasons are words for people and may be reworded; code compares the code stored beside them.
         ...[
-          "TemplateElement[value.raw=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]",
-          "Literal[value=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]",
+          'TemplateElement[value.raw=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]',
+          'Literal[value=/\\b(\\w*reason|error)`?\\s+(NOT\\s+)?(LIKE|REGEXP|RLIKE)\\b/i]',
           "TemplateElement[value.raw=/\\b\\w*reason`?\\s*(=|<>|!=)\\s*'/i]",
           "Literal[value=/\\b\\w*reason`?\\s*(=|<>|!=)\\s*'/i]",
           ...['name', 'property.name'].flatMap((key) => [
