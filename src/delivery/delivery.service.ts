@@ -10,6 +10,7 @@ import { Because } from '../common/hold-codes';
 import { Channel } from '../groups/channel.entity';
 import { Group } from '../groups/group.entity';
 import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
+import { GroupWriter } from '../groups/group-writer.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { Metrics } from '../observability/metrics';
 import { PolicyGate } from '../policy/policy-gate.service';
@@ -57,6 +58,7 @@ export class DeliveryService {
     private readonly lifecycle: PostLifecycle,
     private readonly posts: PostsService,
     private readonly groups: GroupDirectory,
+    private readonly groupWriter: GroupWriter,
     private readonly links: LinkTracker,
     private readonly gate: PolicyGate,
     private readonly adapters: AdapterRegistry,
@@ -289,7 +291,7 @@ export class DeliveryService {
     if (next.kind === 'sent')
       return this.settle(post, group, next, { ...progress, messages }, breakerFailures, attempt);
     await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: post.id, ...attempt }));
-    if (result.kind === 'moved') await this.groups.moveAddress(post.groupId, result.address);
+    if (result.kind === 'moved') await this.groupWriter.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'wait':
         return this.defer(job, token, post, next.until, { code: 'provider_rate', reason: next.reason }, progress);
@@ -331,7 +333,7 @@ export class DeliveryService {
         const delivered = { id: post.id, sentAt, externalId: next.externalId, ...progress, attempt };
         await this.backlog.owe(() => this.lifecycle.markSent(delivered));
         this.metrics.sent(post, sentAt);
-        if (group.consecutiveFailures > 0) await this.backlog.owe(() => this.groups.recordSuccess(group.id));
+        if (group.consecutiveFailures > 0) await this.backlog.owe(() => this.groupWriter.recordSuccess(group.id));
         return;
       }
       case 'unconfirmed':
@@ -346,7 +348,11 @@ export class DeliveryService {
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
         if (next.code !== TOO_LONG) {
-          const tripped = await this.groups.recordFailure(group.id, `${next.code}: ${next.reason}`, breakerFailures);
+          const tripped = await this.groupWriter.recordFailure(
+            group.id,
+            `${next.code}: ${next.reason}`,
+            breakerFailures,
+          );
           if (tripped) this.metrics.breakerTrips.inc({ channel_type: post.channelType });
         }
     }

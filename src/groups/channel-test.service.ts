@@ -6,6 +6,7 @@ import { AdapterRegistry } from '../channels/adapter-registry';
 import { SendResult } from '../channels/outcomes';
 import { TestSendDto, TestSendResultDto } from './dto/channel.dto';
 import { GroupDirectory } from './group-directory.service';
+import { GroupWriter } from './group-writer.service';
 
 function describe(result: SendResult): TestSendResultDto {
   switch (result.kind) {
@@ -35,6 +36,7 @@ function describe(result: SendResult): TestSendResultDto {
 export class ChannelTestService {
   constructor(
     private readonly groups: GroupDirectory,
+    private readonly writer: GroupWriter,
     private readonly adapters: AdapterRegistry,
   ) {}
 
@@ -76,7 +78,7 @@ export class ChannelTestService {
     };
     const result = await adapter.send(message, target);
     if (result.kind !== 'moved') return describe(result);
-    await this.groups.moveAddress(group.id, result.address);
+    await this.writer.moveAddress(group.id, result.address);
     const retried = await adapter.send(message, {
       ...target,
       address: { ...target.address, ...(result.address as Record<string, string>) },

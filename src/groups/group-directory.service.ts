@@ -5,7 +5,6 @@ import { DataSource, In, Repository } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
 import { DomainError } from '../common/domain-error';
 import { EntityColumns } from '../database/entity-columns';
-import { inTransaction } from '../database/mysql';
 import { SendTarget } from '../channels/adapter';
 import { Channel } from './channel.entity';
 import { ChannelsService } from './channels.service';
@@ -92,42 +91,6 @@ export class GroupDirectory {
       return { group, channel, target: { channel: this.channels.settings(channel), address: group.address } };
     });
   });
-
-  /** Follows the provider when it moves a chat (a Telegram group that became a supergroup). */
-  async moveAddress(id: string, address: Record<string, unknown>): Promise<void> {
-    const group = await this.groups.findOneBy({ id });
-    if (!group) throw DomainError.notFound('group', id);
-    const merged = { ...group.address, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [k, String(v)])) };
-    await this.groups.update({ id }, { address: merged });
-  }
-
-  /**
-   * A send to the group failed for good. At `threshold` failures in a row (0: never) the group is
-   * paused with the reason, so a removed robot stops being tried while the channel's other groups
-   * carry on. Answers whether this failure paused it.
-   */
-  async recordFailure(id: string, reason: string, threshold: number): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const [group] = (await manager.query(
-        'SELECT status, consecutive_failures AS failures FROM `groups` WHERE id = ? FOR UPDATE',
-        [id],
-      )) as { status: string; failures: number }[];
-      if (!group) return false;
-      const failures = group.failures + 1;
-      const trip = group.status === 'active' && threshold > 0 && failures >= threshold;
-      const row = `${failures} ${failures === 1 ? 'send' : 'sends'} failed in a row`;
-      const pause: Partial<Group> = trip
-        ? { status: 'paused', pausedReason: `${row}; last: ${reason}`.slice(0, 500) }
-        : {};
-      await manager.update(Group, { id }, { consecutiveFailures: failures, ...pause });
-      return trip;
-    });
-  }
-
-  /** A send to the group went through: its run of failures is over. */
-  async recordSuccess(id: string): Promise<void> {
-    await this.groups.update({ id }, { consecutiveFailures: 0 });
-  }
 
   /** Each group's time zone. */
   async zones(ids: string[]): Promise<Map<string, string>> {

@@ -14,15 +14,14 @@ import {
   CreatedGroupDto,
   MAX_BULK_GROUPS,
 } from './dto/group.dto';
-import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
-import { CheckedRow, GroupRecords, PLAIN_FIELDS, applyChanges, groupView, takenDetails } from './group-records.service';
+import { CheckedRow, GroupChecks, applyChanges, groupView, takenDetails } from './group-checks.service';
+import { GroupWriter, IMPORTED_COLUMNS } from './group-writer.service';
 
 const isUuid = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
-/** The columns that tell whether an upserted row changed its group. */
-const COMPARED = [...PLAIN_FIELDS, 'channelId', 'address', 'status'] as const;
-const projection = (g: Group) => JSON.stringify(COMPARED.map((column) => g[column] ?? null));
+/** What tells whether an upserted row changed its group. */
+const projection = (g: Group) => JSON.stringify(IMPORTED_COLUMNS.map((column) => g[column] ?? null));
 
 interface Row {
   /** The group as it will be written. */
@@ -38,15 +37,16 @@ interface Row {
 export class GroupImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly groups: GroupRecords,
+    private readonly checks: GroupChecks,
+    private readonly writer: GroupWriter,
     private readonly channels: ChannelsService,
   ) {}
 
   async import(body: unknown): Promise<BulkImportResultDto> {
     const dto = parseEnvelope(body);
     const rows = await this.checkRows(dto);
-    await this.groups.foldTags(rows.map((r) => r.group));
-    const { byChat, byExternalId } = await this.groups.holders(rows.map((r) => r.group));
+    await this.checks.foldTags(rows.map((r) => r.group));
+    const { byChat, byExternalId } = await this.checks.holders(rows.map((r) => r.group));
     if (dto.mode === 'upsert') {
       for (const row of rows) this.matchExisting(row, byChat, byExternalId);
     }
@@ -61,25 +61,11 @@ export class GroupImportService {
     const created = rows.filter((r) => !r.existing);
     const updated = rows.filter((r) => r.existing && projection(r.existing) !== projection(r.group));
     await inTransaction(this.dataSource, async (manager) => {
-      await this.groups.insert(
+      await this.writer.insert(
         manager,
         created.map((r) => r.group),
       );
-      for (const { group } of updated) {
-        await manager.update(
-          Group,
-          { id: group.id },
-          {
-            ...Object.fromEntries(COMPARED.map((c) => [c, group[c]])),
-            chatKey: group.chatKey,
-            owner: group.owner,
-            pausedReason: group.pausedReason,
-            consecutiveFailures: group.consecutiveFailures,
-          },
-        );
-      }
-      if (updated.length > 0) await manager.delete(GroupTag, { groupId: In(updated.map((r) => r.group.id)) });
-      await this.groups.insertTags(
+      await this.writer.overwrite(
         manager,
         updated.map((r) => r.group),
       );
@@ -103,7 +89,7 @@ export class GroupImportService {
     const items = await mapYielding(dto.groups, (row, i) => validateItem(CreateGroupDto, row, `groups[${i}]`));
     const channels = await this.channels.findMany([...new Set(items.map((r) => r.value.channelId).filter(isUuid))]);
     const checked: CheckedRow[] = await mapYielding(items, ({ value, details }, i) =>
-      details.length > 0 ? { details } : this.groups.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
+      details.length > 0 ? { details } : this.checks.checkRow(value, channels.get(value.channelId), `groups[${i}].`),
     );
     const details: ErrorDetail[] = checked.flatMap((c) => c.details);
     const firstByChat = new Map<string, number>();

@@ -11,12 +11,21 @@ import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 import { GroupDirectory } from './group-directory.service';
 import { GroupImportService } from './group-import.service';
-import { GroupRecords } from './group-records.service';
+import { GroupChecks } from './group-checks.service';
+import { GroupWriter } from './group-writer.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), ChannelsModule],
   controllers: [ChannelsController, GroupsController],
-  providers: [ChannelsService, GroupsService, GroupRecords, GroupDirectory, GroupImportService, ChannelTestService],
-  exports: [ChannelsService, GroupDirectory],
+  providers: [
+    ChannelsService,
+    GroupsService,
+    GroupChecks,
+    GroupWriter,
+    GroupDirectory,
+    GroupImportService,
+    ChannelTestService,
+  ],
+  exports: [ChannelsService, GroupDirectory, GroupWriter],
 })
 export class GroupsModule {}

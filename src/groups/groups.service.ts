@@ -18,9 +18,9 @@ import {
   PauseGroupDto,
   UpdateGroupDto,
 } from './dto/group.dto';
-import { GroupRecords, applyChanges, groupView, takenDetails } from './group-records.service';
+import { GroupChecks, applyChanges, groupView, takenDetails } from './group-checks.service';
+import { GroupWriter } from './group-writer.service';
 import { GROUP_ACTIVATED, GroupActivated } from './group-events';
-import { GroupTag } from './group-tag.entity';
 import { Group } from './group.entity';
 
 /** What planners may change on a group: its audience tags and its pacing. */
@@ -32,26 +32,27 @@ export class GroupsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Group) private readonly groups: Repository<Group>,
     private readonly channels: ChannelsService,
-    private readonly records: GroupRecords,
+    private readonly checks: GroupChecks,
+    private readonly writer: GroupWriter,
     private readonly adapters: AdapterRegistry,
     private readonly events: EventEmitter2,
   ) {}
 
   async create(dto: CreateGroupDto): Promise<CreatedGroupDto> {
     const channel = (await this.channels.findMany([dto.channelId])).get(dto.channelId);
-    const { group, generatedSecret, details } = await this.records.checkRow(dto, channel, '');
+    const { group, generatedSecret, details } = await this.checks.checkRow(dto, channel, '');
     if (details.length > 0) throw DomainError.invalid(details);
-    await this.records.foldTags([group!]);
+    await this.checks.foldTags([group!]);
     await this.refuseTaken(group!);
     await this.writing(group!, () =>
-      inTransaction(this.dataSource, (manager) => this.records.insert(manager, [group!])),
+      inTransaction(this.dataSource, (manager) => this.writer.insert(manager, [group!])),
     );
     return { ...groupView(await this.find(group!.id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
   }
 
   /** 409 naming the group that already has this group's chat or external id. */
   private async refuseTaken(group: Group): Promise<void> {
-    const { byChat, byExternalId } = await this.records.holders([group]);
+    const { byChat, byExternalId } = await this.checks.holders([group]);
     const details = takenDetails(group, byChat, byExternalId, '');
     if (details.length > 0)
       throw DomainError.conflict(details.map((d) => `${d.field} ${d.message}`).join('; '), details);
@@ -112,7 +113,7 @@ export class GroupsService {
     const channel = (await this.channels.findMany([channelId])).get(channelId);
     if (!channel) details.push({ field: 'channelId', message: 'no such channel' });
     if (channel && dto.address !== undefined) {
-      const checked = await this.records.checkAddress(channel, dto.address, '', details);
+      const checked = await this.checks.checkAddress(channel, dto.address, '', details);
       if (checked) {
         group.address = checked.address;
         group.channelId = channel.id;
@@ -123,16 +124,10 @@ export class GroupsService {
     }
     if (details.length > 0) throw DomainError.invalid(details);
     applyChanges(group, dto);
-    if (dto.tags !== undefined) await this.records.foldTags([group]);
+    if (dto.tags !== undefined) await this.checks.foldTags([group]);
     await this.refuseTaken(group);
     await this.writing(group, () =>
-      inTransaction(this.dataSource, async (manager) => {
-        await manager.save(group);
-        if (dto.tags !== undefined) {
-          await manager.delete(GroupTag, { groupId: group.id });
-          await this.records.insertTags(manager, [group]);
-        }
-      }),
+      inTransaction(this.dataSource, (manager) => this.writer.save(manager, group, dto.tags !== undefined)),
     );
     if (!wasActive && group.status === 'active') await this.activated(id);
     return { ...groupView(await this.find(id)), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) };
@@ -150,7 +145,7 @@ export class GroupsService {
     const group = await this.find(id);
     if (group.status === 'archived')
       throw DomainError.conflict(`group ${id} is archived; set its status to active first`);
-    await this.groups.update({ id }, { status, pausedReason: reason, consecutiveFailures: 0 });
+    await this.writer.setStatus(id, status, reason);
     if (status === 'active' && group.status !== 'active') await this.activated(id);
     return this.get(id);
   }

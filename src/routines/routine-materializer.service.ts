@@ -10,6 +10,7 @@ import { KindRegistry } from '../templates/kind-registry.service';
 import { SlotRow } from './assign';
 import { RoutinePlanner } from './routine-planner.service';
 import { Routine } from './routine.entity';
+import { RoutinesService } from './routines.service';
 
 /** After an outage, slots at most this far back are still looked at (and recorded as missed). */
 const LOOK_BACK_MS = 86_400_000;
@@ -27,6 +28,7 @@ export class RoutineMaterializer {
   constructor(
     @InjectRepository(Routine) private readonly routines: Repository<Routine>,
     private readonly planner: RoutinePlanner,
+    private readonly writer: RoutinesService,
     private readonly posts: PostLifecycle,
     private readonly kinds: KindRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,7 +46,7 @@ export class RoutineMaterializer {
       try {
         const rows = await this.planner.slots(routine, from, to);
         await this.posts.createSlots(rows.map((row) => this.post(routine, row, now)));
-        await this.routines.update({ id: routine.id, status: 'active' }, { materializedUntil: to });
+        await this.writer.materializedUpTo(routine.id, to);
         written += rows.length;
       } catch (error) {
         // One routine's trouble (a piece gone, say) must not hold up the others.

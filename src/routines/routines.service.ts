@@ -195,6 +195,11 @@ export class RoutinesService {
     return rows;
   }
 
+  /** An active routine's slots are written up to `until` (a routine paused meanwhile keeps its mark). */
+  async materializedUpTo(id: string, until: Date): Promise<void> {
+    await this.routines.update({ id, status: 'active' }, { materializedUntil: until });
+  }
+
   private async move(id: string, from: RoutineStatus[], to: RoutineStatus, materializedUntil?: Date): Promise<void> {
     const routine = await this.find(id);
     if (!from.includes(routine.status))

@@ -3,6 +3,7 @@ import { Channel } from '../../src/groups/channel.entity';
 import { ChannelsService } from '../../src/groups/channels.service';
 import { Group } from '../../src/groups/group.entity';
 import { GroupDirectory } from '../../src/groups/group-directory.service';
+import { GroupWriter } from '../../src/groups/group-writer.service';
 import { GroupsService } from '../../src/groups/groups.service';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 
@@ -84,7 +85,7 @@ describe('the group directory against MariaDB', () => {
   it('follows a chat the provider moved, keeping the rest of the address', async () => {
     const moved = await group(['z']);
     const before = (await directory.deliveryTarget(moved.id)).target.address;
-    await directory.moveAddress(moved.id, { chatId: -100123 });
+    await ctx.get(GroupWriter).moveAddress(moved.id, { chatId: -100123 });
     expect((await ctx.db.query('SELECT address FROM `groups` WHERE id = ?', [moved.id]))[0].address).toEqual({
       ...before,
       chatId: '-100123',

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { sealedJson } from '../database/sealed-json';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { ErrorDetail } from '../common/domain-error';
 import { shownLimit } from '../common/policy-fields';
-import { bulkInsert } from '../database/bulk-insert';
 import { distinctByCollation } from '../database/collation';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { CHANNEL_DEFINITIONS } from '../channels/channel-types';
@@ -113,9 +111,9 @@ export function groupView(group: Group): GroupDto {
   };
 }
 
-/** Checks and writes group rows, for one group (CRUD) and for thousands (import) alike. */
+/** Checks group rows before they are written, for one group (CRUD) and for thousands (import) alike. */
 @Injectable()
-export class GroupRecords {
+export class GroupChecks {
   constructor(
     @InjectRepository(Group) private readonly groups: Repository<Group>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -215,60 +213,6 @@ export class GroupRecords {
     return { address: address as Record<string, string>, generatedSecret };
   }
 
-  async insert(manager: EntityManager, groups: Group[]): Promise<void> {
-    await bulkInsert(
-      manager,
-      'groups',
-      [
-        'id',
-        'name',
-        'channel_id',
-        'address',
-        'chat_key',
-        'owner',
-        'external_id',
-        'timezone',
-        'quiet_hours',
-        'member_count',
-        'min_gap_minutes',
-        'daily_cap',
-        'promo_cap',
-        'blackout_dates',
-        'type',
-        'vars',
-        'tags',
-        'status',
-        'paused_reason',
-        'created_at',
-        'updated_at',
-      ],
-      groups.map((g) => [
-        g.id,
-        g.name,
-        g.channelId,
-        JSON.stringify(sealedJson.to(g.address)),
-        g.chatKey,
-        g.owner,
-        g.externalId,
-        g.timezone,
-        g.quietHours,
-        g.memberCount,
-        g.minGapMinutes,
-        g.dailyCap,
-        g.promoCap,
-        g.blackoutDates === null ? null : JSON.stringify(g.blackoutDates),
-        g.type,
-        JSON.stringify(g.vars),
-        JSON.stringify(g.tags),
-        g.status,
-        g.pausedReason,
-        g.createdAt,
-        g.updatedAt,
-      ]),
-    );
-    await this.insertTags(manager, groups);
-  }
-
   /**
    * Each group's tags once as the database compares them: spellings that only its collation
    * folds together (`ＶＩＰ` and `VIP`, `straße` and `strasse`, `か` and `カ`) are one tag.
@@ -281,14 +225,5 @@ export class GroupRecords {
       groups.map((g) => g.tags),
     );
     groups.forEach((group, i) => (group.tags = folded[i]));
-  }
-
-  async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {
-    await bulkInsert(
-      manager,
-      'group_tags',
-      ['group_id', 'tag'],
-      groups.flatMap((g) => g.tags.map((tag) => [g.id, tag])),
-    );
   }
 }
