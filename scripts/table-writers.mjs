@@ -18,9 +18,9 @@ const OWNERS = {
   groups: 'src/groups/group-writer.service.ts',
   group_tags: 'src/groups/group-writer.service.ts',
   policy_settings: 'src/policy/policies.service.ts',
-  posts: 'src/posts/post-lifecycle.service.ts',
-  post_attempts: 'src/posts/post-lifecycle.service.ts',
-  post_deferrals: 'src/posts/post-lifecycle.service.ts',
+  posts: 'src/posts/lifecycle/',
+  post_attempts: 'src/posts/lifecycle/',
+  post_deferrals: 'src/posts/lifecycle/',
   post_rollups: 'src/retention/retention.service.ts',
   routines: 'src/routines/routines.service.ts',
 };

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ContentService } from '../content/content.service';
 import { inTransaction } from '../database/mysql';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostCreation } from '../posts/lifecycle/post-creation.service';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
 import { RunGroup } from './run-group.entity';
@@ -30,7 +30,7 @@ export class RunEnrolment {
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(RunGroup) private readonly members: Repository<RunGroup>,
     private readonly lifecycle: RunLifecycle,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostCreation,
     private readonly directory: GroupDirectory,
     private readonly campaigns: CampaignsService,
     private readonly content: ContentService,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
 import { insertRows } from '../database/mysql';
 import { RunStatus } from '../common/run-status';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostFollowers } from '../posts/lifecycle/post-followers.service';
 import { LEFT_RUN, OPEN_POST_STATUSES, sqlList } from '../posts/post-status';
 import { Run } from './run.entity';
 import { LeaveCode } from './run-group.entity';
@@ -17,7 +17,7 @@ export class RunLifecycle {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostFollowers,
   ) {}
 
   /** A launched run, running at once or scheduled for its start, and the groups it takes in. */

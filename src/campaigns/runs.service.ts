@@ -8,7 +8,8 @@ import { DomainError } from '../common/domain-error';
 import { inTransaction, isDuplicateKey } from '../database/mysql';
 import { ContentService } from '../content/content.service';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { NewPost, PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostCreation } from '../posts/lifecycle/post-creation.service';
+import { NewPost } from '../posts/lifecycle/post-types';
 import { PostDto } from '../posts/dto/post.dto';
 import { PostsService } from '../posts/posts.service';
 import { RunStatus } from '../common/run-status';
@@ -36,7 +37,7 @@ export class RunsService {
     private readonly campaigns: CampaignsService,
     private readonly content: ContentService,
     private readonly groups: GroupDirectory,
-    private readonly postLifecycle: PostLifecycle,
+    private readonly postLifecycle: PostCreation,
     private readonly posts: PostsService,
     private readonly lifecycle: RunLifecycle,
     private readonly enrolment: RunEnrolment,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelType } from '../channels/channel-types';
 import { Because, SkipCode } from '../common/hold-codes';
 import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
-import { NewPost } from '../posts/post-lifecycle.service';
+import { NewPost } from '../posts/lifecycle/post-types';
 import { StepDue, Timing, dueTimes } from './timing';
 
 export interface RunStep {

@@ -16,7 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostFollowers } from '../posts/lifecycle/post-followers.service';
 import { PictureCheck } from './picture-check.service';
 import { MessageCheck } from './message-check.service';
 import { stableJson } from '../common/stable-json';
@@ -122,7 +122,7 @@ export class ContentService {
     @InjectRepository(ContentPiece) private readonly pieces: Repository<ContentPiece>,
     @InjectRepository(ContentRevision) private readonly revisions: Repository<ContentRevision>,
     @InjectRepository(ContentTag) private readonly tags: Repository<ContentTag>,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostFollowers,
     private readonly renderer: RendererService,
     private readonly kinds: KindRegistry,
     private readonly pictureCheck: PictureCheck,

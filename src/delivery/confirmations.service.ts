@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { WecomCustomerApi } from '../channels/wecom-customer/wecom-customer-api';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { Metrics } from '../observability/metrics';
-import { AwaitingPost, PostLifecycle } from '../posts/post-lifecycle.service';
+import { AwaitingPosts } from '../posts/lifecycle/awaiting-posts.service';
+import { AwaitingPost } from '../posts/lifecycle/post-types';
 import { PostStatus } from '../posts/post-status';
 import { Leadership } from '../system/leadership';
 
@@ -26,7 +27,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
   private readonly loop: IntervalLoop;
 
   constructor(
-    private readonly posts: PostLifecycle,
+    private readonly posts: AwaitingPosts,
     private readonly groups: GroupDirectory,
     private readonly api: WecomCustomerApi,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,7 +62,7 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** How a waiting post ends, counted as delivery's transitions are. */
-  private async settle(post: AwaitingPost, outcome: Parameters<PostLifecycle['settleAwaiting']>[1]): Promise<void> {
+  private async settle(post: AwaitingPost, outcome: Parameters<AwaitingPosts['settleAwaiting']>[1]): Promise<void> {
     await this.posts.settleAwaiting(post.id, outcome);
     if (outcome.status === PostStatus.Sent) this.metrics.sent(post, outcome.sentAt);
     else this.metrics.transition(post, outcome.status);

@@ -14,14 +14,9 @@ import { GroupWriter } from '../groups/group-writer.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { Metrics } from '../observability/metrics';
 import { PolicyGate } from '../policy/policy-gate.service';
-import {
-  Attempt,
-  ClaimedPost,
-  DueTogether,
-  PostLifecycle,
-  Progress,
-  UnsureClaim,
-} from '../posts/post-lifecycle.service';
+import { PostClaims } from '../posts/lifecycle/post-claims.service';
+import { PostOutcomes } from '../posts/lifecycle/post-outcomes.service';
+import { Attempt, ClaimedPost, DueTogether, Progress, UnsureClaim } from '../posts/lifecycle/post-types';
 import { PostStatus } from '../posts/post-status';
 import { Post } from '../posts/post.entity';
 import { PostsService } from '../posts/posts.service';
@@ -55,7 +50,8 @@ export class DeliveryService {
   private readonly inFlight = new InFlight();
 
   constructor(
-    private readonly lifecycle: PostLifecycle,
+    private readonly claims: PostClaims,
+    private readonly outcomes: PostOutcomes,
     private readonly posts: PostsService,
     private readonly groups: GroupDirectory,
     private readonly groupWriter: GroupWriter,
@@ -71,7 +67,7 @@ export class DeliveryService {
     const { postId } = job.data;
     let post: ClaimedPost | null;
     try {
-      post = await this.lifecycle.claim(postId);
+      post = await this.claims.claim(postId);
     } catch (error) {
       if (error instanceof UnsureClaim) await this.backlog.release(error.token);
       throw error;
@@ -170,7 +166,7 @@ export class DeliveryService {
     let together: Companion[] = [];
     if (definition.combines && adapter.sendTogether && group.owner) {
       const owned = group as Group & { owner: string };
-      const due = await this.lifecycle.dueTogether(post, owned);
+      const due = await this.claims.dueTogether(post, owned);
       if (due.head !== post.id) {
         const until = new Date(Date.now() + GATHER_WAIT_MS);
         return this.defer(job, token, post, until, { code: 'goes_with', reason: `goes with post ${due.head}` });
@@ -182,7 +178,7 @@ export class DeliveryService {
 
   /** A post that will not go whatever is tried again (it cannot render, it would flood the group). */
   private async failBeforeSending(post: ClaimedPost, code: string, reason: string): Promise<never> {
-    await this.lifecycle.fail(post.id, { errorCode: code, error: reason });
+    await this.outcomes.fail(post.id, { errorCode: code, error: reason });
     this.reportFailure(post, PostStatus.Failed, code, reason);
     throw new UnrecoverableError(reason);
   }
@@ -210,7 +206,7 @@ export class DeliveryService {
     const breakerFailures = channel.config.breakerFailures ?? BREAKER_FAILURES;
     const retrySafe = definition.dedupes || channel.config.retryAmbiguous === true;
     for (const companion of together) {
-      await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: companion.post.id, ...attempt }));
+      await this.backlog.owe(() => this.outcomes.recordAttempt({ postId: companion.post.id, ...attempt }));
       await this.settleCompanion(companion, result, { retrySafe, breakerFailures });
     }
     // From here the provider has it: what it answered is written now or as soon as the database answers.
@@ -234,7 +230,7 @@ export class DeliveryService {
     let together = due;
     while (together.sending > 0 && Date.now() < deadline) {
       await setTimeout(GATHER_POLL_MS);
-      together = await this.lifecycle.dueTogether(post, group);
+      together = await this.claims.dueTogether(post, group);
     }
     const same = new Map<string, DeliveryTarget>();
     for (const { id, groupId } of together.queued.slice(0, (definition.combines ?? 1) - 1)) {
@@ -243,7 +239,7 @@ export class DeliveryService {
       if (sameMessage(texts, message)) same.set(id, other);
     }
     const companions: Companion[] = [];
-    for (const claimed of await Promise.all([...same.keys()].map((id) => this.lifecycle.claim(id)))) {
+    for (const claimed of await Promise.all([...same.keys()].map((id) => this.claims.claim(id)))) {
       if (!claimed) continue;
       const { group: to, target } = same.get(claimed.id)!;
       const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
@@ -290,14 +286,14 @@ export class DeliveryService {
     // A send is recorded with its attempt in one round trip; any other outcome after it.
     if (next.kind === 'sent')
       return this.settle(post, group, next, { ...progress, messages }, breakerFailures, attempt);
-    await this.backlog.owe(() => this.lifecycle.recordAttempt({ postId: post.id, ...attempt }));
+    await this.backlog.owe(() => this.outcomes.recordAttempt({ postId: post.id, ...attempt }));
     if (result.kind === 'moved') await this.groupWriter.moveAddress(post.groupId, result.address);
     switch (next.kind) {
       case 'wait':
         return this.defer(job, token, post, next.until, { code: 'provider_rate', reason: next.reason }, progress);
       case 'retry':
         await this.backlog.owe(() =>
-          this.lifecycle.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+          this.outcomes.requeue(post.id, { ...progress, errorCode: next.code, error: next.reason }),
         );
         this.metrics.transition(post, 'retrying');
         throw new Error(next.reason);
@@ -325,25 +321,25 @@ export class DeliveryService {
     switch (next.kind) {
       case 'awaiting':
         await this.backlog.owe(() =>
-          this.lifecycle.awaitConfirmation(post.id, { externalId: next.externalId, ...progress }),
+          this.outcomes.awaitConfirmation(post.id, { externalId: next.externalId, ...progress }),
         );
         return this.metrics.transition(post, PostStatus.AwaitingConfirmation);
       case 'sent': {
         const sentAt = new Date();
         const delivered = { id: post.id, sentAt, externalId: next.externalId, ...progress, attempt };
-        await this.backlog.owe(() => this.lifecycle.markSent(delivered));
+        await this.backlog.owe(() => this.outcomes.markSent(delivered));
         this.metrics.sent(post, sentAt);
         if (group.consecutiveFailures > 0) await this.backlog.owe(() => this.groupWriter.recordSuccess(group.id));
         return;
       }
       case 'unconfirmed':
         await this.backlog.owe(() =>
-          this.lifecycle.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+          this.outcomes.markUnconfirmed(post.id, { ...progress, errorCode: next.code, error: next.reason }),
         );
         return this.reportFailure(post, PostStatus.Unconfirmed, next.code, next.reason);
       case 'failed':
         await this.backlog.owe(() =>
-          this.lifecycle.fail(post.id, { ...progress, errorCode: next.code, error: next.reason }),
+          this.outcomes.fail(post.id, { ...progress, errorCode: next.code, error: next.reason }),
         );
         this.reportFailure(post, PostStatus.Failed, next.code, next.reason);
         // A message too long for the provider is the message's fault; anything else, the group's.
@@ -376,13 +372,13 @@ export class DeliveryService {
   }
 
   private async skip(post: Post, reason: string): Promise<void> {
-    await this.lifecycle.skip(post.id, reason);
+    await this.outcomes.skip(post.id, reason);
     this.metrics.transition(post, PostStatus.Skipped);
   }
 
   /** Held back until later; the deferral counter counts it by its code. */
   private async deferred(post: Post, until: Date, hold: Because, progress: Progress = {}) {
-    await this.backlog.owe(() => this.lifecycle.defer(post.id, until, hold, progress));
+    await this.backlog.owe(() => this.outcomes.defer(post.id, until, hold, progress));
     this.metrics.deferral(post, hold.code);
   }
 

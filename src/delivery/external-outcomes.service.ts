@@ -6,7 +6,7 @@ import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostOutcomes } from '../posts/lifecycle/post-outcomes.service';
 import { PostStatus } from '../posts/post-status';
 import { Leadership } from '../system/leadership';
 import { ExternalQueues } from './external-queues';
@@ -45,7 +45,7 @@ export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostOutcomes,
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,

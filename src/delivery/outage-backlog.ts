@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostClaims } from '../posts/lifecycle/post-claims.service';
 
 /** How often writes the database could not take are offered again. */
 const RETRY_MS = 1000;
@@ -21,7 +21,7 @@ export class OutageBacklog implements OnApplicationBootstrap, OnApplicationShutd
   private readonly loop: IntervalLoop;
 
   constructor(
-    private readonly lifecycle: PostLifecycle,
+    private readonly lifecycle: PostClaims,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.loop = new IntervalLoop(

@@ -7,7 +7,7 @@ import { pageOffset } from '../common/page.dto';
 import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDto } from './dto/post.dto';
 import { PostAttempt } from './post-attempt.entity';
 import { PostDeferral } from './post-deferral.entity';
-import { PostLifecycle } from './post-lifecycle.service';
+import { PostOperatorActs } from './lifecycle/operator-acts.service';
 import { OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
 import { Post } from './post.entity';
 
@@ -28,7 +28,7 @@ export class PostsService {
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
     @InjectRepository(PostDeferral) private readonly deferralRows: Repository<PostDeferral>,
-    private readonly lifecycle: PostLifecycle,
+    private readonly lifecycle: PostOperatorActs,
   ) {
     this.totals = new RememberedCounts(dataSource);
   }

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Statement, inTransaction, together } from '../database/mysql';
 import { ClickRecorder } from '../links/click-recorder.service';
 import { Metrics } from '../observability/metrics';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostPurge } from '../posts/lifecycle/post-purge.service';
 import { FINISHED_POST_STATUSES } from '../posts/post-status';
 import { Leadership } from '../system/leadership';
 
@@ -52,7 +52,7 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly lifecycle: PostLifecycle,
+    private readonly lifecycle: PostPurge,
     private readonly clicks: ClickRecorder,
     private readonly leadership: Leadership,
     private readonly metrics: Metrics,

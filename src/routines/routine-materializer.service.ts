@@ -5,7 +5,8 @@ import { Repository } from 'typeorm';
 import { PROMOTIONAL_STAGES } from '../common/stages';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { NewPost, PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostCreation } from '../posts/lifecycle/post-creation.service';
+import { NewPost } from '../posts/lifecycle/post-types';
 import { KindRegistry } from '../templates/kind-registry.service';
 import { SlotRow } from './assign';
 import { RoutinePlanner } from './routine-planner.service';
@@ -29,7 +30,7 @@ export class RoutineMaterializer {
     @InjectRepository(Routine) private readonly routines: Repository<Routine>,
     private readonly planner: RoutinePlanner,
     private readonly writer: RoutinesService,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostCreation,
     private readonly kinds: KindRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -11,7 +11,7 @@ import { SchemaNode } from '../common/schema-node';
 import { insertRows } from '../database/mysql';
 import { ContentCatalog } from '../content/content-catalog.service';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostFollowers } from '../posts/lifecycle/post-followers.service';
 import { PostStatus } from '../posts/post-status';
 import { PostsService } from '../posts/posts.service';
 import { KindRegistry } from '../templates/kind-registry.service';
@@ -45,7 +45,7 @@ export class RoutinesService {
   constructor(
     @InjectRepository(Routine) private readonly routines: Repository<Routine>,
     private readonly planner: RoutinePlanner,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostFollowers,
     private readonly postReads: PostsService,
     private readonly catalog: ContentCatalog,
     private readonly kinds: KindRegistry,

@@ -5,7 +5,7 @@ import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
-import { PostLifecycle } from '../posts/post-lifecycle.service';
+import { PostCreation } from '../posts/lifecycle/post-creation.service';
 import { RoutineMaterializer } from '../routines/routine-materializer.service';
 import { Leadership } from '../system/leadership';
 
@@ -34,7 +34,7 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: RunLifecycle,
     private readonly enrolment: RunEnrolment,
-    private readonly posts: PostLifecycle,
+    private readonly posts: PostCreation,
     private readonly routines: RoutineMaterializer,
     private readonly metrics: Metrics,
   ) {

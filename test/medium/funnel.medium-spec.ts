@@ -4,7 +4,9 @@ import { GroupsService } from '../../src/groups/groups.service';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
 import { ConversionsService } from '../../src/links/conversions.service';
 import { FunnelService } from '../../src/links/funnel.service';
-import { NewPost, PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
+import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
+import { NewPost } from '../../src/posts/lifecycle/post-types';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 
 describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
@@ -29,7 +31,8 @@ describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
     const routineId = randomUUID();
     const [brief, poster] = [randomUUID(), randomUUID()];
     const day = (n: number) => new Date(Date.UTC(2026, 10, 20 + n, 0, 0));
-    const lifecycle = ctx.get(PostLifecycle);
+    const creation = ctx.get(PostCreation);
+    const outcomes = ctx.get(PostOutcomes);
     const posts: NewPost[] = [];
     for (const [n, groupId] of [big.id, small.id, unknown.id].entries()) {
       for (const [d, [contentId, stage]] of (
@@ -53,11 +56,11 @@ describe('a routine’s funnel, per stage and piece, against MariaDB', () => {
         });
       }
     }
-    await ctx.db.transaction((manager) => lifecycle.create(manager, posts, new Date(0)));
+    await ctx.db.transaction((manager) => creation.create(manager, posts, new Date(0)));
     // All sent but the unknown-size group's last brief.
     const unsent = posts[posts.length - 1];
     for (const post of posts.filter((p) => p !== unsent)) {
-      await lifecycle.markSent({ id: post.id, sentAt: post.dueAt, externalId: null, partsSent: 1, attempts: 1 });
+      await outcomes.markSent({ id: post.id, sentAt: post.dueAt, externalId: null, partsSent: 1, attempts: 1 });
     }
     const of = (groupId: string, d: number) => posts.filter((p) => p.groupId === groupId)[d];
     const clicks = ctx.get(ClickRecorder);

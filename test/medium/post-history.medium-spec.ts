@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PostHistory } from '../../src/posts/post-history.service';
-import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
 import { Post } from '../../src/posts/post.entity';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 import { seedRun } from '../support/medium-seed';
@@ -8,12 +8,12 @@ import { seedRun } from '../support/medium-seed';
 describe('what the policy reads of a group’s posts, against MariaDB', () => {
   let ctx: MediumContext;
   let history: PostHistory;
-  let lifecycle: PostLifecycle;
+  let lifecycle: PostOutcomes;
 
   beforeAll(async () => {
     ctx = await createMediumContext();
     history = ctx.get(PostHistory);
-    lifecycle = ctx.get(PostLifecycle);
+    lifecycle = ctx.get(PostOutcomes);
   });
   afterAll(() => ctx.close());
 

@@ -1,5 +1,9 @@
 import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
-import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostOperatorActs } from '../../src/posts/lifecycle/operator-acts.service';
+import { PostClaims } from '../../src/posts/lifecycle/post-claims.service';
+import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
+import { PostFollowers } from '../../src/posts/lifecycle/post-followers.service';
+import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
 import { PostQueues } from '../../src/posts/post-queues';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 import { postRows, seedRun, statuses } from '../support/medium-seed';
@@ -9,12 +13,20 @@ const later = (ms: number) => new Date(Date.now() + ms);
 
 describe('the post lifecycle against MariaDB and Redis', () => {
   let ctx: MediumContext;
-  let posts: PostLifecycle;
+  let acts: PostOperatorActs;
+  let claims: PostClaims;
+  let creation: PostCreation;
+  let followers: PostFollowers;
+  let outcomes: PostOutcomes;
   let queues: PostQueues;
 
   beforeAll(async () => {
     ctx = await createMediumContext({ CLAIM_LEASE_MS: '1000' });
-    posts = ctx.get(PostLifecycle);
+    acts = ctx.get(PostOperatorActs);
+    claims = ctx.get(PostClaims);
+    creation = ctx.get(PostCreation);
+    followers = ctx.get(PostFollowers);
+    outcomes = ctx.get(PostOutcomes);
     queues = ctx.get(PostQueues);
   });
   afterAll(() => ctx.close());
@@ -45,7 +57,7 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     const paused = await seedRun(ctx);
     const [held] = await paused.posts([{ dueAt: later(1000) }]);
     await ctx.get(RunLifecycle).pause(paused.id);
-    await posts.queueDue(later(10 * MINUTE));
+    await creation.queueDue(later(10 * MINUTE));
     expect(await statuses(ctx, [soon.id, far.id, held.id])).toEqual(['queued', 'scheduled', 'paused']);
     expect(await hasJob(soon.id)).toBe(true);
   });
@@ -56,28 +68,28 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     const stopped = await seedRun(ctx);
     const [c] = await stopped.posts([{}], later(MINUTE));
     await ctx.get(RunLifecycle).cancel(stopped.id);
-    const claims = await Promise.all([posts.claim(a.id), posts.claim(b.id), posts.claim(a.id), posts.claim(c.id)]);
-    expect(claims.map((p) => p?.id ?? null)).toEqual([a.id, b.id, null, null]);
-    expect(claims[0]?.run).toEqual({ blackoutMode: 'skip', catchUp: 'spread' });
+    const taken = await Promise.all([claims.claim(a.id), claims.claim(b.id), claims.claim(a.id), claims.claim(c.id)]);
+    expect(taken.map((p) => p?.id ?? null)).toEqual([a.id, b.id, null, null]);
+    expect(taken[0]?.run).toEqual({ blackoutMode: 'skip', catchUp: 'spread' });
     expect(await statuses(ctx, [a.id, b.id, c.id])).toEqual(['sending', 'sending', 'cancelled']);
-    expect(await posts.claim(a.id)).toBeNull();
+    expect(await claims.claim(a.id)).toBeNull();
   });
 
   it('lets a claim that outlived its lease be taken again', async () => {
     const run = await seedRun(ctx);
     const [post] = await run.posts([{}], later(MINUTE));
-    expect(await posts.claim(post.id)).not.toBeNull();
-    expect(await posts.claim(post.id)).toBeNull();
+    expect(await claims.claim(post.id)).not.toBeNull();
+    expect(await claims.claim(post.id)).toBeNull();
     await ageClaim(post.id, 2000);
-    expect((await posts.claim(post.id))?.id).toBe(post.id);
+    expect((await claims.claim(post.id))?.id).toBe(post.id);
   });
 
   it('defers a claimed post with its reason and keeps the deferral; one of a stopped run follows the run', async () => {
     const run = await seedRun(ctx);
     const [post] = await run.posts([{}], later(MINUTE));
-    await posts.claim(post.id);
+    await claims.claim(post.id);
     const until = later(10 * MINUTE);
-    await posts.defer(post.id, until, { code: 'min_gap', reason: 'minimum gap of 10 min' }, { attempts: 1 });
+    await outcomes.defer(post.id, until, { code: 'min_gap', reason: 'minimum gap of 10 min' }, { attempts: 1 });
     const [row] = await postRows(ctx, [post.id]);
     expect(row).toMatchObject({
       status: 'queued',
@@ -94,21 +106,21 @@ describe('the post lifecycle against MariaDB and Redis', () => {
 
     const pausedRun = await seedRun(ctx);
     const [held] = await pausedRun.posts([{}], later(MINUTE));
-    await posts.claim(held.id);
+    await claims.claim(held.id);
     await ctx.get(RunLifecycle).pause(pausedRun.id);
-    await posts.defer(held.id, until, { code: 'quiet_hours', reason: 'quiet hours 22:30-07:30' });
+    await outcomes.defer(held.id, until, { code: 'quiet_hours', reason: 'quiet hours 22:30-07:30' });
     expect(await statuses(ctx, [held.id])).toEqual(['paused']);
   });
 
   it('marks posts sent together, clearing the error of an earlier attempt', async () => {
     const run = await seedRun(ctx);
     const sent = await run.posts([{}, {}, {}], later(MINUTE));
-    await Promise.all(sent.map((p) => posts.claim(p.id)));
-    await posts.requeue(sent[0].id, { attempts: 1, errorCode: 'http_502', error: 'HTTP 502' });
-    await posts.claim(sent[0].id);
+    await Promise.all(sent.map((p) => claims.claim(p.id)));
+    await outcomes.requeue(sent[0].id, { attempts: 1, errorCode: 'http_502', error: 'HTTP 502' });
+    await claims.claim(sent[0].id);
     const at = new Date();
     await Promise.all(
-      sent.map((p, i) => posts.markSent({ id: p.id, sentAt: at, externalId: `m${i}`, partsSent: 1, attempts: 2 })),
+      sent.map((p, i) => outcomes.markSent({ id: p.id, sentAt: at, externalId: `m${i}`, partsSent: 1, attempts: 2 })),
     );
     const rows = await postRows(
       ctx,
@@ -124,10 +136,10 @@ describe('the post lifecycle against MariaDB and Redis', () => {
   it('records failed, unconfirmed and skipped posts with their reasons', async () => {
     const run = await seedRun(ctx);
     const [failed, unsure, skipped] = await run.posts([{}, {}, {}], later(MINUTE));
-    for (const p of [failed, unsure, skipped]) await posts.claim(p.id);
-    await posts.fail(failed.id, { attempts: 1, errorCode: '93000', error: 'invalid webhook url' });
-    await posts.markUnconfirmed(unsure.id, { attempts: 1, errorCode: 'ambiguous', error: 'timeout' });
-    await posts.skip(skipped.id, '2026-11-23 is a blackout date');
+    for (const p of [failed, unsure, skipped]) await claims.claim(p.id);
+    await outcomes.fail(failed.id, { attempts: 1, errorCode: '93000', error: 'invalid webhook url' });
+    await outcomes.markUnconfirmed(unsure.id, { attempts: 1, errorCode: 'ambiguous', error: 'timeout' });
+    await outcomes.skip(skipped.id, '2026-11-23 is a blackout date');
     const rows = await postRows(ctx, [failed.id, unsure.id, skipped.id]);
     expect(rows.map((r) => [r.status, r.errorCode, r.error])).toEqual([
       ['failed', '93000', 'invalid webhook url'],
@@ -142,12 +154,12 @@ describe('the post lifecycle against MariaDB and Redis', () => {
       [{ dueAt: new Date(Date.now() - 5 * MINUTE) }, { dueAt: later(MINUTE) }, { dueAt: later(60 * MINUTE) }],
       later(10 * MINUTE),
     );
-    await posts.pauseAll({ runId: run.id });
+    await followers.pauseAll({ runId: run.id });
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['paused', 'paused', 'paused']);
-    await posts.resumeAll({ runId: run.id }, 1);
+    await followers.resumeAll({ runId: run.id }, 1);
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['skipped', 'scheduled', 'scheduled']);
-    await posts.queueDue(later(10 * MINUTE));
-    await posts.cancelAll({ runId: run.id });
+    await creation.queueDue(later(10 * MINUTE));
+    await followers.cancelAll({ runId: run.id });
     expect(await statuses(ctx, [late.id, onTime.id, far.id])).toEqual(['skipped', 'cancelled', 'cancelled']);
     expect(await hasJob(onTime.id)).toBe(false);
   });
@@ -155,19 +167,19 @@ describe('the post lifecycle against MariaDB and Redis', () => {
   it('lets an operator retry only failed or unconfirmed posts, cancel only unsent ones, confirm only unconfirmed ones', async () => {
     const run = await seedRun(ctx);
     const [failed, unsure, waiting] = await run.posts([{}, {}, {}], later(MINUTE));
-    await posts.claim(failed.id);
-    await posts.fail(failed.id, { attempts: 5, errorCode: 'http_502', error: 'HTTP 502' });
-    await posts.claim(unsure.id);
-    await posts.markUnconfirmed(unsure.id, { attempts: 1, errorCode: 'ambiguous', error: 'timeout' });
-    expect(await posts.retry(waiting.id)).toBe(false);
-    expect(await posts.retry(failed.id)).toBe(true);
+    await claims.claim(failed.id);
+    await outcomes.fail(failed.id, { attempts: 5, errorCode: 'http_502', error: 'HTTP 502' });
+    await claims.claim(unsure.id);
+    await outcomes.markUnconfirmed(unsure.id, { attempts: 1, errorCode: 'ambiguous', error: 'timeout' });
+    expect(await acts.retry(waiting.id)).toBe(false);
+    expect(await acts.retry(failed.id)).toBe(true);
     expect(await postRows(ctx, [failed.id])).toEqual([
       expect.objectContaining({ status: 'scheduled', attempts: 0, error: null, errorCode: null }),
     ]);
-    expect(await posts.confirmSent(waiting.id)).toBe(false);
-    expect(await posts.confirmSent(unsure.id)).toBe(true);
-    expect(await posts.cancel({ id: unsure.id, channelType: 'webhook' })).toBe(false);
-    expect(await posts.cancel({ id: waiting.id, channelType: 'webhook' })).toBe(true);
+    expect(await acts.confirmSent(waiting.id)).toBe(false);
+    expect(await acts.confirmSent(unsure.id)).toBe(true);
+    expect(await acts.cancel({ id: unsure.id, channelType: 'webhook' })).toBe(false);
+    expect(await acts.cancel({ id: waiting.id, channelType: 'webhook' })).toBe(true);
     expect(await statuses(ctx, [failed.id, unsure.id, waiting.id])).toEqual(['scheduled', 'sent', 'cancelled']);
     expect(await hasJob(waiting.id)).toBe(false);
   });
@@ -180,7 +192,7 @@ describe('the post lifecycle against MariaDB and Redis', () => {
         later(MINUTE),
       );
       await queues.remove([{ id: lost.id, channelType: 'webhook' }]);
-      expect(await posts.recover(5000)).toBe(1);
+      expect(await creation.recover(5000)).toBe(1);
       expect([await hasJob(lost.id), await hasJob(kept.id)]).toEqual([true, true]);
     });
 
@@ -190,12 +202,12 @@ describe('the post lifecycle against MariaDB and Redis', () => {
       await ctx.db.query(`UPDATE runs SET status = 'paused' WHERE id = ?`, [paused.id]);
       const cancelled = await seedRun(ctx);
       const [held] = await cancelled.posts([{}], later(MINUTE));
-      await posts.claim(held.id);
+      await claims.claim(held.id);
       await ctx.db.query(`UPDATE runs SET status = 'cancelled' WHERE id = ?`, [cancelled.id]);
-      await posts.recover(5000);
+      await creation.recover(5000);
       expect(await statuses(ctx, [queued.id, held.id])).toEqual(['paused', 'sending']);
       await ageClaim(held.id, 2000);
-      await posts.recover(5000);
+      await creation.recover(5000);
       expect(await statuses(ctx, [queued.id, held.id])).toEqual(['paused', 'cancelled']);
     });
   });

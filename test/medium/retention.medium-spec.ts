@@ -4,7 +4,7 @@ import { GroupsService } from '../../src/groups/groups.service';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
 import { FunnelService } from '../../src/links/funnel.service';
 import { PostHistory } from '../../src/posts/post-history.service';
-import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
 import { PostsService } from '../../src/posts/posts.service';
 import { Retention } from '../../src/retention/retention.service';
 import { MediumContext, createMediumContext } from '../support/medium-context';
@@ -42,7 +42,7 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
       );
     }
     const run = await seedRun(ctx);
-    const lifecycle = ctx.get(PostLifecycle);
+    const lifecycle = ctx.get(PostOutcomes);
     const start = Date.now() - 10 * DAY_MS;
     const contents = STAGES.map(() => randomUUID());
     const posts = [];
@@ -145,7 +145,7 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
   it('leaves a finished post that someone touched after the cutoff, and keeps everything at RETENTION_DAYS=0', async () => {
     const run = await seedRun(ctx);
     const [post] = await run.posts([{ dueAt: new Date(Date.now() - 400 * DAY_MS) }]);
-    await ctx.get(PostLifecycle).skip(post.id, 'blackout date');
+    await ctx.get(PostOutcomes).skip(post.id, 'blackout date');
     const now = new Date(Date.now() + 10 * DAY_MS);
     // Retried and given up again 5 days ago (in the sweep's time): younger than the cutoff.
     await ctx.db.query('UPDATE posts SET updated_at = ? WHERE id = ?', [new Date(now.getTime() - 5 * DAY_MS), post.id]);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ContentService } from '../../src/content/content.service';
 import { ChannelsService } from '../../src/groups/channels.service';
 import { GroupsService } from '../../src/groups/groups.service';
-import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
 import { RoutineMaterializer } from '../../src/routines/routine-materializer.service';
 import { RoutinesService } from '../../src/routines/routines.service';
 import { exampleFields } from '../support/factories';
@@ -90,7 +90,7 @@ describe('routines: slots made into posts', () => {
       pieces.push(await publish('goodnight_poster', `晚安 ${n}`, exampleFields('goodnight_poster'), [pool]));
     const start = new Date('2030-02-01T13:30:00Z'); // 21:30 in Shanghai: each day's slot is within the hour
     // History: g2 had piece 1 yesterday, g3 had pieces 1 and 2 in the last two days.
-    const lifecycle = ctx.get(PostLifecycle);
+    const lifecycle = ctx.get(PostCreation);
     const past = (groupId: string, contentId: string, daysAgo: number) => ({
       id: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`,
       routineId: `past-${tag()}`,

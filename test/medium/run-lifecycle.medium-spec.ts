@@ -1,5 +1,7 @@
 import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
-import { PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostOperatorActs } from '../../src/posts/lifecycle/operator-acts.service';
+import { PostClaims } from '../../src/posts/lifecycle/post-claims.service';
+import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 import { runStatus, seedRun } from '../support/medium-seed';
 
@@ -8,12 +10,10 @@ const later = (ms: number) => new Date(Date.now() + ms);
 describe('the run lifecycle against MariaDB', () => {
   let ctx: MediumContext;
   let runs: RunLifecycle;
-  let posts: PostLifecycle;
 
   beforeAll(async () => {
     ctx = await createMediumContext();
     runs = ctx.get(RunLifecycle);
-    posts = ctx.get(PostLifecycle);
   });
   afterAll(() => ctx.close());
 
@@ -31,13 +31,15 @@ describe('the run lifecycle against MariaDB', () => {
     const [first, second] = await run.posts([{}, {}], later(60_000));
     await runs.completeFinished();
     expect(await runStatus(ctx, run.id)).toBe('running');
-    await posts.claim(first.id);
-    await posts.markSent({ id: first.id, sentAt: new Date(), externalId: null, partsSent: 1, attempts: 1 });
-    await posts.claim(second.id);
-    await posts.fail(second.id, { attempts: 1, errorCode: '93000', error: 'invalid webhook url' });
+    await ctx.get(PostClaims).claim(first.id);
+    await ctx
+      .get(PostOutcomes)
+      .markSent({ id: first.id, sentAt: new Date(), externalId: null, partsSent: 1, attempts: 1 });
+    await ctx.get(PostClaims).claim(second.id);
+    await ctx.get(PostOutcomes).fail(second.id, { attempts: 1, errorCode: '93000', error: 'invalid webhook url' });
     await runs.completeFinished();
     expect(await runStatus(ctx, run.id)).toBe('completed');
-    await posts.retry(second.id);
+    await ctx.get(PostOperatorActs).retry(second.id);
     await runs.reopen(run.id);
     expect(await runStatus(ctx, run.id)).toBe('running');
   });

@@ -3,7 +3,9 @@ import { RunLifecycle } from '../../src/campaigns/run-lifecycle.service';
 import { AppConfig } from '../../src/config/app-config';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
 import { Metrics } from '../../src/observability/metrics';
-import { NewPost, PostLifecycle } from '../../src/posts/post-lifecycle.service';
+import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
+import { PostPurge } from '../../src/posts/lifecycle/post-purge.service';
+import { NewPost } from '../../src/posts/lifecycle/post-types';
 import { REDIS } from '../../src/redis/redis.module';
 import { Retention } from '../../src/retention/retention.service';
 import { Leadership } from '../../src/system/leadership';
@@ -62,7 +64,7 @@ export async function seedRun(
         ...row,
         runId: id,
       }));
-      const lifecycle = ctx.get(PostLifecycle);
+      const lifecycle = ctx.get(PostCreation);
       const queued = await ctx.db.transaction((manager) => lifecycle.create(manager, posts, queueBefore));
       await lifecycle.enqueue(queued);
       return posts;
@@ -108,7 +110,7 @@ export function retentionFor(ctx: MediumContext, config: AppConfig = ctx.config)
   return new Retention(
     ctx.db,
     config,
-    ctx.get(PostLifecycle),
+    ctx.get(PostPurge),
     ctx.get(ClickRecorder),
     new Leadership(ctx.app.get(REDIS), config),
     ctx.get(Metrics),

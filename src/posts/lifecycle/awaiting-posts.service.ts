@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { PostStatus } from '../post-status';
+import { Post } from '../post.entity';
+import { S } from './post-sql';
+import { AwaitingPost } from './post-types';
+
+/** Posts waiting for a group owner to confirm them: when to look again, reminders, and how they end. */
+@Injectable()
+export class AwaitingPosts {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+  ) {}
+
+  /** The posts waiting for confirmation whose next look is due (oldest first), with their run's status. */
+  async awaitingDue(limit: number): Promise<AwaitingPost[]> {
+    return (await this.dataSource.query(
+      `SELECT p.id, p.group_id AS groupId, p.channel_type AS channelType, p.stage, p.due_at AS dueAt,
+              p.external_id AS externalId, p.awaiting_since AS awaitingSince,
+              p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus,
+              COALESCE(r.confirm_deadline_minutes, ro.confirm_deadline_minutes) AS deadlineMinutes
+       FROM posts p LEFT JOIN runs r ON r.id = p.run_id LEFT JOIN routines ro ON ro.id = p.routine_id
+       WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= NOW(3))
+       ORDER BY p.awaiting_since LIMIT ${Number(limit)}`,
+    )) as AwaitingPost[];
+  }
+
+  /**
+   * The owner of a task is being reminded: every post waiting on the same task counts as reminded.
+   * False when one of them had been already (the reminder went).
+   */
+  async remindedTask(externalId: string, at: Date): Promise<boolean> {
+    const result = await this.posts.update(
+      { externalId, status: S.AwaitingConfirmation, remindedAt: IsNull() },
+      { remindedAt: at },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Looks again at `next`; `remindedAt` when the owner was just reminded. */
+  async lookAgain(id: string, next: Date, remindedAt?: Date): Promise<void> {
+    await this.posts.update(
+      { id, status: S.AwaitingConfirmation },
+      { notBefore: next, ...(remindedAt ? { remindedAt } : {}) },
+    );
+  }
+
+  /** How a post that waited for confirmation ended: sent when the owner confirmed, or not. */
+  async settleAwaiting(
+    id: string,
+    outcome:
+      | { status: PostStatus.Sent; sentAt: Date }
+      | { status: PostStatus.Failed | PostStatus.Expired | PostStatus.Cancelled; errorCode: string; error: string },
+  ): Promise<void> {
+    const fields =
+      outcome.status === S.Sent
+        ? { status: S.Sent, sentAt: outcome.sentAt, notBefore: null, error: null, errorCode: null }
+        : {
+            status: outcome.status,
+            notBefore: null,
+            errorCode: outcome.errorCode.slice(0, 64),
+            error: outcome.error.slice(0, 1000),
+          };
+    await this.posts.update({ id, status: S.AwaitingConfirmation }, fields);
+  }
+}
