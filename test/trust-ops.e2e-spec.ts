@@ -201,7 +201,7 @@ describe('trust: posts keep their history and never hang on a stopped run', () =
     await db.query(`UPDATE posts SET status = 'sending', claimed_at = NOW(3) WHERE id = ?`, [inFlight.id]);
     await planner.post(`/v1/runs/${run}/cancel`).expect(200);
     await db.query(`UPDATE posts SET status = 'queued' WHERE id = ?`, [orphan.id]);
-    await t.app.get(PostOutcomes).defer(inFlight.id, new Date(Date.now() + 60_000), {
+    await t.app.get(PostOutcomes).hold(inFlight.id, new Date(Date.now() + 60_000), {
       code: 'min_gap',
       reason: 'minimum gap of 10 min',
     });

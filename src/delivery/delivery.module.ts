@@ -4,14 +4,18 @@ import { GroupsModule } from '../groups/groups.module';
 import { LinksModule } from '../links/links.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PostsModule } from '../posts/posts.module';
+import { CombinedSend } from './combined-send.service';
 import { DeliveryService } from './delivery.service';
+import { InFlight } from './in-flight';
+import { SendPreparation } from './send-preparation.service';
+import { SendSettlement } from './send-settlement.service';
 import { OutageBacklog } from './outage-backlog';
 import { ExternalQueues } from './external-queues';
 
 /** Sending one post: claim, policy, render, adapter, outcome; and reading back what external consumers did. */
 @Module({
   imports: [ChannelsModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
-  providers: [DeliveryService, ExternalQueues, OutageBacklog],
+  providers: [DeliveryService, SendPreparation, CombinedSend, SendSettlement, InFlight, ExternalQueues, OutageBacklog],
   exports: [DeliveryService, ExternalQueues],
 })
 export class DeliveryModule {}

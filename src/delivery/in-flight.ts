@@ -1,8 +1,11 @@
+import { Injectable } from '@nestjs/common';
+
 /**
  * The posts this process is delivering right now. A post that must wait for an earlier one to the
  * same group can wait for it here, when this process is the one sending it, instead of going back
  * to the queue and being claimed, gated and recorded once more.
  */
+@Injectable()
 export class InFlight {
   private readonly posts = new Map<string, Promise<void>>();
 

@@ -89,7 +89,7 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     const [post] = await run.posts([{}], later(MINUTE));
     await claims.claim(post.id);
     const until = later(10 * MINUTE);
-    await outcomes.defer(post.id, until, { code: 'min_gap', reason: 'minimum gap of 10 min' }, { attempts: 1 });
+    await outcomes.hold(post.id, until, { code: 'min_gap', reason: 'minimum gap of 10 min' }, { attempts: 1 });
     const [row] = await postRows(ctx, [post.id]);
     expect(row).toMatchObject({
       status: 'queued',
@@ -108,7 +108,7 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     const [held] = await pausedRun.posts([{}], later(MINUTE));
     await claims.claim(held.id);
     await ctx.get(RunLifecycle).pause(pausedRun.id);
-    await outcomes.defer(held.id, until, { code: 'quiet_hours', reason: 'quiet hours 22:30-07:30' });
+    await outcomes.hold(held.id, until, { code: 'quiet_hours', reason: 'quiet hours 22:30-07:30' });
     expect(await statuses(ctx, [held.id])).toEqual(['paused']);
   });
 

@@ -38,7 +38,7 @@ export class PostOutcomes {
   }
 
   /** A claimed post waits until `until`, with why recorded; deferrals made together are one UPDATE. */
-  defer(id: string, until: Date, hold: Because, progress: Progress = {}): Promise<void> {
+  hold(id: string, until: Date, hold: Because, progress: Progress = {}): Promise<void> {
     return this.deferrals.load({ id, until, code: hold.code, reason: hold.reason.slice(0, 300), ...progress });
   }
 
