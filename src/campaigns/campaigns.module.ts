@@ -19,6 +19,7 @@ import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
 import { RunPostsController } from './run-posts.controller';
 import { RunLifecycle } from './run-lifecycle.service';
+import { RunEntry } from './run-entry.service';
 import { RunsService } from './runs.service';
 
 @Module({
@@ -31,7 +32,7 @@ import { RunsService } from './runs.service';
     ChannelsModule,
   ],
   controllers: [CampaignsController, RunsController, RunPostsController, PlansController],
-  providers: [CampaignsService, RunsService, RunLifecycle, RunEnrolment, RunBoard, PlanPreview, PlanJobs],
+  providers: [CampaignsService, RunsService, RunEntry, RunLifecycle, RunEnrolment, RunBoard, PlanPreview, PlanJobs],
   exports: [RunLifecycle, RunEnrolment, RunsService],
 })
 export class CampaignsModule {}

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { inTransaction, insertRows } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
-import { ContentService } from '../content/content.service';
+import { ContentCatalog } from '../content/content-catalog.service';
 import { Campaign } from './campaign.entity';
 import { campaignProblems } from './campaign-rules';
 import { CampaignStep } from './campaign-step.entity';
@@ -23,7 +23,7 @@ export class CampaignsService {
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     @InjectRepository(CampaignStep) private readonly steps: Repository<CampaignStep>,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
-    private readonly content: ContentService,
+    private readonly catalog: ContentCatalog,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignDto> {
@@ -130,7 +130,7 @@ export class CampaignsService {
   }
 
   private async problems({ campaign, steps }: LoadedCampaign) {
-    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const published = await this.catalog.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
     return campaignProblems(steps, campaign.allowDirectClose, published);
   }
 

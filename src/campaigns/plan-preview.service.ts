@@ -4,25 +4,22 @@ import { In, Repository } from 'typeorm';
 import { effectiveRateLimits } from '../channels/rate-limits';
 import { AdapterRegistry } from '../channels/adapter-registry';
 import { DomainError } from '../common/domain-error';
-import { ContentService } from '../content/content.service';
+import { RenderableRevisions } from '../content/renderable-revisions.service';
 import { AudienceMember, GroupDirectory } from '../groups/group-directory.service';
 import { RunRules } from '../policy/decide';
 import { PoliciesService } from '../policy/policies.service';
 import { effectivePolicy, localDay } from '../policy/policy';
 import { Prediction, SimPost, simulate } from '../policy/simulate';
 import { PostHistory } from '../posts/post-history.service';
-import { KindRegistry } from '../templates/kind-registry.service';
 import { RendererService } from '../templates/renderer.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
-import { RunStep, stepPosts } from './step-posts';
+import { RunEntry, RunSource } from './run-entry.service';
 import { turns } from '../common/yielding';
 import { Because, HoldCode, SkipCode } from '../common/hold-codes';
 
-export interface PlanInput {
-  steps: RunStep[];
-  published: Map<string, { kind: string; revision: number | null; status: string }>;
+export interface PlanInput extends RunSource {
   groups: AudienceMember[];
 }
 
@@ -55,38 +52,31 @@ export class PlanPreview {
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     private readonly campaigns: CampaignsService,
-    private readonly content: ContentService,
+    private readonly revisions: RenderableRevisions,
+    private readonly entry: RunEntry,
     private readonly directory: GroupDirectory,
     private readonly policies: PoliciesService,
     private readonly history: PostHistory,
     private readonly adapters: AdapterRegistry,
-    private readonly kinds: KindRegistry,
     private readonly renderer: RendererService,
   ) {}
 
   /** What a plan is made of, checked: the campaign can launch and every group id is known. */
   async prepare(campaignId: string, dto: LaunchRunDto): Promise<PlanInput> {
-    const { steps } = await this.campaigns.launchable(campaignId);
-    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const source = await this.entry.source((await this.campaigns.launchable(campaignId)).steps);
     const { unknownIds, groups } = await this.directory.audience(dto.audience.groupIds ?? [], dto.audience.tags ?? []);
     if (unknownIds.length > 0) {
       throw DomainError.invalid(unknownIds.map((id) => ({ field: 'audience.groupIds', message: `no group ${id}` })));
     }
-    return { steps, published, groups };
+    return { ...source, groups };
   }
 
-  async compute({ steps, published, groups }: PlanInput, dto: LaunchRunDto, now: Date): Promise<PlanBody> {
+  async compute({ groups, ...source }: PlanInput, dto: LaunchRunDto, now: Date): Promise<PlanBody> {
     const start = dto.startAt ? new Date(dto.startAt) : now;
-    const planned = stepPosts(
-      {
-        runId: PLANNED,
-        steps,
-        published,
-        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
-        overdueBefore: now,
-        overdueReason: 'overdue at launch (catchUp: skip)',
-        catchUp: dto.catchUp ?? null,
-      },
+    const planned = this.entry.posts(
+      PLANNED,
+      source,
+      { overdueBefore: now, overdueReason: 'overdue at launch (catchUp: skip)', catchUp: dto.catchUp ?? null },
       groups.map((g) => ({ ...g, start })),
     );
     const ids = groups.map((g) => g.id);
@@ -170,7 +160,7 @@ export class PlanPreview {
     format: 'text' | 'markdown',
     channelType: string,
   ): Promise<string[]> {
-    const piece = await this.content.renderable(post.contentId!, post.revision!);
+    const piece = await this.revisions.renderable(post.contentId!, post.revision!);
     try {
       const rendered = this.renderer.render(piece, format, group, { dueAt: post.dueAt, stage: post.stage });
       return rendered.warnings.filter((w) => w.channel === channelType).map((w) => w.message);

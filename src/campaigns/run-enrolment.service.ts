@@ -1,19 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { RunStatus } from '../common/run-status';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { ContentService } from '../content/content.service';
 import { inTransaction } from '../database/mysql';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { PostCreation } from '../posts/lifecycle/post-creation.service';
-import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
 import { RunGroup } from './run-group.entity';
 import { RunLifecycle } from './run-lifecycle.service';
 import { Run } from './run.entity';
-import { stepPosts } from './step-posts';
+import { RunEntry } from './run-entry.service';
 
 /**
  * Evergreen runs keep watching their tags: at each tick, a group that got one since joins with
@@ -30,12 +25,9 @@ export class RunEnrolment {
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(RunGroup) private readonly members: Repository<RunGroup>,
     private readonly lifecycle: RunLifecycle,
-    private readonly posts: PostCreation,
+    private readonly entry: RunEntry,
     private readonly directory: GroupDirectory,
     private readonly campaigns: CampaignsService,
-    private readonly content: ContentService,
-    private readonly kinds: KindRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Returns how many groups joined. */
@@ -78,21 +70,13 @@ export class RunEnrolment {
     await this.lifecycle.rejoin(run.id, returning);
     const joining = tagged.filter((g) => g.status === 'active' && !enrolled.has(g.id));
     if (joining.length === 0) return 0;
-    const { steps } = await this.campaigns.load(run.campaignId);
-    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
-    const posts = stepPosts(
-      {
-        runId: run.id,
-        steps,
-        published,
-        promotionalKind: (kind) => this.kinds.get(kind)?.promotional === true,
-        overdueBefore: now,
-        overdueReason: 'overdue when the group joined (catchUp: skip)',
-        catchUp: run.catchUp,
-      },
+    const source = await this.entry.source((await this.campaigns.load(run.campaignId)).steps);
+    const posts = this.entry.posts(
+      run.id,
+      source,
+      { overdueBefore: now, overdueReason: 'overdue when the group joined (catchUp: skip)', catchUp: run.catchUp },
       joining.map((g) => ({ ...g, start: now })),
     );
-    const horizon = new Date(now.getTime() + this.config.schedulerHorizonMs);
     const queued = await inTransaction(this.dataSource, async (manager) => {
       await this.lifecycle.enrol(
         manager,
@@ -101,9 +85,9 @@ export class RunEnrolment {
         now,
         posts.length,
       );
-      return this.posts.create(manager, posts, horizon);
+      return this.entry.write(manager, posts);
     });
-    await this.posts.enqueue(queued);
+    await this.entry.enqueue(run.id, queued);
     return joining.length;
   }
 }

@@ -1,26 +1,21 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { inTransaction, isDuplicateKey } from '../database/mysql';
-import { ContentService } from '../content/content.service';
 import { GroupDirectory } from '../groups/group-directory.service';
-import { PostCreation } from '../posts/lifecycle/post-creation.service';
 import { NewPost } from '../posts/lifecycle/post-types';
 import { PostDto } from '../posts/dto/post.dto';
 import { PostsService } from '../posts/posts.service';
 import { RunStatus } from '../common/run-status';
-import { KindRegistry } from '../templates/kind-registry.service';
 import { CampaignsService } from './campaigns.service';
 import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
 import { ScopedIdempotencyKey, requestHash } from '../auth/idempotency-key';
 import { Run } from './run.entity';
 import { RunEnrolment } from './run-enrolment.service';
 import { RunLifecycle } from './run-lifecycle.service';
-import { stepPosts } from './step-posts';
+import { RunEntry } from './run-entry.service';
 
 /** A start this close to now is "now" (a clock a little behind, a slow request). */
 const PAST_START_GRACE_MS = 60_000;
@@ -35,14 +30,11 @@ export class RunsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     private readonly campaigns: CampaignsService,
-    private readonly content: ContentService,
     private readonly groups: GroupDirectory,
-    private readonly postLifecycle: PostCreation,
+    private readonly entry: RunEntry,
     private readonly posts: PostsService,
     private readonly lifecycle: RunLifecycle,
     private readonly enrolment: RunEnrolment,
-    private readonly kinds: KindRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -59,8 +51,7 @@ export class RunsService {
       const existing = await this.byIdempotencyKey(request);
       if (existing) return { run: existing, created: false };
     }
-    const { steps } = await this.campaigns.activate(campaignId);
-    const published = await this.content.publishedRevisions([...new Set(steps.map((s) => s.contentId))]);
+    const source = await this.entry.source((await this.campaigns.activate(campaignId)).steps);
     const audience = { groupIds: dto.audience.groupIds ?? [], tags: dto.audience.tags ?? [] };
     const { unknownIds, groups } = await this.groups.audience(audience.groupIds, audience.tags);
     if (unknownIds.length > 0) {
@@ -88,17 +79,7 @@ export class RunsService {
     // catchUp "skip": what is overdue at launch is written as skipped, with the reason.
     const overdueBefore = new Date(now - PAST_START_GRACE_MS);
     const runId = randomUUID();
-    const plan = {
-      runId,
-      steps,
-      published,
-      promotionalKind: (kind: string) => this.kinds.get(kind)?.promotional === true,
-      overdueBefore,
-      overdueReason: 'overdue at launch (catchUp: skip)',
-      catchUp: dto.catchUp ?? null,
-    };
-    // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
-    const horizon = new Date(Date.now() + this.config.schedulerHorizonMs);
+    const rules = { overdueBefore, overdueReason: 'overdue at launch (catchUp: skip)', catchUp: dto.catchUp ?? null };
     let queued: NewPost[];
     try {
       queued = await inTransaction(this.dataSource, async (manager) => {
@@ -117,7 +98,7 @@ export class RunsService {
             idempotencyKey: request?.scoped ?? null,
             requestHash: request?.hash ?? null,
             // One post per step for each group (stepPosts).
-            postCount: groups.length * steps.length,
+            postCount: groups.length * source.steps.length,
             evergreen: dto.evergreen ?? false,
           },
           groups.map((g) => g.id),
@@ -127,7 +108,7 @@ export class RunsService {
         const queuedNow: NewPost[] = [];
         for (let i = 0; i < groups.length; i += LAUNCH_SLICE) {
           const slice = groups.slice(i, i + LAUNCH_SLICE).map((g) => ({ ...g, start: startAt }));
-          queuedNow.push(...(await this.postLifecycle.create(manager, stepPosts(plan, slice), horizon)));
+          queuedNow.push(...(await this.entry.write(manager, this.entry.posts(runId, source, rules, slice))));
         }
         return queuedNow;
       });
@@ -136,9 +117,8 @@ export class RunsService {
       if (existing) return { run: existing, created: false };
       throw error;
     }
-    await this.postLifecycle
-      .enqueue(queued)
-      .catch((error: Error) => this.logger.warn(`run ${runId}: jobs left to recovery: ${error.message}`));
+    // Posts due within the scheduler's horizon go to the queue now rather than at its next tick.
+    await this.entry.enqueue(runId, queued);
     return { run: await this.get(runId), created: true };
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelType } from '../channels/channel-types';
 import { Because, SkipCode } from '../common/hold-codes';
-import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
+import { Stage } from '../common/stages';
 import { NewPost } from '../posts/lifecycle/post-types';
 import { StepDue, Timing, dueTimes } from './timing';
 
@@ -16,7 +16,8 @@ export interface StepPlan {
   steps: RunStep[];
   /** Each step piece's kind and published revision (null: no longer published). */
   published: ReadonlyMap<string, { kind: string; revision: number | null }>;
-  promotionalKind: (kind: string) => boolean;
+  /** KindRegistry.isPromotional. */
+  isPromotional: (stage: Stage, kind: string) => boolean;
   /**
    * The run's catch-up rule. With "skip", posts due before `overdueBefore` are written as skipped
    * with `overdueReason`, and a step whose time had passed at the start is skipped rather than
@@ -71,7 +72,7 @@ export function stepPosts(plan: StepPlan, groups: Starter[]): NewPost[] {
         channelType: group.channelType,
         contentId,
         revision,
-        promotional: PROMOTIONAL_STAGES.includes(stage) || plan.promotionalKind(kind),
+        promotional: plan.isPromotional(stage, kind),
         dueAt: due.at,
         ...(skipped
           ? { skipped }

@@ -10,7 +10,7 @@ export interface PublishedPiece {
   publishedAt: Date;
 }
 
-/** Published pieces as routines choose them: by the date they were written for, or from a pool. */
+/** Published pieces as runs and routines take them: their live revisions, by the date they were written for, or from a pool. */
 @Injectable()
 export class ContentCatalog {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -38,6 +38,23 @@ export class ContentCatalog {
        WHERE p.status = 'published'${kind ? ' AND p.kind = ?' : ''} ORDER BY p.published_at, p.id`,
       kind ? [tag, kind] : [tag],
     )) as PublishedPiece[];
+  }
+
+  /** The live revision of each piece that has one (null when it is not published), with its kind and status. */
+  async publishedRevisions(
+    ids: string[],
+  ): Promise<Map<string, { kind: string; revision: number | null; status: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      'SELECT id, kind, status, published_revision AS revision FROM content_pieces WHERE id IN (?)',
+      [ids],
+    )) as { id: string; kind: string; status: string; revision: number | null }[];
+    return new Map(
+      rows.map((p) => [
+        p.id,
+        { kind: p.kind, revision: p.status === 'published' ? p.revision : null, status: p.status },
+      ]),
+    );
   }
 
   /** The title and kind of each revision, by `id:revision`. */

@@ -20,6 +20,7 @@ import { PageQuery } from '../common/page.dto';
 import { UuidParam } from '../common/id-param';
 import { IfMatchVersion } from '../common/if-match';
 import { VersionEtag } from '../common/version-etag.interceptor';
+import { ContentPreview } from './content-preview.service';
 import { ContentService } from './content.service';
 import {
   CreateContentDto,
@@ -49,7 +50,10 @@ const revisionNumber = new ParseIntPipe({
 @UseInterceptors(VersionEtag)
 @Controller('v1')
 export class ContentController {
-  constructor(private readonly content: ContentService) {}
+  constructor(
+    private readonly content: ContentService,
+    private readonly previews: ContentPreview,
+  ) {}
 
   /** The content kinds, each with the JSON Schema of its fields. */
   @Get('kinds')
@@ -136,6 +140,6 @@ export class ContentController {
   @AnyRole()
   @ApiErrors(400, 404)
   preview(@UuidParam() id: string, @Body() dto: PreviewContentDto): Promise<PreviewDto> {
-    return this.content.preview(id, dto);
+    return this.previews.preview(id, dto);
   }
 }

@@ -11,6 +11,8 @@ import { ChannelsModule } from '../channels/channels.module';
 import { PictureCheck } from './picture-check.service';
 import { PostRenderer } from './post-renderer.service';
 import { MessageCheck } from './message-check.service';
+import { ContentPreview } from './content-preview.service';
+import { RenderableRevisions } from './renderable-revisions.service';
 import { GroupsModule } from '../groups/groups.module';
 
 @Module({
@@ -21,7 +23,15 @@ import { GroupsModule } from '../groups/groups.module';
     GroupsModule,
   ],
   controllers: [ContentController],
-  providers: [ContentService, ContentCatalog, PostRenderer, PictureCheck, MessageCheck],
-  exports: [ContentService, ContentCatalog, PostRenderer],
+  providers: [
+    ContentService,
+    ContentCatalog,
+    ContentPreview,
+    RenderableRevisions,
+    PostRenderer,
+    PictureCheck,
+    MessageCheck,
+  ],
+  exports: [ContentService, ContentCatalog, RenderableRevisions, PostRenderer],
 })
 export class ContentModule {}

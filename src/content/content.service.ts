@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Principal } from '../auth/roles';
 import { Statement, containsPattern, inTransaction, isDuplicateKey, writeTogether } from '../database/mysql';
 import { DomainError } from '../common/domain-error';
@@ -10,39 +10,20 @@ import { distinctByCollation } from '../database/collation';
 import { PageQuery, pageOffset } from '../common/page.dto';
 import { Kind } from '../templates/kind';
 import { KindRegistry } from '../templates/kind-registry.service';
-import { RenderGroup } from '../templates/render-context';
-import { PieceToRender, RendererService } from '../templates/renderer.service';
-import { LRUCache } from 'lru-cache';
+import { RendererService } from '../templates/renderer.service';
 import { ContentPiece } from './content-piece.entity';
 import { ContentRevision } from './content-revision.entity';
 import { ContentTag } from './content-tag.entity';
+import { toRenderable } from './renderable-revisions.service';
+import { RevisionContent, pieceView, revisionView, summary } from './content-views';
 import { PostFollowers } from '../posts/lifecycle/post-followers.service';
 import { PictureCheck } from './picture-check.service';
 import { MessageCheck } from './message-check.service';
 import { stableJson } from '../common/stable-json';
-import {
-  CreateContentDto,
-  ListContentQuery,
-  PreviewContentDto,
-  PreviewGroupDto,
-  PublishContentDto,
-  UpdateContentDto,
-} from './dto/content.dto';
-import {
-  ContentPageDto,
-  ContentPieceDto,
-  ContentSummaryDto,
-  KindDto,
-  PreviewDto,
-  RevisionDto,
-  RevisionPageDto,
-} from './dto/content-views.dto';
+import { CreateContentDto, ListContentQuery, PublishContentDto, UpdateContentDto } from './dto/content.dto';
+import { ContentPageDto, ContentPieceDto, KindDto, RevisionDto, RevisionPageDto } from './dto/content-views.dto';
 
-type PieceHead = Pick<ContentPiece, 'id' | 'kind' | 'currentRevision'>;
-type RevisionContent = Pick<ContentRevision, 'title' | 'fields' | 'body' | 'media' | 'link' | 'tags'>;
 type RevisionInput = Pick<RevisionContent, 'title' | 'fields'> & Partial<Omit<RevisionContent, 'title' | 'fields'>>;
-
-const MAX_VAR_LENGTH = 500;
 
 function staleVersion(id: string, current: number, expected: number): DomainError {
   return DomainError.conflict(`content ${id} is at version ${current}, not ${expected}; reload and retry`, [
@@ -66,52 +47,8 @@ function sameContent(a: RevisionContent, b: RevisionContent): boolean {
 /** The unique index on content_pieces.slug (named by the first migration). */
 const SLUG_INDEX = 'IDX_d018e8ed48fe4e4e6b89d9bdcc';
 
-function summary(piece: ContentPiece, tags: string[]): ContentSummaryDto {
-  return {
-    id: piece.id,
-    kind: piece.kind,
-    slug: piece.slug,
-    title: piece.title,
-    status: piece.status,
-    revision: piece.currentRevision,
-    publishedRevision: piece.publishedRevision,
-    version: piece.version,
-    tags,
-    createdAt: piece.createdAt,
-    updatedAt: piece.updatedAt,
-    publishedAt: piece.publishedAt,
-  };
-}
-
-/** A piece with the content of its current revision. */
-function pieceView(piece: ContentPiece, current: RevisionContent): ContentPieceDto {
-  return {
-    ...summary(piece, current.tags),
-    fields: current.fields,
-    body: current.body,
-    media: current.media,
-    link: current.link,
-  };
-}
-
-function revisionView(revision: ContentRevision, piece: ContentPiece): RevisionDto {
-  return {
-    revision: revision.revision,
-    title: revision.title,
-    fields: revision.fields,
-    body: revision.body,
-    media: revision.media,
-    link: revision.link,
-    tags: revision.tags,
-    createdBy: revision.createdBy,
-    createdAt: revision.createdAt,
-    published: piece.publishedRevision === revision.revision,
-  };
-}
-
 @Injectable()
 export class ContentService {
-  private readonly renderables = new LRUCache<string, PieceToRender>({ max: 2000 });
   /** What a new piece and revision write, sent together (`writeTogether`). */
   private readonly pieceColumns: EntityColumns<ContentPiece>;
   private readonly revisionColumns: EntityColumns<ContentRevision>;
@@ -233,7 +170,7 @@ export class ContentService {
     this.renderer.validateFields(kind, revision.fields);
     if (revision.body) this.renderer.checkBody(kind, revision.body);
     // It renders in both formats, and no channel would get it as more messages than a post may be.
-    await this.messageCheck.check(this.toRenderable(piece, revision));
+    await this.messageCheck.check(toRenderable(piece, revision));
     // Posts not yet sent follow the correction (unless their run pins revisions), in the same transaction.
     await inTransaction(this.dataSource, async (manager) => {
       await this.bumpVersion(manager, id, expectedVersion ?? dto.version, {
@@ -256,41 +193,6 @@ export class ContentService {
       });
     }
     return this.get(id);
-  }
-
-  /** The live revision of each piece that has one, with its kind. */
-  async publishedRevisions(
-    ids: string[],
-  ): Promise<Map<string, { kind: string; revision: number | null; status: string }>> {
-    if (ids.length === 0) return new Map();
-    const pieces = await this.pieces.findBy({ id: In(ids) });
-    return new Map(
-      pieces.map((p) => [
-        p.id,
-        { kind: p.kind, revision: p.status === 'published' ? p.publishedRevision : null, status: p.status },
-      ]),
-    );
-  }
-
-  /** A revision as the renderer takes it; revisions never change, so they are kept. */
-  async renderable(id: string, revision: number): Promise<PieceToRender> {
-    const cached = this.renderables.get(`${id}:${revision}`);
-    if (cached) return cached;
-    const value = await this.revisionOf(await this.pieceHead(id), revision);
-    if (!value) throw DomainError.notFound(`revision ${revision} of content`, id);
-    return value;
-  }
-
-  /** One revision of a piece as the renderer takes it, from the cache or read once; undefined if there is none. */
-  private async revisionOf(piece: PieceHead, revision: number): Promise<PieceToRender | undefined> {
-    const key = `${piece.id}:${revision}`;
-    const cached = this.renderables.get(key);
-    if (cached) return cached;
-    const row = await this.revisions.findOneBy({ pieceId: piece.id, revision });
-    if (!row) return undefined;
-    const value = this.toRenderable(piece, row);
-    this.renderables.set(key, value);
-    return value;
   }
 
   async get(id: string): Promise<ContentPieceDto> {
@@ -341,17 +243,6 @@ export class ContentService {
     return revisionView(revision, piece);
   }
 
-  async preview(id: string, dto: PreviewContentDto): Promise<PreviewDto> {
-    const piece = await this.pieceHead(id);
-    const number = dto.revision ?? piece.currentRevision;
-    const revision = await this.revisionOf(piece, number);
-    if (!revision) throw DomainError.invalid([{ field: 'revision', message: `revision ${number} does not exist` }]);
-    const group = dto.group ? this.previewGroup(dto.group) : undefined;
-    return this.renderer.render(revision, dto.format, group, {
-      dueAt: dto.at ? new Date(dto.at) : new Date(),
-    });
-  }
-
   /** Tags once as the database compares them (`ＶＩＰ` and `VIP` are one tag to its collation). */
   private async foldTags(tags: string[] | undefined): Promise<string[] | undefined> {
     if (!tags) return tags;
@@ -372,30 +263,6 @@ export class ContentService {
       this.revisionColumns.insert([{ pieceId, revision, ...content, createdBy: author.keyId, createdAt: at }]),
       ...(tags.length > 0 ? [this.tagColumns.insert(tags)] : []),
     ];
-  }
-
-  private toRenderable(piece: PieceHead, revision: ContentRevision): PieceToRender {
-    return {
-      cacheKey: `${piece.id}:${revision.revision}`,
-      kind: piece.kind,
-      title: revision.title,
-      fields: revision.fields,
-      body: revision.body,
-      link: revision.link,
-      media: revision.media,
-      tags: revision.tags,
-    };
-  }
-
-  private previewGroup(group: PreviewGroupDto): RenderGroup {
-    const vars = group.vars ?? {};
-    const bad = Object.entries(vars).find(([, value]) => typeof value !== 'string' || value.length > MAX_VAR_LENGTH);
-    if (bad) {
-      throw DomainError.invalid([
-        { field: `group.vars.${bad[0]}`, message: `must be a string of at most ${MAX_VAR_LENGTH} characters` },
-      ]);
-    }
-    return { name: group.name, timezone: group.timezone, vars };
   }
 
   private revisionContent(kind: Kind, input: RevisionInput): RevisionContent {
@@ -432,16 +299,6 @@ export class ContentService {
     const current = await manager.findOne(ContentPiece, { where: { id }, select: ['id', 'version'] });
     if (!current) throw DomainError.notFound('content', id);
     throw staleVersion(id, current.version, expected!);
-  }
-
-  /** What rendering needs of a piece, as a plain row: no entity to build on the preview's path. */
-  private async pieceHead(id: string): Promise<PieceHead> {
-    const [row] = (await this.dataSource.query(
-      'SELECT id, kind, current_revision AS currentRevision FROM content_pieces WHERE id = ?',
-      [id],
-    )) as PieceHead[];
-    if (!row) throw DomainError.notFound('content', id);
-    return row;
   }
 
   private async findPiece(id: string): Promise<ContentPiece> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { RenderGroup } from '../templates/render-context';
 import { PieceTexts, RendererService } from '../templates/renderer.service';
-import { ContentService } from './content.service';
+import { RenderableRevisions } from './renderable-revisions.service';
 
 /** The post fields that decide what it says. */
 export interface PostToRender {
@@ -17,7 +17,7 @@ export interface PostToRender {
 @Injectable()
 export class PostRenderer {
   constructor(
-    private readonly content: ContentService,
+    private readonly revisions: RenderableRevisions,
     private readonly renderer: RendererService,
   ) {}
 
@@ -25,7 +25,7 @@ export class PostRenderer {
     if (post.contentId === null || post.revision === null) {
       throw new DomainError('unprocessable', `post ${post.id} has no piece to send`);
     }
-    const piece = await this.content.renderable(post.contentId, post.revision);
+    const piece = await this.revisions.renderable(post.contentId, post.revision);
     const context = { name: group.name, timezone: group.timezone, vars: group.vars };
     return this.renderer.texts(piece, context, { dueAt: post.dueAt, stage: post.stage });
   }

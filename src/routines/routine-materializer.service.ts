@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { PROMOTIONAL_STAGES } from '../common/stages';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PostCreation } from '../posts/lifecycle/post-creation.service';
@@ -59,9 +58,7 @@ export class RoutineMaterializer {
 
   private post(routine: Routine, row: SlotRow, now: Date): NewPost {
     const missed = row.dueAt.getTime() < now.getTime() - MISSED_MS;
-    const promotional =
-      PROMOTIONAL_STAGES.includes(routine.stage) ||
-      (row.piece !== null && this.kinds.get(row.piece.kind)?.promotional === true);
+    const promotional = this.kinds.isPromotional(routine.stage, row.piece?.kind ?? null);
     return {
       id: randomUUID(),
       routineId: routine.id,

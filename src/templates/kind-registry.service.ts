@@ -7,6 +7,7 @@ import { createAjv } from '../common/json-schema-validation';
 import { FORMATS, Format } from './formats';
 import { TemplateEnvironment, createTemplateEnvironment } from './handlebars-env';
 import { SchemaNode } from '../common/schema-node';
+import { PROMOTIONAL_STAGES, Stage } from '../common/stages';
 import { hasType } from './json-schema';
 import { Kind, KindTemplate } from './kind';
 import { RenderGroup, buildRenderContext, contextSchema } from './render-context';
@@ -60,6 +61,14 @@ export class KindRegistry implements OnModuleInit {
 
   get(name: string): Kind | undefined {
     return this.kinds.get(name);
+  }
+
+  /**
+   * The one rule for what counts against a group's promotional cap: a post of a promotional stage
+   * (trigger_need, close), or of a promotional kind (product picks) at any stage.
+   */
+  isPromotional(stage: Stage, kind: string | null): boolean {
+    return PROMOTIONAL_STAGES.includes(stage) || (kind !== null && this.kinds.get(kind)?.promotional === true);
   }
 
   names(): string[] {
