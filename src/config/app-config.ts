@@ -154,6 +154,7 @@ const envSchema = z.object({
     .int()
     .refine((days) => days === 0 || (days >= 7 && days <= 3650), 'must be 0 (keep everything) or 7 to 3650 days')
     .default(180),
+  RETENTION_SWEEP_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(900_000),
   CONFIRM_DEADLINE_MS: z.coerce.number({ message: 'must be a number' }).int().min(1000).default(7_200_000),
   CONFIRM_POLL_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
 });
@@ -230,6 +231,8 @@ export interface AppConfig {
    * by the leader, their counts kept in post_rollups; 0 keeps everything.
    */
   retentionDays: number;
+  /** How often the leader looks for what is past retention. */
+  retentionSweepMs: number;
   /** How long a WeCom customer group's owner has to confirm a mass message before it expires (reminded halfway). */
   confirmDeadlineMs: number;
   /** How soon a task waiting for confirmation is first looked at again (later the longer it waits). */
@@ -306,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mediaCheck: e.MEDIA_CHECK,
     mediaCheckExampleHosts: e.MEDIA_CHECK_EXAMPLE_HOSTS ?? e.NODE_ENV === 'production',
     retentionDays: e.RETENTION_DAYS,
+    retentionSweepMs: e.RETENTION_SWEEP_MS,
     confirmDeadlineMs: e.CONFIRM_DEADLINE_MS,
     confirmPollMs: e.CONFIRM_POLL_MS,
   };

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RunStatus } from '../common/run-status';
-import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { WecomCustomerApi } from '../channels/wecom-customer/wecom-customer-api';
@@ -9,7 +8,6 @@ import { Metrics } from '../observability/metrics';
 import { AwaitingPosts } from '../posts/lifecycle/awaiting-posts.service';
 import { AwaitingPost } from '../posts/lifecycle/post-types';
 import { PostStatus } from '../posts/post-status';
-import { Leadership } from '../system/leadership';
 
 const BATCH = 100;
 /** A task is looked at no less often than this, however long it has waited. */
@@ -22,9 +20,8 @@ const MAX_POLL_MS = 10 * 60_000;
  * that was cancelled is withdrawn. Each post is looked at again later the longer it waits.
  */
 @Injectable()
-export class Confirmations implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Confirmations {
   private readonly logger = new Logger(Confirmations.name);
-  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly posts: AwaitingPosts,
@@ -32,26 +29,10 @@ export class Confirmations implements OnApplicationBootstrap, OnApplicationShutd
     private readonly api: WecomCustomerApi,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
-    private readonly leadership: Leadership,
-  ) {
-    this.loop = new IntervalLoop(
-      () => this.reconcile(),
-      config.schedulerTickMs,
-      (e) => this.logger.error(`confirmations: ${e.message}`),
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
-
+  /** The leader's alone (worker/timed-jobs.ts): two workers would record each outcome twice. */
   async reconcile(): Promise<void> {
-    // The leader alone reads outcomes back: two workers would record each outcome twice.
-    if (!this.leadership.holds()) return;
     for (const post of await this.posts.awaitingDue(BATCH)) {
       // One post's trouble (its group deleted, a bug) must not hold up the others behind it.
       await this.look(post).catch(async (error: Error) => {

@@ -16,6 +16,6 @@ import { ExternalQueues } from './external-queues';
 @Module({
   imports: [ChannelsModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
   providers: [DeliveryService, SendPreparation, CombinedSend, SendSettlement, InFlight, ExternalQueues, OutageBacklog],
-  exports: [DeliveryService, ExternalQueues],
+  exports: [DeliveryService, ExternalQueues, OutageBacklog],
 })
 export class DeliveryModule {}

@@ -1,14 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EXTERNAL } from '../channels/external/external.channel';
-import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
 import { PostOutcomes } from '../posts/lifecycle/post-outcomes.service';
 import { PostStatus } from '../posts/post-status';
-import { Leadership } from '../system/leadership';
 import { ExternalQueues } from './external-queues';
 
 /** How long to wait when an external consumer reports RateLimited without saying (`retry in <ms> ms`). */
@@ -39,36 +37,17 @@ interface HandedOff {
  * is a send; a thrown error named RateLimited waits, Permanent fails, anything else retries.
  */
 @Injectable()
-export class ExternalOutcomes implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ExternalOutcomes.name);
-  private readonly loop: IntervalLoop;
-
+export class ExternalOutcomes {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly posts: PostOutcomes,
     private readonly external: ExternalQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
-    private readonly leadership: Leadership,
-  ) {
-    this.loop = new IntervalLoop(
-      () => this.reconcile(),
-      config.schedulerTickMs,
-      (e) => this.logger.error(`external outcomes: ${e.message}`),
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
-
+  /** The leader's alone (worker/timed-jobs.ts): two workers would record each outcome twice. */
   async reconcile(): Promise<void> {
-    // The leader alone reads outcomes back: two workers would record each outcome twice.
-    if (!this.leadership.holds()) return;
     // STRAIGHT_JOIN: start from the handful of handed-off posts (channel_type, status index),
     // never from groups, which on a large posts table turns into a scan every tick.
     const handedOff = (await this.dataSource.query(

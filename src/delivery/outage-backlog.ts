@@ -1,43 +1,24 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IntervalLoop } from '../common/interval-loop';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PostClaims } from '../posts/lifecycle/post-claims.service';
 
-/** How often writes the database could not take are offered again. */
-const RETRY_MS = 1000;
-
 /**
  * Writes a worker owes the database when it went away mid-delivery: claims to give back (nothing
  * reached the provider, so the post may go again) and outcomes to record (the provider has it).
- * Each is tried at once and, while the database is away, every second until it answers, so that
+ * Each is tried at once and, while the database is away, again every second (a timed job of the
+ * worker, worker/timed-jobs.ts) until it answers, so that
  * posts move again seconds after an outage rather than when their claim's lease runs out. A write
  * still owed when the lease has run out is dropped: the lease's recovery has taken over.
  */
 @Injectable()
-export class OutageBacklog implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutageBacklog.name);
+export class OutageBacklog {
   private readonly owed: { write: () => Promise<void>; until: number }[] = [];
-  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly lifecycle: PostClaims,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.loop = new IntervalLoop(
-      () => this.retry(),
-      RETRY_MS,
-      (e) => this.logger.warn(`writes still owed to the database: ${e.message}`),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
+  ) {}
 
   /** Gives back a claim (one post's, or every post of a claim whose answer never came). */
   release(token: string, postId?: string): Promise<void> {
@@ -53,7 +34,8 @@ export class OutageBacklog implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async retry(): Promise<void> {
+  /** Offers the owed writes again, oldest first; stops at the first the database still refuses. */
+  async retry(): Promise<void> {
     while (this.owed.length > 0) {
       const { write, until } = this.owed[0];
       if (Date.now() <= until) await write();

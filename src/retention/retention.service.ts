@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Statement, inTransaction, together } from '../database/mysql';
@@ -9,11 +8,8 @@ import { ClickRecorder } from '../links/click-recorder.service';
 import { Metrics } from '../observability/metrics';
 import { PostPurge } from '../posts/lifecycle/post-purge.service';
 import { FINISHED_POST_STATUSES } from '../posts/post-status';
-import { Leadership } from '../system/leadership';
 
 const DAY_MS = 86_400_000;
-/** How often the leader looks for posts past their retention. */
-const SWEEP_EVERY_MS = 15 * 60_000;
 /**
  * A batch should hold its rows about this long; the batch size follows how long the last one held
  * them, starting small, so that a cold cache or a burst of other writes stays well under 100 ms.
@@ -43,9 +39,8 @@ export interface SweepResult {
  * long as the batch took, leaving the tables to delivery at least half the time.
  */
 @Injectable()
-export class Retention implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Retention implements OnApplicationShutdown {
   private readonly logger = new Logger(Retention.name);
-  private readonly loop: IntervalLoop;
   private batchSize = BATCH_FIRST;
   private stopping = false;
 
@@ -54,25 +49,12 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly lifecycle: PostPurge,
     private readonly clicks: ClickRecorder,
-    private readonly leadership: Leadership,
     private readonly metrics: Metrics,
-  ) {
-    this.loop = new IntervalLoop(
-      async () => {
-        if (this.leadership.holds()) await this.sweep(new Date(), () => this.leadership.holds());
-      },
-      SWEEP_EVERY_MS,
-      (error) => this.logger.error(`retention sweep failed: ${error.message}`),
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.retentionDays > 0) this.loop.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
+  /** A sweep in hand stops between batches (the timed jobs wait for it). */
+  onApplicationShutdown(): void {
     this.stopping = true;
-    await this.loop.stop();
   }
 
   /**

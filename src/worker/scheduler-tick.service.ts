@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RunEnrolment } from '../campaigns/run-enrolment.service';
 import { RunLifecycle } from '../campaigns/run-lifecycle.service';
-import { IntervalLoop } from '../common/interval-loop';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
@@ -17,16 +16,14 @@ const ROUTINES_EVERY_TICKS = 5;
 const RECOVERY_GRACE_MS = 5000;
 
 /**
- * About once a second, one leader at a time: start runs whose time came, take groups into (and
+ * About once a second (a timed job, timed-jobs.ts), one leader at a time: start runs whose time came, take groups into (and
  * out of) evergreen runs, make routine slots
  * within the horizon into posts, move posts due within the horizon into their queues (job id =
  * post id), re-enqueue posts whose job was lost, close finished runs. It only enqueues; workers
  * do the sending.
  */
 @Injectable()
-export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SchedulerTick.name);
-  private readonly loop: IntervalLoop;
+export class SchedulerTick {
   private ticks = 0;
 
   constructor(
@@ -37,23 +34,9 @@ export class SchedulerTick implements OnApplicationBootstrap, OnApplicationShutd
     private readonly posts: PostCreation,
     private readonly routines: RoutineMaterializer,
     private readonly metrics: Metrics,
-  ) {
-    this.loop = new IntervalLoop(
-      () => this.tick(),
-      config.schedulerTickMs,
-      (e) => this.logger.error(`scheduler tick failed: ${e.message}`),
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-    await this.leadership.release();
-  }
-
+  /** Takes or extends the lease, and leads when it holds it: the lease the other leader-only jobs look at. */
   async tick(): Promise<void> {
     const leading = await this.leadership.lead();
     this.metrics.schedulerLeader.set(leading ? 1 : 0);

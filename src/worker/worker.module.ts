@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { GroupsModule } from '../groups/groups.module';
@@ -15,11 +16,13 @@ import { Leadership } from '../system/leadership';
 import { POST_PROCESSORS } from './post-processors';
 import { ProcessorCoverage } from './processor-coverage';
 import { SchedulerTick } from './scheduler-tick.service';
+import { TimedJobs } from './timed-jobs';
 
-/** The worker role: one processor per queue, the scheduler's tick, the loop that reads back external outcomes, and retention. */
+/** The worker role: one processor per queue, and the timed jobs (the scheduler's tick, outcomes read back, retention). */
 @Module({
   imports: [
     DiscoveryModule,
+    ScheduleModule.forRoot(),
     CampaignsModule,
     ClicksModule,
     ChannelsModule,
@@ -31,6 +34,7 @@ import { SchedulerTick } from './scheduler-tick.service';
   providers: [
     Leadership,
     SchedulerTick,
+    TimedJobs,
     ExternalOutcomes,
     Confirmations,
     Retention,

@@ -6,9 +6,7 @@ import { Metrics } from '../../src/observability/metrics';
 import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
 import { PostPurge } from '../../src/posts/lifecycle/post-purge.service';
 import { NewPost } from '../../src/posts/lifecycle/post-types';
-import { REDIS } from '../../src/redis/redis.module';
 import { Retention } from '../../src/retention/retention.service';
-import { Leadership } from '../../src/system/leadership';
 import { MediumContext } from './medium-context';
 
 export type SeedPost = Partial<Omit<NewPost, 'runId' | 'routineId'>>;
@@ -107,12 +105,5 @@ export async function runStatus(ctx: MediumContext, runId: string): Promise<stri
 
 /** The leader's purge on this context's services (the worker role is not loaded); `sweep` is driven by hand. */
 export function retentionFor(ctx: MediumContext, config: AppConfig = ctx.config): Retention {
-  return new Retention(
-    ctx.db,
-    config,
-    ctx.get(PostPurge),
-    ctx.get(ClickRecorder),
-    new Leadership(ctx.app.get(REDIS), config),
-    ctx.get(Metrics),
-  );
+  return new Retention(ctx.db, config, ctx.get(PostPurge), ctx.get(ClickRecorder), ctx.get(Metrics));
 }
