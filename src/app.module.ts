@@ -17,7 +17,7 @@ import { ContentModule } from './content/content.module';
 import { PolicyModule } from './policy/policy.module';
 import { PostsModule } from './posts/posts.module';
 import { RoutinesModule } from './routines/routines.module';
-import { CalendarModule } from './calendar/calendar.module';
+import { ReportsModule } from './reports/reports.module';
 import { LinksModule } from './links/links.module';
 import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
@@ -38,7 +38,7 @@ import { TemplatesModule } from './templates/templates.module';
     PostsModule,
     PolicyModule,
     RoutinesModule,
-    CalendarModule,
+    ReportsModule,
     LinksModule,
     HealthModule,
     ThrottlerModule.forRootAsync({

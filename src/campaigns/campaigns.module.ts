@@ -12,14 +12,13 @@ import { CampaignsService } from './campaigns.service';
 import { PlanJobs } from './plan-jobs.service';
 import { PlanPreview } from './plan-preview.service';
 import { PlansController } from './plans.controller';
-import { RunBoard } from './run-board.service';
 import { RunEnrolment } from './run-enrolment.service';
 import { RunGroup } from './run-group.entity';
 import { Run } from './run.entity';
 import { RunsController } from './runs.controller';
-import { RunPostsController } from './run-posts.controller';
 import { RunLifecycle } from './run-lifecycle.service';
 import { RunEntry } from './run-entry.service';
+import { RunReopen } from './run-reopen.listener';
 import { RunsService } from './runs.service';
 
 @Module({
@@ -31,8 +30,8 @@ import { RunsService } from './runs.service';
     PolicyModule,
     ChannelsModule,
   ],
-  controllers: [CampaignsController, RunsController, RunPostsController, PlansController],
-  providers: [CampaignsService, RunsService, RunEntry, RunLifecycle, RunEnrolment, RunBoard, PlanPreview, PlanJobs],
-  exports: [RunLifecycle, RunEnrolment, RunsService],
+  controllers: [CampaignsController, RunsController, PlansController],
+  providers: [CampaignsService, RunsService, RunEntry, RunLifecycle, RunEnrolment, RunReopen, PlanPreview, PlanJobs],
+  exports: [RunLifecycle, RunEnrolment, RunsService, CampaignsService],
 })
 export class CampaignsModule {}

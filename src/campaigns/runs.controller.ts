@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
-import { BoardPageDto, BoardQuery, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
-import { RunBoard } from './run-board.service';
+import { ResumeRunDto, RunDto } from './dto/campaign.dto';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -13,10 +12,7 @@ import { RunsService } from './runs.service';
 @Allow('planner')
 @Controller('v1/runs')
 export class RunsController {
-  constructor(
-    private readonly runs: RunsService,
-    private readonly board: RunBoard,
-  ) {}
+  constructor(private readonly runs: RunsService) {}
 
   @Get(':id')
   @Allow('planner', 'viewer')
@@ -51,25 +47,11 @@ export class RunsController {
     return this.runs.cancel(id);
   }
 
-  /** Where each group stands: its day 0, the last stage sent and when, its next post, its posts by status. */
-  @Get(':id/groups')
-  @Allow('planner', 'viewer')
-  @ApiErrors(400)
-  groups(@UuidParam() id: string, @Query() query: BoardQuery): Promise<BoardPageDto> {
-    return this.board.board(id, query);
-  }
-
   /** The group leaves the run: its unsent posts are cancelled; an evergreen run will not take it in again. */
   @Post(':id/groups/:groupId/remove')
   @HttpCode(200)
   @ApiErrors(400, 409)
   removeGroup(@UuidParam() id: string, @UuidParam('groupId') groupId: string): Promise<RunDto> {
     return this.runs.removeGroup(id, groupId);
-  }
-
-  @Get(':id/stats')
-  @Allow('planner', 'viewer')
-  stats(@UuidParam() id: string): Promise<RunStatsDto> {
-    return this.runs.stats(id);
   }
 }

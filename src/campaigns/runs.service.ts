@@ -6,11 +6,9 @@ import { DomainError } from '../common/domain-error';
 import { inTransaction, isDuplicateKey } from '../database/mysql';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { NewPost } from '../posts/lifecycle/post-types';
-import { PostDto } from '../posts/dto/post.dto';
-import { PostsService } from '../posts/posts.service';
 import { RunStatus } from '../common/run-status';
 import { CampaignsService } from './campaigns.service';
-import { LaunchRunDto, ResumeRunDto, RunDto, RunStatsDto } from './dto/campaign.dto';
+import { LaunchRunDto, ResumeRunDto, RunDto } from './dto/campaign.dto';
 import { ScopedIdempotencyKey, requestHash } from '../auth/idempotency-key';
 import { Run } from './run.entity';
 import { RunEnrolment } from './run-enrolment.service';
@@ -32,7 +30,6 @@ export class RunsService {
     private readonly campaigns: CampaignsService,
     private readonly groups: GroupDirectory,
     private readonly entry: RunEntry,
-    private readonly posts: PostsService,
     private readonly lifecycle: RunLifecycle,
     private readonly enrolment: RunEnrolment,
   ) {}
@@ -162,16 +159,6 @@ export class RunsService {
     return this.get(id);
   }
 
-  async stats(id: string): Promise<RunStatsDto> {
-    const run = await this.find(id);
-    // Steps of a launched campaign no longer change: step N's stage names where a group stands.
-    const { steps } = await this.campaigns.load(run.campaignId);
-    return (await this.posts.stats(
-      id,
-      steps.map((s) => s.stage),
-    )) as RunStatsDto;
-  }
-
   /** Takes a group out of a run; its unsent posts are cancelled with the reason. */
   async removeGroup(runId: string, groupId: string): Promise<RunDto> {
     await this.find(runId);
@@ -179,13 +166,6 @@ export class RunsService {
       throw DomainError.conflict(`group ${groupId} is not in run ${runId}, or has left it`);
     }
     return this.get(runId);
-  }
-
-  /** A failed or unconfirmed post goes again; its run, if it had completed, runs again. */
-  async retryPost(postId: string): Promise<PostDto> {
-    const post = await this.posts.retry(postId);
-    if (post.runId !== null) await this.lifecycle.reopen(post.runId);
-    return post;
   }
 
   /** The run this API key already launched with this Idempotency-Key; 422 if that launch asked for something else. */

@@ -39,6 +39,14 @@ export class PostsController {
     return this.posts.get(id);
   }
 
+  /** A failed or unconfirmed post is queued again; a completed run runs again for it. */
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  retry(@UuidParam() id: string): Promise<PostDto> {
+    return this.posts.retry(id);
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { RememberedCounts } from '../database/remembered-counts';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { And, DataSource, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
@@ -8,14 +9,9 @@ import { ListPostsQuery, OwnerInboxDto, PostDto, PostPageDto, PostWithAttemptsDt
 import { PostAttempt } from './post-attempt.entity';
 import { PostDeferral } from './post-deferral.entity';
 import { PostOperatorActs } from './lifecycle/operator-acts.service';
-import { OPEN_POST_STATUSES, PostStatus, sqlList } from './post-status';
+import { PostStatus } from './post-status';
+import { POST_RETRIED, PostRetried } from './post-events';
 import { Post } from './post.entity';
-
-export interface GroupProgress {
-  counts: Record<string, number>;
-  lastSent: { step: number; stage: string; sentAt: Date } | null;
-  next: { step: number; stage: string; dueAt: Date; status: string } | null;
-}
 
 /** Posts as the API shows them, and the operator's actions on one post. */
 @Injectable()
@@ -29,6 +25,7 @@ export class PostsService {
     @InjectRepository(PostAttempt) private readonly attempts: Repository<PostAttempt>,
     @InjectRepository(PostDeferral) private readonly deferralRows: Repository<PostDeferral>,
     private readonly lifecycle: PostOperatorActs,
+    private readonly events: EventEmitter2,
   ) {
     this.totals = new RememberedCounts(dataSource);
   }
@@ -43,59 +40,6 @@ export class PostsService {
     return post;
   }
 
-  /**
-   * Where each of these groups stands in a run: its posts by status, the last step sent (its
-   * stage and when) and the next post to go. Three index passes (IDX_posts_run_group).
-   */
-  async progress(runId: string, groupIds: string[]): Promise<Map<string, GroupProgress>> {
-    const progress = new Map<string, GroupProgress>(
-      groupIds.map((id) => [id, { counts: {}, lastSent: null, next: null }]),
-    );
-    if (groupIds.length === 0) return progress;
-    const [counts, sent, next, purged] = (await Promise.all([
-      this.dataSource.query(
-        `SELECT group_id AS groupId, status, COUNT(*) AS n FROM posts WHERE run_id = ? AND group_id IN (?) GROUP BY group_id, status`,
-        [runId, groupIds],
-      ),
-      this.dataSource.query(
-        `SELECT p.group_id AS groupId, p.step, p.stage, p.sent_at AS sentAt FROM posts p
-         JOIN (SELECT group_id, MAX(step) AS step FROM posts WHERE run_id = ? AND group_id IN (?) AND status = '${PostStatus.Sent}' GROUP BY group_id) l
-           ON l.group_id = p.group_id AND l.step = p.step
-         WHERE p.run_id = ?`,
-        [runId, groupIds, runId],
-      ),
-      this.dataSource.query(
-        `SELECT groupId, step, stage, dueAt, status FROM (
-           SELECT group_id AS groupId, step, stage, due_at AS dueAt, status,
-                  ROW_NUMBER() OVER (PARTITION BY group_id ORDER BY due_at, step) AS n
-           FROM posts WHERE run_id = ? AND group_id IN (?) AND status IN (${sqlList(...OPEN_POST_STATUSES)})) x
-         WHERE n = 1`,
-        [runId, groupIds],
-      ),
-      this.dataSource.query(
-        `SELECT group_id AS groupId, status, step, stage, post_count AS posts, last_at AS lastAt FROM post_rollups WHERE run_id = ? AND group_id IN (?)`,
-        [runId, groupIds],
-      ),
-    ])) as [
-      { groupId: string; status: string; n: string }[],
-      { groupId: string; step: number; stage: string; sentAt: Date }[],
-      { groupId: string; step: number; stage: string; dueAt: Date; status: string }[],
-      { groupId: string; status: string; step: number; stage: string; posts: number; lastAt: Date }[],
-    ];
-    for (const { groupId, status, n } of counts) progress.get(groupId)!.counts[status] = Number(n);
-    for (const { groupId, ...last } of sent) progress.get(groupId)!.lastSent = last;
-    for (const { groupId, ...post } of next) progress.get(groupId)!.next = post;
-    // Posts past retention count as they did; the last step sent may be one of them.
-    for (const { groupId, status, step, stage, posts, lastAt } of purged) {
-      const group = progress.get(groupId)!;
-      group.counts[status] = (group.counts[status] ?? 0) + Number(posts);
-      if (status === PostStatus.Sent && (group.lastSent === null || group.lastSent.step < step)) {
-        group.lastSent = { step, stage, sentAt: lastAt };
-      }
-    }
-    return progress;
-  }
-
   /** A routine's posts due in (from, to], by due time. */
   async ofRoutine(routineId: string, from: Date, to: Date, groupIds: string[]): Promise<Post[]> {
     if (groupIds.length === 0) return [];
@@ -108,56 +52,6 @@ export class PostsService {
   /** When and why a post was held back, oldest first. */
   async deferrals(id: string): Promise<PostDeferral[]> {
     return this.deferralRows.find({ where: { postId: id }, order: { deferredAt: 'ASC', id: 'ASC' } });
-  }
-
-  /**
-   * Posts per stage and status, and per group its sent and open posts and the stage of its last
-   * sent step (`stages[step]`): two index-only passes, side by side, each streaming in index order
-   * (IDX_posts_run_status_stage, IDX_posts_run_group).
-   */
-  async stats(
-    runId: string,
-    stages: readonly string[],
-  ): Promise<{
-    byStage: Record<string, Record<string, number>>;
-    groups: { groupId: string; lastStage: string | null; sent: number; open: number }[];
-  }> {
-    // Four aggregates side by side: the posts' two run along the run's indexes with nothing to
-    // sort; folding in the rollups (posts past retention, all finished, usually none) in SQL made
-    // MariaDB build and group a temporary table of every group.
-    const [counts, purgedCounts, groups, purgedGroups] = (await Promise.all([
-      this.dataSource.query('SELECT status, stage, COUNT(*) AS n FROM posts WHERE run_id = ? GROUP BY status, stage', [
-        runId,
-      ]),
-      this.dataSource.query(
-        'SELECT status, stage, SUM(post_count) AS n FROM post_rollups WHERE run_id = ? GROUP BY status, stage',
-        [runId],
-      ),
-      this.dataSource.query(
-        `SELECT group_id AS groupId, SUM(status = '${PostStatus.Sent}') AS sent, SUM(status IN (${sqlList(...OPEN_POST_STATUSES)})) AS open,
-           MAX(IF(status = '${PostStatus.Sent}', step, NULL)) AS lastSentStep
-         FROM posts WHERE run_id = ? GROUP BY group_id ORDER BY group_id`,
-        [runId],
-      ),
-      this.dataSource.query(
-        `SELECT group_id AS groupId, SUM(IF(status = '${PostStatus.Sent}', post_count, 0)) AS sent, 0 AS open,
-           MAX(IF(status = '${PostStatus.Sent}', step, NULL)) AS lastSentStep
-         FROM post_rollups WHERE run_id = ? GROUP BY group_id`,
-        [runId],
-      ),
-    ])) as [StageCount[], StageCount[], GroupCount[], GroupCount[]];
-    const byStage: Record<string, Record<string, number>> = {};
-    for (const { stage, status, n } of [...counts, ...purgedCounts])
-      byStage[stage] = { ...byStage[stage], [status]: (byStage[stage]?.[status] ?? 0) + Number(n) };
-    return {
-      byStage,
-      groups: withPurged(groups, purgedGroups).map((g) => ({
-        groupId: g.groupId,
-        lastStage: g.lastSentStep === null ? null : (stages[g.lastSentStep] ?? null),
-        sent: Number(g.sent),
-        open: Number(g.open),
-      })),
-    };
   }
 
   async list(query: ListPostsQuery): Promise<PostPageDto> {
@@ -238,7 +132,9 @@ export class PostsService {
   /** A failed or unconfirmed post goes back to the scheduler, to be sent as soon as policy allows. */
   async retry(id: string): Promise<PostDto> {
     if (!(await this.lifecycle.retry(id))) await this.refuse(id, 'only a failed or unconfirmed post can be retried');
-    return this.view(await this.find(id));
+    const post = await this.find(id);
+    await this.events.emitAsync(POST_RETRIED, { postId: id, runId: post.runId } satisfies PostRetried);
+    return this.view(post);
   }
 
   async cancel(id: string): Promise<PostDto> {
@@ -333,30 +229,4 @@ function decodeCursor(cursor: string): { dueAt: Date; step: number; id: string }
     throw DomainError.invalid([{ field: 'after', message: 'must be the next value of a previous page' }]);
   }
   return { dueAt: new Date(Number(due)), step: Number(step), id };
-}
-
-type StageCount = { stage: string; status: string; n: string };
-type GroupCount = { groupId: string; sent: string | number; open: string | number; lastSentStep: number | null };
-
-const laterStep = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-
-/** Each group's counts with what its purged posts (post_rollups) add, by group id. */
-function withPurged(groups: GroupCount[], purged: GroupCount[]): GroupCount[] {
-  if (purged.length === 0) return groups;
-  const byGroup = new Map(groups.map((g) => [g.groupId, g]));
-  for (const p of purged) {
-    const live = byGroup.get(p.groupId);
-    byGroup.set(
-      p.groupId,
-      live
-        ? {
-            groupId: p.groupId,
-            sent: Number(live.sent) + Number(p.sent),
-            open: live.open,
-            lastSentStep: laterStep(live.lastSentStep, p.lastSentStep),
-          }
-        : p,
-    );
-  }
-  return [...byGroup.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
 }

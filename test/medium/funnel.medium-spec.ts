@@ -3,7 +3,7 @@ import { ChannelsService } from '../../src/groups/channels.service';
 import { GroupsService } from '../../src/groups/groups.service';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
 import { ConversionsService } from '../../src/links/conversions.service';
-import { FunnelService } from '../../src/links/funnel.service';
+import { FunnelService } from '../../src/reports/funnel.service';
 import { PostCreation } from '../../src/posts/lifecycle/post-creation.service';
 import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
 import { NewPost } from '../../src/posts/lifecycle/post-types';

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ChannelsService } from '../../src/groups/channels.service';
 import { GroupsService } from '../../src/groups/groups.service';
 import { ClickRecorder } from '../../src/links/click-recorder.service';
-import { FunnelService } from '../../src/links/funnel.service';
+import { FunnelService } from '../../src/reports/funnel.service';
+import { RunProgress } from '../../src/reports/run-progress.service';
 import { PostHistory } from '../../src/posts/post-history.service';
 import { PostOutcomes } from '../../src/posts/lifecycle/post-outcomes.service';
-import { PostsService } from '../../src/posts/posts.service';
 import { Retention } from '../../src/retention/retention.service';
 import { MediumContext, createMediumContext } from '../support/medium-context';
 import { retentionFor, seedRun } from '../support/medium-seed';
@@ -109,8 +109,8 @@ describe('retention: finished posts past RETENTION_DAYS go, their summaries stay
 
     const groupIds = groups.map((g) => g.id);
     const read = async () => ({
-      stats: await ctx.get(PostsService).stats(run.id, STAGES),
-      progress: [...(await ctx.get(PostsService).progress(run.id, groupIds))].map(([id, p]) => [
+      stats: await ctx.get(RunProgress).ofRun(run.id, STAGES),
+      progress: [...(await ctx.get(RunProgress).ofGroups(run.id, groupIds))].map(([id, p]) => [
         id,
         p.counts,
         p.lastSent && { step: p.lastSent.step, stage: p.lastSent.stage, sentAt: p.lastSent.sentAt.getTime() },

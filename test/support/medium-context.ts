@@ -11,6 +11,7 @@ import { LinksModule } from '../../src/links/links.module';
 import { LoggingModule } from '../../src/logging/logging.module';
 import { ObservabilityModule } from '../../src/observability/observability.module';
 import { PostsModule } from '../../src/posts/posts.module';
+import { ReportsModule } from '../../src/reports/reports.module';
 import { QueuesModule } from '../../src/queues/queues.module';
 import { RedisModule } from '../../src/redis/redis.module';
 import { RoutinesModule } from '../../src/routines/routines.module';
@@ -47,6 +48,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       CampaignsModule,
       RoutinesModule,
       LinksModule,
+      ReportsModule,
     ],
   })
   class MediumModule {}

@@ -19,7 +19,7 @@ import {
   ChannelPreviewQuery,
   MAX_PREVIEW_CHANNELS,
 } from './dto/channel-preview.dto';
-import { LinkTracker } from './link-tracker.service';
+import { LinkTracker } from '../links/link-tracker.service';
 
 const SAMPLE_GROUP = '示例群';
 
