@@ -17,11 +17,11 @@ module.exports = {
       to: { path: '^src/[^/]+$', circular: true },
     },
     {
-      name: 'channels-are-a-leaf',
-      comment: 'Channels (provider definitions, adapters, the HTTP client) depend on common/ only.',
+      name: 'providers-are-a-leaf',
+      comment: 'Providers (their definitions, adapters, the HTTP client) depend on common/ only.',
       severity: 'error',
-      from: { path: '^src/channels/' },
-      to: { path: '^src/', pathNot: ['^src/channels/', '^src/common/'] },
+      from: { path: '^src/providers/' },
+      to: { path: '^src/', pathNot: ['^src/providers/', '^src/common/'] },
     },
     {
       name: 'common-is-a-leaf',

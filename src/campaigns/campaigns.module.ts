@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { PostsModule } from '../posts/posts.module';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { PolicyModule } from '../policy/policy.module';
 import { Campaign } from './campaign.entity';
 import { CampaignStep } from './campaign-step.entity';
@@ -28,7 +28,7 @@ import { RunsService } from './runs.service';
     GroupsModule,
     PostsModule,
     PolicyModule,
-    ChannelsModule,
+    ProvidersModule,
   ],
   controllers: [CampaignsController, RunsController, PlansController],
   providers: [CampaignsService, RunsService, RunEntry, RunLifecycle, RunEnrolment, RunReopen, PlanPreview, PlanJobs],

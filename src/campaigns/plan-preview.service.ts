@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { effectiveRateLimits } from '../channels/rate-limits';
-import { AdapterRegistry } from '../channels/adapter-registry';
+import { effectiveRateLimits } from '../providers/rate-limits';
+import { AdapterRegistry } from '../providers/adapter-registry';
 import { DomainError } from '../common/domain-error';
 import { RenderableRevisions } from '../content/renderable-revisions.service';
 import { AudienceMember, GroupDirectory } from '../groups/group-directory.service';

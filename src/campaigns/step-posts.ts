@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelType } from '../channels/channel-types';
+import { ChannelType } from '../providers/channel-types';
 import { Because, SkipCode } from '../common/hold-codes';
 import { Stage } from '../common/stages';
 import { NewPost } from '../posts/lifecycle/post-types';

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { CHANNEL_OPTIONS } from '../channels/channel-options';
+import { CHANNEL_OPTIONS } from '../providers/channel-options';
 import { AppConfig } from './app-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -7,7 +7,7 @@ import { ContentController } from './content.controller';
 import { ContentCatalog } from './content-catalog.service';
 import { ContentService } from './content.service';
 import { PostsModule } from '../posts/posts.module';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { PictureCheck } from './picture-check.service';
 import { PostRenderer } from './post-renderer.service';
 import { MessageCheck } from './message-check.service';
@@ -19,7 +19,7 @@ import { GroupsModule } from '../groups/groups.module';
   imports: [
     TypeOrmModule.forFeature([ContentPiece, ContentRevision, ContentTag]),
     PostsModule,
-    ChannelsModule,
+    ProvidersModule,
     GroupsModule,
   ],
   controllers: [ContentController],

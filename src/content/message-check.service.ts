@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelParts, OutgoingMessage } from '../channels/adapter';
-import { AdapterRegistry } from '../channels/adapter-registry';
-import { CHANNELS, ChannelType } from '../channels/channel-types';
-import { maxMessages, textMessages, tooManyMessages } from '../channels/message-count';
+import { ChannelParts, OutgoingMessage } from '../providers/adapter';
+import { AdapterRegistry } from '../providers/adapter-registry';
+import { CHANNELS, ChannelType } from '../providers/channel-types';
+import { maxMessages, textMessages, tooManyMessages } from '../providers/message-count';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { ChannelsService } from '../groups/channels.service';
 import { KindRegistry } from '../templates/kind-registry.service';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CHANNEL_OPTIONS, ChannelOptions } from '../channels/channel-options';
-import { DownloadRefused } from '../channels/http/http-client';
-import { PrivateTargetError } from '../channels/http/ssrf-guard';
-import { PICTURE_MAX_BYTES, PictureStore } from '../channels/media/picture-store';
+import { CHANNEL_OPTIONS, ChannelOptions } from '../providers/channel-options';
+import { DownloadRefused } from '../providers/http/http-client';
+import { PrivateTargetError } from '../providers/http/ssrf-guard';
+import { PICTURE_MAX_BYTES, PictureStore } from '../providers/media/picture-store';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { Kind } from '../templates/kind';
 import { pictureFields } from '../templates/pictures';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout } from 'node:timers/promises';
-import { ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
-import { SendResult } from '../channels/outcomes';
+import { ChannelDefinition, OutgoingMessage, SendTarget } from '../providers/adapter';
+import { SendResult } from '../providers/outcomes';
 import { Group } from '../groups/group.entity';
 import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';

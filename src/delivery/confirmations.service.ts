@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RunStatus } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { WecomCustomerApi } from '../channels/wecom-customer/wecom-customer-api';
+import { WecomCustomerApi } from '../providers/wecom-customer/wecom-customer-api';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { Metrics } from '../observability/metrics';
 import { AwaitingPosts } from '../posts/lifecycle/awaiting-posts.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { GroupsModule } from '../groups/groups.module';
 import { LinksModule } from '../links/links.module';
 import { PolicyModule } from '../policy/policy.module';
@@ -14,7 +14,7 @@ import { ExternalQueues } from './external-queues';
 
 /** Sending one post: claim, policy, render, adapter, outcome; and reading back what external consumers did. */
 @Module({
-  imports: [ChannelsModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
+  imports: [ProvidersModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
   providers: [DeliveryService, SendPreparation, CombinedSend, SendSettlement, InFlight, ExternalQueues, OutageBacklog],
   exports: [DeliveryService, ExternalQueues, OutageBacklog],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EXTERNAL } from '../channels/external/external.channel';
+import { EXTERNAL } from '../providers/external/external.channel';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Metrics } from '../observability/metrics';
@@ -16,7 +16,7 @@ const MAX_RATE_LIMITED_WAIT_MS = 86_400_000;
 
 /**
  * The wait a RateLimited error asks for, bounded to a second … a day. `retry in <ms> ms` in the
- * error's message is the consumers' protocol (README), the one way a failed BullMQ job can say it.
+ * error's message is the consumers' protocol (docs/EXTERNAL_ADAPTERS.md), the only way a failed BullMQ job can say it.
  */
 function rateLimitedWaitMs(errorMessage: string): number {
   const asked = Number(RETRY_IN.exec(errorMessage)?.[1] ?? RATE_LIMITED_WAIT_MS);

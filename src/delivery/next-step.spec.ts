@@ -1,4 +1,4 @@
-import { AddressMoved, Ambiguous, Permanent, RateLimited, SendResult, Sent, Transient } from '../channels/outcomes';
+import { AddressMoved, Ambiguous, Permanent, RateLimited, SendResult, Sent, Transient } from '../providers/outcomes';
 import { NextStep, nextStep } from './next-step';
 
 const NOW = new Date('2026-11-23T02:00:00Z');

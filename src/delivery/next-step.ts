@@ -1,4 +1,4 @@
-import { SendResult } from '../channels/outcomes';
+import { SendResult } from '../providers/outcomes';
 
 /** What the worker does with a post after one send attempt. */
 export type NextStep =

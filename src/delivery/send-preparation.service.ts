@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../channels/adapter';
-import { AdapterRegistry } from '../channels/adapter-registry';
-import { maxMessages, textMessages, tooManyMessages } from '../channels/message-count';
-import { TOO_LONG } from '../channels/outcomes';
+import { ChannelAdapter, ChannelDefinition, OutgoingMessage, SendTarget } from '../providers/adapter';
+import { AdapterRegistry } from '../providers/adapter-registry';
+import { maxMessages, textMessages, tooManyMessages } from '../providers/message-count';
+import { TOO_LONG } from '../providers/outcomes';
 import { DomainError } from '../common/domain-error';
 import { Because } from '../common/hold-codes';
 import { Channel } from '../groups/channel.entity';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { SendResult, TOO_LONG } from '../channels/outcomes';
+import { SendResult, TOO_LONG } from '../providers/outcomes';
 import { Because } from '../common/hold-codes';
 import { Group } from '../groups/group.entity';
 import { GroupWriter } from '../groups/group-writer.service';

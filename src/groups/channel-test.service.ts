@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/domain-error';
-import { OutgoingMessage } from '../channels/adapter';
-import { AdapterRegistry } from '../channels/adapter-registry';
-import { SendResult } from '../channels/outcomes';
+import { OutgoingMessage } from '../providers/adapter';
+import { AdapterRegistry } from '../providers/adapter-registry';
+import { SendResult } from '../providers/outcomes';
 import { TestSendDto, TestSendResultDto } from './dto/channel.dto';
 import { GroupDirectory } from './group-directory.service';
 import { GroupWriter } from './group-writer.service';

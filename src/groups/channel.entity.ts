@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { sealedJson } from '../database/sealed-json';
-import { ChannelConfig } from '../channels/adapter';
-import { ChannelType } from '../channels/channel-types';
+import { ChannelConfig } from '../providers/adapter';
+import { ChannelType } from '../providers/channel-types';
 
 export const CHANNEL_STATUSES = ['active', 'disabled'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];

@@ -5,7 +5,7 @@ import { DataSource, In, Repository } from 'typeorm';
 import { batchLoader } from '../common/batch-loader';
 import { DomainError } from '../common/domain-error';
 import { EntityColumns } from '../database/entity-columns';
-import { SendTarget } from '../channels/adapter';
+import { SendTarget } from '../providers/adapter';
 import { Channel } from './channel.entity';
 import { ChannelsService } from './channels.service';
 import { Group } from './group.entity';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { Channel } from './channel.entity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelsController } from './channels.controller';
@@ -15,7 +15,7 @@ import { GroupChecks } from './group-checks.service';
 import { GroupWriter } from './group-writer.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), ChannelsModule],
+  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), ProvidersModule],
   controllers: [ChannelsController, GroupsController],
   providers: [
     ChannelsService,

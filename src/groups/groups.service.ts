@@ -6,8 +6,8 @@ import { containsPattern, inTransaction, isDuplicateKey } from '../database/mysq
 import { ApiRole } from '../auth/roles';
 import { DomainError, ErrorDetail } from '../common/domain-error';
 import { pageOffset } from '../common/page.dto';
-import { AdapterRegistry } from '../channels/adapter-registry';
-import { chatKey, ownerOf } from '../channels/chat-key';
+import { AdapterRegistry } from '../providers/adapter-registry';
+import { chatKey, ownerOf } from '../providers/chat-key';
 import { ChannelsService } from './channels.service';
 import {
   CreateGroupDto,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelDefinition, SendTarget } from '../channels/adapter';
-import { effectiveRateLimits } from '../channels/rate-limits';
+import { ChannelDefinition, SendTarget } from '../providers/adapter';
+import { effectiveRateLimits } from '../providers/rate-limits';
 import { Group } from '../groups/group.entity';
 import { PostHistory } from '../posts/post-history.service';
 import { Metrics } from '../observability/metrics';

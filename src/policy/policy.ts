@@ -18,7 +18,7 @@ export interface PolicyRules {
   blackoutDates: string[] | null;
 }
 
-/** What a community operator would accept for a group nobody configured (see README, "Policy"). */
+/** What a community operator would accept for a group nobody configured (docs/API.md, "Policy"). */
 export const SHIPPED_POLICY: PolicyRules = {
   quietHours: '23:00-07:00',
   minGapMinutes: 10,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisClient } from '../redis/redis-client';
 import { createHash } from 'node:crypto';
-import { RateLimit } from '../channels/adapter';
+import { RateLimit } from '../providers/adapter';
 import { REDIS } from '../redis/redis.module';
 
 /**

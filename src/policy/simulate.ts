@@ -1,4 +1,4 @@
-import { RateLimit } from '../channels/adapter';
+import { RateLimit } from '../providers/adapter';
 import { Because, SkipCode } from '../common/hold-codes';
 import { ORDER_STEP_MS, RunRules, decide } from './decide';
 import { EffectivePolicy, localDay } from './policy';

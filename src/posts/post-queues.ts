@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { CHANNEL_TYPES, ChannelType } from '../channels/channel-types';
+import { CHANNEL_TYPES, ChannelType } from '../providers/channel-types';
 import { DeliverJob, POST_QUEUES } from '../queues/queue-names';
 
 export interface QueuedPost {

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { HoldCode } from '../common/hold-codes';
 import { Stage } from '../common/stages';
-import { ChannelType } from '../channels/channel-types';
+import { ChannelType } from '../providers/channel-types';
 import { PostStatus } from './post-status';
 
 /** One delivery of one content revision to one group at one due time: the unit the queue carries. */

@@ -1,4 +1,4 @@
-import { CHANNEL_TYPES, ChannelType } from '../channels/channel-types';
+import { CHANNEL_TYPES, ChannelType } from '../providers/channel-types';
 
 /** Posts wait in one queue per channel type, so a slow provider does not hold up the others. */
 export const POST_QUEUES = Object.fromEntries(CHANNEL_TYPES.map((type) => [type, `posts.${type}`])) as Record<

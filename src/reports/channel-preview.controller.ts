@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AnyRole } from '../auth/access.decorator';
-import { AdapterRegistry } from '../channels/adapter-registry';
-import { previewParts } from '../channels/media/picture-preview';
-import { PictureStore } from '../channels/media/picture-store';
+import { AdapterRegistry } from '../providers/adapter-registry';
+import { previewParts } from '../providers/media/picture-preview';
+import { PictureStore } from '../providers/media/picture-store';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { DomainError } from '../common/domain-error';
 import { UuidParam } from '../common/id-param';

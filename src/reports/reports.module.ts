@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { RunGroup } from '../campaigns/run-group.entity';
 import { Run } from '../campaigns/run.entity';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { ContentModule } from '../content/content.module';
 import { GroupsModule } from '../groups/groups.module';
 import { LinksModule } from '../links/links.module';
@@ -29,7 +29,7 @@ import { RunReportsController } from './run-reports.controller';
   imports: [
     TypeOrmModule.forFeature([Run, RunGroup]),
     CampaignsModule,
-    ChannelsModule,
+    ProvidersModule,
     ContentModule,
     GroupsModule,
     LinksModule,

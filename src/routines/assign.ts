@@ -1,4 +1,4 @@
-import { ChannelType } from '../channels/channel-types';
+import { ChannelType } from '../providers/channel-types';
 import { Slot } from './slots';
 import { Piece, PoolPiece, RoutineSource, pickFromPool, skipReason } from './sources';
 

@@ -3,7 +3,7 @@ import { Inject, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { CHANNEL_TYPES } from '../channels/channel-types';
+import { CHANNEL_TYPES } from '../providers/channel-types';
 import { DeliverJob, POST_QUEUES } from '../queues/queue-names';
 import { DeliveryService } from '../delivery/delivery.service';
 

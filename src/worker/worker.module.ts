@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { ChannelsModule } from '../channels/channels.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { GroupsModule } from '../groups/groups.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { Confirmations } from '../delivery/confirmations.service';
@@ -25,7 +25,7 @@ import { TimedJobs } from './timed-jobs';
     ScheduleModule.forRoot(),
     CampaignsModule,
     ClicksModule,
-    ChannelsModule,
+    ProvidersModule,
     DeliveryModule,
     GroupsModule,
     PostsModule,

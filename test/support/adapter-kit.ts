@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/app-config';
-import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/channels/adapter';
-import { ChannelType } from '../../src/channels/channel-types';
-import { HttpClient } from '../../src/channels/http/http-client';
-import { PictureStore } from '../../src/channels/media/picture-store';
+import { ChannelConfig, OutgoingMessage, SendTarget } from '../../src/providers/adapter';
+import { ChannelType } from '../../src/providers/channel-types';
+import { HttpClient } from '../../src/providers/http/http-client';
+import { PictureStore } from '../../src/providers/media/picture-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

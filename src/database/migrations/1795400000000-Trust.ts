@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { CHANNEL_DEFINITIONS } from '../../channels/channel-types';
-import { ChannelType } from '../../channels/channel-types';
-import { chatKey } from '../../channels/chat-key';
+import { CHANNEL_DEFINITIONS } from '../../providers/channel-types';
+import { ChannelType } from '../../providers/channel-types';
+import { chatKey } from '../../providers/chat-key';
 import { updateEach } from '../bulk-insert';
 
 const CHUNK = 1000;

@@ -1,7 +1,7 @@
 import { IsName } from '../../common/name.decorator';
 import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
-import { CHANNEL_TYPES, ChannelType } from '../../channels/channel-types';
+import { CHANNEL_TYPES, ChannelType } from '../../providers/channel-types';
 import { ChannelStatus } from '../channel.entity';
 import { Omittable } from '../../common/omittable.decorator';
 

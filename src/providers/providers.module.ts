@@ -33,4 +33,4 @@ import { TargetChecks } from './target-checks';
   ],
   exports: [AdapterRegistry, HttpClient, TargetChecks, PictureStore, WecomCustomerApi],
 })
-export class ChannelsModule {}
+export class ProvidersModule {}
