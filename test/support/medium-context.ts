@@ -6,6 +6,7 @@ import { CampaignsModule } from '../../src/campaigns/campaigns.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
+import { DeliveryModule } from '../../src/delivery/delivery.module';
 import { GroupsModule } from '../../src/groups/groups.module';
 import { LinksModule } from '../../src/links/links.module';
 import { LoggingModule } from '../../src/logging/logging.module';
@@ -49,6 +50,7 @@ export async function createMediumContext(env: Record<string, string> = {}): Pro
       RoutinesModule,
       LinksModule,
       ReportsModule,
+      DeliveryModule,
     ],
   })
   class MediumModule {}
