@@ -2,13 +2,7 @@ import { CampaignFactory, ContentFactory, createKey, planningSetup } from './sup
 import { DateTime } from 'luxon';
 import { eventually, postsOf, waitForPosts } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-}
+import { PostView } from './support/views';
 
 interface BoardRow {
   groupId: string;

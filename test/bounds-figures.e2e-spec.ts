@@ -3,11 +3,7 @@ import { waitForPosts } from './support/poll';
 import { PictureServer, png } from './support/providers/pictures';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  status: string;
-  partsSent: number;
-}
+import { PostView } from './support/views';
 
 describe('bounds: figures an operator reads say what happened', () => {
   let t: TestApp;

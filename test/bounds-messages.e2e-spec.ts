@@ -2,14 +2,7 @@ import { CampaignFactory, ChannelFactory, ContentFactory, GroupFactory, createKe
 import { waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  step: number;
-  status: string;
-  deferReason: string | null;
-  messages: number;
-  error: string | null;
-}
+import { PostView } from './support/views';
 
 /** A paragraph of 1,300 Chinese characters: 3,900 bytes, one WeCom markdown message each. */
 const PARAGRAPH = '长'.repeat(1300);

@@ -1,12 +1,7 @@
 import { CampaignFactory, GroupFactory, createKey, planningSetup } from './support/factories';
 import { postsOf, waitForPosts } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  status: string;
-  sentAt: string | null;
-}
+import { PostView } from './support/views';
 
 describe('bounds: orders are the reporting shop’s own, and credited only where they can have come from', () => {
   let t: TestApp;

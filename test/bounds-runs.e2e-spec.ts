@@ -2,15 +2,7 @@ import { DateTime } from 'luxon';
 import { CampaignFactory, ContentFactory, GroupFactory, createKey, planningSetup } from './support/factories';
 import { postsOf } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-  dueAt: string;
-  error: string | null;
-}
+import { PostView } from './support/views';
 
 /** UTC−5 … UTC+14, with the odd offsets. */
 const ZONES = ['America/New_York', 'UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Asia/Shanghai', 'Pacific/Kiritimati'];

@@ -3,17 +3,7 @@ import { eventually, waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-  errorCode: string | null;
-  deferReason: string | null;
-  holdCode: string | null;
-  sentAt: string | null;
-}
+import { PostView } from './support/views';
 
 describe('a group that keeps failing is paused, and the others carry on', () => {
   let t: TestApp;

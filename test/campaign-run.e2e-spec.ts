@@ -2,16 +2,7 @@ import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPiec
 import { eventually, waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  stage: string;
-  status: string;
-  dueAt: string;
-  sentAt: string | null;
-}
+import { PostView } from './support/views';
 
 describe('a five-stage run through the scheduler and workers', () => {
   let t: TestApp;

@@ -9,13 +9,7 @@ import { eventually, waitForPosts } from './support/poll';
 import { PictureServer, gradientPng } from './support/providers/pictures';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-}
+import { PostView } from './support/views';
 
 const BOT_TOKEN = '123456789:AAHfake-token_for_tests_0123456789';
 /** The console's status colours, as the browser computes them. */

@@ -2,16 +2,7 @@ import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPiec
 import { eventually, waitForPosts } from './support/poll';
 import { FakeWecomCustomer } from './support/providers/wecom-customer';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  status: string;
-  externalId: string | null;
-  sentAt: string | null;
-  errorCode: string | null;
-  error: string | null;
-}
+import { PostView } from './support/views';
 
 const DEADLINE_MS = 4000;
 

@@ -5,21 +5,7 @@ import { eventually } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  step: number;
-  groupId: string;
-  status: string;
-  attempts: number;
-  errorCode: string | null;
-  error: string | null;
-  deferReason: string | null;
-  holdCode: string | null;
-  notBefore: string | null;
-  dueAt: string;
-  sentAt: string | null;
-}
+import { PostView } from './support/views';
 
 const settled = (posts: PostView[]) => posts.every((p) => !['scheduled', 'queued', 'sending'].includes(p.status));
 

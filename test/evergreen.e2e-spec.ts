@@ -1,17 +1,7 @@
 import { CampaignFactory, GroupFactory, planningSetup } from './support/factories';
 import { eventually, postsOf } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  stage: string;
-  status: string;
-  dueAt: string;
-  sentAt: string | null;
-  error: string | null;
-}
+import { PostView } from './support/views';
 
 const STEPS = 5;
 

@@ -11,14 +11,7 @@ import { eventually, waitForPosts } from './support/poll';
 import { PictureServer, png } from './support/providers/pictures';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  stage: string;
-  status: string;
-}
+import { PostView } from './support/views';
 
 const BASE = 'https://go.example.com';
 const SHORT = /https:\/\/go\.example\.com\/r\/([A-Za-z0-9_-]{34})/g;

@@ -6,14 +6,7 @@ import { eventually, waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 import { ADMIN_KEY } from './support/test-env';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-  deferReason: string | null;
-}
+import { PostView } from './support/views';
 
 /** The sum of a metric's samples whose labels include `labels`, from Prometheus text. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {

@@ -12,17 +12,7 @@ import {
 import { eventually, postsOf, waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  step: number;
-  status: string;
-  dueAt: string;
-  sentAt: string | null;
-  notBefore: string | null;
-  deferReason: string | null;
-}
+import { PostView } from './support/views';
 
 interface PlanEntry {
   groupId: string;

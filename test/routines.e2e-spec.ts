@@ -12,16 +12,7 @@ import { eventually, waitForPosts } from './support/poll';
 import { FakeWecom } from './support/providers/wecom';
 import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  groupId: string;
-  routineId: string | null;
-  status: string;
-  dueAt: string;
-  sentAt: string | null;
-  deferReason: string | null;
-}
+import { PostView } from './support/views';
 
 const VALID = {
   name: '晚安海报',

@@ -8,14 +8,7 @@ import {
 } from './support/factories';
 import { waitForPosts } from './support/poll';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  step: number;
-  status: string;
-  revision: number;
-  error: string | null;
-}
+import { PostView } from './support/views';
 
 describe('trust: a scheduled post can still be corrected or pulled', () => {
   let t: TestApp;

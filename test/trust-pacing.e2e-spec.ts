@@ -2,18 +2,7 @@ import { CampaignFactory, GroupFactory, planningSetup } from './support/factorie
 import { eventually, postsOf, waitForPosts } from './support/poll';
 import { ServiceProcess } from './support/service-process';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
-
-interface PostView {
-  id: string;
-  step: number;
-  groupId: string;
-  status: string;
-  error: string | null;
-  deferReason: string | null;
-  notBefore: string | null;
-  dueAt: string;
-  sentAt: string | null;
-}
+import { PostView } from './support/views';
 
 const OFF = { quietHours: 'off', minGapMinutes: 'off', dailyCap: 'off', promoCap: 'off' };
 const minutes = (ms: number) => ms / 60_000;
