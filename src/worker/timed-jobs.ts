@@ -14,6 +14,8 @@ const OWED_WRITES_MS = 1000;
 
 interface TimedJob {
   name: string;
+  /** How the log line of a failed run begins (operators alert on these words). */
+  failure: string;
   everyMs: number;
   work: () => Promise<unknown>;
   /** Only in the process that holds the scheduler's lease: work two workers must not do twice. */
@@ -48,17 +50,41 @@ export class TimedJobs implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     const tickMs = this.config.schedulerTickMs;
-    this.add({ name: 'scheduler-tick', everyMs: tickMs, work: () => this.tick.tick() });
-    this.add({ name: 'external-outcomes', everyMs: tickMs, leaderOnly: true, work: () => this.external.reconcile() });
-    this.add({ name: 'confirmations', everyMs: tickMs, leaderOnly: true, work: () => this.confirmations.reconcile() });
+    this.add({
+      name: 'scheduler-tick',
+      failure: 'scheduler tick failed',
+      everyMs: tickMs,
+      work: () => this.tick.tick(),
+    });
+    this.add({
+      name: 'external-outcomes',
+      failure: 'external outcomes',
+      everyMs: tickMs,
+      leaderOnly: true,
+      work: () => this.external.reconcile(),
+    });
+    this.add({
+      name: 'confirmations',
+      failure: 'confirmations',
+      everyMs: tickMs,
+      leaderOnly: true,
+      work: () => this.confirmations.reconcile(),
+    });
     if (this.config.retentionDays > 0)
       this.add({
         name: 'retention',
+        failure: 'retention sweep failed',
         everyMs: this.config.retentionSweepMs,
         leaderOnly: true,
         work: () => this.retention.sweep(new Date(), () => this.leadership.holds()),
       });
-    this.add({ name: 'owed-writes', everyMs: OWED_WRITES_MS, level: 'warn', work: () => this.backlog.retry() });
+    this.add({
+      name: 'owed-writes',
+      failure: 'writes still owed to the database',
+      everyMs: OWED_WRITES_MS,
+      level: 'warn',
+      work: () => this.backlog.retry(),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -69,13 +95,13 @@ export class TimedJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.leadership.release();
   }
 
-  private add({ name, everyMs, work, leaderOnly = false, level = 'error' }: TimedJob): void {
+  private add({ name, failure, everyMs, work, leaderOnly = false, level = 'error' }: TimedJob): void {
     const timer = setInterval(() => {
       if (this.stopping || this.running.has(name)) return;
       if (leaderOnly && !this.leadership.holds()) return;
       const run = work()
         .then(() => undefined)
-        .catch((error: Error) => this.logger[level](`${name} failed: ${error.message}`))
+        .catch((error: Error) => this.logger[level](`${failure}: ${error.message}`))
         .finally(() => this.running.delete(name));
       this.running.set(name, run);
     }, everyMs);
