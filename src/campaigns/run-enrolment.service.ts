@@ -48,7 +48,7 @@ export class RunEnrolment {
   async remove(runId: string, groupId: string): Promise<boolean> {
     const member = await this.members.findOneBy({ runId, groupId });
     if (!member || member.leftAt) return false;
-    await this.lifecycle.release(runId, [groupId], 'removed', 'removed from the run by a planner');
+    await this.lifecycle.leave(runId, [groupId], 'removed', 'removed from the run by a planner');
     return true;
   }
 
@@ -62,7 +62,7 @@ export class RunEnrolment {
     const leaving = members
       .filter((m) => m.leftAt === null && (byId.get(m.groupId)?.status ?? 'archived') === 'archived')
       .map((m) => m.groupId);
-    await this.lifecycle.release(run.id, leaving, 'lost_tags', 'left the run: lost its tags or was archived');
+    await this.lifecycle.leave(run.id, leaving, 'lost_tags', 'left the run: lost its tags or was archived');
     // A tag lost by mistake and given back: the group carries on where it stopped.
     const returning = members
       .filter((m) => m.leftCode === 'lost_tags' && byId.get(m.groupId)?.status === 'active')

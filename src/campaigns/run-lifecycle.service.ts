@@ -46,7 +46,7 @@ export class RunLifecycle {
   }
 
   /** Groups that leave a run (lost its tag, archived, removed): their unsent posts are cancelled with the reason. */
-  async release(runId: string, groupIds: string[], code: LeaveCode, reason: string): Promise<void> {
+  async leave(runId: string, groupIds: string[], code: LeaveCode, reason: string): Promise<void> {
     if (groupIds.length === 0) return;
     await this.dataSource.query(
       'UPDATE run_groups SET left_at = NOW(3), left_code = ?, left_reason = ? WHERE run_id = ? AND group_id IN (?) AND left_at IS NULL',

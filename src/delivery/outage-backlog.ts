@@ -16,13 +16,13 @@ export class OutageBacklog {
   private readonly owed: { write: () => Promise<void>; until: number }[] = [];
 
   constructor(
-    private readonly lifecycle: PostClaims,
+    private readonly claims: PostClaims,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Gives back a claim (one post's, or every post of a claim whose answer never came). */
   release(token: string, postId?: string): Promise<void> {
-    return this.owe(() => this.lifecycle.release(token, postId));
+    return this.owe(() => this.claims.release(token, postId));
   }
 
   /** Makes a write now, or as soon as the database answers again. */
