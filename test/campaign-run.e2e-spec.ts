@@ -2,6 +2,7 @@ import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPiec
 import { eventually, waitForPosts } from './support/poll';
 import { FakeWebhookReceiver } from './support/providers/webhook-receiver';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
+import { api } from './support/api';
 import { PostView } from './support/views';
 
 describe('a five-stage run through the scheduler and workers', () => {
@@ -75,9 +76,9 @@ describe('a five-stage run through the scheduler and workers', () => {
       expect(arrived).toBeGreaterThanOrEqual(due - 5);
       expect(arrived - due).toBeLessThan(1500);
     }
-    const stats = await planner.get(`/v1/runs/${run.body.id}/stats`).expect(200);
-    expect(stats.body.byStage.close).toEqual({ sent: 3 });
-    expect(stats.body.groups.map((g: { lastStage: string }) => g.lastStage)).toEqual(['close', 'close', 'close']);
+    const stats = await api(planner).runs.stats(run.body.id);
+    expect(stats.byStage.close).toEqual({ sent: 3 });
+    expect(stats.groups.map((g) => g.lastStage)).toEqual(['close', 'close', 'close']);
     const finished = await waitForRunStatus(planner, run.body.id, 'completed');
     expect(finished.finishedAt).toEqual(expect.any(String));
   });

@@ -1,4 +1,6 @@
+import { api } from './api';
 import type { RequestWith } from './test-app';
+import type { PostView } from './views';
 
 /**
  * The one way tests wait: polls `probe` until it returns a value other than undefined, or fails
@@ -21,19 +23,18 @@ export async function eventually<T>(
 }
 
 /** Every post of a run, all pages. */
-export async function postsOf<T>(as: RequestWith, runId: string): Promise<T[]> {
+export async function postsOf<T = PostView>(as: RequestWith, runId: string): Promise<T[]> {
   let all: T[] = [];
   for (let next: string | null = ''; next !== null;) {
-    const page = (await as.get(`/v1/posts?runId=${runId}&pageSize=100${next ? `&after=${next}` : ''}`).expect(200))
-      .body as { items: T[]; next: string | null };
-    all = [...all, ...page.items];
+    const page = await api(as).posts.list({ runId, pageSize: 100, after: next || undefined });
+    all = [...all, ...(page.items as T[])];
     next = page.next;
   }
   return all;
 }
 
 /** Polls the posts of a run until `done` holds for them, or fails at the deadline. */
-export async function waitForPosts<T extends { status: string }>(
+export async function waitForPosts<T extends { status: string } = PostView>(
   as: RequestWith,
   runId: string,
   done: (posts: T[]) => boolean,
