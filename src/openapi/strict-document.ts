@@ -221,8 +221,9 @@ export function tightenDocument(document: OpenAPIObject, options: StrictOptions)
     addError(document, operation, 503);
     // Node's HTTP parser answers it before any route: any operation can.
     addError(document, operation, 431);
+    // The body parsers read a body whatever the method: one past BODY_LIMIT is refused on any operation.
+    addError(document, operation, 413);
     if (operation.requestBody) {
-      addError(document, operation, 413);
       for (const media of Object.values((operation.requestBody as RequestBodyObject).content)) {
         const name = (media.schema as { $ref?: string } | undefined)?.$ref?.split('/').pop();
         if (name && options.examples[name] !== undefined) media.example = options.examples[name];
