@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { bulkInsert } from '../database/bulk-insert';
 import { inTransaction } from '../database/mysql';
 import { sealedJson } from '../database/sealed-json';
@@ -41,7 +41,10 @@ const INSERTED_COLUMNS: [string, (g: Group) => unknown][] = [
  */
 @Injectable()
 export class GroupWriter {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Group) private readonly groups: Repository<Group>,
+  ) {}
 
   async insert(manager: EntityManager, groups: Group[]): Promise<void> {
     await bulkInsert(
@@ -83,16 +86,15 @@ export class GroupWriter {
 
   /** Paused or active by an operator: the run of failures starts again either way. */
   async setStatus(id: string, status: 'active' | 'paused', reason: string | null): Promise<void> {
-    await this.dataSource.getRepository(Group).update({ id }, { status, pausedReason: reason, consecutiveFailures: 0 });
+    await this.groups.update({ id }, { status, pausedReason: reason, consecutiveFailures: 0 });
   }
 
   /** Follows the provider when it moves a chat (a Telegram group that became a supergroup). False: no such group. */
   async moveAddress(id: string, address: Record<string, unknown>): Promise<boolean> {
-    const groups = this.dataSource.getRepository(Group);
-    const group = await groups.findOneBy({ id });
+    const group = await this.groups.findOneBy({ id });
     if (!group) return false;
     const merged = { ...group.address, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [k, String(v)])) };
-    await groups.update({ id }, { address: merged });
+    await this.groups.update({ id }, { address: merged });
     return true;
   }
 
@@ -121,7 +123,7 @@ export class GroupWriter {
 
   /** A send to the group went through: its run of failures is over. */
   async recordSuccess(id: string): Promise<void> {
-    await this.dataSource.getRepository(Group).update({ id }, { consecutiveFailures: 0 });
+    await this.groups.update({ id }, { consecutiveFailures: 0 });
   }
 
   private async insertTags(manager: EntityManager, groups: Group[]): Promise<void> {

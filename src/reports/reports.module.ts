@@ -45,6 +45,5 @@ import { RunReportsController } from './run-reports.controller';
     ChannelPreviewController,
   ],
   providers: [CalendarService, RunBoard, RunProgress, FunnelService],
-  exports: [FunnelService, RunProgress],
 })
 export class ReportsModule {}
