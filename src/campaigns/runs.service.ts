@@ -94,7 +94,7 @@ export class RunsService {
             pinRevisions: dto.pinRevisions ?? false,
             idempotencyKey: request?.scoped ?? null,
             requestHash: request?.hash ?? null,
-            // One post per step for each group (stepPosts).
+            // Known before the posts are written, slice by slice: the launch answers with it.
             postCount: groups.length * source.steps.length,
             evergreen: dto.evergreen ?? false,
           },

@@ -42,7 +42,7 @@ function routeArgs({
     string,
     { index: number; data?: unknown; pipes?: unknown[] }
   >;
-  // Keys are `kind:index`.
+  // Nest keys a handler's arguments as `kind:index`; the kind says body, query, param or other.
   return Object.entries(args).map(([key, arg]) => ({
     ...arg,
     kind: Number(key.split(':')[0]),

@@ -1,10 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteRedisPrefix, dropDatabase, removeMediaCache } from './cleanup';
 import { eventually } from './poll';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+
+/**
+ * The home of every spawned process that names none: a service started without SECRETS_KEYS makes
+ * its sealing key under its home, which must not be the home of the user running the tests.
+ */
+const TEST_HOME = join(tmpdir(), 'groupcast-test-home');
 
 /** The built service (`npm run build`), or another Node script given by its arguments, as a child process with its output collected. */
 export class ServiceProcess {
@@ -17,7 +24,7 @@ export class ServiceProcess {
   constructor(env: Record<string, string>, args: string[] = [MAIN]) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
     this.child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: TEST_HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => {

@@ -36,7 +36,7 @@ export class SlackAdapter implements ChannelAdapter {
     const content = markdown ? toSlackMrkdwn(message.markdown) : message.text;
     const split = splitIntoParts(content, { unit: 'characters', max: MAX_CHARACTERS, label: 'Slack section' });
     if ('refused' in split) return split;
-    // Pictures as image blocks under the last section (at most 50 blocks a message).
+    // Slack takes at most 50 blocks a message, and the last part's text is one of them.
     const pictures = markdown ? (message.images ?? []).slice(0, MAX_PICTURES) : [];
     const last = split.parts.length - 1;
     return split.parts.map((text, index) => ({
