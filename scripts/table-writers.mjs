@@ -16,6 +16,8 @@ const OWNERS = {
   content_tags: 'src/content/content.service.ts',
   conversions: 'src/links/conversions.service.ts',
   groups: 'src/groups/group-writer.service.ts',
+  group_syncs: 'src/groups/sync/group-syncs.service.ts',
+  provider_events: 'src/groups/sync/wecom-callbacks.service.ts',
   group_tags: 'src/groups/group-writer.service.ts',
   policy_settings: 'src/policy/policies.service.ts',
   posts: 'src/posts/lifecycle/',

@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import helmet from 'helmet';
-import express, { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import express, { json, text, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -67,6 +67,8 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
   // The first parser that reads a body wins; the bulk route's larger limit comes before everyone else's.
   app.use('/v1', jsonBodiesOnly);
   app.use(BULK_ROUTES, json({ limit: config.bulkBodyLimit }));
+  // Providers' callbacks are read as they were sent: WeCom's is XML, and its signature is over the text.
+  app.use('/hooks', text({ type: () => true, limit: config.bodyLimit }));
   app.use(json({ limit: config.bodyLimit }), urlencoded({ limit: config.bodyLimit, extended: false }));
   app.use(checkBodyShape);
   app.use(bodyParserErrors);

@@ -16,6 +16,7 @@ describe('the worker’s timed jobs', () => {
       expect(registry.getIntervals().sort()).toEqual([
         'confirmations',
         'external-outcomes',
+        'group-syncs',
         'owed-writes',
         'retention',
         'scheduler-tick',

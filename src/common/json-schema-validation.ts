@@ -2,6 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { ErrorDetail } from './domain-error';
+import { isValidTimezone } from './timezones';
 
 /** One Ajv set-up for every JSON Schema we check: content fields, channel config, addresses. */
 export function createAjv(): Ajv {
@@ -12,6 +13,7 @@ export function createAjv(): Ajv {
     type: 'string',
     validate: (value: string) => /^https?:\/\//i.test(value) && (fullFormats.uri as (s: string) => boolean)(value),
   });
+  ajv.addFormat('timezone', { type: 'string', validate: isValidTimezone });
   ajv.addVocabulary(['x-groupcast']);
   return ajv;
 }
@@ -35,9 +37,10 @@ export function schemaErrorDetails(
     if (error.keyword === 'additionalProperties') {
       return { field: `${prefix}${path}.${params.additionalProperty}`, message: `is not a field of ${owner}` };
     }
-    if (error.keyword === 'format' && (error.params as { format?: string }).format === 'uri') {
-      return { field: `${prefix}${path}`, message: 'must be an http:// or https:// URL' };
-    }
+    const format = error.keyword === 'format' ? (error.params as { format?: string }).format : undefined;
+    if (format === 'uri') return { field: `${prefix}${path}`, message: 'must be an http:// or https:// URL' };
+    if (format === 'timezone')
+      return { field: `${prefix}${path}`, message: 'must be an IANA time zone, e.g. Asia/Shanghai' };
     return { field: `${prefix}${path}`, message: error.message ?? error.keyword };
   });
 }

@@ -5,6 +5,10 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { UuidParam } from '../common/id-param';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelsService } from './channels.service';
+import { GroupSyncs } from './sync/group-syncs.service';
+import { GroupSyncDto, GroupSyncListDto } from './dto/group-sync.dto';
+import { ProviderEventListDto } from './dto/provider-event.dto';
+import { WecomCallbacks } from './sync/wecom-callbacks.service';
 import {
   ChannelDetailDto,
   ChannelDto,
@@ -23,6 +27,8 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly tester: ChannelTestService,
+    private readonly syncs: GroupSyncs,
+    private readonly callbacks: WecomCallbacks,
   ) {}
 
   @Post()
@@ -74,5 +80,33 @@ export class ChannelsController {
   @ApiErrors(400, 404)
   testSend(@UuidParam() id: string, @Body() dto: TestSendDto): Promise<TestSendResultDto> {
     return this.tester.testSend(id, dto);
+  }
+
+  /**
+   * Reads the channel's groups from its provider now (WeCom customer groups): new groups are
+   * created with the tags of `config.sync.tagRules`, changed ones updated, and groups the provider
+   * no longer lists archived as dismissed. The worker runs it; poll `GET /v1/channels/{id}/syncs`.
+   */
+  @Post(':id/sync')
+  @HttpCode(202)
+  @ApiErrors(400, 404)
+  sync(@UuidParam() id: string): Promise<GroupSyncDto> {
+    return this.syncs.request(id);
+  }
+
+  /** The channel's latest syncs, newest first, with what each found. */
+  @Get(':id/syncs')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  async syncsOf(@UuidParam() id: string): Promise<GroupSyncListDto> {
+    return { items: await this.syncs.list(id) };
+  }
+
+  /** What the provider told groupcast about the channel's groups (WeCom's customer-group callbacks), newest first. */
+  @Get(':id/events')
+  @Allow('planner', 'viewer')
+  @ApiErrors(400, 404)
+  async eventsOf(@UuidParam() id: string): Promise<ProviderEventListDto> {
+    return { items: await this.callbacks.list(id) };
   }
 }

@@ -95,6 +95,8 @@ export function groupView(group: Group): GroupDto {
     timezone: group.timezone,
     quietHours: group.quietHours,
     memberCount: group.memberCount,
+    chatCreatedAt: group.chatCreatedAt ?? null,
+    dismissedAt: group.dismissedAt ?? null,
     minGapMinutes: shownLimit(group.minGapMinutes),
     dailyCap: shownLimit(group.dailyCap),
     promoCap: shownLimit(group.promoCap),
@@ -136,6 +138,11 @@ export class GroupChecks {
       byChat: new Map(found.filter((g) => g.chatKey !== null).map((g) => [g.chatKey!, g])),
       byExternalId: new Map(found.filter((g) => g.externalId !== null).map((g) => [g.externalId!, g])),
     };
+  }
+
+  /** The chat key of an address on a channel (see chat-key.ts). */
+  chatKeyOf(channel: Channel, address: Record<string, string>): string {
+    return chatKey(this.adapters.definition(channel.type), channel.id, address) ?? '';
   }
 
   async checkRow(dto: CreateGroupDto, channel: Channel | undefined, prefix: string): Promise<CheckedRow> {

@@ -22,6 +22,7 @@ const INSERTED_COLUMNS: [string, (g: Group) => unknown][] = [
   ['timezone', (g) => g.timezone],
   ['quiet_hours', (g) => g.quietHours],
   ['member_count', (g) => g.memberCount],
+  ['chat_created_at', (g) => g.chatCreatedAt ?? null],
   ['min_gap_minutes', (g) => g.minGapMinutes],
   ['daily_cap', (g) => g.dailyCap],
   ['promo_cap', (g) => g.promoCap],
@@ -77,6 +78,7 @@ export class GroupWriter {
           owner: group.owner,
           pausedReason: group.pausedReason,
           consecutiveFailures: group.consecutiveFailures,
+          chatCreatedAt: group.chatCreatedAt ?? null,
         },
       );
     }
@@ -119,6 +121,17 @@ export class GroupWriter {
       await manager.update(Group, { id }, { consecutiveFailures: failures, ...pause });
       return trip;
     });
+  }
+
+  /** The provider dismissed these groups' chats: archived with the reason, never deleted (their history stays). */
+  async dismiss(manager: EntityManager, ids: string[], at: Date, reason: string): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.update(Group, { id: In(ids) }, { status: 'archived', dismissedAt: at, pausedReason: reason });
+  }
+
+  /** What a provider's event says of one group's members (a WeCom member joined or left). */
+  async setMemberCount(id: string, memberCount: number): Promise<void> {
+    await this.groups.update({ id }, { memberCount });
   }
 
   /** A send to the group went through: its run of failures is over. */

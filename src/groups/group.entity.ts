@@ -64,6 +64,14 @@ export class Group {
   @Column({ type: 'int', nullable: true })
   memberCount: number | null;
 
+  /** When the provider says the chat was created: set once a sync or a callback has read the group from WeCom. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  chatCreatedAt: Date | null;
+
+  /** When the provider said the chat was dismissed: the group is archived, its history kept. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  dismissedAt: Date | null;
+
   /** Policy: null takes the global default. */
   @Column({ type: 'int', nullable: true })
   minGapMinutes: number | null;

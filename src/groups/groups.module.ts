@@ -13,10 +13,16 @@ import { GroupDirectory } from './group-directory.service';
 import { GroupImportService } from './group-import.service';
 import { GroupChecks } from './group-checks.service';
 import { GroupWriter } from './group-writer.service';
+import { CustomerGroupSync } from './sync/customer-group-sync.service';
+import { GroupSync } from './sync/group-sync.entity';
+import { GroupSyncs } from './sync/group-syncs.service';
+import { ProviderEvent } from './sync/provider-event.entity';
+import { WecomCallbacks } from './sync/wecom-callbacks.service';
+import { WecomCallbacksController } from './sync/wecom-callbacks.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag]), ProvidersModule],
-  controllers: [ChannelsController, GroupsController],
+  imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag, GroupSync, ProviderEvent]), ProvidersModule],
+  controllers: [ChannelsController, GroupsController, WecomCallbacksController],
   providers: [
     ChannelsService,
     GroupsService,
@@ -25,7 +31,10 @@ import { GroupWriter } from './group-writer.service';
     GroupDirectory,
     GroupImportService,
     ChannelTestService,
+    CustomerGroupSync,
+    GroupSyncs,
+    WecomCallbacks,
   ],
-  exports: [ChannelsService, GroupDirectory, GroupWriter],
+  exports: [ChannelsService, GroupDirectory, GroupWriter, GroupSyncs],
 })
 export class GroupsModule {}

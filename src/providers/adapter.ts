@@ -71,6 +71,23 @@ export interface ChannelConfig {
   breakerFailures?: number;
   /** Most messages with text one post may become (default 4): a longer one is refused at publish and fails at send. */
   maxMessages?: number;
+  /** The provider's own list of the account's groups, kept in step (WeCom customer groups). */
+  sync?: GroupSyncConfig;
+}
+
+/** A tag a synced group gets when its name holds `nameContains` and (or) its owner is `owner`. */
+export interface TagRule {
+  nameContains?: string;
+  owner?: string;
+  tag: string;
+}
+
+export interface GroupSyncConfig {
+  /** Minutes between scheduled syncs; 0 or none: only when asked for. */
+  everyMinutes?: number;
+  /** The time zone a group new to groupcast gets (default Asia/Shanghai). */
+  timezone?: string;
+  tagRules?: TagRule[];
 }
 
 export interface SendTarget {

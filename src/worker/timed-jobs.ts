@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Confirmations } from '../delivery/confirmations.service';
 import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { OutageBacklog } from '../delivery/outage-backlog';
+import { GroupSyncs } from '../groups/sync/group-syncs.service';
 import { Retention } from '../retention/retention.service';
 import { Leadership } from '../system/leadership';
 import { SchedulerTick } from './scheduler-tick.service';
@@ -46,6 +47,7 @@ export class TimedJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly confirmations: Confirmations,
     private readonly retention: Retention,
     private readonly backlog: OutageBacklog,
+    private readonly groupSyncs: GroupSyncs,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,6 +71,13 @@ export class TimedJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       everyMs: tickMs,
       leaderOnly: true,
       work: () => this.confirmations.reconcile(),
+    });
+    this.add({
+      name: 'group-syncs',
+      failure: 'group sync failed',
+      everyMs: tickMs,
+      leaderOnly: true,
+      work: () => this.groupSyncs.runDue(),
     });
     if (this.config.retentionDays > 0)
       this.add({

@@ -183,6 +183,10 @@ export class GroupDto {
   /** Own quiet hours, "off", or null (the global default applies). */
   quietHours: string | null;
   memberCount: number | null;
+  /** When the provider says the chat was created (groups synced from WeCom). */
+  chatCreatedAt: Date | null;
+  /** When the provider said the chat was dismissed; the group is archived then. */
+  dismissedAt: Date | null;
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['off'] }], nullable: true })
   minGapMinutes: number | 'off' | null;
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['off'] }], nullable: true })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SendTarget, baseUrlOf, providerHosts } from '../adapter';
+import { ChannelSettings, SendTarget, baseUrlOf, providerHosts } from '../adapter';
 import { HttpClient } from '../http/http-client';
 import { Failure, Permanent, RateLimited, Transient } from '../outcomes';
 import { CodedAnswer, DEFAULT_TIMEOUT_MS, codedAnswer, isCodedAnswer } from '../provider-call';
@@ -17,6 +17,25 @@ export interface GroupSendResult {
   status: number;
   sendTime?: number;
 }
+
+/** One of the company's customer groups as WeCom describes it (`groupchat/get`). */
+export interface CustomerGroupChat {
+  chatId: string;
+  name: string;
+  owner: string;
+  /** When the group was created, from WeCom's seconds. */
+  createdAt: Date | null;
+  memberCount: number;
+}
+
+/** One page of the company's customer groups: their chat ids, and the cursor of the next page (none: the last). */
+export interface GroupChatPage {
+  chatIds: string[];
+  nextCursor?: string;
+}
+
+/** The most groups one page of `groupchat/list` holds. */
+const LIST_LIMIT = 1000;
 
 type Answer = Record<string, unknown> & { errcode: number; errmsg?: string };
 const answered = isCodedAnswer<Answer>;
@@ -38,7 +57,7 @@ export class WecomCustomerApi {
     target: SendTarget,
     body: { chat_id_list: string[]; [field: string]: unknown },
   ): Promise<{ msgid: string } | Failure> {
-    const answer = await this.call(target, 'add_msg_template', body);
+    const answer = await this.call(target.channel, 'add_msg_template', body);
     if (!answered(answer)) return answer;
     const failed = (answer.json.fail_list as string[] | undefined) ?? [];
     // Refused for every group: nothing waits for the owner. For some only, the others' task stands
@@ -51,7 +70,7 @@ export class WecomCustomerApi {
 
   /** How the owner's task stands for this customer group. */
   async sendResult(target: SendTarget, msgid: string): Promise<GroupSendResult | Failure> {
-    const answer = await this.call(target, 'get_groupmsg_send_result', {
+    const answer = await this.call(target.channel, 'get_groupmsg_send_result', {
       msgid,
       userid: target.address.sender,
       limit: 1000,
@@ -63,36 +82,73 @@ export class WecomCustomerApi {
     return { status: mine?.status ?? 0, sendTime: mine?.send_time };
   }
 
+  /** One page of the company's customer groups, whatever their owner's state. */
+  async groupChats(channel: ChannelSettings, cursor?: string): Promise<GroupChatPage | Failure> {
+    const answer = await this.call(channel, 'groupchat/list', {
+      status_filter: 0,
+      limit: LIST_LIMIT,
+      ...(cursor ? { cursor } : {}),
+    });
+    if (!answered(answer)) return answer;
+    const list = (answer.json.group_chat_list as { chat_id?: unknown }[] | undefined) ?? [];
+    const next = typeof answer.json.next_cursor === 'string' ? answer.json.next_cursor : '';
+    return { chatIds: list.map((g) => String(g.chat_id)), ...(next ? { nextCursor: next } : {}) };
+  }
+
+  /** A customer group's name, owner, creation time and number of members. */
+  async groupChat(channel: ChannelSettings, chatId: string): Promise<CustomerGroupChat | Failure> {
+    const answer = await this.call(channel, 'groupchat/get', { chat_id: chatId, need_name: 1 });
+    if (!answered(answer)) return answer;
+    const chat = (answer.json.group_chat ?? {}) as {
+      name?: unknown;
+      owner?: unknown;
+      create_time?: unknown;
+      member_list?: unknown[];
+    };
+    return {
+      chatId,
+      name: typeof chat.name === 'string' ? chat.name : '',
+      owner: String(chat.owner ?? ''),
+      createdAt: typeof chat.create_time === 'number' ? new Date(chat.create_time * 1000) : null,
+      memberCount: Array.isArray(chat.member_list) ? chat.member_list.length : 0,
+    };
+  }
+
   async remind(target: SendTarget, msgid: string): Promise<Failure | undefined> {
-    const answer = await this.call(target, 'remind_groupmsg_send', { msgid });
+    const answer = await this.call(target.channel, 'remind_groupmsg_send', { msgid });
     return answered(answer) ? undefined : answer;
   }
 
   async cancel(target: SendTarget, msgid: string): Promise<Failure | undefined> {
-    const answer = await this.call(target, 'cancel_groupmsg_send', { msgid });
+    const answer = await this.call(target.channel, 'cancel_groupmsg_send', { msgid });
     return answered(answer) ? undefined : answer;
   }
 
-  private async call(target: SendTarget, method: string, body: object, retried = false): Promise<Answered | Failure> {
-    const token = await this.token(target);
+  private async call(
+    channel: ChannelSettings,
+    method: string,
+    body: object,
+    retried = false,
+  ): Promise<Answered | Failure> {
+    const token = await this.token(channel);
     if (typeof token !== 'string') return token;
-    const url = `${this.base(target)}/cgi-bin/externalcontact/${method}?access_token=${encodeURIComponent(token)}`;
-    const answer = await codedAnswer<Answer>(() => this.http.postJson(url, body, this.options(target)), 'errcode');
+    const url = `${this.base(channel)}/cgi-bin/externalcontact/${method}?access_token=${encodeURIComponent(token)}`;
+    const answer = await codedAnswer<Answer>(() => this.http.postJson(url, body, this.options(channel)), 'errcode');
     if (!answered(answer)) return answer;
     if (TOKEN_INVALID.has(answer.json.errcode) && !retried) {
-      this.tokens.delete(this.tokenKey(target));
-      return this.call(target, method, body, true);
+      this.tokens.delete(this.tokenKey(channel));
+      return this.call(channel, method, body, true);
     }
     return answer.json.errcode === 0 ? answer : failure(answer.json);
   }
 
-  private async token(target: SendTarget): Promise<string | Failure> {
-    const key = this.tokenKey(target);
+  private async token(channel: ChannelSettings): Promise<string | Failure> {
+    const key = this.tokenKey(channel);
     const cached = this.tokens.get(key);
     if (cached && cached.until > Date.now()) return cached.token;
-    const { corpId, corpSecret } = target.channel.credentials;
-    const url = `${this.base(target)}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(corpSecret)}`;
-    const answer = await codedAnswer<Answer>(() => this.http.get(url, this.options(target)), 'errcode');
+    const { corpId, corpSecret } = channel.credentials;
+    const url = `${this.base(channel)}/cgi-bin/gettoken?corpid=${encodeURIComponent(corpId)}&corpsecret=${encodeURIComponent(corpSecret)}`;
+    const answer = await codedAnswer<Answer>(() => this.http.get(url, this.options(channel)), 'errcode');
     if (!answered(answer)) return answer;
     if (answer.json.errcode !== 0) return failure(answer.json);
     const token = String(answer.json.access_token);
@@ -101,16 +157,16 @@ export class WecomCustomerApi {
     return token;
   }
 
-  private tokenKey(target: SendTarget): string {
-    return `${this.base(target)}|${target.channel.credentials.corpId}|${target.channel.id}`;
+  private tokenKey(channel: ChannelSettings): string {
+    return `${this.base(channel)}|${channel.credentials.corpId}|${channel.id}`;
   }
 
-  private base(target: SendTarget): string {
-    return baseUrlOf(WECOM_CUSTOMER_GROUP, target.channel.config)!;
+  private base(channel: ChannelSettings): string {
+    return baseUrlOf(WECOM_CUSTOMER_GROUP, channel.config)!;
   }
 
-  private options(target: SendTarget) {
-    return { timeoutMs: target.channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, providerHosts: OWN_HOSTS };
+  private options(channel: ChannelSettings) {
+    return { timeoutMs: channel.config.timeoutMs ?? DEFAULT_TIMEOUT_MS, providerHosts: OWN_HOSTS };
   }
 }
 

@@ -1,22 +1,64 @@
 import { defineChannel } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
+import { SchemaNode } from '../../common/schema-node';
+
+const tag: SchemaNode = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 50,
+  pattern: '^[^\\p{Cc}]*[^\\p{Cc}\\s][^\\p{Cc}]*$',
+};
+
+/** How the company's customer groups are kept in step with WeCom (see GroupSyncConfig). */
+const SYNC: SchemaNode = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    everyMinutes: { type: 'integer', minimum: 0, maximum: 10_080 },
+    timezone: { type: 'string', format: 'timezone', maxLength: 64 },
+    tagRules: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tag'],
+        minProperties: 2,
+        properties: {
+          nameContains: { type: 'string', minLength: 1, maxLength: 100 },
+          owner: { type: 'string', minLength: 1, maxLength: 64 },
+          tag,
+        },
+      },
+    },
+  },
+};
+
+const base = configSchema('baseUrl');
 
 /**
  * WeCom customer groups (企业微信客户群): mass messages through a self-built app's customer-contact
- * API, sent by the group's owner confirming them in their WeCom app.
+ * API, sent by the group's owner confirming them in their WeCom app. The company's groups are
+ * listed from WeCom (sync) and their changes arrive as signed, encrypted callbacks.
  */
 export const WECOM_CUSTOMER_GROUP = defineChannel({
   type: 'wecom_customer_group',
-  configSchema: configSchema('baseUrl'),
+  configSchema: { ...base, properties: { ...base.properties, sync: SYNC } },
   credentialsSchema: addressSchema(
-    { corpId: pattern('^[A-Za-z0-9_-]{4,64}$'), corpSecret: pattern('^[A-Za-z0-9_-]{8,128}$') },
+    {
+      corpId: pattern('^[A-Za-z0-9_-]{4,64}$'),
+      corpSecret: pattern('^[A-Za-z0-9_-]{8,128}$'),
+      // The callback URL's Token and EncodingAESKey, as set in WeCom's admin console.
+      callbackToken: pattern('^[A-Za-z0-9]{1,32}$'),
+      encodingAesKey: pattern('^[A-Za-z0-9]{43}$'),
+    },
     ['corpId', 'corpSecret'],
   ),
   addressSchema: addressSchema(
     { chatId: pattern('^[A-Za-z0-9_-]{4,128}$'), sender: pattern('^[A-Za-z0-9_.@-]{1,64}$') },
     ['chatId', 'sender'],
   ),
-  secretFields: ['corpSecret'],
+  secretFields: ['corpSecret', 'callbackToken', 'encodingAesKey'],
   defaultBaseUrl: 'https://qyapi.weixin.qq.com',
   rateLimits: [],
   dedupes: false,

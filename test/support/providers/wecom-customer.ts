@@ -1,4 +1,22 @@
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { callbackSignature, sealPayload } from '../../../src/providers/wecom-customer/wecom-callback';
 import { Answer, FakeServer, Received } from './fake-server';
+
+/** One of the company's customer groups, as WeCom keeps it. */
+export interface FakeChat {
+  name: string;
+  owner: string;
+  /** Seconds since the epoch. */
+  createTime: number;
+  members: number;
+}
+
+/** The callback URL's secrets, as the company set them in WeCom's admin console. */
+export interface FakeCallbackSecrets {
+  token: string;
+  encodingAesKey: string;
+}
 
 interface Task {
   msgid: string;
@@ -19,6 +37,12 @@ export class FakeWecomCustomer extends FakeServer {
   /** Per chat id: how long after creation its owner confirms; chats not here never do. */
   readonly confirmAfterMs = new Map<string, number>();
   tokenRequests = 0;
+  /** The company's customer groups by chat id: what groupchat/list and groupchat/get answer. */
+  readonly chats = new Map<string, FakeChat>();
+  /** The most groups one page of groupchat/list holds here (WeCom's own: the `limit` asked, at most 1,000). */
+  pageSize = 100;
+  /** Pages of groupchat/list served. */
+  listPages = 0;
   private readonly tokens = new Map<string, boolean>();
   private serial = 0;
 
@@ -44,7 +68,7 @@ export class FakeWecomCustomer extends FakeServer {
       this.tokens.set(token, true);
       return reply(0, 'ok', { access_token: token, expires_in: 7200 });
     }
-    const match = /^\/cgi-bin\/externalcontact\/(\w+)$/.exec(request.path);
+    const match = /^\/cgi-bin\/externalcontact\/([\w/]+)$/.exec(request.path);
     if (request.method !== 'POST' || !match) return { status: 404, body: 'not found' };
     const token = request.query.get('access_token') ?? '';
     if (!this.tokens.has(token)) return reply(40014, 'invalid access_token');
@@ -77,6 +101,39 @@ export class FakeWecomCustomer extends FakeServer {
         });
         return reply(0, 'ok', { send_list });
       }
+      case 'groupchat/list': {
+        this.listPages++;
+        const limit = Number(body.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply(40058, 'invalid limit');
+        const from = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64url').toString()) : 0;
+        const ids = [...this.chats.keys()];
+        const page = ids.slice(from, from + Math.min(limit, this.pageSize));
+        const next =
+          from + page.length < ids.length ? Buffer.from(String(from + page.length)).toString('base64url') : '';
+        return reply(0, 'ok', {
+          group_chat_list: page.map((chat_id) => ({ chat_id, status: 0 })),
+          next_cursor: next,
+        });
+      }
+      case 'groupchat/get': {
+        const chat = this.chats.get(String(body.chat_id));
+        if (!chat) return reply(40050, 'invalid chatid');
+        return reply(0, 'ok', {
+          group_chat: {
+            chat_id: body.chat_id,
+            name: chat.name,
+            owner: chat.owner,
+            create_time: chat.createTime,
+            member_list: Array.from({ length: chat.members }, (_, i) => ({
+              userid: `wm${i}`,
+              type: i === 0 ? 1 : 2,
+              join_time: chat.createTime,
+              join_scene: 1,
+            })),
+            admin_list: [],
+          },
+        });
+      }
       case 'remind_groupmsg_send':
         if (!task) return reply(41063, 'msgid not found');
         task.reminders++;
@@ -89,4 +146,41 @@ export class FakeWecomCustomer extends FakeServer {
         return { status: 404, body: 'not found' };
     }
   }
+}
+
+/**
+ * Sends what WeCom sends the company's callback URL: the event's XML encrypted with the
+ * EncodingAESKey for `corpId`, wrapped in `<xml><Encrypt>`, signed with the token.
+ */
+export async function sendWecomCallback(
+  url: string,
+  secrets: FakeCallbackSecrets & { corpId: string },
+  fields: Record<string, string | number>,
+  options: { timestamp?: number; signature?: string } = {},
+): Promise<{ status: number; text: string; replay: () => Promise<{ status: number; text: string }> }> {
+  const xml = `<xml>${Object.entries(fields)
+    .map(([name, value]) =>
+      typeof value === 'number' ? `<${name}>${value}</${name}>` : `<${name}><![CDATA[${value}]]></${name}>`,
+    )
+    .join('')}</xml>`;
+  const encrypt = sealPayload(secrets, xml);
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(6).toString('hex');
+  const signature = options.signature ?? callbackSignature(secrets.token, timestamp, nonce, encrypt);
+  const target = `${url}?msg_signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`;
+  const body = `<xml><ToUserName><![CDATA[${secrets.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>`;
+  const send = () => postText(target, body);
+  return { ...(await send()), replay: send };
+}
+
+function postText(url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'text/xml' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
