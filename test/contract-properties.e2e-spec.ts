@@ -52,6 +52,7 @@ const RULES_IN_WORDS = [
   /quietHours: must start and end at different times/, // a window of quiet hours is not empty
   /give code or postId/, // an order names its post one way
   /^groupId: give groupId or tag/, // a calendar shows one group or one tag
+  /^id: a \w+ channel cannot list its groups/, // only a WeCom customer-group channel lists its groups
 ];
 
 /** Operations the generated requests leave alone: they remove what the others use. */

@@ -200,7 +200,7 @@ describe('WeCom customer groups kept in step with WeCom: sync, tag rules, callba
     const robot = await ChannelFactory.create(t, 'wecom');
     const refused = await t.admin.post(`/v1/channels/${robot.id}/sync`).expect(400);
     expect(refused.body.details).toEqual([
-      { field: 'channelId', message: 'a wecom channel cannot list its groups; only wecom_customer_group can' },
+      { field: 'id', message: 'a wecom channel cannot list its groups; only wecom_customer_group can' },
     ]);
   });
 

@@ -83,8 +83,8 @@ export class ChannelsController {
   }
 
   /**
-   * Reads the channel's groups from its provider now (WeCom customer groups): new groups are
-   * created with the tags of `config.sync.tagRules`, changed ones updated, and groups the provider
+   * Reads the channel's groups from its provider now. Only a `wecom_customer_group` channel lists
+   * its groups; any other type gets 400. New groups are created with the tags of `config.sync.tagRules`, changed ones updated, and groups the provider
    * no longer lists archived as dismissed. The worker runs it; poll `GET /v1/channels/{id}/syncs`.
    */
   @Post(':id/sync')

@@ -34,7 +34,7 @@ export class GroupSyncs {
     if (!SYNCED_TYPES.includes(channel.type)) {
       throw DomainError.invalid([
         {
-          field: 'channelId',
+          field: 'id',
           message: `a ${channel.type} channel cannot list its groups; only ${SYNCED_TYPES.join(', ')} can`,
         },
       ]);
