@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { eventually, waitForPosts } from './support/poll';
 import { FakeWecomCustomer } from './support/providers/wecom-customer';
@@ -51,6 +52,64 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
         .expect(201)
     ).body.id as string;
   };
+
+  it('holds a group’s next post to the next window of WeCom’s receive cap, in the plan and in the run alike, and a post WeCom refused for the cap waits rather than fails', async () => {
+    const daily = await ChannelFactory.create(t, 'wecom_customer_group', {
+      config: { baseUrl: wecom.url, receiveCap: 'daily1' },
+      credentials: { corpId: wecom.corpId, corpSecret: wecom.corpSecret },
+    });
+    const tag = `cap-${Date.now()}`;
+    const capped = (chatId: string, groupTag = tag) =>
+      GroupFactory.create(t, daily.id, {
+        address: { chatId, sender: 'qianba' },
+        tags: [groupTag],
+        quietHours: null,
+        minGapMinutes: 'off',
+        dailyCap: 'off',
+        promoCap: 'off',
+      });
+    await capped('wrOgQhDgAAdaily1');
+    wecom.confirmAfterMs.set('wrOgQhDgAAdaily1', 0);
+    const first = await launch(tag);
+    await waitForPosts<PostView>(planner, first, (all) => all[0]?.status === 'sent');
+
+    // WeCom counts by Beijing's day: the next post can go at its next midnight.
+    const midnight = DateTime.now().setZone('Asia/Shanghai').startOf('day').plus({ days: 1 }).toMillis();
+    const campaign = await CampaignFactory.create(planner, content, [{ after: 'PT0S' }]);
+    const plan = await planner
+      .post(`/v1/campaigns/${campaign.id}/plan`)
+      .send({ audience: { tags: [tag] } })
+      .expect(200);
+    const [entry] = plan.body.entries as { predictedAt: string; moves: string[] }[];
+    expect(entry.moves).toEqual(["WeCom's receive cap of 1 a day reached"]);
+    expect(Date.parse(entry.predictedAt)).toBe(midnight);
+    expect(plan.body.summary).toMatchObject({ heldByReceiveCap: 1, groupsMovedBy: { "WeCom's receive cap": 1 } });
+
+    const second = (
+      await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { tags: [tag] } })
+        .expect(201)
+    ).body.id as string;
+    const [held] = await waitForPosts<PostView>(planner, second, (all) => all[0]?.holdCode === 'receive_cap');
+    expect(held).toMatchObject({ status: 'queued', deferReason: entry.moves[0] });
+    expect(Math.abs(Date.parse(held.notBefore!) - midnight)).toBeLessThan(1500);
+    await planner.post(`/v1/runs/${second}/cancel`).send({}).expect(200);
+
+    // A group over its cap by sends groupcast did not make: WeCom reports status 3, and the post waits.
+    await capped('wrOgQhDgAAstaff', `${tag}-staff`);
+    wecom.confirmAfterMs.set('wrOgQhDgAAstaff', 0);
+    wecom.overCap.add('wrOgQhDgAAstaff');
+    const third = await launch(`${tag}-staff`);
+    const [refused] = await waitForPosts<PostView>(planner, third, (all) => all[0]?.holdCode === 'receive_cap');
+    expect(refused).toMatchObject({
+      status: expect.stringMatching(/^(scheduled|queued)$/),
+      externalId: null,
+      deferReason: "WeCom's receive cap of 1 a day reached: WeCom did not deliver it (send status 3)",
+    });
+    expect(Math.abs(Date.parse(refused.notBefore!) - midnight)).toBeLessThan(1500);
+    await planner.post(`/v1/runs/${third}/cancel`).send({}).expect(200);
+  });
 
   it('makes a test send only when asked for the owner’s task knowingly, and says the owner must confirm it', async () => {
     const tag = `test-send-${Date.now()}`;

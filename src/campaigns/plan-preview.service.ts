@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { effectiveRateLimits } from '../providers/rate-limits';
 import { AdapterRegistry } from '../providers/adapter-registry';
+import { receiveCapOf } from '../providers/adapter';
 import { DomainError } from '../common/domain-error';
 import { RenderableRevisions } from '../content/renderable-revisions.service';
 import { AudienceMember, GroupDirectory } from '../groups/group-directory.service';
@@ -29,6 +30,8 @@ export type PlanBody = Pick<PlanDto, 'summary' | 'entries'>;
 /** The posts a plan adds sort after any post of a real run due at the same instant. */
 const PLANNED = '~plan';
 const HISTORY_MS = 2 * 86_400_000;
+/** The longest receive-cap window, a month, reaches at most this far back. */
+const CAP_HISTORY_MS = 31 * 86_400_000;
 /** How a plan's summary names what moved or skipped a post; a code not named here is named by its reason. */
 const RULE_NAMES: Partial<Record<HoldCode | SkipCode, string>> = {
   before_start: 'before the start',
@@ -39,6 +42,7 @@ const RULE_NAMES: Partial<Record<HoldCode | SkipCode, string>> = {
   blackout: 'blackout date',
   order: 'order in the group',
   rate_limit: 'robot rate limit',
+  receive_cap: "WeCom's receive cap",
 };
 
 /**
@@ -80,15 +84,26 @@ export class PlanPreview {
       groups.map((g) => ({ ...g, start })),
     );
     const ids = groups.map((g) => g.id);
-    const [targets, global, ahead, sent] = await Promise.all([
+    const [targets, global, ahead, sent, received] = await Promise.all([
       Promise.all(ids.map((id) => this.directory.deliveryTarget(id))),
       this.policies.current(),
       this.history.ahead(ids),
       this.history.sentTo(ids, new Date(now.getTime() - HISTORY_MS)),
+      this.history.receivedBy(ids, new Date(now.getTime() - CAP_HISTORY_MS)),
     ]);
     const rules = await this.runRules(ahead.map((p) => p.runId));
-    const ours: RunRules = { blackoutMode: dto.blackoutMode ?? 'shift', catchUp: dto.catchUp ?? null };
-    const [aheadOf, plannedOf, sentOf] = [byGroup(ahead), byGroup(planned), byGroup(sent)];
+    const ours: RunRules = {
+      blackoutMode: dto.blackoutMode ?? 'shift',
+      catchUp: dto.catchUp ?? null,
+      capMode: dto.capMode ?? 'wait',
+      keepSteps: dto.keepSteps ?? null,
+    };
+    const [aheadOf, plannedOf, sentOf, receivedOf] = [
+      byGroup(ahead),
+      byGroup(planned),
+      byGroup(sent),
+      byGroup(received),
+    ];
     const entries: PlanEntryDto[] = [];
     const causes: Cause[] = [];
     // A plan of thousands of groups holds the event loop for no more than a turn at a time.
@@ -115,14 +130,16 @@ export class PlanPreview {
         })),
       ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.source, b.source) || a.step - b.step);
       const groupSent = own(sentOf);
+      const definition = this.adapters.definition(channel.type);
       const predictions = new Map<string, Prediction>(
         simulate(
           {
-            policy: effectivePolicy(group, global),
+            policy: effectivePolicy(group, global, receiveCapOf(definition, target.channel.config)),
             zone: group.timezone,
-            rateLimits: effectiveRateLimits(this.adapters.definition(channel.type), target.channel.config),
+            rateLimits: effectiveRateLimits(definition, target.channel.config),
             lastSentAt: groupSent.reduce<Date | null>((last, s) => (!last || s.at > last ? s.at : last), null),
             sent: groupSent,
+            received: own(receivedOf).map((r) => r.at),
           },
           queue,
           now,
@@ -147,7 +164,8 @@ export class PlanPreview {
           skipped: skipped?.reason ?? null,
           problems,
         });
-        for (const why of skipped ? [...moves, skipped] : moves) causes.push({ groupId: group.id, why });
+        for (const why of skipped ? [...moves, skipped] : moves)
+          causes.push({ groupId: group.id, postKey: `${group.id}:${post.step}`, why });
       }
     }
     return { summary: summarize(entries, causes, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
@@ -174,8 +192,16 @@ export class PlanPreview {
   private async runRules(runIds: (string | null)[]): Promise<Map<string, RunRules>> {
     const ids = [...new Set(runIds.filter((id): id is string => id !== null))];
     if (ids.length === 0) return new Map();
-    const runs = await this.runs.find({ where: { id: In(ids) }, select: ['id', 'blackoutMode', 'catchUp'] });
-    return new Map(runs.map((r) => [r.id, { blackoutMode: r.blackoutMode, catchUp: r.catchUp }]));
+    const runs = await this.runs.find({
+      where: { id: In(ids) },
+      select: ['id', 'blackoutMode', 'catchUp', 'capMode', 'keepSteps'],
+    });
+    return new Map(
+      runs.map((r) => [
+        r.id,
+        { blackoutMode: r.blackoutMode, catchUp: r.catchUp, capMode: r.capMode, keepSteps: r.keepSteps },
+      ]),
+    );
   }
 }
 
@@ -191,6 +217,8 @@ function byGroup<T extends { groupId: string }>(rows: T[]): Map<string, T[]> {
 /** What moved or skipped a planned post of a group. */
 interface Cause {
   groupId: string;
+  /** The planned post it moved: its group and step. */
+  postKey: string;
   why: Because<HoldCode | SkipCode>;
 }
 
@@ -206,7 +234,9 @@ function summarize(entries: PlanEntryDto[], causes: Cause[], zones: Map<string, 
       if (!last || entry.predictedAt > last) last = entry.predictedAt;
     }
   }
-  for (const { groupId, why } of causes) {
+  const capped = new Set<string>();
+  for (const { groupId, postKey, why } of causes) {
+    if (why.code === 'receive_cap') capped.add(postKey);
     const rule = RULE_NAMES[why.code] ?? why.reason;
     (movedBy.get(rule) ?? movedBy.set(rule, new Set()).get(rule)!).add(groupId);
   }
@@ -218,5 +248,6 @@ function summarize(entries: PlanEntryDto[], causes: Cause[], zones: Map<string, 
     groupsMovedBy: Object.fromEntries([...movedBy].map(([rule, groups]) => [rule, groups.size])),
     skipped: entries.filter((e) => e.skipped !== null).length,
     withProblems: entries.filter((e) => e.problems.length > 0).length,
+    heldByReceiveCap: capped.size,
   };
 }

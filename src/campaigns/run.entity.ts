@@ -6,6 +6,8 @@ export type BlackoutMode = (typeof BLACKOUT_MODES)[number];
 /** Overdue steps: `spread` sends them one at a time, spaced by each group's gap; `skip` skips them. */
 export const CATCH_UP_MODES = ['spread', 'skip'] as const;
 export type CatchUpMode = (typeof CATCH_UP_MODES)[number];
+export const CAP_MODES = ['wait', 'skip'] as const;
+export type CapMode = (typeof CAP_MODES)[number];
 
 export interface Audience {
   groupIds: string[];
@@ -49,6 +51,14 @@ export class Run {
   /** Null: spread, and a start in the past was not allowed. */
   @Column({ type: 'varchar', length: 8, nullable: true })
   catchUp: CatchUpMode | null;
+
+  /** A post the provider's receive cap holds (WeCom customer groups): waits for the next window, or is skipped. */
+  @Column({ type: 'varchar', length: 8, default: 'wait' })
+  capMode: CapMode;
+
+  /** Steps that wait for the next window even when capMode is skip. */
+  @Column({ type: 'json', nullable: true })
+  keepSteps: number[] | null;
 
   /** sha256 of the launching API key's id and its Idempotency-Key. */
   @Index({ unique: true })

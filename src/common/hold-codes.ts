@@ -10,6 +10,8 @@ export const HOLD_CODES = [
   'min_gap',
   'daily_cap',
   'promo_cap',
+  // The provider's own cap on what a group receives (WeCom customer groups), and its refusal for it.
+  'receive_cap',
   // The robot's rate limit as groupcast keeps it, and the provider saying "too many".
   'rate_limit',
   'provider_rate',
@@ -35,6 +37,7 @@ export const SKIP_CODES = [
   'no_content',
   'missed',
   'too_many_moves',
+  'receive_cap',
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 

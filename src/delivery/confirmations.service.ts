@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RunStatus } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { capWindow } from '../common/receive-cap';
+import { receiveCapOf } from '../providers/adapter';
 import { WecomCustomerApi } from '../providers/wecom-customer/wecom-customer-api';
+import { WECOM_CUSTOMER_GROUP } from '../providers/wecom-customer/wecom-customer.definition';
 import { GroupDirectory } from '../groups/group-directory.service';
 import { Metrics } from '../observability/metrics';
 import { AwaitingPosts } from '../posts/lifecycle/awaiting-posts.service';
@@ -15,7 +18,8 @@ const MAX_POLL_MS = 10 * 60_000;
 
 /**
  * Reads back the mass messages handed to WeCom customer groups' owners: confirmed → sent at the
- * time WeCom gives; not delivered → failed with WeCom's status; halfway to the deadline the owner
+ * time WeCom gives; held for the group's receive cap (status 3) → scheduled again for the cap's
+ * next window; otherwise not delivered → failed with WeCom's status; halfway to the deadline the owner
  * is reminded once; at the deadline the task is withdrawn and the post expires. A task of a run
  * that was cancelled is withdrawn. Each post is looked at again later the longer it waits.
  */
@@ -76,6 +80,15 @@ export class Confirmations {
     if (result.status === 1) {
       const sentAt = result.sendTime ? new Date(result.sendTime * 1000) : new Date();
       return this.settle(post, { status: PostStatus.Sent, sentAt });
+    }
+    const cap = receiveCapOf(WECOM_CUSTOMER_GROUP, target.channel.config);
+    if (result.status === 3 && cap) {
+      // The group had received its share of mass messages: the post waits for the next window.
+      const window = capWindow(cap, new Date(now));
+      return this.posts.holdAwaiting(post.id, window.next, {
+        code: 'receive_cap',
+        reason: `WeCom's receive cap of ${window.words} reached: WeCom did not deliver it (send status 3)`,
+      });
     }
     if (result.status === 2 || result.status === 3) {
       return this.settle(post, {

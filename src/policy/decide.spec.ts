@@ -7,6 +7,7 @@ const NONE: EffectivePolicy = {
   dailyCap: null,
   promoCap: null,
   blackoutDates: new Set(),
+  receiveCap: null,
 };
 const QUIET: PolicyHistory = {
   run: { blackoutMode: 'shift', catchUp: null },
@@ -23,6 +24,7 @@ interface Case {
   /** When the post came due; the same as `now` unless given. */
   due?: string;
   promotional?: boolean;
+  step?: number;
   policy?: Partial<EffectivePolicy>;
   history?: Partial<PolicyHistory>;
   expected:
@@ -246,6 +248,71 @@ const CASES: Case[] = [
     history: { run: { blackoutMode: 'shift', catchUp: 'spread' }, earlierStepStillLate: 0 },
     expected: { action: 'send' },
   },
+  {
+    name: "WeCom's receive cap of 1 a day, reached: waits for Beijing's next midnight, whatever the group's zone",
+    now: '2026-11-23T10:00:00Z', // 18:00 in Beijing, 05:00 in New York
+    zone: NY,
+    policy: { receiveCap: { rule: 'daily1', zone: SH } },
+    history: { receivedInWindow: 1 },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T16:00:00.000Z',
+      reason: "WeCom's receive cap of 1 a day reached",
+      code: 'receive_cap',
+    },
+  },
+  {
+    name: "WeCom's receive cap, not reached: send",
+    now: '2026-11-23T10:00:00Z',
+    policy: { receiveCap: { rule: 'daily1', zone: SH } },
+    history: { receivedInWindow: 0 },
+    expected: { action: 'send' },
+  },
+  {
+    name: "WeCom's monthly cap: as many as November has days, then the first of December",
+    now: '2026-11-23T10:00:00Z',
+    policy: { receiveCap: { rule: 'monthDays', zone: SH } },
+    history: { receivedInWindow: 30 },
+    expected: {
+      action: 'defer',
+      until: '2026-11-30T16:00:00.000Z',
+      reason: "WeCom's receive cap of 30 this month reached",
+      code: 'receive_cap',
+    },
+  },
+  {
+    name: "WeCom's weekly cap of 7: waits for Monday in Beijing",
+    now: '2026-11-25T10:00:00Z', // a Wednesday
+    policy: { receiveCap: { rule: 'weekly7', zone: SH } },
+    history: { receivedInWindow: 7 },
+    expected: {
+      action: 'defer',
+      until: '2026-11-29T16:00:00.000Z',
+      reason: "WeCom's receive cap of 7 a week reached",
+      code: 'receive_cap',
+    },
+  },
+  {
+    name: 'receive cap under capMode skip: skipped with the reason',
+    now: '2026-11-23T10:00:00Z',
+    step: 2,
+    policy: { receiveCap: { rule: 'daily1', zone: SH } },
+    history: { receivedInWindow: 1, run: { blackoutMode: 'shift', catchUp: null, capMode: 'skip', keepSteps: [4] } },
+    expected: { action: 'skip', code: 'receive_cap', reason: "WeCom's receive cap of 1 a day reached (capMode: skip)" },
+  },
+  {
+    name: 'receive cap under capMode skip, a step the run keeps: waits instead',
+    now: '2026-11-23T10:00:00Z',
+    step: 4,
+    policy: { receiveCap: { rule: 'daily1', zone: SH } },
+    history: { receivedInWindow: 1, run: { blackoutMode: 'shift', catchUp: null, capMode: 'skip', keepSteps: [4] } },
+    expected: {
+      action: 'defer',
+      until: '2026-11-23T16:00:00.000Z',
+      reason: "WeCom's receive cap of 1 a day reached",
+      code: 'receive_cap',
+    },
+  },
 ];
 
 function iso(decision: Decision): unknown {
@@ -259,7 +326,7 @@ describe('decide', () => {
       { ...NONE, ...c.policy },
       { ...QUIET, ...c.history },
       now,
-      { dueAt: new Date(c.due ?? c.now), promotional: c.promotional ?? false, zone: c.zone ?? SH },
+      { dueAt: new Date(c.due ?? c.now), promotional: c.promotional ?? false, zone: c.zone ?? SH, step: c.step },
       () => 0,
     );
     expect(iso(decision)).toEqual(c.expected);

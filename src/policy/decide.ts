@@ -1,10 +1,15 @@
 import { HoldCode, SkipCode } from '../common/hold-codes';
+import { capWindow } from '../common/receive-cap';
 import { EffectivePolicy, localDay, quietHoursEnd, shiftPastBlackout } from './policy';
 
 /** What the policy needs of a post's run. */
 export interface RunRules {
   blackoutMode: 'skip' | 'shift';
   catchUp: 'spread' | 'skip' | null;
+  /** A post the provider's receive cap holds: waits for the next window (default) or is skipped. */
+  capMode?: 'wait' | 'skip';
+  /** Steps that wait for the next window even when capMode is skip. */
+  keepSteps?: number[] | null;
 }
 
 /** The post to send and where its group lives. */
@@ -12,6 +17,8 @@ export interface PolicyPost {
   dueAt: Date;
   promotional: boolean;
   zone: string;
+  /** Its step in its run; null for a routine's. */
+  step?: number | null;
 }
 
 /** What is ahead of the post and what its group has had: gathered by the caller, from the database or a plan. */
@@ -24,12 +31,14 @@ export interface PolicyHistory {
   lastSentAt: Date | null;
   /** Sent to the group since the start of its local day. */
   sentToday: { total: number; promotional: number };
+  /** Mass messages the group received (or has waiting for its owner) in the receive cap's window at `now`. */
+  receivedInWindow?: number;
 }
 
 /** What holds a post back, in a word (metrics count deferrals by it; the reason says it in full). */
 export type DeferCode = Extract<
   HoldCode,
-  'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'daily_cap' | 'promo_cap' | 'rate_limit'
+  'blackout' | 'quiet_hours' | 'order' | 'min_gap' | 'daily_cap' | 'promo_cap' | 'receive_cap' | 'rate_limit'
 >;
 
 export type Decision =
@@ -41,7 +50,7 @@ export type Decision =
       code: DeferCode;
       /** For `order`: the post ahead. */ blocker?: string;
     }
-  | { action: 'skip'; reason: string; code: Extract<SkipCode, 'catch_up' | 'blackout'> };
+  | { action: 'skip'; reason: string; code: Extract<SkipCode, 'catch_up' | 'blackout' | 'receive_cap'> };
 
 /** A post this far past its due time is late. */
 export const LATE_MS = 60_000;
@@ -133,6 +142,16 @@ export function decide(
       reason: `promotional cap of ${policy.promoCap} reached`,
       code: 'promo_cap',
     };
+  }
+  if (policy.receiveCap) {
+    const window = capWindow(policy.receiveCap, now);
+    if ((history.receivedInWindow ?? 0) >= window.limit) {
+      const reason = `WeCom's receive cap of ${window.words} reached`;
+      const kept = post.step !== undefined && post.step !== null && (history.run.keepSteps ?? []).includes(post.step);
+      if (history.run.capMode === 'skip' && !kept)
+        return { action: 'skip', code: 'receive_cap', reason: `${reason} (capMode: skip)` };
+      return { action: 'defer', until: new Date(window.next.getTime() + jitter(1000)), reason, code: 'receive_cap' };
+    }
   }
   return { action: 'send' };
 }

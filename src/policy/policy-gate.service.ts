@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelDefinition, SendTarget } from '../providers/adapter';
+import { ChannelDefinition, SendTarget, receiveCapOf } from '../providers/adapter';
+import { capWindow } from '../common/receive-cap';
 import { effectiveRateLimits } from '../providers/rate-limits';
 import { Group } from '../groups/group.entity';
 import { PostHistory } from '../posts/post-history.service';
@@ -23,10 +24,6 @@ export class PolicyGate {
     private readonly metrics: Metrics,
   ) {}
 
-  private async policyFor(group: Group): Promise<EffectivePolicy> {
-    return effectivePolicy(group, await this.policies.current());
-  }
-
   async decide(
     post: Post,
     run: RunRules,
@@ -35,8 +32,12 @@ export class PolicyGate {
     target: SendTarget,
     now = new Date(),
   ): Promise<Decision> {
-    const policy = await this.policyFor(group);
-    const subject = { dueAt: post.dueAt, promotional: post.promotional, zone: group.timezone };
+    const policy = effectivePolicy(
+      group,
+      await this.policies.current(),
+      receiveCapOf(definition, target.channel.config),
+    );
+    const subject = { dueAt: post.dueAt, promotional: post.promotional, zone: group.timezone, step: post.step };
     const decision = decide(policy, await this.gather(post, run, group, policy, now), now, subject);
     if (decision.action !== 'send') return decision;
     // The group's chat key names its robot across channels (see chat-key.ts).
@@ -66,9 +67,10 @@ export class PolicyGate {
     // The blocker first, the sends after: a post that stopped blocking because it was just sent must
     // then count in the gap and the caps. Read the other way round, two workers could both send.
     const blocker = await this.history.blocker(post);
-    const [lastSentAt, sentToday] = await Promise.all([
+    const [lastSentAt, sentToday, receivedInWindow] = await Promise.all([
       policy.minGapMinutes > 0 ? this.history.lastSentAt(group.id) : null,
       capped ? this.history.sentSince(group.id, localDay(now, group.timezone).start) : { total: 0, promotional: 0 },
+      policy.receiveCap ? this.history.receivedSince(group.id, capWindow(policy.receiveCap, now).start) : 0,
     ]);
     return {
       run,
@@ -81,6 +83,7 @@ export class PolicyGate {
       },
       lastSentAt,
       sentToday,
+      receivedInWindow,
     };
   }
 }

@@ -53,6 +53,7 @@ describe('policy time rules', () => {
         dailyCap: 6,
         promoCap: 1,
         blackoutDates: new Set(),
+        receiveCap: null,
       });
     });
 
@@ -71,6 +72,7 @@ describe('policy time rules', () => {
         dailyCap: null,
         promoCap: null,
         blackoutDates: new Set(['2027-01-01', '2026-12-25']),
+        receiveCap: null,
       });
     });
 
@@ -88,6 +90,7 @@ describe('policy time rules', () => {
         dailyCap: null,
         promoCap: null,
         blackoutDates: new Set(),
+        receiveCap: null,
       });
     });
   });

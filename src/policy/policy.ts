@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { QUARTER_HOUR_MS, localInstant } from '../common/local-time';
 import { OFF, OFF_NUMBER } from '../common/policy-fields';
+import { ReceiveCap } from '../common/receive-cap';
 
 export interface EffectivePolicy {
   quietHours: string | null;
@@ -8,6 +9,8 @@ export interface EffectivePolicy {
   dailyCap: number | null;
   promoCap: number | null;
   blackoutDates: Set<string>;
+  /** The provider's cap on what the group receives (its channel's), beside groupcast's own. */
+  receiveCap: ReceiveCap | null;
 }
 
 export interface PolicyRules {
@@ -31,7 +34,11 @@ export const SHIPPED_POLICY: PolicyRules = {
  * A group's rules over the global ones: a group's null inherits, its "off" (quiet hours) or
  * OFF_NUMBER (gap, caps) removes the rule for it alone.
  */
-export function effectivePolicy(group: PolicyRules, global: PolicyRules): EffectivePolicy {
+export function effectivePolicy(
+  group: PolicyRules,
+  global: PolicyRules,
+  receiveCap: ReceiveCap | null = null,
+): EffectivePolicy {
   const own = <T>(value: T | null, off: T, inherited: T | null): T | null =>
     value === off ? null : (value ?? inherited);
   return {
@@ -40,6 +47,7 @@ export function effectivePolicy(group: PolicyRules, global: PolicyRules): Effect
     dailyCap: own(group.dailyCap, OFF_NUMBER, global.dailyCap),
     promoCap: own(group.promoCap, OFF_NUMBER, global.promoCap),
     blackoutDates: new Set([...(global.blackoutDates ?? []), ...(group.blackoutDates ?? [])]),
+    receiveCap,
   };
 }
 

@@ -7,6 +7,7 @@ const NONE: EffectivePolicy = {
   dailyCap: null,
   promoCap: null,
   blackoutDates: new Set(),
+  receiveCap: null,
 };
 const SHIFT = { blackoutMode: 'shift' as const, catchUp: null };
 const group = (policy: Partial<EffectivePolicy>, extra: Partial<SimGroup> = {}): SimGroup => ({

@@ -1,5 +1,6 @@
 import { RateLimit } from '../providers/adapter';
 import { Because, SkipCode } from '../common/hold-codes';
+import { capWindow } from '../common/receive-cap';
 import { ORDER_STEP_MS, RunRules, decide } from './decide';
 import { EffectivePolicy, localDay } from './policy';
 
@@ -13,6 +14,8 @@ export interface SimPost {
   run: RunRules;
   /** How a move names it ("step 2 of this campaign"); its id when left out. */
   label?: string;
+  /** Its step in its run; null for a routine's. */
+  step?: number | null;
 }
 
 export interface SimGroup {
@@ -23,6 +26,8 @@ export interface SimGroup {
   lastSentAt: Date | null;
   /** Each counts its messages against the caps (one when not given). */
   sent: { at: Date; promotional: boolean; messages?: number }[];
+  /** Under a receive cap: when each message it counts went since the start of the longest window (a month). */
+  received?: Date[];
 }
 
 export interface Prediction {
@@ -44,6 +49,7 @@ const MAX_MOVES = 100;
  */
 export function simulate(group: SimGroup, posts: SimPost[], now: Date): Prediction[] {
   const sends = [...group.sent];
+  const received = [...(group.received ?? [])];
   let lastSentAt = group.lastSentAt;
   let previous: { name: string; at: Date } | null = null;
   const predictions: Prediction[] = [];
@@ -68,6 +74,7 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
       const time = new Date(at);
       const day = localDay(time, group.zone);
       const today = sends.filter((s) => s.at >= day.start && s.at < day.next);
+      const window = group.policy.receiveCap ? capWindow(group.policy.receiveCap, time) : null;
       const decision = decide(
         group.policy,
         {
@@ -79,9 +86,10 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
             total: today.reduce((sum, s) => sum + (s.messages ?? 1), 0),
             promotional: today.reduce((sum, s) => sum + (s.promotional ? (s.messages ?? 1) : 0), 0),
           },
+          receivedInWindow: window ? received.filter((at) => at >= window.start && at < window.next).length : 0,
         },
         time,
-        { dueAt: post.dueAt, promotional: post.promotional, zone: group.zone },
+        { dueAt: post.dueAt, promotional: post.promotional, zone: group.zone, step: post.step },
         () => 0,
       );
       if (decision.action === 'skip') {
@@ -102,6 +110,7 @@ export function simulate(group: SimGroup, posts: SimPost[], now: Date): Predicti
     predictions.push(result);
     if (result.at) {
       sends.push({ at: result.at, promotional: post.promotional });
+      received.push(result.at);
       lastSentAt = result.at;
       previous = { name: post.label ?? `post ${post.id}`, at: result.at };
     }

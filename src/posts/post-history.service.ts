@@ -68,6 +68,30 @@ export class PostHistory {
     return { total: Number(row.total), promotional: Number(row.promotional) };
   }
 
+  /**
+   * Mass messages that count against this group's receive cap since `since`: each post sent (one
+   * message to the group however many parts), and each still waiting for its owner (it counts once
+   * confirmed, and a second task in the window would be refused).
+   */
+  async receivedSince(groupId: string, since: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM posts WHERE group_id = ?
+         AND ((status = '${PostStatus.Sent}' AND sent_at >= ?) OR status = '${PostStatus.AwaitingConfirmation}')`,
+      [groupId, since],
+    )) as { n: string }[];
+    return Number(row.n);
+  }
+
+  /** The same for a plan: each counted message of these groups since `since`, when it went (a waiting one: now). */
+  async receivedBy(groupIds: string[], since: Date): Promise<{ groupId: string; at: Date }[]> {
+    if (groupIds.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT group_id AS groupId, IF(status = '${PostStatus.Sent}', sent_at, NOW(3)) AS at FROM posts
+       WHERE group_id IN (?) AND ((status = '${PostStatus.Sent}' AND sent_at >= ?) OR status = '${PostStatus.AwaitingConfirmation}')`,
+      [groupIds, since],
+    )) as { groupId: string; at: Date }[];
+  }
+
   async lastSentAt(groupId: string): Promise<Date | null> {
     const [row] = (await this.dataSource.query(
       `SELECT MAX(sent_at) AS last FROM posts WHERE group_id = ? AND status = '${PostStatus.Sent}'`,

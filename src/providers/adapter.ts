@@ -1,3 +1,4 @@
+import { ReceiveCap, ReceiveCapRule } from '../common/receive-cap';
 import { SchemaNode } from '../common/schema-node';
 import { SendResult } from './outcomes';
 
@@ -73,6 +74,8 @@ export interface ChannelConfig {
   maxMessages?: number;
   /** The provider's own list of the account's groups, kept in step (WeCom customer groups). */
   sync?: GroupSyncConfig;
+  /** The company's rule for what each group receives, for types with a receive cap (default monthDays). */
+  receiveCap?: ReceiveCapRule;
 }
 
 /** A tag a synced group gets when its name holds `nameContains` and (or) its owner is `owner`. */
@@ -150,6 +153,8 @@ export interface ChannelDefinition<T extends string = string> {
    * most this many chats (the adapter's `sendTogether`).
    */
   combines?: number;
+  /** The provider caps what each chat receives, counted in this zone's calendar (config.receiveCap picks the rule). */
+  receiveCap?: { zone: string };
   /**
    * How a post's pictures arrive, for previews: `as` says what the provider gets; `markdownOnly`
    * when the text format leaves them as links; `files` when the adapter sends the file itself, and
@@ -184,4 +189,9 @@ export function baseUrlOf(definition: ChannelDefinition, config: ChannelConfig):
     (config.region ? definition.regionBaseUrls?.[config.region] : undefined) ??
     definition.defaultBaseUrl;
   return base?.replace(/\/+$/, '');
+}
+
+/** The receive cap a channel's groups are under; null for types without one. */
+export function receiveCapOf(definition: ChannelDefinition, config: ChannelConfig): ReceiveCap | null {
+  return definition.receiveCap ? { rule: config.receiveCap ?? 'monthDays', zone: definition.receiveCap.zone } : null;
 }

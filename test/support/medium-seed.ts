@@ -36,6 +36,8 @@ export async function seedRun(
         confirmDeadlineMinutes: null,
         blackoutMode: options.blackoutMode ?? 'shift',
         catchUp: options.catchUp ?? null,
+        capMode: 'wait',
+        keepSteps: null,
         pinRevisions: false,
         idempotencyKey: null,
         requestHash: null,

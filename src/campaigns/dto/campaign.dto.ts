@@ -27,7 +27,7 @@ import { Omittable } from '../../common/omittable.decorator';
 /** Two years: further ahead is a typo (9999-12-31), not a plan. */
 export const MAX_START_DAYS_AHEAD = 731;
 import { RunStatus } from '../../common/run-status';
-import { BLACKOUT_MODES, BlackoutMode, CATCH_UP_MODES, CatchUpMode } from '../run.entity';
+import { BLACKOUT_MODES, BlackoutMode, CAP_MODES, CATCH_UP_MODES, CapMode, CatchUpMode } from '../run.entity';
 import { CampaignStatus } from '../campaign.entity';
 import { STAGES, Stage } from '../../common/stages';
 import { Timing, timingProblem } from '../timing';
@@ -165,6 +165,23 @@ export class LaunchRunDto {
   @IsIn(CATCH_UP_MODES)
   catchUp?: CatchUpMode;
 
+  /**
+   * WeCom customer groups: a post the group's receive cap holds (WeCom's monthly, weekly or daily
+   * limit on mass messages, the channel's `config.receiveCap`) waits for the next window (`wait`,
+   * the default) or is skipped with the reason (`skip`), except the steps in `keepSteps`.
+   */
+  @Omittable()
+  @IsIn(CAP_MODES)
+  capMode?: CapMode;
+
+  /** Steps (0-based) that must not be dropped: under `capMode: skip` they still wait for the next window. */
+  @Omittable()
+  @ArrayMaxSize(50)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(49, { each: true })
+  keepSteps?: number[];
+
   /** Keep watching the tags: a group that gets one later starts the sequence from its own day 0. */
   @Omittable()
   @IsBoolean()
@@ -236,6 +253,8 @@ export class RunDto {
   confirmDeadlineMinutes: number | null;
   blackoutMode: BlackoutMode;
   catchUp: CatchUpMode | null;
+  capMode: CapMode;
+  keepSteps: number[] | null;
   pinRevisions: boolean;
   postCount: number;
   /** The run takes in groups that get its tags later. */
@@ -278,6 +297,11 @@ export class PlanSummaryDto {
   skipped: number;
   /** Posts whose rendering for their group found a problem. */
   withProblems: number;
+  /**
+   * Posts WeCom's receive cap will hold to a later window (or skip, under `capMode: skip`): the
+   * groups have had their share of mass messages for the month, week or day.
+   */
+  heldByReceiveCap: number;
 }
 
 /** A page of the audience's groups (in id order) to plan, when the whole would be more posts than one plan holds. */

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
+import { Because } from '../../common/hold-codes';
+import { bulkInsert } from '../../database/bulk-insert';
+import { inTransaction } from '../../database/mysql';
 import { PostStatus } from '../post-status';
 import { Post } from '../post.entity';
 import { S } from './post-sql';
@@ -45,6 +48,36 @@ export class AwaitingPosts {
       { id, status: S.AwaitingConfirmation },
       { notBefore: next, ...(remindedAt ? { remindedAt } : {}) },
     );
+  }
+
+  /**
+   * The provider held the post back for the group (WeCom's receive cap): it is scheduled again for
+   * `until`, when the scheduler gives it a new job and the send makes a new task; it has not failed.
+   */
+  async holdAwaiting(id: string, until: Date, because: Because): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      const moved = await manager.update(
+        Post,
+        { id, status: S.AwaitingConfirmation },
+        {
+          status: S.Scheduled,
+          notBefore: until,
+          holdCode: because.code,
+          deferReason: because.reason.slice(0, 300),
+          externalId: null,
+          awaitingSince: null,
+          remindedAt: null,
+          claimedAt: null,
+        },
+      );
+      if (!moved.affected) return;
+      await bulkInsert(
+        manager,
+        'post_deferrals',
+        ['post_id', 'deferred_at', 'until', 'code', 'reason'],
+        [[id, new Date(), until, because.code, because.reason.slice(0, 300)]],
+      );
+    });
   }
 
   /** How a post that waited for confirmation ended: sent when the owner confirmed, or not. */

@@ -54,15 +54,24 @@ export class PostClaims {
       `UPDATE posts p LEFT JOIN runs r ON r.id = p.run_id SET p.status = '${S.Sending}', p.claimed_at = NOW(3), p.claim_token = ?
        WHERE p.id IN (?) AND ${LIVE}
          AND (p.status = '${S.Queued}' OR (p.status = '${S.Sending}' AND p.claimed_at < NOW(3) - INTERVAL ? MICROSECOND));
-       SELECT ${this.postColumns.select}, r.blackout_mode AS blackoutMode, r.catch_up AS catchUp
+       SELECT ${this.postColumns.select}, r.blackout_mode AS blackoutMode, r.catch_up AS catchUp, r.cap_mode AS capMode, r.keep_steps AS keepSteps
        FROM posts p LEFT JOIN runs r ON r.id = p.run_id WHERE p.id IN (?) AND p.claim_token = ?`,
       [token, unique, this.config.claimLeaseMs * 1000, unique, token],
-    )) as [unknown, (Record<string, unknown> & Partial<ClaimedRun>)[]];
+    )) as [unknown, (Record<string, unknown> & Partial<Omit<ClaimedRun, 'keepSteps'>> & { keepSteps?: unknown })[]];
     const claimed = new Map(
       rows.map((row) => {
         const post = this.postColumns.read(row);
         const run: ClaimedRun =
-          post.runId === null ? ROUTINE_RULES : { blackoutMode: row.blackoutMode!, catchUp: row.catchUp ?? null };
+          post.runId === null
+            ? ROUTINE_RULES
+            : {
+                blackoutMode: row.blackoutMode!,
+                catchUp: row.catchUp ?? null,
+                capMode: row.capMode ?? 'wait',
+                // MariaDB gives a JSON column as its text, MySQL as the parsed value.
+                keepSteps: (typeof row.keepSteps === 'string' ? JSON.parse(row.keepSteps) : (row.keepSteps ?? null)) as
+                  number[] | null,
+              };
         // The token is not read back with the row: the claim knows it, and gives it back with it if it must.
         return [post.id, Object.assign(post, { claimToken: token, run })];
       }),

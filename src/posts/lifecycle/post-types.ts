@@ -35,6 +35,8 @@ export class UnsureClaim extends Error {
 export interface ClaimedRun {
   blackoutMode: 'skip' | 'shift';
   catchUp: 'spread' | 'skip' | null;
+  capMode?: 'wait' | 'skip';
+  keepSteps?: number[] | null;
 }
 
 /** A post this worker holds, with the token of the claim that took it (never read back from the row). */

@@ -1,5 +1,6 @@
 import { defineChannel } from '../adapter';
 import { addressSchema, configSchema, pattern } from '../config-schema';
+import { RECEIVE_CAP_RULES } from '../../common/receive-cap';
 import { SchemaNode } from '../../common/schema-node';
 
 const tag: SchemaNode = {
@@ -43,7 +44,10 @@ const base = configSchema('baseUrl');
  */
 export const WECOM_CUSTOMER_GROUP = defineChannel({
   type: 'wecom_customer_group',
-  configSchema: { ...base, properties: { ...base.properties, sync: SYNC } },
+  configSchema: {
+    ...base,
+    properties: { ...base.properties, sync: SYNC, receiveCap: { enum: [...RECEIVE_CAP_RULES] } },
+  },
   credentialsSchema: addressSchema(
     {
       corpId: pattern('^[A-Za-z0-9_-]{4,64}$'),
@@ -66,5 +70,7 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   owner: 'sender',
   ownerConfirms: true,
   combines: 200,
+  // WeCom counts a customer group's mass messages by Beijing time.
+  receiveCap: { zone: 'Asia/Shanghai' },
   pictures: { as: 'an image attachment of the mass message (up to 9)' },
 });

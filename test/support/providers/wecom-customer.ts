@@ -36,6 +36,8 @@ export class FakeWecomCustomer extends FakeServer {
   readonly tasks: Task[] = [];
   /** Per chat id: how long after creation its owner confirms; chats not here never do. */
   readonly confirmAfterMs = new Map<string, number>();
+  /** Chats that had their share of mass messages: a confirmed task reports them with status 3. */
+  readonly overCap = new Set<string>();
   tokenRequests = 0;
   /** The company's customer groups by chat id: what groupchat/list and groupchat/get answer. */
   readonly chats = new Map<string, FakeChat>();
@@ -95,9 +97,9 @@ export class FakeWecomCustomer extends FakeServer {
         const send_list = task.chats.map((chat_id) => {
           const after = this.confirmAfterMs.get(chat_id);
           const sentAt = after === undefined || task.cancelled ? undefined : task.createdAt + after;
-          return sentAt !== undefined && sentAt <= Date.now()
-            ? { chat_id, userid: task.sender, status: 1, send_time: Math.floor(sentAt / 1000) }
-            : { chat_id, userid: task.sender, status: 0 };
+          if (sentAt === undefined || sentAt > Date.now()) return { chat_id, userid: task.sender, status: 0 };
+          if (this.overCap.has(chat_id)) return { chat_id, userid: task.sender, status: 3 };
+          return { chat_id, userid: task.sender, status: 1, send_time: Math.floor(sentAt / 1000) };
         });
         return reply(0, 'ok', { send_list });
       }
