@@ -343,6 +343,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'calendar',
         'plans',
         'posts',
+        'owners',
         'policies',
         'conversions',
         'live',

@@ -131,7 +131,10 @@ describe('requests generated from the OpenAPI document', () => {
   });
 
   const pathOf = (op: Operation) =>
-    op.path.replace('{id}', ids[op.path.split('/')[2]] ?? EXAMPLE_IDS.post).replace('{revision}', '1');
+    op.path
+      .replace('{id}', ids[op.path.split('/')[2]] ?? EXAMPLE_IDS.post)
+      .replace('{revision}', '1')
+      .replace('{owner}', 'zhangsan');
 
   /** Query parameters the document calls valid, each optional one present or not. */
   const validQuery = (op: Operation) =>

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Confirmations } from '../src/delivery/confirmations.service';
 import { CampaignFactory, ChannelFactory, GroupFactory, createKey, publishedPieces } from './support/factories';
 import { eventually, waitForPosts } from './support/poll';
 import { FakeWecomCustomer } from './support/providers/wecom-customer';
@@ -139,7 +140,7 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     expect(wecom.tasks.length).toBe(tasks + 1);
   });
 
-  it('waits for the owner: sent when confirmed, reminded once and then expired when not', async () => {
+  it('waits for the owner: sent when confirmed, withdrawn and expired at the deadline when not', async () => {
     const tag = `customer-${Date.now()}`;
     const confirmed = await group('wrOgQhDgAAconfirm', tag);
     const ignored = await group('wrOgQhDgAAignored', tag, 'lisi');
@@ -170,7 +171,8 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     expect(of(ignored.id)).toMatchObject({ status: 'expired', errorCode: 'not_confirmed' });
     expect(of(ignored.id).error).toContain('lisi did not confirm it');
     const ignoredTask = wecom.tasks.find((x) => x.chats.includes('wrOgQhDgAAignored'))!;
-    expect(ignoredTask).toMatchObject({ reminders: 1, cancelled: true });
+    // The deadline (4 s here) came before the first reminder of the schedule (30 min).
+    expect(ignoredTask).toMatchObject({ reminders: 0, cancelled: true });
     expect(task).toMatchObject({ reminders: 0, cancelled: false });
   });
 
@@ -213,7 +215,7 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     await planner.post(`/v1/runs/${long}/cancel`).send({}).expect(200);
   });
 
-  it('combines one owner’s posts due together into one mass message, reminds once per task, and shows who still has tasks to confirm', async () => {
+  it('combines one owner’s posts due together into one mass message, and shows who still has tasks to confirm', async () => {
     const tag = `owner-${Date.now()}`;
     const chats = ['wrOgQhDgAAwangwu1', 'wrOgQhDgAAwangwu2', 'wrOgQhDgAAwangwu3'];
     const wangwu = await Promise.all(chats.map((chatId) => group(chatId, tag, 'wangwu')));
@@ -251,7 +253,7 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     const mine = await planner.get('/v1/posts?status=awaiting_confirmation&owner=wangwu&pageSize=100').expect(200);
     expect(mine.body.items.map((p: PostView) => p.groupId).sort()).toEqual(wangwu.map((g) => g.id).sort());
     await planner.get('/v1/posts?owner=wang%20wu').expect(400);
-    // Nobody confirms: the shared task is reminded once, then withdrawn, and all three posts expire.
+    // Nobody confirms: the shared task is withdrawn, and all its posts expire.
     const posts = await waitForPosts<PostView>(
       planner,
       runId,
@@ -259,6 +261,117 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
       DEADLINE_MS + 10_000,
     );
     expect(posts).toHaveLength(4);
-    expect(wangwuTask).toMatchObject({ reminders: 1, cancelled: true });
+    expect(wangwuTask).toMatchObject({ reminders: 0, cancelled: true });
+  });
+
+  it('reminds an owner on the channel’s schedule, once per task however many groups it names, never in their quiet hours and never a fourth time', async () => {
+    // The owners' quiet hours this time: from 100 to 150 minutes from now, in Beijing.
+    const beijing = DateTime.now().setZone('Asia/Shanghai');
+    const quietHours = `${beijing.plus({ minutes: 100 }).toFormat('HH:mm')}-${beijing.plus({ minutes: 150 }).toFormat('HH:mm')}`;
+    const scheduled = await ChannelFactory.create(t, 'wecom_customer_group', {
+      config: { baseUrl: wecom.url, reminders: { afterMinutes: [30, 120, 360], quietHours } },
+      credentials: { corpId: wecom.corpId, corpSecret: wecom.corpSecret },
+    });
+    const tag = `remind-${Date.now()}`;
+    for (const chatId of ['wrOgQhDgAAremind1', 'wrOgQhDgAAremind2'])
+      await GroupFactory.create(t, scheduled.id, {
+        address: { chatId, sender: 'zhoujiu' },
+        tags: [tag],
+        quietHours: null,
+        minGapMinutes: 'off',
+      });
+    const runId = await launch(tag, { confirmDeadlineMinutes: 1440 });
+    const waiting = await waitForPosts<PostView>(planner, runId, (all) =>
+      all.every((p) => p.status === 'awaiting_confirmation'),
+    );
+    const task = wecom.tasks.find((x) => x.msgid === waiting[0].externalId)!;
+    expect(task.chats).toHaveLength(2);
+    const made = Date.parse(waiting[0].awaitingSince!);
+    const confirmations = t.app.get(Confirmations);
+    const after = async (minutes: number) => {
+      await confirmations.reconcile(new Date(made + minutes * 60_000));
+      return task.reminders;
+    };
+    expect(await after(29)).toBe(0);
+    expect(await after(31)).toBe(1);
+    expect(await after(121)).toBe(1); // the second is due, but the owner is in quiet hours
+    expect(await after(151)).toBe(2);
+    expect(await after(361)).toBe(3);
+    expect(await after(900)).toBe(3);
+    // Asked to remind now: the task has had its three.
+    expect((await planner.post('/v1/owners/zhoujiu/remind').expect(200)).body).toEqual({ reminded: 0, spent: 1 });
+    expect(task.reminders).toBe(3);
+    await planner.post(`/v1/runs/${runId}/cancel`).send({}).expect(200);
+  });
+
+  it('shows each owner’s figures: tasks waiting, confirmed on time or late, expired, and how long they take', async () => {
+    // Reminders at any hour here: the late task must get its first one whatever the time in Beijing.
+    await t.admin
+      .patch(`/v1/channels/${channelId}`)
+      .send({ config: { baseUrl: wecom.url, reminders: { quietHours: 'off' } } })
+      .expect(200);
+    const tag = `figures-${Date.now()}`;
+    const one = async (n: number, options: object = {}) => {
+      const chatId = `wrOgQhDgAAfig${n}`;
+      await group(chatId, `${tag}-${n}`, 'wuyi');
+      return { chatId, runId: await launch(`${tag}-${n}`, options) };
+    };
+    const long = { confirmDeadlineMinutes: 1440 };
+    const [onTime1, onTime2, late, expired, waiting] = [
+      await one(1),
+      await one(2),
+      await one(3, long),
+      await one(4),
+      await one(5, long),
+    ];
+    wecom.confirmAfterMs.set(onTime1.chatId, 0);
+    wecom.confirmAfterMs.set(onTime2.chatId, 300);
+    for (const { runId } of [onTime1, onTime2])
+      await waitForPosts<PostView>(planner, runId, (all) => all[0]?.status === 'sent');
+    await waitForPosts<PostView>(planner, expired.runId, (all) => all[0]?.status === 'expired', DEADLINE_MS + 10_000);
+    // The late one is confirmed after its first reminder.
+    const [pending] = await waitForPosts<PostView>(
+      planner,
+      late.runId,
+      (all) => all[0]?.status === 'awaiting_confirmation',
+    );
+    const made = Date.parse(pending.awaitingSince!);
+    const confirmations = t.app.get(Confirmations);
+    await confirmations.reconcile(new Date(made + 31 * 60_000));
+    wecom.confirmAfterMs.set(late.chatId, 0);
+    await confirmations.reconcile(new Date(made + 45 * 60_000));
+    await waitForPosts<PostView>(planner, late.runId, (all) => all[0]?.status === 'sent');
+
+    const { body } = await planner.get('/v1/owners').expect(200);
+    const wuyi = (body.items as { owner: string }[]).find((o) => o.owner === 'wuyi');
+    expect(wuyi).toEqual({
+      owner: 'wuyi',
+      tasks: 5,
+      waiting: 1,
+      onTime: 2,
+      late: 1,
+      expired: 1,
+      medianMinutesToConfirm: expect.any(Number),
+      oldestWaitingSince: expect.any(String),
+    });
+    const detail = (await planner.get('/v1/owners/wuyi?days=7').expect(200)).body;
+    expect(detail.days).toEqual([
+      {
+        date: DateTime.now().setZone('Asia/Shanghai').toISODate(),
+        tasks: 5,
+        waiting: 1,
+        onTime: 2,
+        late: 1,
+        expired: 1,
+      },
+    ]);
+    await planner.get('/v1/owners/wu%20yi').expect(400);
+    // Reminded now of the one task still waiting, outside the schedule.
+    const waitingTask = wecom.tasks.find((x) => x.chats.includes(waiting.chatId))!;
+    const before = waitingTask.reminders;
+    expect((await planner.post('/v1/owners/wuyi/remind').expect(200)).body).toEqual({ reminded: 1, spent: 0 });
+    expect(waitingTask.reminders).toBe(before + 1);
+    await planner.post(`/v1/runs/${waiting.runId}/cancel`).send({}).expect(200);
+    await planner.post(`/v1/runs/${late.runId}/cancel`).send({}).expect(200);
   });
 });

@@ -3,6 +3,7 @@ import { RunStatus } from '../common/run-status';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { capWindow } from '../common/receive-cap';
+import { quietHoursEnd } from '../policy/policy';
 import { receiveCapOf } from '../providers/adapter';
 import { WecomCustomerApi } from '../providers/wecom-customer/wecom-customer-api';
 import { WECOM_CUSTOMER_GROUP } from '../providers/wecom-customer/wecom-customer.definition';
@@ -15,12 +16,26 @@ import { PostStatus } from '../posts/post-status';
 const BATCH = 100;
 /** A task is looked at no less often than this, however long it has waited. */
 const MAX_POLL_MS = 10 * 60_000;
+/** When an owner is reminded of a task, in minutes after it was made, unless the channel says otherwise. */
+export const DEFAULT_REMINDERS = [30, 120, 360];
+/** WeCom takes at most 3 reminders of one task in 24 hours; groupcast sends at most 3 in all. */
+export const MAX_REMINDERS = 3;
+const DEFAULT_OWNER_QUIET = '22:00-08:00';
+const DEFAULT_OWNER_ZONE = 'Asia/Shanghai';
+
+/** What asking to remind an owner now did, task by task. */
+export interface RemindOutcome {
+  reminded: number;
+  /** Tasks that had all the reminders they may have. */
+  spent: number;
+}
 
 /**
  * Reads back the mass messages handed to WeCom customer groups' owners: confirmed → sent at the
  * time WeCom gives; held for the group's receive cap (status 3) → scheduled again for the cap's
- * next window; otherwise not delivered → failed with WeCom's status; halfway to the deadline the owner
- * is reminded once; at the deadline the task is withdrawn and the post expires. A task of a run
+ * next window; otherwise not delivered → failed with WeCom's status; the owner is reminded on the
+ * channel's schedule (by default 30 min, 2 h and 6 h after the task was made, never in their quiet
+ * hours, at most 3 times); at the deadline the task is withdrawn and the post expires. A task of a run
  * that was cancelled is withdrawn. Each post is looked at again later the longer it waits.
  */
 @Injectable()
@@ -36,14 +51,35 @@ export class Confirmations {
   ) {}
 
   /** The leader's alone (worker/timed-jobs.ts): two workers would record each outcome twice. */
-  async reconcile(): Promise<void> {
-    for (const post of await this.posts.awaitingDue(BATCH)) {
+  async reconcile(now = new Date()): Promise<void> {
+    for (const post of await this.posts.awaitingDue(BATCH, now)) {
       // One post's trouble (its group deleted, a bug) must not hold up the others behind it.
-      await this.look(post).catch(async (error: Error) => {
+      await this.look(post, now).catch(async (error: Error) => {
         this.logger.warn({ postId: post.id }, `confirmation of post ${post.id}: ${error.message}`);
-        await this.posts.lookAgain(post.id, new Date(Date.now() + MAX_POLL_MS));
+        await this.posts.lookAgain(post.id, new Date(now.getTime() + MAX_POLL_MS));
       });
     }
+  }
+
+  /**
+   * Reminds the owner of each of their tasks not yet confirmed, now, whatever the schedule says
+   * (an operator on the phone with them); a task that has had its 3 reminders is left alone.
+   */
+  async remindOwner(owner: string, now = new Date()): Promise<RemindOutcome> {
+    const groups = await this.groups.ownedBy(owner);
+    const outcome: RemindOutcome = { reminded: 0, spent: 0 };
+    for (const task of await this.posts.tasksOf(groups)) {
+      if (task.reminders >= MAX_REMINDERS) {
+        outcome.spent++;
+        continue;
+      }
+      if (!(await this.posts.remindedTask(task.externalId, now, task.reminders))) continue;
+      const { target } = await this.groups.deliveryTarget(task.groupId);
+      const failed = await this.api.remind(target, task.externalId);
+      if (failed) this.logger.warn(`reminding ${owner} of task ${task.externalId}: ${failed.reason ?? failed.kind}`);
+      else outcome.reminded++;
+    }
+    return outcome;
   }
 
   /** How a waiting post ends, counted as delivery's transitions are. */
@@ -53,9 +89,9 @@ export class Confirmations {
     else this.metrics.transition(post, outcome.status);
   }
 
-  private async look(post: AwaitingPost): Promise<void> {
+  private async look(post: AwaitingPost, at: Date): Promise<void> {
     const { target } = await this.groups.deliveryTarget(post.groupId);
-    const now = Date.now();
+    const now = at.getTime();
     const waited = now - new Date(post.awaitingSince).getTime();
     const later = new Date(now + Math.min(MAX_POLL_MS, Math.max(this.config.confirmPollMs, waited / 4)));
     if (post.runStatus === RunStatus.Cancelled) {
@@ -106,15 +142,23 @@ export class Confirmations {
         error: `its owner ${target.address.sender} did not confirm it within ${Math.round(deadline / 60_000)} min; the task was withdrawn`,
       });
     }
-    if (post.remindedAt === null && waited >= deadline / 2) {
+    const since = new Date(post.awaitingSince).getTime();
+    const settings = target.channel.config.reminders ?? {};
+    const schedule = (settings.afterMinutes ?? DEFAULT_REMINDERS).slice(0, MAX_REMINDERS);
+    const nextReminder = schedule[post.reminders];
+    const remindAt = nextReminder === undefined ? Infinity : since + nextReminder * 60_000;
+    if (now >= remindAt) {
+      // Never in the owners' quiet hours: the reminder waits for their end (or the deadline).
+      const quiet = settings.quietHours ?? DEFAULT_OWNER_QUIET;
+      const quietEnd = quiet === 'off' ? undefined : quietHoursEnd(quiet, at, settings.zone ?? DEFAULT_OWNER_ZONE);
+      if (quietEnd) return this.posts.lookAgain(post.id, new Date(Math.min(quietEnd.getTime(), since + deadline)));
       // One reminder per task, however many groups' posts wait on it: the first of them sends it.
-      const now = new Date();
-      if (await this.posts.remindedTask(post.externalId, now)) await this.api.remind(target, post.externalId);
-      return this.posts.lookAgain(post.id, later, now);
+      if (await this.posts.remindedTask(post.externalId, at, post.reminders)) {
+        const failed = await this.api.remind(target, post.externalId);
+        if (failed) this.logger.warn(`reminding the owner of task ${post.externalId}: ${failed.reason ?? failed.kind}`);
+      }
+      return this.posts.lookAgain(post.id, later);
     }
-    return this.posts.lookAgain(
-      post.id,
-      new Date(Math.min(later.getTime(), new Date(post.awaitingSince).getTime() + deadline)),
-    );
+    return this.posts.lookAgain(post.id, new Date(Math.min(later.getTime(), remindAt, since + deadline)));
   }
 }

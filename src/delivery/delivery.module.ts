@@ -11,11 +11,21 @@ import { SendPreparation } from './send-preparation.service';
 import { SendSettlement } from './send-settlement.service';
 import { OutageBacklog } from './outage-backlog';
 import { ExternalQueues } from './external-queues';
+import { Confirmations } from './confirmations.service';
 
-/** Sending one post: claim, policy, render, adapter, outcome; and reading back what external consumers did. */
+/** Sending one post: claim, policy, render, adapter, outcome; reading back what external consumers and WeCom's owners did. */
 @Module({
   imports: [ProvidersModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
-  providers: [DeliveryService, SendPreparation, CombinedSend, SendSettlement, InFlight, ExternalQueues, OutageBacklog],
-  exports: [DeliveryService, ExternalQueues, OutageBacklog],
+  providers: [
+    DeliveryService,
+    SendPreparation,
+    CombinedSend,
+    SendSettlement,
+    InFlight,
+    ExternalQueues,
+    OutageBacklog,
+    Confirmations,
+  ],
+  exports: [DeliveryService, ExternalQueues, OutageBacklog, Confirmations],
 })
 export class DeliveryModule {}

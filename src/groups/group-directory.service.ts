@@ -104,6 +104,12 @@ export class GroupDirectory {
     return new Map(groups.map((g) => [g.id, { name: g.name, timezone: g.timezone }]));
   }
 
+  /** The ids of the groups a staff member owns (a WeCom customer group's `sender`), along the owner index. */
+  async ownedBy(owner: string): Promise<string[]> {
+    const groups = await this.groups.find({ where: { owner }, select: ['id'] });
+    return groups.map((g) => g.id);
+  }
+
   /** Every group carrying any of the tags, whatever its status: for a run that watches them. */
   async tagged(
     tags: string[],

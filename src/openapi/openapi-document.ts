@@ -27,6 +27,7 @@ const TAGS: [string, string][] = [
   ['runs', 'Campaigns launched to an audience'],
   ['routines', 'Daily and weekly routines'],
   ['posts', 'Each post to each group, and what happened to it'],
+  ['owners', 'Staff who confirm WeCom customer groups’ mass messages: their tasks and reminders'],
   ['calendar', 'Posts by group and local day'],
   ['policies', 'Pacing: gaps, caps, quiet hours, blackout dates'],
   ['funnels', 'Sent → clicks → orders'],

@@ -102,6 +102,10 @@ export class Post {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   remindedAt: Date | null;
 
+  /** Reminders sent for its task so far (WeCom takes at most 3 a task in 24 hours). */
+  @Column({ type: 'int', default: 0 })
+  reminders: number;
+
   @Column({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
   updatedAt: Date;
 }

@@ -76,6 +76,8 @@ export interface ChannelConfig {
   sync?: GroupSyncConfig;
   /** The company's rule for what each group receives, for types with a receive cap (default monthDays). */
   receiveCap?: ReceiveCapRule;
+  /** When the owner of a task not yet confirmed is reminded (types whose owners confirm). */
+  reminders?: ReminderConfig;
 }
 
 /** A tag a synced group gets when its name holds `nameContains` and (or) its owner is `owner`. */
@@ -83,6 +85,15 @@ export interface TagRule {
   nameContains?: string;
   owner?: string;
   tag: string;
+}
+
+export interface ReminderConfig {
+  /** Minutes after the task was made, ascending, at most 3 (default 30, 120, 360). */
+  afterMinutes?: number[];
+  /** The owners' quiet hours (HH:mm-HH:mm in `zone`, default 22:00-08:00; `off`: none): a reminder due in them waits for their end. */
+  quietHours?: string;
+  /** Default Asia/Shanghai. */
+  zone?: string;
 }
 
 export interface GroupSyncConfig {

@@ -19,16 +19,21 @@ import { PostPreviewController } from './post-preview.controller';
 import { RunBoard } from './run-board.service';
 import { RunProgress } from './run-progress.service';
 import { RunReportsController } from './run-reports.controller';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { OwnersController } from './owners.controller';
+import { OwnersReport } from './owners.service';
 
 /**
  * Every read that joins the tables of several owners, on the top floor: the calendar and group
  * timelines, run boards and statistics, funnels and a piece's statistics, and previews of a post
- * or a piece as a channel shows it. Nothing here writes.
+ * or a piece as a channel shows it, and how WeCom customer groups' owners confirm their tasks.
+ * Nothing here writes; reminding an owner now is delivery's.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Run, RunGroup]),
     CampaignsModule,
+    DeliveryModule,
     ProvidersModule,
     ContentModule,
     GroupsModule,
@@ -43,7 +48,8 @@ import { RunReportsController } from './run-reports.controller';
     FunnelController,
     PostPreviewController,
     ChannelPreviewController,
+    OwnersController,
   ],
-  providers: [CalendarService, RunBoard, RunProgress, FunnelService],
+  providers: [CalendarService, RunBoard, RunProgress, FunnelService, OwnersReport],
 })
 export class ReportsModule {}

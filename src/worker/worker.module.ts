@@ -5,7 +5,6 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { GroupsModule } from '../groups/groups.module';
 import { DeliveryModule } from '../delivery/delivery.module';
-import { Confirmations } from '../delivery/confirmations.service';
 import { ExternalOutcomes } from '../delivery/external-outcomes.service';
 import { ClicksModule } from '../links/clicks.module';
 import { PostsModule } from '../posts/posts.module';
@@ -36,7 +35,6 @@ import { TimedJobs } from './timed-jobs';
     SchedulerTick,
     TimedJobs,
     ExternalOutcomes,
-    Confirmations,
     Retention,
     HeartbeatProcessor,
     ...POST_PROCESSORS,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Because } from '../../common/hold-codes';
 import { bulkInsert } from '../../database/bulk-insert';
 import { inTransaction } from '../../database/mysql';
@@ -17,29 +17,40 @@ export class AwaitingPosts {
     @InjectRepository(Post) private readonly posts: Repository<Post>,
   ) {}
 
-  /** The posts waiting for confirmation whose next look is due (oldest first), with their run's status. */
-  async awaitingDue(limit: number): Promise<AwaitingPost[]> {
+  /** The posts waiting for confirmation whose next look is due at `now` (oldest first), with their run's status. */
+  async awaitingDue(limit: number, now: Date): Promise<AwaitingPost[]> {
     return (await this.dataSource.query(
       `SELECT p.id, p.group_id AS groupId, p.channel_type AS channelType, p.stage, p.due_at AS dueAt,
               p.external_id AS externalId, p.awaiting_since AS awaitingSince,
-              p.reminded_at AS remindedAt, p.attempts, r.status AS runStatus,
+              p.reminded_at AS remindedAt, p.reminders, p.attempts, r.status AS runStatus,
               COALESCE(r.confirm_deadline_minutes, ro.confirm_deadline_minutes) AS deadlineMinutes
        FROM posts p LEFT JOIN runs r ON r.id = p.run_id LEFT JOIN routines ro ON ro.id = p.routine_id
-       WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= NOW(3))
+       WHERE p.status = '${S.AwaitingConfirmation}' AND (p.not_before IS NULL OR p.not_before <= ?)
        ORDER BY p.awaiting_since LIMIT ${Number(limit)}`,
+      [now],
     )) as AwaitingPost[];
   }
 
   /**
-   * The owner of a task is being reminded: every post waiting on the same task counts as reminded.
-   * False when one of them had been already (the reminder went).
+   * The owner of a task is being reminded for the time after `had`: every post waiting on the same
+   * task counts it. False when another post of the task counted it first (the reminder went).
    */
-  async remindedTask(externalId: string, at: Date): Promise<boolean> {
+  async remindedTask(externalId: string, at: Date, had: number): Promise<boolean> {
     const result = await this.posts.update(
-      { externalId, status: S.AwaitingConfirmation, remindedAt: IsNull() },
-      { remindedAt: at },
+      { externalId, status: S.AwaitingConfirmation, reminders: had },
+      { remindedAt: at, reminders: had + 1 },
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The tasks these groups' posts wait on, each once, with the reminders it has had. */
+  async tasksOf(groupIds: string[]): Promise<{ externalId: string; groupId: string; reminders: number }[]> {
+    if (groupIds.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT external_id AS externalId, MIN(group_id) AS groupId, MAX(reminders) AS reminders FROM posts
+       WHERE group_id IN (?) AND status = '${S.AwaitingConfirmation}' GROUP BY external_id`,
+      [groupIds],
+    )) as { externalId: string; groupId: string; reminders: number }[];
   }
 
   /** Looks again at `next`; `remindedAt` when the owner was just reminded. */

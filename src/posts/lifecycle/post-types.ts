@@ -54,6 +54,8 @@ export interface AwaitingPost {
   externalId: string;
   awaitingSince: Date;
   remindedAt: Date | null;
+  /** Reminders its task has had. */
+  reminders: number;
   attempts: number;
   /** Null for a routine's post. */
   runStatus: string | null;

@@ -35,6 +35,21 @@ const SYNC: SchemaNode = {
   },
 };
 
+/** When an owner is reminded of a task (see ReminderConfig); WeCom takes at most 3 reminders a task in 24 hours. */
+const REMINDERS: SchemaNode = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    afterMinutes: {
+      type: 'array',
+      maxItems: 3,
+      items: { type: 'integer', minimum: 1, maximum: 1440 },
+    },
+    quietHours: { type: 'string', pattern: '^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$' },
+    zone: { type: 'string', format: 'timezone', maxLength: 64 },
+  },
+};
+
 const base = configSchema('baseUrl');
 
 /**
@@ -46,7 +61,7 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   type: 'wecom_customer_group',
   configSchema: {
     ...base,
-    properties: { ...base.properties, sync: SYNC, receiveCap: { enum: [...RECEIVE_CAP_RULES] } },
+    properties: { ...base.properties, sync: SYNC, receiveCap: { enum: [...RECEIVE_CAP_RULES] }, reminders: REMINDERS },
   },
   credentialsSchema: addressSchema(
     {
