@@ -264,6 +264,31 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     expect(wangwuTask).toMatchObject({ reminders: 0, cancelled: true });
   });
 
+  it('sends one owner’s post to 1,200 of their groups as one task, WeCom’s limit being 2,000', async () => {
+    const tag = `big-${Date.now()}`;
+    const rows = Array.from({ length: 1200 }, (_, i) => ({
+      name: `大客户群 ${i}`,
+      channelId,
+      address: { chatId: `wrBig${tag.slice(-6)}${String(i).padStart(5, '0')}`, sender: 'zhengshi' },
+      timezone: 'Asia/Shanghai',
+      tags: [tag],
+      minGapMinutes: 'off',
+    }));
+    await t.admin.post('/v1/groups/bulk').send({ groups: rows }).expect(201);
+    const runId = await launch(tag, { confirmDeadlineMinutes: 1440 });
+    await waitForPosts<PostView>(
+      planner,
+      runId,
+      (all) => all.length === 1200 && all.every((p) => p.status === 'awaiting_confirmation'),
+      60_000,
+    );
+    const tasks = wecom.tasks.filter((x) => x.sender === 'zhengshi');
+    expect(tasks.map((x) => x.chats.length)).toEqual([1200]);
+    await planner.post(`/v1/runs/${runId}/cancel`).send({}).expect(200);
+    await waitForPosts<PostView>(planner, runId, (all) => all.every((p) => p.status === 'cancelled'), 60_000);
+    expect(tasks[0].cancelled).toBe(true);
+  }, 90_000);
+
   it('reminds an owner on the channel’s schedule, once per task however many groups it names, never in their quiet hours and never a fourth time', async () => {
     // The owners' quiet hours this time: from 100 to 150 minutes from now, in Beijing.
     const beijing = DateTime.now().setZone('Asia/Shanghai');

@@ -3,18 +3,25 @@ import { setTimeout } from 'node:timers/promises';
 import { ChannelDefinition, OutgoingMessage, SendTarget } from '../providers/adapter';
 import { SendResult } from '../providers/outcomes';
 import { Group } from '../groups/group.entity';
-import { DeliveryTarget, GroupDirectory } from '../groups/group-directory.service';
+import { GroupDirectory } from '../groups/group-directory.service';
 import { LinkTracker } from '../links/link-tracker.service';
 import { PolicyGate } from '../policy/policy-gate.service';
 import { PostClaims } from '../posts/lifecycle/post-claims.service';
 import { Attempt, ClaimedPost, DueTogether } from '../posts/lifecycle/post-types';
+import { mapYielding } from '../common/yielding';
 import { nextStep } from './next-step';
 import { OutageBacklog } from './outage-backlog';
 import { HeldJob, SendRules, SendSettlement } from './send-settlement.service';
 import { PostOutcomes } from '../posts/lifecycle/post-outcomes.service';
 
-/** How long the first of an owner's posts due together waits for the others to step aside, and how often it looks. */
+/**
+ * How long the first of an owner's posts due together waits for the others to step aside while none
+ * does, and how long the others wait for it: long enough for a task of 2,000 groups to be put
+ * together, their jobs held meanwhile rather than taking their posts back and forth (the first
+ * settles them; a post it gives back is woken at once).
+ */
 const GATHER_WAIT_MS = 2000;
+const GATHER_MAX_MS = 30_000;
 const GATHER_POLL_MS = 50;
 /** A post that went along in a message that failed for a while tries again on its own after this. */
 const COMPANION_RETRY_MS = 30_000;
@@ -55,7 +62,7 @@ export class CombinedSend {
   ): Promise<Companion[]> {
     const due = await this.claims.dueTogether(post, group);
     if (due.head !== post.id) {
-      const until = new Date(Date.now() + GATHER_WAIT_MS);
+      const until = new Date(Date.now() + GATHER_MAX_MS);
       return this.settlement.holdJob(held, post, until, { code: 'goes_with', reason: `goes with post ${due.head}` });
     }
     return this.companions(post, group, due, message, definition);
@@ -81,27 +88,42 @@ export class CombinedSend {
     message: OutgoingMessage,
     definition: ChannelDefinition,
   ): Promise<Companion[]> {
-    // The others' jobs may hold their posts this moment: give them a little time to step aside.
-    const deadline = Date.now() + GATHER_WAIT_MS;
+    // The others' jobs may hold their posts this moment: give them time to step aside, as long as they do.
+    const end = Date.now() + GATHER_MAX_MS;
+    let stalledAfter = Date.now() + GATHER_WAIT_MS;
     let together = due;
-    while (together.sending > 0 && Date.now() < deadline) {
+    while (together.sending > 0 && Date.now() < Math.min(stalledAfter, end)) {
       await setTimeout(GATHER_POLL_MS);
+      const before = together.sending;
       together = await this.claims.dueTogether(post, group);
+      if (together.sending < before) stalledAfter = Date.now() + GATHER_WAIT_MS;
     }
-    const same = new Map<string, DeliveryTarget>();
-    for (const { id, groupId } of together.queued.slice(0, (definition.combines ?? 1) - 1)) {
-      const other = await this.groups.deliveryTarget(groupId);
-      const texts = await this.links.texts({ ...post, id }, other.group, other.channel.config.trackLinks === true);
-      if (sameMessage(texts, message)) same.set(id, other);
-    }
+    // Claimed first, in one go: a task names up to 2,000 groups, and while it is put together their
+    // own jobs must find them taken. One that turns out to say something else is given back.
+    const claimed = (
+      await Promise.all(together.queued.slice(0, (definition.combines ?? 1) - 1).map(({ id }) => this.claims.claim(id)))
+    ).filter((c): c is ClaimedPost => c !== null);
+    const decided = await mapYielding(claimed, async (other) => {
+      const { group: to, target } = await this.groups.deliveryTarget(other.groupId);
+      const texts = await this.links.texts(other, to, target.channel.config.trackLinks === true);
+      if (!sameMessage(texts, message)) {
+        await this.claims.giveBack(other);
+        return null;
+      }
+      return {
+        post: other,
+        group: to,
+        target,
+        decision: await this.gate.decide(other, other.run, to, definition, target),
+      };
+    });
     const companions: Companion[] = [];
-    for (const claimed of await Promise.all([...same.keys()].map((id) => this.claims.claim(id)))) {
-      if (!claimed) continue;
-      const { group: to, target } = same.get(claimed.id)!;
-      const decision = await this.gate.decide(claimed, claimed.run, to, definition, target);
-      if (decision.action === 'skip') await this.settlement.skip(claimed, decision.reason);
-      else if (decision.action === 'defer') await this.settlement.hold(claimed, decision.until, decision);
-      else companions.push({ post: claimed, group: to, target });
+    for (const entry of decided) {
+      if (!entry) continue;
+      const { decision, ...companion } = entry;
+      if (decision.action === 'skip') await this.settlement.skip(companion.post, decision.reason);
+      else if (decision.action === 'defer') await this.settlement.hold(companion.post, decision.until, decision);
+      else companions.push(companion);
     }
     return companions;
   }

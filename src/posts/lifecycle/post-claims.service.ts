@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { EntityColumns } from '../../database/entity-columns';
 import { Post } from '../post.entity';
+import { PostQueues } from '../post-queues';
 import { LIVE, REQUEUED_STATUS, S } from './post-sql';
 import { ClaimedPost, ClaimedRun, DueTogether, UnsureClaim } from './post-types';
 
@@ -24,6 +25,7 @@ export class PostClaims {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Post) private readonly posts: Repository<Post>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queues: PostQueues,
   ) {
     this.postColumns = new EntityColumns(dataSource, Post, 'p');
   }
@@ -124,6 +126,12 @@ export class PostClaims {
    * Only the claim of `token` is given back, so a later claim by another worker stays; without an
    * id, every post of that claim (one whose answer never came back).
    */
+  /** A post claimed to go along in another's message that did not fit it: given back, its job woken to send it alone now. */
+  async giveBack(post: ClaimedPost): Promise<void> {
+    await this.release(post.claimToken, post.id);
+    await this.queues.promote([post]);
+  }
+
   async release(token: string, id?: string): Promise<void> {
     const update = this.posts
       .createQueryBuilder()

@@ -84,7 +84,8 @@ export const WECOM_CUSTOMER_GROUP = defineChannel({
   chat: { fields: ['chatId'], scope: 'channel' },
   owner: 'sender',
   ownerConfirms: true,
-  combines: 200,
+  // WeCom's own limit: one task names at most 2,000 groups of one owner.
+  combines: 2000,
   // WeCom counts a customer group's mass messages by Beijing time.
   receiveCap: { zone: 'Asia/Shanghai' },
   pictures: { as: 'an image attachment of the mass message (up to 9)' },
