@@ -25,6 +25,7 @@ const OWNERS = {
   post_deferrals: 'src/posts/lifecycle/',
   post_rollups: 'src/retention/retention.service.ts',
   routines: 'src/routines/routines.service.ts',
+  welcome_templates: 'src/welcomes/welcome-templates.service.ts',
 };
 const WRITE_METHODS = 'update|insert|save|delete|remove|upsert|softDelete|increment|decrement';
 

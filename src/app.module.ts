@@ -19,6 +19,7 @@ import { PostsModule } from './posts/posts.module';
 import { RoutinesModule } from './routines/routines.module';
 import { ReportsModule } from './reports/reports.module';
 import { LinksModule } from './links/links.module';
+import { WelcomesModule } from './welcomes/welcomes.module';
 import { WorkerModule } from './worker/worker.module';
 import { DatabaseModule } from './database/database.module';
 import { GroupsModule } from './groups/groups.module';
@@ -40,6 +41,7 @@ import { TemplatesModule } from './templates/templates.module';
     RoutinesModule,
     ReportsModule,
     LinksModule,
+    WelcomesModule,
     HealthModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, REDIS],

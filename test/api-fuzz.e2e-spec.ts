@@ -344,6 +344,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'plans',
         'posts',
         'owners',
+        'welcomes',
         'policies',
         'conversions',
         'live',

@@ -295,6 +295,48 @@ describe('WeCom customer groups kept in step with WeCom: sync, tag rules, callba
     expect((await events()).filter((e) => e.groupId === joined.id)).toHaveLength(3);
   });
 
+  it('keeps a welcome piece as a WeCom welcome template: made at publication, edited with each new revision, deleted with the piece', async () => {
+    const editor = t.as(await createKey(t, 'editor'));
+    const created = await editor
+      .post('/v1/content')
+      .send({
+        kind: 'welcome',
+        title: '宝妈群欢迎语',
+        fields: { greeting: '欢迎 %NICKNAME% 加入宝妈群！', rules: ['不发广告', '互相尊重'] },
+        tags: ['宝妈'],
+      })
+      .expect(201);
+    await editor.post(`/v1/content/${created.body.id}/publish`).send({}).expect(200);
+    const groupId = (await named('宝妈交流群 20')).id;
+    const uses = async () =>
+      (await planner.get(`/v1/welcomes?groupId=${groupId}`).expect(200)).body.items as {
+        templateId: string;
+        revision: number;
+        status: string;
+        title: string;
+      }[];
+    const [first] = await uses();
+    expect(first).toMatchObject({ revision: 1, status: 'active', title: '宝妈群欢迎语' });
+    expect(wecom.welcomes.get(first.templateId)).toEqual({
+      text: { content: '欢迎 %NICKNAME% 加入宝妈群！\n\n群规：\n1. 不发广告\n2. 互相尊重' },
+    });
+
+    await editor
+      .patch(`/v1/content/${created.body.id}`)
+      .send({ fields: { greeting: '欢迎 %NICKNAME%！先看群规哦', rules: ['不发广告'] }, version: 2 })
+      .expect(200);
+    await editor.post(`/v1/content/${created.body.id}/publish`).send({}).expect(200);
+    const [second] = await uses();
+    expect(second).toMatchObject({ templateId: first.templateId, revision: 2, status: 'active' });
+    expect(wecom.welcomes.get(first.templateId)?.text.content).toBe(
+      '欢迎 %NICKNAME%！先看群规哦\n\n群规：\n1. 不发广告',
+    );
+
+    await editor.post(`/v1/content/${created.body.id}/archive`).send({}).expect(200);
+    expect(wecom.welcomes.has(first.templateId)).toBe(false);
+    expect(await uses()).toEqual([]);
+  });
+
   it('has no callback URL for a channel without callback secrets, nor for one that does not exist', async () => {
     const plain = await ChannelFactory.create(t, 'wecom_customer_group', {
       config: { baseUrl: wecom.url, sync: { everyMinutes: 0 } },

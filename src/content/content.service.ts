@@ -1,3 +1,5 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { CONTENT_ARCHIVED, CONTENT_PUBLISHED, ContentChanged } from './content-events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -64,6 +66,7 @@ export class ContentService {
     private readonly kinds: KindRegistry,
     private readonly pictureCheck: PictureCheck,
     private readonly messageCheck: MessageCheck,
+    private readonly events: EventEmitter2,
   ) {
     this.pieceColumns = new EntityColumns(dataSource, ContentPiece, 'p');
     this.revisionColumns = new EntityColumns(dataSource, ContentRevision, 'r');
@@ -180,6 +183,7 @@ export class ContentService {
       });
       await this.posts.followRevision(manager, id, number);
     });
+    await this.events.emitAsync(CONTENT_PUBLISHED, { pieceId: id, kind: piece.kind } satisfies ContentChanged);
     return this.get(id);
   }
 
@@ -191,6 +195,7 @@ export class ContentService {
         await this.bumpVersion(manager, id, expectedVersion, { status: 'archived' });
         await this.posts.skipUnsent(manager, id, `content ${piece.slug} was archived`);
       });
+      await this.events.emitAsync(CONTENT_ARCHIVED, { pieceId: id, kind: piece.kind } satisfies ContentChanged);
     }
     return this.get(id);
   }

@@ -27,6 +27,7 @@ const TAGS: [string, string][] = [
   ['runs', 'Campaigns launched to an audience'],
   ['routines', 'Daily and weekly routines'],
   ['posts', 'Each post to each group, and what happened to it'],
+  ['welcomes', 'Welcome pieces as WeCom welcome templates'],
   ['owners', 'Staff who confirm WeCom customer groups’ mass messages: their tasks and reminders'],
   ['calendar', 'Posts by group and local day'],
   ['policies', 'Pacing: gaps, caps, quiet hours, blackout dates'],

@@ -7,7 +7,7 @@ import { KindRegistry } from './kind-registry.service';
 import { RendererService } from './renderer.service';
 
 const TEMPLATES = join(__dirname, '..', '..', 'templates');
-const SEED_KINDS = ['morning_brief', 'product_science', 'outfit_showcase', 'product_pick', 'goodnight_poster', 'checkin', 'red_packet', 'announcement', 'custom'];
+const SEED_KINDS = ['morning_brief', 'product_science', 'outfit_showcase', 'product_pick', 'goodnight_poster', 'checkin', 'red_packet', 'announcement', 'welcome', 'custom'];
 const SHANGHAI = { name: '杭州宝妈群', timezone: 'Asia/Shanghai', vars: { persona: '小当家' } };
 const MONDAY_8AM_SHANGHAI = { dueAt: new Date('2026-11-23T00:00:00Z') };
 

@@ -22,6 +22,7 @@ export const SEED_KINDS = [
   'checkin',
   'red_packet',
   'announcement',
+  'welcome',
   'custom',
 ] as const;
 

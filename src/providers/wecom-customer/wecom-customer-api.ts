@@ -34,6 +34,20 @@ export interface GroupChatPage {
   nextCursor?: string;
 }
 
+/** A welcome template's content: the text (WeCom puts the member's name for %NICKNAME%) and a picture. */
+export interface WelcomeTemplate {
+  text: string;
+  picture?: string;
+}
+
+function welcomeBody(welcome: WelcomeTemplate): object {
+  return {
+    text: { content: welcome.text },
+    ...(welcome.picture ? { image: { pic_url: welcome.picture } } : {}),
+    notify: 0,
+  };
+}
+
 /** The most groups one page of `groupchat/list` holds. */
 const LIST_LIMIT = 1000;
 
@@ -112,6 +126,30 @@ export class WecomCustomerApi {
       createdAt: typeof chat.create_time === 'number' ? new Date(chat.create_time * 1000) : null,
       memberCount: Array.isArray(chat.member_list) ? chat.member_list.length : 0,
     };
+  }
+
+  /** A welcome template for the company's customer groups (WeCom sends it when someone joins a group that uses it). */
+  async addWelcome(channel: ChannelSettings, welcome: WelcomeTemplate): Promise<{ templateId: string } | Failure> {
+    const answer = await this.call(channel, 'group_welcome_template/add', welcomeBody(welcome));
+    if (!answered(answer)) return answer;
+    return { templateId: String(answer.json.template_id) };
+  }
+
+  async editWelcome(
+    channel: ChannelSettings,
+    templateId: string,
+    welcome: WelcomeTemplate,
+  ): Promise<Failure | undefined> {
+    const answer = await this.call(channel, 'group_welcome_template/edit', {
+      template_id: templateId,
+      ...welcomeBody(welcome),
+    });
+    return answered(answer) ? undefined : answer;
+  }
+
+  async deleteWelcome(channel: ChannelSettings, templateId: string): Promise<Failure | undefined> {
+    const answer = await this.call(channel, 'group_welcome_template/del', { template_id: templateId });
+    return answered(answer) ? undefined : answer;
   }
 
   async remind(target: SendTarget, msgid: string): Promise<Failure | undefined> {

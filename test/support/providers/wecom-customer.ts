@@ -45,6 +45,8 @@ export class FakeWecomCustomer extends FakeServer {
   pageSize = 100;
   /** Pages of groupchat/list served. */
   listPages = 0;
+  /** The company's welcome templates by template_id, as group_welcome_template keeps them. */
+  readonly welcomes = new Map<string, { text: { content: string }; image?: { pic_url: string } }>();
   private readonly tokens = new Map<string, boolean>();
   private serial = 0;
 
@@ -135,6 +137,31 @@ export class FakeWecomCustomer extends FakeServer {
             admin_list: [],
           },
         });
+      }
+      case 'group_welcome_template/add': {
+        const text = body.text as { content?: unknown } | undefined;
+        if (typeof text?.content !== 'string' || text.content.length === 0 || text.content.length > 4000)
+          return reply(40058, 'invalid text content');
+        const id = `tpl${++this.serial}`;
+        this.welcomes.set(id, {
+          text: { content: text.content },
+          ...(body.image ? { image: body.image as { pic_url: string } } : {}),
+        });
+        return reply(0, 'ok', { template_id: id });
+      }
+      case 'group_welcome_template/edit': {
+        const id = String(body.template_id);
+        if (!this.welcomes.has(id)) return reply(41078, 'invalid template_id');
+        this.welcomes.set(id, {
+          text: body.text as { content: string },
+          ...(body.image ? { image: body.image as { pic_url: string } } : {}),
+        });
+        return reply(0, 'ok');
+      }
+      case 'group_welcome_template/del': {
+        const id = String(body.template_id);
+        if (!this.welcomes.delete(id)) return reply(41078, 'invalid template_id');
+        return reply(0, 'ok');
       }
       case 'remind_groupmsg_send':
         if (!task) return reply(41063, 'msgid not found');
