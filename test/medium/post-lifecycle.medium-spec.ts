@@ -70,7 +70,7 @@ describe('the post lifecycle against MariaDB and Redis', () => {
     await ctx.get(RunLifecycle).cancel(stopped.id);
     const taken = await Promise.all([claims.claim(a.id), claims.claim(b.id), claims.claim(a.id), claims.claim(c.id)]);
     expect(taken.map((p) => p?.id ?? null)).toEqual([a.id, b.id, null, null]);
-    expect(taken[0]?.run).toEqual({ blackoutMode: 'skip', catchUp: 'spread' });
+    expect(taken[0]?.run).toEqual({ blackoutMode: 'skip', catchUp: 'spread', capMode: 'wait', keepSteps: null });
     expect(await statuses(ctx, [a.id, b.id, c.id])).toEqual(['sending', 'sending', 'cancelled']);
     expect(await claims.claim(a.id)).toBeNull();
   });

@@ -93,5 +93,14 @@ export function valueFor(schema: SchemaNode): fc.Arbitrary<unknown> {
         .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
         .map((d) => d.toISOString());
   }
-  return nastyString((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 200);
+  const [min, max] = [(schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 200];
+  if (typeof schema.pattern === 'string') {
+    // Nasty text around what the pattern asks for, kept only where the whole still matches it.
+    const pattern = new RegExp(schema.pattern, 'u');
+    return fc
+      .tuple(nastyString(0, max), fc.stringMatching(pattern, { size: 'small' }), nastyString(0, max))
+      .map(([before, match, after]) => `${before}${match}${after}`.slice(0, max))
+      .filter((s) => s.length >= min && pattern.test(s));
+  }
+  return nastyString(min, max);
 }

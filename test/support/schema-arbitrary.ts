@@ -130,15 +130,19 @@ export function invalid(
   if (s.type === 'string' && s.maxLength !== undefined && !s.enum)
     choices.push(fc.constant('x'.repeat(s.maxLength + 1)));
   if (s.type === 'string' && s.format === 'uuid') choices.push(fc.constant('not-a-uuid'));
-  if (s.type === 'array' && s.maxItems !== undefined && s.items && s.maxItems < 100)
-    // Items that differ however the service folds them (tags are one however cased or spaced).
+  if (s.type === 'array' && s.maxItems !== undefined && s.items && s.maxItems < 100) {
+    const length = { minLength: s.maxItems + 1, maxLength: s.maxItems + 1 };
+    // Text items that differ however the service folds them (tags are one however cased or spaced);
+    // other items may repeat (steps 0 to 49 cannot make 51 different ones).
     choices.push(
-      fc.uniqueArray(valid(s.items, components), {
-        minLength: s.maxItems + 1,
-        maxLength: s.maxItems + 1,
-        selector: (item) => JSON.stringify(item).toLowerCase().normalize('NFKC').replace(/\s+/g, ''),
-      }),
+      resolve(s.items, components).type === 'string'
+        ? fc.uniqueArray(valid(s.items, components), {
+            ...length,
+            selector: (item) => JSON.stringify(item).toLowerCase().normalize('NFKC').replace(/\s+/g, ''),
+          })
+        : fc.array(valid(s.items, components), length),
     );
+  }
   if (!s.nullable && !inQuery) choices.push(fc.constant(null));
   return choices.length > 0 ? fc.oneof(...choices) : undefined;
 }
