@@ -84,13 +84,19 @@ export class PlanPreview {
       groups.map((g) => ({ ...g, start })),
     );
     const ids = groups.map((g) => g.id);
-    const [targets, global, ahead, sent, received] = await Promise.all([
+    const [targets, global, ahead, sent] = await Promise.all([
       Promise.all(ids.map((id) => this.directory.deliveryTarget(id))),
       this.policies.current(),
       this.history.ahead(ids),
       this.history.sentTo(ids, new Date(now.getTime() - HISTORY_MS)),
-      this.history.receivedBy(ids, new Date(now.getTime() - CAP_HISTORY_MS)),
     ]);
+    // A month of history only for the groups a receive cap counts it for (WeCom customer groups).
+    const capOf = (t: (typeof targets)[number]) =>
+      receiveCapOf(this.adapters.definition(t.channel.type), t.target.channel.config);
+    const received = await this.history.receivedBy(
+      targets.filter((t) => capOf(t) !== null).map((t) => t.group.id),
+      new Date(now.getTime() - CAP_HISTORY_MS),
+    );
     const rules = await this.runRules(ahead.map((p) => p.runId));
     const ours: RunRules = {
       blackoutMode: dto.blackoutMode ?? 'shift',
@@ -130,13 +136,12 @@ export class PlanPreview {
         })),
       ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.source, b.source) || a.step - b.step);
       const groupSent = own(sentOf);
-      const definition = this.adapters.definition(channel.type);
       const predictions = new Map<string, Prediction>(
         simulate(
           {
-            policy: effectivePolicy(group, global, receiveCapOf(definition, target.channel.config)),
+            policy: effectivePolicy(group, global, capOf({ group, channel, target })),
             zone: group.timezone,
-            rateLimits: effectiveRateLimits(definition, target.channel.config),
+            rateLimits: effectiveRateLimits(this.adapters.definition(channel.type), target.channel.config),
             lastSentAt: groupSent.reduce<Date | null>((last, s) => (!last || s.at > last ? s.at : last), null),
             sent: groupSent,
             received: own(receivedOf).map((r) => r.at),

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { capWindow } from '../common/receive-cap';
 import { quietHoursEnd } from '../policy/policy';
-import { receiveCapOf } from '../providers/adapter';
+import { SendTarget, receiveCapOf } from '../providers/adapter';
 import { WecomCustomerApi } from '../providers/wecom-customer/wecom-customer-api';
 import { WECOM_CUSTOMER_GROUP } from '../providers/wecom-customer/wecom-customer.definition';
 import { GroupDirectory } from '../groups/group-directory.service';
@@ -73,13 +73,21 @@ export class Confirmations {
         outcome.spent++;
         continue;
       }
-      if (!(await this.posts.remindedTask(task.externalId, now, task.reminders))) continue;
       const { target } = await this.groups.deliveryTarget(task.groupId);
-      const failed = await this.api.remind(target, task.externalId);
-      if (failed) this.logger.warn(`reminding ${owner} of task ${task.externalId}: ${failed.reason ?? failed.kind}`);
-      else outcome.reminded++;
+      if (await this.remind(target, task.externalId, task.reminders, now)) outcome.reminded++;
     }
     return outcome;
+  }
+
+  /**
+   * The task's next reminder, counted on every post waiting on it first: of the posts of one task
+   * only the first to count it sends it. True when WeCom took it.
+   */
+  private async remind(target: SendTarget, externalId: string, had: number, at: Date): Promise<boolean> {
+    if (!(await this.posts.remindedTask(externalId, at, had))) return false;
+    const failed = await this.api.remind(target, externalId);
+    if (failed) this.logger.warn(`reminding the owner of task ${externalId}: ${failed.reason ?? failed.kind}`);
+    return !failed;
   }
 
   /** How a waiting post ends, counted as delivery's transitions are. */
@@ -152,11 +160,7 @@ export class Confirmations {
       const quiet = settings.quietHours ?? DEFAULT_OWNER_QUIET;
       const quietEnd = quiet === 'off' ? undefined : quietHoursEnd(quiet, at, settings.zone ?? DEFAULT_OWNER_ZONE);
       if (quietEnd) return this.posts.lookAgain(post.id, new Date(Math.min(quietEnd.getTime(), since + deadline)));
-      // One reminder per task, however many groups' posts wait on it: the first of them sends it.
-      if (await this.posts.remindedTask(post.externalId, at, post.reminders)) {
-        const failed = await this.api.remind(target, post.externalId);
-        if (failed) this.logger.warn(`reminding the owner of task ${post.externalId}: ${failed.reason ?? failed.kind}`);
-      }
+      await this.remind(target, post.externalId, post.reminders, at);
       return this.posts.lookAgain(post.id, later);
     }
     return this.posts.lookAgain(post.id, new Date(Math.min(later.getTime(), remindAt, since + deadline)));

@@ -46,7 +46,7 @@ export class WelcomeTemplates {
     const piece = await this.revisions.renderable(pieceId, revision);
     const welcome: WelcomeTemplate = {
       text: this.renderer.render(piece, 'text', ANY_GROUP).text,
-      picture: this.renderer.texts(piece, ANY_GROUP).images?.[0],
+      picture: this.renderer.pictures(piece)[0],
     };
     for (const channel of await this.customerChannels()) {
       const row = await this.rows.findOneBy({ pieceId, channelId: channel.id });
