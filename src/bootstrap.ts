@@ -4,8 +4,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import helmet from 'helmet';
-import express, { json, text, urlencoded, type NextFunction, type Request, type Response } from 'express';
-import { resolve } from 'node:path';
+import { json, text, urlencoded, type NextFunction, type Request, type Response } from 'express';
+import { resolve, sep } from 'node:path';
+import expressStaticGzip from 'express-static-gzip';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { openApiDocument } from './openapi/openapi-document';
@@ -99,7 +100,18 @@ function setUpHttp(app: NestExpressApplication, config: AppConfig): void {
       },
       frameguard: { action: 'deny' },
     }),
-    express.static(CONSOLE_DIR, { index: 'index.html', maxAge: '1h', immutable: false }),
+    expressStaticGzip(CONSOLE_DIR, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gz'],
+      serveStatic: {
+        // Hashed names never change their content: kept for a year. index.html names the current ones: asked again each time.
+        setHeaders: (response, path) =>
+          response.setHeader(
+            'Cache-Control',
+            path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          ),
+      },
+    }),
   );
 }
 

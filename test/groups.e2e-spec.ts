@@ -172,6 +172,20 @@ describe('groups', () => {
       expect(await total('status=paused')).toBe(1);
     });
 
+    it('names the groups a page shows by their ids, and lists every tag with its groups', async () => {
+      const some = (await viewer.get(`/v1/groups?channelId=${channelId}&tag=hundred&pageSize=3`).expect(200)).body
+        .items as { id: string; name: string }[];
+      const named = await viewer.get(`/v1/groups?ids=${some.map((g) => g.id).join(',')}&pageSize=100`).expect(200);
+      expect(named.body.items.map((g: { name: string }) => g.name)).toEqual(some.map((g) => g.name));
+      const tags = (await viewer.get('/v1/groups/tags').expect(200)).body as { tag: string; groups: number }[];
+      expect(tags.find((x) => x.tag === 'hundred')?.groups).toBe(50);
+      expect(tags.find((x) => x.tag === 'even')?.groups).toBe(2500);
+      expect(tags.map((x) => x.tag)).toEqual([...tags.map((x) => x.tag)].sort((a, b) => a.localeCompare(b)));
+      const tooMany = Array.from({ length: 101 }, () => some[0].id).join(',');
+      expect(fieldsOf((await viewer.get(`/v1/groups?ids=${tooMany}`).expect(400)).body)).toEqual(['ids']);
+      expect(fieldsOf((await viewer.get(`/v1/groups?ids=${some[0].id},nope`).expect(400)).body)).toEqual(['ids']);
+    });
+
     it.each([
       ['status=sleeping', 'status'],
       ['type=vip', 'type'],

@@ -180,4 +180,33 @@ describe('metrics and the queue board', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("connect-src 'self'");
   });
+
+  it('sends the console compressed: brotli or gzip as the browser accepts, hashed files kept for a year, the page asked for again', async () => {
+    const page = await t.http.get('/console/').set('Accept-Encoding', 'gzip, deflate, br').expect(200);
+    expect(page.headers['content-encoding']).toBe('br');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const script = /src="\/console\/(assets\/[^"]+\.js)"/.exec(page.text)![1];
+    const plain = await t.http.get(`/console/${script}`).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const [accepted, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+    ]) {
+      const sent = await t.http
+        .get(`/console/${script}`)
+        .set('Accept-Encoding', accepted)
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(sent.headers['content-encoding']).toBe(encoding);
+      expect(sent.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(sent.headers['vary']).toMatch(/Accept-Encoding/i);
+      // What went over the wire is the compressed file, a fraction of the script.
+      expect(Number(sent.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']) / 2);
+    }
+  });
 });

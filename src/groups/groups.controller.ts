@@ -15,6 +15,7 @@ import {
   GroupPageDto,
   ListGroupsQuery,
   PauseGroupDto,
+  TagCountDto,
   UpdateGroupDto,
 } from './dto/group.dto';
 import { GroupImportService } from './group-import.service';
@@ -56,6 +57,13 @@ export class GroupsController {
   @ApiErrors(400)
   list(@Query() query: ListGroupsQuery): Promise<GroupPageDto> {
     return this.groups.list(query);
+  }
+
+  /** Every tag groups carry, by name, with how many groups carry it (the first 1,000). */
+  @Get('tags')
+  @Allow('planner', 'viewer')
+  tags(): Promise<TagCountDto[]> {
+    return this.groups.tags();
   }
 
   @Get(':id')

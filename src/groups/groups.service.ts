@@ -17,6 +17,7 @@ import {
   ListGroupsQuery,
   PauseGroupDto,
   UpdateGroupDto,
+  TagCountDto,
 } from './dto/group.dto';
 import { GroupChecks, applyChanges, groupView, takenDetails } from './group-checks.service';
 import { GroupWriter } from './group-writer.service';
@@ -76,6 +77,7 @@ export class GroupsService {
     if (query.tag)
       qb.andWhere('EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.tag = :tag)', { tag: query.tag });
     if (query.q) qb.andWhere('g.name LIKE :q', { q: containsPattern(query.q) });
+    if (query.ids) qb.andWhere('g.id IN (:...ids)', { ids: query.ids });
     const [groups, total] = await qb
       .orderBy('g.name', 'ASC')
       .addOrderBy('g.id', 'ASC')
@@ -83,6 +85,14 @@ export class GroupsService {
       .take(query.pageSize)
       .getManyAndCount();
     return { items: groups.map((g) => groupView(g)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  /** Tags by name with their groups, along the (tag, group_id) index. */
+  async tags(): Promise<TagCountDto[]> {
+    const rows = (await this.groups.query(
+      'SELECT tag, COUNT(*) AS n FROM group_tags GROUP BY tag ORDER BY tag LIMIT 1000',
+    )) as { tag: string; n: string | number }[];
+    return rows.map((r) => ({ tag: r.tag, groups: Number(r.n) }));
   }
 
   async get(id: string): Promise<GroupDto> {

@@ -4,6 +4,7 @@ import { TagFilter, TagList } from '../../common/tags.decorator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsDefined,
   IsIn,
   IsInt,
@@ -17,6 +18,9 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/page.dto';
+import { Transform } from 'class-transformer';
+
+const MAX_IDS = 100;
 import {
   BlackoutDatesField,
   DailyCapField,
@@ -162,6 +166,22 @@ export class ListGroupsQuery extends PageQuery {
   @IsString()
   @Length(1, 200)
   q?: string;
+
+  /** Only these groups: up to 100 ids, comma-separated or the parameter repeated (a page that names the groups it shows). */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', isArray: true, minItems: 1, maxItems: MAX_IDS })
+  @Omittable()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IDS)
+  @IsUUID('all', { each: true })
+  ids?: string[];
+}
+
+/** A tag and how many groups carry it. */
+export class TagCountDto {
+  tag: string;
+  groups: number;
 }
 
 export class PauseGroupDto {
