@@ -41,7 +41,7 @@ export class RunBoard {
     const [progress, names] = await Promise.all([this.progress.ofGroups(id, ids), this.groups.names(ids)]);
     const rows: BoardGroupDto[] = members.map((m) => {
       const { counts, lastSent, next } = progress.get(m.groupId)!;
-      const status: BoardStatus = m.leftAt ? 'left' : next === null ? 'done' : lastSent ? 'in_progress' : 'waiting';
+      const status = boardStatus(m.leftAt !== null, counts, lastSent !== null, next !== null);
       return {
         groupId: m.groupId,
         name: names.get(m.groupId)?.name ?? null,
@@ -65,4 +65,12 @@ export class RunBoard {
       total: matching.length,
     };
   }
+}
+
+/** Where a group stands; a failure outranks progress, so a group whose first post failed is not "waiting". */
+function boardStatus(left: boolean, counts: Record<string, number>, sent: boolean, more: boolean): BoardStatus {
+  if (left) return 'left';
+  if ((counts.failed ?? 0) + (counts.expired ?? 0) > 0) return 'failing';
+  if (!more) return 'done';
+  return sent ? 'in_progress' : 'waiting';
 }

@@ -193,7 +193,7 @@ export class LaunchRunDto {
   pinRevisions?: boolean;
 }
 
-export const BOARD_STATUSES = ['waiting', 'in_progress', 'done', 'left'] as const;
+export const BOARD_STATUSES = ['waiting', 'in_progress', 'failing', 'done', 'left'] as const;
 export type BoardStatus = (typeof BOARD_STATUSES)[number];
 
 export class BoardQuery extends PageQuery {
@@ -202,7 +202,10 @@ export class BoardQuery extends PageQuery {
   @IsIn(STAGES)
   stage?: Stage;
 
-  /** waiting: nothing sent yet; in_progress: some sent, more to go; done: nothing left to go; left: out of the run. */
+  /**
+   * waiting: nothing sent yet; in_progress: some sent, more to go; failing: a post failed or expired
+   * and waits for someone; done: nothing left to go; left: out of the run.
+   */
   @Omittable()
   @IsIn(BOARD_STATUSES)
   status?: BoardStatus;
