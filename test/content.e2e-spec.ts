@@ -139,8 +139,10 @@ describe('content library', () => {
         [2, 'custom piece'],
         [1, 'custom piece'],
       ]);
+      // Who wrote each, by the name of their key.
+      expect(new Set(revisions.body.items.map((r: { author: string }) => r.author))).toEqual(new Set(['editor key']));
       const first = await viewer.get(`/v1/content/${piece.id}/revisions/1`).expect(200);
-      expect(first.body).toMatchObject({ revision: 1, fields: { text: 'v1' }, published: false });
+      expect(first.body).toMatchObject({ revision: 1, fields: { text: 'v1' }, published: false, author: 'editor key' });
       await viewer.get(`/v1/content/${piece.id}/revisions/9`).expect(404);
       const bad = await viewer.get(`/v1/content/${piece.id}/revisions/first`).expect(400);
       expect(fieldsOf(bad.body)).toEqual(['revision']);

@@ -238,6 +238,39 @@ describe('pictures that arrive as pictures', () => {
     expect((await refused({ groupId: robot.id }, 404)).message).toContain(robot.id);
   });
 
+  it('previews a piece not saved yet, as the editor types it, and names the field that is wrong', async () => {
+    const robot = await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } });
+    const group = await GroupFactory.create(t, robot.id, { name: '草稿预览群' });
+    const before = (await editor.get('/v1/content?pageSize=1').expect(200)).body.total;
+    const draft = {
+      kind: 'goodnight_poster',
+      title: '还没保存的晚安',
+      fields: { image: `${base}/poster.png`, line: '今晚的月亮很圆。' },
+    };
+    const preview = (
+      await editor
+        .post('/v1/content/channel-preview')
+        .send({ ...draft, groupId: group.id, channelIds: [robot.id] })
+        .expect(200)
+    ).body;
+    expect(preview).toMatchObject({ contentId: null, revision: null, group: { name: '草稿预览群' } });
+    expect(preview.channels[0].parts.map((p: { type: string }) => p.type)).toEqual(['text', 'image']);
+    expect(preview.channels[0].parts[0].text).toContain('今晚的月亮很圆。');
+    expect(preview.channels[0].parts[1].pictures[0]).toMatchObject({ bytes: POSTER.length });
+    // Nothing was written.
+    expect((await editor.get('/v1/content?pageSize=1').expect(200)).body.total).toBe(before);
+    const bad = await editor
+      .post('/v1/content/channel-preview')
+      .send({ ...draft, fields: { image: 'not a url', line: '' } })
+      .expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['fields.image', 'fields.line']);
+    const unknown = await editor
+      .post('/v1/content/channel-preview')
+      .send({ ...draft, kind: 'nope' })
+      .expect(400);
+    expect(unknown.body.details[0].field).toBe('kind');
+  });
+
   it('sends a product pick with a picture as a WeCom news card, a DingTalk action card and a Feishu card with the uploaded picture, as its preview says', async () => {
     const url = 'https://shop.example.com/cup';
     const piece = (

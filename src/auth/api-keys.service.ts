@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/domain-error';
@@ -68,6 +68,15 @@ export class ApiKeysService {
     const principal: Principal = { keyId: key.id, role: key.role };
     this.known.set(hash, principal);
     return principal;
+  }
+
+  /** Each key's name by its id (a revoked key's is gone): who wrote a revision, as people read it. */
+  async names(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)].filter((id) => id !== BOOTSTRAP_ADMIN_KEY_ID);
+    const rows = unique.length ? await this.keys.find({ where: { id: In(unique) }, select: ['id', 'name'] }) : [];
+    const names = new Map(rows.map((k) => [k.id, k.name]));
+    if (ids.includes(BOOTSTRAP_ADMIN_KEY_ID)) names.set(BOOTSTRAP_ADMIN_KEY_ID, 'admin');
+    return names;
   }
 
   /** Every key by its hash, read again when older than a second (one read for all who ask meanwhile). */

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Allow, AnyRole } from '../auth/access.decorator';
+import { ApiKeysService } from '../auth/api-keys.service';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal } from '../auth/roles';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -53,6 +54,7 @@ export class ContentController {
   constructor(
     private readonly content: ContentService,
     private readonly previews: ContentPreview,
+    private readonly keys: ApiKeysService,
   ) {}
 
   /** The content kinds, each with the JSON Schema of its fields. */
@@ -123,15 +125,18 @@ export class ContentController {
   @Get('content/:id/revisions')
   @AnyRole()
   @ApiErrors(400, 404)
-  revisions(@UuidParam() id: string, @Query() query: PageQuery): Promise<RevisionPageDto> {
-    return this.content.listRevisions(id, query);
+  async revisions(@UuidParam() id: string, @Query() query: PageQuery): Promise<RevisionPageDto> {
+    const page = await this.content.listRevisions(id, query);
+    const names = await this.keys.names(page.items.map((r) => r.createdBy));
+    return { ...page, items: page.items.map((r) => ({ ...r, author: names.get(r.createdBy) ?? null })) };
   }
 
   @Get('content/:id/revisions/:revision')
   @AnyRole()
   @ApiErrors(400, 404)
-  revision(@UuidParam() id: string, @Param('revision', revisionNumber) revision: number): Promise<RevisionDto> {
-    return this.content.getRevision(id, revision);
+  async revision(@UuidParam() id: string, @Param('revision', revisionNumber) revision: number): Promise<RevisionDto> {
+    const found = await this.content.getRevision(id, revision);
+    return { ...found, author: (await this.keys.names([found.createdBy])).get(found.createdBy) ?? null };
   }
 
   /** Renders a piece exactly as it would be sent, for a group and a time, with size warnings. */

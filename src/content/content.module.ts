@@ -14,6 +14,7 @@ import { MessageCheck } from './message-check.service';
 import { ContentPreview } from './content-preview.service';
 import { RenderableRevisions } from './renderable-revisions.service';
 import { GroupsModule } from '../groups/groups.module';
+import { AuthModule } from '../auth/auth.module';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { GroupsModule } from '../groups/groups.module';
     PostsModule,
     ProvidersModule,
     GroupsModule,
+    AuthModule,
   ],
   controllers: [ContentController],
   providers: [

@@ -37,6 +37,12 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   PublishContentDto: { revision: 1, version: 1 },
   PreviewContentDto: { format: 'markdown', group: { name: '上海宝妈 1 群', timezone: 'Asia/Shanghai' } },
   ChannelPreviewQuery: { groupId: GROUP_ID, channelIds: [CHANNEL_ID] },
+  DraftPreviewDto: {
+    kind: 'goodnight_poster',
+    title: '晚安海报',
+    fields: { image: 'https://cdn.example.com/goodnight-1123.jpg', line: '把今天的烦恼都留在今天。' },
+    groupId: GROUP_ID,
+  },
   CreateChannelDto: { name: '企业微信机器人', type: 'wecom' },
   UpdateChannelDto: { name: '企业微信机器人（总部）' },
   DisableChannelDto: { reason: '机器人 key 更换中' },

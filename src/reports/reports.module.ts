@@ -10,6 +10,7 @@ import { LinksModule } from '../links/links.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PostsModule } from '../posts/posts.module';
 import { RoutinesModule } from '../routines/routines.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
 import { ChannelPreviewController } from './channel-preview.controller';
@@ -38,6 +39,7 @@ import { OwnersReport } from './owners.service';
     ContentModule,
     GroupsModule,
     LinksModule,
+    TemplatesModule,
     PolicyModule,
     PostsModule,
     RoutinesModule,

@@ -18,6 +18,11 @@ export interface PieceToRender extends RenderablePiece {
   body?: string | null;
 }
 
+/** A piece not saved yet (what an editor is typing): its body is compiled for one render. */
+export interface DraftPiece extends RenderablePiece {
+  body?: string | null;
+}
+
 export interface PieceTexts {
   title: string;
   text: string;
@@ -66,7 +71,7 @@ export class RendererService {
     if (problems.length > 0) throw this.templateError(problems);
   }
 
-  render(piece: PieceToRender, format: Format, group?: RenderGroup, post?: RenderPost): RenderedText {
+  render(piece: PieceToRender | DraftPiece, format: Format, group?: RenderGroup, post?: RenderPost): RenderedText {
     let text: string;
     try {
       text = this.run(piece, format, group, post);
@@ -97,7 +102,7 @@ export class RendererService {
 
   /** A piece without a cache key (not saved yet) has its body compiled for this render alone. */
   private run(
-    piece: RenderablePiece & Partial<Pick<PieceToRender, 'cacheKey' | 'body'>>,
+    piece: DraftPiece & Partial<Pick<PieceToRender, 'cacheKey'>>,
     format: Format,
     group?: RenderGroup,
     post?: RenderPost,
@@ -120,7 +125,7 @@ export class RendererService {
   }
 
   /** What a piece says to a group in both formats, with its pictures and where a card of it leads. */
-  texts(piece: PieceToRender, group?: RenderGroup, post?: RenderPost): PieceTexts {
+  texts(piece: PieceToRender | DraftPiece, group?: RenderGroup, post?: RenderPost): PieceTexts {
     return {
       title: piece.title,
       text: this.render(piece, 'text', group, post).text,
@@ -131,12 +136,12 @@ export class RendererService {
   }
 
   /** The piece's pictures: its kind's image fields, then its media. */
-  pictures(piece: PieceToRender): string[] {
+  pictures(piece: RenderablePiece): string[] {
     return picturesOf(this.kind(piece.kind).schema, piece.fields, piece.media ?? []);
   }
 
   /** Where a card of the piece leads (its link, or its kind's first plain URL field); null for none. */
-  cardLink(piece: PieceToRender): string | null {
+  cardLink(piece: RenderablePiece): string | null {
     return cardLink(this.kind(piece.kind).schema, piece.fields, piece.link);
   }
 

@@ -44,6 +44,8 @@ export class RevisionDto {
   link: string | null;
   tags: string[];
   createdBy: string;
+  /** The name of the key that wrote it; null when that key was deleted. */
+  author?: string | null;
   createdAt: Date;
   /** Whether this is the live revision. */
   published: boolean;

@@ -1,4 +1,6 @@
+import { ApiProperty, IntersectionType, OmitType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsUUID, Min } from 'class-validator';
+import { CreateContentDto } from '../../content/dto/content.dto';
 import { IsInstant } from '../../common/instant.decorator';
 import { PartPreviewDto, PicturePreviewDto } from './funnel.dto';
 import { Omittable } from '../../common/omittable.decorator';
@@ -30,6 +32,12 @@ export class ChannelPreviewQuery {
   at?: string;
 }
 
+/** A piece as the editor has it, not saved yet, and where to show it: the same choices as a saved piece's preview. */
+export class DraftPreviewDto extends IntersectionType(
+  OmitType(CreateContentDto, ['slug', 'tags'] as const),
+  OmitType(ChannelPreviewQuery, ['revision'] as const),
+) {}
+
 export class ChannelPartsDto {
   channelId: string;
   channelName: string;
@@ -47,8 +55,11 @@ export class ChannelPartsDto {
 }
 
 export class ChannelPreviewDto {
-  contentId: string;
-  revision: number;
+  /** Null for a draft not saved yet. */
+  @ApiProperty({ type: 'string', nullable: true })
+  contentId: string | null;
+  @ApiProperty({ type: 'integer', nullable: true })
+  revision: number | null;
   group: { id: string | null; name: string; timezone: string };
   channels: ChannelPartsDto[];
 }
