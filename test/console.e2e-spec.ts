@@ -13,9 +13,9 @@ import { PostView } from './support/views';
 
 const BOT_TOKEN = '123456789:AAHfake-token_for_tests_0123456789';
 /** The console's status colours, as the browser computes them. */
-const GREEN = 'rgb(22, 163, 74)';
-const BLUE = 'rgb(59, 130, 246)';
-const RED = 'rgb(220, 38, 38)';
+const GREEN = 'rgb(21, 128, 61)';
+const BLUE = 'rgb(29, 78, 216)';
+const RED = 'rgb(185, 28, 28)';
 
 describe('the operator console in a browser', () => {
   let t: TestApp;
@@ -128,7 +128,7 @@ describe('the operator console in a browser', () => {
     await expectText(page, '.sign-in .error', '密钥无效');
     await page.fill('input[name=key]', keys.planner);
     await page.click('button[type=submit]');
-    await expectText(page, 'header .who', 'planner');
+    await expectText(page, 'header .who', '运营策划');
     expect(await page.evaluate(() => sessionStorage.getItem('groupcast.key'))).toBe(keys.planner);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(page.url()).not.toContain(keys.planner);
@@ -174,6 +174,8 @@ describe('the operator console in a browser', () => {
     wecom.keys.add(removedKey);
     await row.locator('input[type=checkbox]').check();
     await page.click('button:has-text("重试所选")');
+    await expectText(page, '.confirm', '1 条消息将立即重新发往 1 个社群');
+    await page.click('.confirm button:has-text("确认重发 1 条")');
     await page.locator('tr[data-status="failed"]').waitFor({ state: 'detached' });
     const sent = await eventually(async () => {
       const posts = (await planner.get(`/v1/posts?runId=${runId}&groupId=${removedGroup}`).expect(200)).body.items;
@@ -197,9 +199,9 @@ describe('the operator console in a browser', () => {
     await page.goto(`${base}/console/#/plan`);
     await page.locator('select[name=campaign] option', { hasText: '双十二预热' }).waitFor({ state: 'attached' });
     await page.selectOption('select[name=campaign]', { label: '双十二预热' });
-    await page.fill('input[name=tags]', [...(await tagsOfRun())].join(','));
+    for (const tag of await tagsOfRun()) await page.check(`fieldset.tags input[value="${tag}"]`);
     await page.click('button[type=submit]');
-    await expectText(page, 'section', '20 条帖子');
+    await expectText(page, 'section', '20 条消息');
     expect(await page.locator('.lane').count()).toBe(10);
     await screenshot(page, 'plan');
     await page.goto(`${base}/console/#/groups`);
@@ -210,7 +212,7 @@ describe('the operator console in a browser', () => {
 
   it('offers a viewer no buttons that change anything', async () => {
     const page = await signIn(keys.viewer);
-    await expectText(page, 'header .who', 'viewer');
+    await expectText(page, 'header .who', '只读成员');
     expect(await page.locator('header nav a').allTextContents()).not.toContain('计划');
     await page.locator('.fc-event').first().waitFor();
     await page.locator('.fc-event.status-sent').first().click();

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Attempt, Post, api, post } from './api';
+import { Modal, useConfirm } from './dialog';
 import { useCanAct } from './session';
 import { colour } from './status';
 import { twoZones } from './time';
@@ -28,10 +29,12 @@ export function PostDetail({
     mutationFn: (action: 'retry' | 'cancel' | 'mark-sent') => post<Post>(`/v1/posts/${id}/${action}`),
     onSettled: () => client.invalidateQueries(),
   });
+  const [ask, dialog] = useConfirm();
   const p = detail.data;
   return (
-    <div className="modal" role="dialog" aria-label={t('post.title')}>
-      <div className="modal-body">
+    <Modal label={t('post.title')} onClose={onClose}>
+      <>
+        {dialog}
         <button className="close link" onClick={onClose}>
           {t('post.close')}
         </button>
@@ -98,7 +101,21 @@ export function PostDetail({
                   </button>
                 )}
                 {CANCELLABLE.includes(p.status) && (
-                  <button className="danger" onClick={() => act.mutate('cancel')} disabled={act.isPending}>
+                  <button
+                    className="danger"
+                    disabled={act.isPending}
+                    onClick={() =>
+                      ask(
+                        {
+                          title: t('post.cancelTitle'),
+                          body: t('post.cancelBody', { group: group.name }),
+                          confirm: t('post.cancelConfirm'),
+                          danger: true,
+                        },
+                        () => act.mutate('cancel'),
+                      )
+                    }
+                  >
                     {t('post.cancel')}
                   </button>
                 )}
@@ -107,7 +124,7 @@ export function PostDetail({
             {act.error && <p className="error">{t('error', { message: act.error.message })}</p>}
           </>
         )}
-      </div>
-    </div>
+      </>
+    </Modal>
   );
 }

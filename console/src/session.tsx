@@ -20,12 +20,23 @@ export function useCanAct(): boolean {
   return role === 'admin' || role === 'planner';
 }
 
-export type PageName = 'calendar' | 'runs' | 'plan' | 'inbox' | 'content' | 'groups';
+/** Whether the key may write content (editors and admins). */
+export function useCanWrite(): boolean {
+  const { role } = useMe();
+  return role === 'admin' || role === 'editor';
+}
+
+/** Whether the key may read groups (an editor previews for the sample group only). */
+export function useCanSeeGroups(): boolean {
+  return useMe().role !== 'editor';
+}
+
+export type PageName = 'calendar' | 'runs' | 'plan' | 'inbox' | 'content' | 'routines' | 'groups';
 
 /** The pages a role can use: each page calls only routes the role may call. */
 export function pagesFor(role: Role): PageName[] {
   if (role === 'editor') return ['content'];
-  if (role === 'viewer') return ['calendar', 'runs', 'inbox', 'content', 'groups'];
+  if (role === 'viewer') return ['calendar', 'runs', 'inbox', 'content', 'routines', 'groups'];
   if (role === 'integration') return [];
-  return ['calendar', 'runs', 'plan', 'inbox', 'content', 'groups'];
+  return ['calendar', 'runs', 'plan', 'inbox', 'content', 'routines', 'groups'];
 }

@@ -1,12 +1,14 @@
 import type { DatesSetArg, EventClickArg, EventInput } from '@fullcalendar/core';
 import zhCn from '@fullcalendar/core/locales/zh-cn';
 import dayGridPlugin from '@fullcalendar/daygrid';
+import listPlugin from '@fullcalendar/list';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, useGroups } from '../api';
+import { Group, api, useTags } from '../api';
+import { GroupPicker } from '../GroupPicker';
 import { PostDetail } from '../PostDetail';
 import { colour, shownStatus } from '../status';
 import { twoZones } from '../time';
@@ -31,9 +33,32 @@ interface CalendarGroup {
   days: { date: string; entries: Entry[] }[];
 }
 
-const PLUGINS = [dayGridPlugin, timeGridPlugin];
+const PLUGINS = [dayGridPlugin, timeGridPlugin, listPlugin];
 const LOCALES = [zhCn];
 const TOOLBAR = { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek' };
+/** On a phone a week is a list: seven columns of 50 px cannot be read. */
+const PHONE_TOOLBAR = { left: 'prev,next', center: 'title', right: 'today' };
+const PHONE = '(max-width: 640px)';
+
+function usePhone(): boolean {
+  return useSyncExternalStore(
+    (change) => {
+      const query = window.matchMedia(PHONE);
+      query.addEventListener('change', change);
+      return () => query.removeEventListener('change', change);
+    },
+    () => window.matchMedia(PHONE).matches,
+  );
+}
+
+/** An entry drawn as a short block on its own local day: 23:30 never spills into the next day. */
+function endOf(localDate: string, localTime: string): string {
+  const [h, m] = localTime.split(':').map(Number);
+  const minutes = Math.min(h * 60 + m + 30, 23 * 60 + 59);
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${localDate}T${hh}:${mm}`;
+}
 const DAY_MS = 86_400_000;
 /** The API gives at most 31 days at a time; a month view shows six weeks. */
 const WINDOW_DAYS = 28;
@@ -67,13 +92,14 @@ async function calendar(from: Date, to: Date, filter: { groupId: string; tag: st
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
   const [range, setRange] = useState<{ start: Date; end: Date } | null>(null);
-  const [chosen, setChosen] = useState<{ groupId: string; tag: string } | null>(null);
+  const [chosen, setChosen] = useState<{ group: Pick<Group, 'id' | 'name'> | null; tag: string } | null>(null);
   const [open, setOpen] = useState<{ id: string; group: { name: string; timezone: string } } | null>(null);
-  const groups = useGroups();
-  // The calendar is asked for one group or one tag at a time; the first tag until the operator picks.
-  const tags = useMemo(() => [...new Set(groups.data?.items.flatMap((g) => g.tags) ?? [])].sort(), [groups.data]);
-  const filter = chosen ?? { groupId: '', tag: tags[0] ?? '' };
-  const setFilter = setChosen;
+  const phone = usePhone();
+  const tags = useTags();
+  // The calendar is asked for one group or one tag at a time (or both: the group, if it has the tag);
+  // the first tag until the operator picks.
+  const choice = chosen ?? { group: null, tag: tags.data?.[0]?.tag ?? '' };
+  const filter = { groupId: choice.group?.id ?? '', tag: choice.tag };
   const filtered = filter.groupId !== '' || filter.tag !== '';
   // Local days are the groups' own: ask a day wider on each side and place entries by their local date.
   const entries = useQuery({
@@ -97,6 +123,7 @@ export function CalendarPage() {
               title: `${t(`stage.${entry.stage}`, { defaultValue: entry.stage })} · ${entry.title ?? ''} · ${group.name}`,
               // Wall-clock time in the group's zone: the calendar itself runs in UTC so nothing shifts it.
               start: `${entry.localDate}T${entry.localTime}`,
+              end: endOf(entry.localDate, entry.localTime),
               backgroundColor: colour(status),
               borderColor: colour(status),
               extendedProps: { ...entry, status, group },
@@ -117,24 +144,16 @@ export function CalendarPage() {
       <div className="filters">
         <label>
           {t('filter.group')}
-          <select
-            name="group"
-            value={filter.groupId}
-            onChange={(e) => setFilter({ ...filter, groupId: e.target.value })}
-          >
-            <option value="">{t('filter.all')}</option>
-            {groups.data?.items.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
+          <GroupPicker
+            chosen={choice.group ? [choice.group] : []}
+            onChange={(groups) => setChosen({ ...choice, group: groups[0] ?? null })}
+          />
         </label>
         <label>
           {t('filter.tag')}
-          <select name="tag" value={filter.tag} onChange={(e) => setFilter({ ...filter, tag: e.target.value })}>
+          <select name="tag" value={choice.tag} onChange={(e) => setChosen({ ...choice, tag: e.target.value })}>
             <option value="" />
-            {tags.map((tag) => (
+            {tags.data?.map(({ tag }) => (
               <option key={tag} value={tag}>
                 {tag}
               </option>
@@ -158,15 +177,21 @@ export function CalendarPage() {
           ))}
         </ul>
       </div>
-      {groups.data && !filtered && <p className="muted">{t('filter.pick')}</p>}
+      {tags.data && !filtered && <p className="muted">{t('filter.pick')}</p>}
+      {entries.data?.length === 0 && choice.group && choice.tag && (
+        <p className="notice" role="status">
+          {t('filter.noMatch', { group: choice.group.name, tag: choice.tag })}
+        </p>
+      )}
       {entries.error && <p className="error">{t('error', { message: entries.error.message })}</p>}
       <FullCalendar
         plugins={PLUGINS}
-        initialView="dayGridMonth"
+        key={phone ? 'phone' : 'desk'}
+        initialView={phone ? 'listWeek' : 'dayGridMonth'}
         timeZone="UTC"
         locales={LOCALES}
         locale={i18n.language === 'zh' ? 'zh-cn' : 'en'}
-        headerToolbar={TOOLBAR}
+        headerToolbar={phone ? PHONE_TOOLBAR : TOOLBAR}
         buttonText={buttonText}
         events={events}
         datesSet={(arg: DatesSetArg) =>

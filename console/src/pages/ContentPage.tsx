@@ -1,73 +1,82 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Page, api, post, useGroups } from '../api';
+import { Page, api } from '../api';
+import { ContentEditor, Kind, Piece } from '../content/ContentEditor';
+import { useCanWrite } from '../session';
 
-interface Piece {
+interface Summary {
   id: string;
   kind: string;
   title: string;
   status: string;
   tags: string[];
+  updatedAt: string;
 }
 
-interface Picture {
-  url: string;
-  as: string;
-  bytes?: number;
-  warning?: string;
-}
-
-interface Part {
-  type: string;
-  text?: string;
-  bytes?: number;
-  characters?: number;
-  pictures?: Picture[];
-  url?: string;
-}
-
-interface ChannelParts {
-  channelId: string;
-  channelName: string;
-  channelType: string;
-  parts: Part[];
-  refused?: string;
-  pictures: Picture[];
-}
-
-/** The library by kind and tag, and a piece side by side on each channel, as its provider will get it. */
+/** 内容库: the pieces by kind, tag and title; a piece opens in its editor beside its live preview. */
 export function ContentPage() {
   const { t } = useTranslation();
+  const canWrite = useCanWrite();
   const [kind, setKind] = useState('');
   const [tag, setTag] = useState('');
-  const [pieceId, setPieceId] = useState<string | null>(null);
-  const [groupId, setGroupId] = useState('');
-  const kinds = useQuery({ queryKey: ['kinds'], queryFn: () => api<{ name: string; label: string }[]>('/v1/kinds') });
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [open, setOpen] = useState<{ id: string } | { kind: string } | null>(null);
+  const [newKind, setNewKind] = useState('');
+  const kinds = useQuery({ queryKey: ['kinds'], queryFn: () => api<Kind[]>('/v1/kinds') });
   const pieces = useQuery({
-    queryKey: ['content', kind, tag],
+    queryKey: ['content', kind, tag, q, page],
     queryFn: () => {
-      const query = new URLSearchParams({ pageSize: '100' });
+      const query = new URLSearchParams({ pageSize: '50', page: String(page) });
       if (kind) query.set('kind', kind);
       if (tag) query.set('tag', tag);
-      return api<Page<Piece>>(`/v1/content?${query}`);
+      if (q.trim()) query.set('q', q.trim());
+      return api<Page<Summary>>(`/v1/content?${query}`);
     },
+    placeholderData: (previous) => previous,
   });
-  // Editors may not list groups: they preview for the sample group.
-  const groups = useGroups();
-  const preview = useQuery({
-    queryKey: ['channel-preview', pieceId, groupId],
-    queryFn: () =>
-      post<{ channels: ChannelParts[] }>(`/v1/content/${pieceId}/channel-preview`, groupId ? { groupId } : {}),
-    enabled: pieceId !== null,
+  const piece = useQuery({
+    queryKey: ['content', 'piece', open && 'id' in open ? open.id : null],
+    queryFn: () => api<Piece>(`/v1/content/${(open as { id: string }).id}`),
+    enabled: open !== null && 'id' in open,
   });
+  const kindOf = (name: string) => kinds.data?.find((k) => k.name === name);
+  const editing =
+    open && 'kind' in open
+      ? { piece: null, kind: kindOf(open.kind) }
+      : piece.data
+        ? { piece: piece.data, kind: kindOf(piece.data.kind) }
+        : null;
+  const pages = Math.max(1, Math.ceil((pieces.data?.total ?? 0) / 50));
+
   return (
     <section className="content-page">
       <aside>
+        {canWrite && (
+          <div className="toolbar new-piece">
+            <select
+              name="newKind"
+              value={newKind}
+              onChange={(e) => setNewKind(e.target.value)}
+              aria-label={t('content.kindToWrite')}
+            >
+              <option value="">{t('content.kindToWrite')}</option>
+              {kinds.data?.map((k) => (
+                <option key={k.name} value={k.name}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+            <button name="newPiece" disabled={!newKind} onClick={() => setOpen({ kind: newKind })}>
+              {t('content.new')}
+            </button>
+          </div>
+        )}
         <div className="filters">
           <label>
             {t('filter.kind')}
-            <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <select name="kind" value={kind} onChange={(e) => (setKind(e.target.value), setPage(1))}>
               <option value="">{t('filter.all')}</option>
               {kinds.data?.map((k) => (
                 <option key={k.name} value={k.name}>
@@ -78,72 +87,54 @@ export function ContentPage() {
           </label>
           <label>
             {t('filter.tag')}
-            <input name="tag" value={tag} onChange={(e) => setTag(e.target.value.trim())} />
+            <input name="tag" value={tag} onChange={(e) => (setTag(e.target.value.trim()), setPage(1))} />
+          </label>
+          <label>
+            {t('content.search')}
+            <input name="q" value={q} onChange={(e) => (setQ(e.target.value), setPage(1))} />
           </label>
         </div>
         <ul className="pieces">
           {pieces.data?.items.map((p) => (
-            <li key={p.id} className={p.id === pieceId ? 'current' : ''}>
-              <button className="link" onClick={() => setPieceId(p.id)}>
+            <li key={p.id} className={open && 'id' in open && open.id === p.id ? 'current' : ''}>
+              <button className="link" onClick={() => setOpen({ id: p.id })}>
                 {p.title}
               </button>
               <span className="muted">
                 {' '}
-                {p.kind} · {t(`status.${p.status}`, { defaultValue: p.status })}
+                {kindOf(p.kind)?.label ?? p.kind} · {t(`status.${p.status}`, { defaultValue: p.status })}
               </span>
             </li>
           ))}
         </ul>
-      </aside>
-      <div className="previews">
-        {!pieceId && <p className="muted">{t('content.choose')}</p>}
-        {pieceId && groups.data && (
-          <label>
-            {t('content.previewFor')}
-            <select name="previewGroup" value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-              <option value="">{t('content.sample')}</option>
-              {groups.data.items.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </label>
+        {pages > 1 && (
+          <div className="toolbar">
+            <button className="link" disabled={page <= 1} onClick={() => setPage(page - 1)} aria-label={t('previous')}>
+              ‹
+            </button>
+            <span>
+              {page} / {pages}
+            </span>
+            <button className="link" disabled={page >= pages} onClick={() => setPage(page + 1)} aria-label={t('next')}>
+              ›
+            </button>
+          </div>
         )}
-        {preview.error && <p className="error">{t('error', { message: preview.error.message })}</p>}
-        <div className="side-by-side">
-          {preview.data?.channels.map((channel) => (
-            <article key={channel.channelId} className="channel-preview" data-channel-type={channel.channelType}>
-              <h3>
-                {channel.channelName} <span className="muted">{channel.channelType}</span>
-              </h3>
-              {channel.refused && <p className="error">{t('content.refused', { reason: channel.refused })}</p>}
-              {channel.parts.map((part, i) => (
-                <div key={i} className="part" data-part-type={part.type}>
-                  <div className="part-type">{part.type}</div>
-                  {part.pictures?.map((picture) => (
-                    <figure key={picture.url}>
-                      <img src={picture.url} alt={t('content.picture')} loading="lazy" />
-                      <figcaption className="muted">
-                        {picture.as}
-                        {picture.warning ? ` · ${picture.warning}` : ''}
-                      </figcaption>
-                    </figure>
-                  ))}
-                  {part.text !== undefined && <pre className="part-text">{part.text}</pre>}
-                  {part.bytes !== undefined && (
-                    <div className="muted">{t('content.bytes', { bytes: part.bytes, chars: part.characters })}</div>
-                  )}
-                  {part.url && (
-                    <a href={part.url} target="_blank" rel="noreferrer">
-                      {part.url}
-                    </a>
-                  )}
-                </div>
-              ))}
-            </article>
-          ))}
-        </div>
+      </aside>
+      <div className="editor-area">
+        {!open && <p className="muted">{t('content.choose')}</p>}
+        {piece.error && <p className="error">{t('error', { message: piece.error.message })}</p>}
+        {editing?.kind && (
+          <ContentEditor
+            key={editing.piece ? `${editing.piece.id}` : `new:${editing.kind.name}`}
+            piece={editing.piece}
+            kind={editing.kind}
+            onSaved={(saved) => {
+              setOpen({ id: saved.id });
+              void piece.refetch();
+            }}
+          />
+        )}
       </div>
     </section>
   );

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Page, Post, api, post, useGroups } from '../api';
+import { Page, Post, api, post, useGroupsById } from '../api';
+import { useConfirm } from '../dialog';
 import { PostDetail } from '../PostDetail';
 import { useCanAct } from '../session';
 import { colour } from '../status';
@@ -27,8 +28,9 @@ export function InboxPage() {
     },
     refetchInterval: 5000,
   });
-  const groups = useGroups();
-  const groupOf = (id: string) => groups.data?.items.find((g) => g.id === id);
+  const groups = useGroupsById(posts.data?.map((p) => p.groupId) ?? []);
+  const groupOf = (id: string) => groups.get(id);
+  const [ask, dialog] = useConfirm();
   const retry = useMutation({
     mutationFn: async (ids: string[]) => {
       const results = await Promise.allSettled(ids.map((id) => post<Post>(`/v1/posts/${id}/retry`)));
@@ -49,10 +51,25 @@ export function InboxPage() {
   const items = posts.data ?? [];
   return (
     <section>
+      {dialog}
       {canAct && (
         <div className="toolbar">
           <span>{t('inbox.selected', { n: selected.size })}</span>
-          <button disabled={selected.size === 0 || retry.isPending} onClick={() => retry.mutate([...selected])}>
+          <button
+            disabled={selected.size === 0 || retry.isPending}
+            onClick={() => {
+              const ids = [...selected];
+              const groupCount = new Set(items.filter((p) => selected.has(p.id)).map((p) => p.groupId)).size;
+              ask(
+                {
+                  title: t('inbox.retryTitle'),
+                  body: t('inbox.retryBody', { posts: ids.length, groups: groupCount }),
+                  confirm: t('inbox.retryConfirm', { posts: ids.length }),
+                },
+                () => retry.mutate(ids),
+              );
+            }}
+          >
             {t('inbox.retrySelected')}
           </button>
         </div>
@@ -70,7 +87,7 @@ export function InboxPage() {
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={p.id}
+                      aria-label={group?.name ?? t('post.title')}
                       disabled={!RETRYABLE.has(p.status)}
                       checked={selected.has(p.id)}
                       onChange={() => toggle(p.id)}
@@ -82,7 +99,7 @@ export function InboxPage() {
                     {t(`status.${p.status}`)}
                   </span>
                 </td>
-                <td>{group?.name ?? p.groupId}</td>
+                <td>{group?.name ?? '…'}</td>
                 <td>{t(`stage.${p.stage}`, { defaultValue: p.stage })}</td>
                 <td>{twoZones(p.dueAt, group?.timezone ?? 'UTC')}</td>
                 <td className="reason">{p.error ? `${p.errorCode}: ${p.error}` : ''}</td>
@@ -99,7 +116,7 @@ export function InboxPage() {
       {open && (
         <PostDetail
           id={open.id}
-          group={groupOf(open.groupId) ?? { name: open.groupId, timezone: 'UTC' }}
+          group={groupOf(open.groupId) ?? { name: '…', timezone: 'UTC' }}
           onClose={() => setOpen(null)}
         />
       )}

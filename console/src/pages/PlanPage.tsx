@@ -1,7 +1,9 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, post, useGroups } from '../api';
+import { Group, api, idempotencyKey, post, useGroupsById, useTags } from '../api';
+import { useConfirm } from '../dialog';
+import { GroupPicker } from '../GroupPicker';
 import { useCanAct } from '../session';
 import { colour } from '../status';
 import { inZone, viewerZone } from '../time';
@@ -24,6 +26,7 @@ interface Plan {
     skipped: number;
     groupsMovedBy: Record<string, number>;
     withProblems: number;
+    heldByReceiveCap: number;
   };
   entries: Entry[];
 }
@@ -47,29 +50,47 @@ export function PlanPage() {
   const { t } = useTranslation();
   const canAct = useCanAct();
   const [campaignId, setCampaignId] = useState('');
-  const [tags, setTags] = useState('');
+  const [tags, setTags] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<Pick<Group, 'id' | 'name'>[]>([]);
+  // One key per previewed plan: clicking launch twice, or again after a lost answer, launches once.
+  const [launchKey, setLaunchKey] = useState(idempotencyKey);
   const campaigns = useQuery({
     queryKey: ['campaigns'],
     queryFn: () => api<{ id: string; name: string; status: string }[]>('/v1/campaigns'),
   });
-  const groups = useGroups();
-  const body = {
-    audience: {
-      tags: tags
-        .split(/[,，]/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    },
-  };
+  const allTags = useTags();
+  const body = { audience: { tags, groupIds: chosen.map((g) => g.id) } };
   const plan = useMutation({ mutationFn: () => planOf(campaignId, body) });
   const launch = useMutation({
-    mutationFn: () => post<{ id: string }>(`/v1/campaigns/${campaignId}/runs`, body),
+    mutationFn: () => post<{ id: string }>(`/v1/campaigns/${campaignId}/runs`, body, { 'Idempotency-Key': launchKey }),
   });
+  const [ask, dialog] = useConfirm();
   const data = plan.data;
+  const groups = useGroupsById(data?.entries.map((e) => e.groupId) ?? []);
   const times = data?.entries.map((e) => Date.parse(e.predictedAt ?? e.dueAt)) ?? [];
   const [min, max] = [Math.min(...times), Math.max(...times)];
   const at = (iso: string) => (max > min ? (100 * (Date.parse(iso) - min)) / (max - min) : 0);
-  const name = (id: string) => groups.data?.items.find((g) => g.id === id)?.name ?? id;
+  const name = (id: string) => groups.get(id)?.name ?? '…';
+  const campaignName = campaigns.data?.find((c) => c.id === campaignId)?.name ?? '';
+  const confirmLaunch = (plan: Plan) => {
+    const s = plan.summary;
+    const moved = Object.entries(s.groupsMovedBy);
+    const accept = [
+      ...moved.map(([rule, n]) => t('plan.acceptMoved', { rule, groups: n })),
+      ...(s.skipped > 0 ? [t('plan.acceptSkipped', { posts: s.skipped })] : []),
+      ...(s.withProblems > 0 ? [t('plan.acceptProblems', { posts: s.withProblems })] : []),
+      ...(s.heldByReceiveCap > 0 ? [t('plan.acceptCapped', { posts: s.heldByReceiveCap })] : []),
+    ];
+    ask(
+      {
+        title: t('plan.launchTitle', { name: campaignName }),
+        body: t('plan.launchBody', { groups: s.groups, posts: s.posts }),
+        confirm: t('plan.launchConfirm', { groups: s.groups }),
+        accept,
+      },
+      () => launch.mutate(),
+    );
+  };
   const warned = data?.entries.filter((e) => e.moves.length > 0 || e.skipped || e.problems.length > 0) ?? [];
   const byGroup = new Map<string, Entry[]>();
   for (const entry of data?.entries ?? []) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry]);
@@ -81,6 +102,7 @@ export function PlanPage() {
         onSubmit={(e) => {
           e.preventDefault();
           launch.reset();
+          setLaunchKey(idempotencyKey());
           plan.mutate();
         }}
       >
@@ -95,23 +117,43 @@ export function PlanPage() {
             ))}
           </select>
         </label>
+        <fieldset className="tags" name="tags">
+          <legend>{t('plan.audienceTags')}</legend>
+          {allTags.data?.map(({ tag, groups: n }) => (
+            <label key={tag} className="chip">
+              <input
+                type="checkbox"
+                value={tag}
+                checked={tags.includes(tag)}
+                onChange={() => setTags(tags.includes(tag) ? tags.filter((x) => x !== tag) : [...tags, tag])}
+              />
+              {tag} <span className="muted">{t('plan.tagGroups', { n })}</span>
+            </label>
+          ))}
+        </fieldset>
         <label>
-          {t('plan.audienceTags')}
-          <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+          {t('plan.audienceGroups')}
+          <GroupPicker chosen={chosen} onChange={setChosen} multiple name="audienceGroup" />
         </label>
-        <button type="submit" disabled={!campaignId || plan.isPending}>
+        <button type="submit" disabled={!campaignId || plan.isPending || (tags.length === 0 && chosen.length === 0)}>
           {t('plan.preview')}
         </button>
-        {canAct && data && (
-          <button type="button" disabled={launch.isPending || launch.isSuccess} onClick={() => launch.mutate()}>
+        {canAct && data && data.summary.groups > 0 && (
+          <button type="button" disabled={launch.isPending || launch.isSuccess} onClick={() => confirmLaunch(data)}>
             {t('plan.launch')}
           </button>
         )}
       </form>
+      {dialog}
+      {data && data.summary.groups === 0 && <p className="error">{t('plan.noGroups')}</p>}
       {(plan.error ?? launch.error) && (
         <p className="error">{t('error', { message: (plan.error ?? launch.error)!.message })}</p>
       )}
-      {launch.data && <p className="ok">{t('plan.launched', { id: launch.data.id })}</p>}
+      {launch.data && (
+        <p className="ok">
+          {t('plan.launched', { name: campaignName })} <a href="#/runs">{t('plan.toRuns')}</a>
+        </p>
+      )}
       {data && (
         <>
           <p>{t('plan.summary', data.summary)}</p>
@@ -124,7 +166,7 @@ export function PlanPage() {
                     <i
                       key={e.step}
                       className="mark"
-                      title={`${t(`stage.${e.stage}`)} · ${t('plan.predicted')} ${inZone(e.predictedAt, viewerZone)}`}
+                      title={`${t(`stage.${e.stage}`)} · ${t('plan.predicted')} ${inZone(e.predictedAt, groups.get(groupId)?.timezone ?? viewerZone)}`}
                       style={{
                         left: `${at(e.predictedAt ?? e.dueAt)}%`,
                         background: colour(e.skipped ? 'skipped' : e.moves.length ? 'deferred' : 'scheduled'),

@@ -2,8 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Page, api, post } from '../api';
+import { useConfirm } from '../dialog';
 import { useCanAct } from '../session';
-import { colour } from '../status';
+import { OPEN_STATUSES, colour, pending } from '../status';
 import { inZone, viewerZone } from '../time';
 
 interface Campaign {
@@ -44,6 +45,7 @@ interface Funnel {
 const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
 const LIVE = ['scheduled', 'running', 'paused'];
 
+/** Each stage's posts as a bar: what went or failed in its colour, what is still to come left pale. */
 function Progress({ byStage }: { byStage: Record<string, Record<string, number>> }) {
   const { t } = useTranslation();
   return (
@@ -51,13 +53,22 @@ function Progress({ byStage }: { byStage: Record<string, Record<string, number>>
       {STAGES.filter((stage) => byStage[stage]).map((stage) => {
         const counts = byStage[stage];
         const total = Object.values(counts).reduce((a, b) => a + b, 0);
+        const title = Object.entries(counts)
+          .map(([status, n]) => `${t(`status.${status}`, { defaultValue: status })} ${n}`)
+          .join(' · ');
         return (
-          <div key={stage} className="stage-bar" title={JSON.stringify(counts)}>
+          <div key={stage} className="stage-bar" title={title} data-stage={stage}>
             <span>{t(`stage.${stage}`)}</span>
             <div className="bar">
-              {Object.entries(counts).map(([status, n]) => (
-                <i key={status} style={{ width: `${(100 * n) / total}%`, background: colour(status) }} />
-              ))}
+              {Object.entries(counts)
+                .filter(([status]) => !pending(status))
+                .map(([status, n]) => (
+                  <i
+                    key={status}
+                    data-status={status}
+                    style={{ width: `${(100 * n) / total}%`, background: colour(status) }}
+                  />
+                ))}
             </div>
             <span className="muted">
               {counts.sent ?? 0}/{total}
@@ -91,9 +102,11 @@ function RunDetail({ run }: { run: Run }) {
         </thead>
         <tbody>
           {board.data?.items.map((g) => (
-            <tr key={g.groupId}>
+            <tr key={g.groupId} data-group={g.name ?? g.groupId} data-board-status={g.status}>
               <td>{g.name}</td>
-              <td>{t(`runs.boardStatus.${g.status}`, { defaultValue: g.status })}</td>
+              <td className={g.status === 'failing' ? 'error' : ''}>
+                {t(`runs.boardStatus.${g.status}`, { defaultValue: g.status })}
+              </td>
               <td>{g.lastSent ? t(`stage.${g.lastSent.stage}`) : '—'}</td>
               <td>
                 {g.next
@@ -154,8 +167,25 @@ export function RunsPage() {
       post<Run>(`/v1/runs/${id}/${action}`),
     onSettled: () => client.invalidateQueries(),
   });
+  const [ask, dialog] = useConfirm();
+  const cancel = (run: Run & { campaign: Campaign; byStage: Record<string, Record<string, number>> }) => {
+    const open = Object.values(run.byStage)
+      .flatMap((counts) => Object.entries(counts))
+      .filter(([status]) => OPEN_STATUSES.includes(status))
+      .reduce((n, [, count]) => n + count, 0);
+    ask(
+      {
+        title: t('runs.cancelTitle', { name: run.campaign.name }),
+        body: t('runs.cancelBody', { posts: open }),
+        confirm: t('runs.cancelConfirm'),
+        danger: true,
+      },
+      () => act.mutate({ id: run.id, action: 'cancel' }),
+    );
+  };
   return (
     <section>
+      {dialog}
       {runs.isLoading && <p>{t('loading')}</p>}
       {runs.data?.length === 0 && <p className="muted">{t('runs.none')}</p>}
       {act.error && <p className="error">{t('error', { message: act.error.message })}</p>}
@@ -178,7 +208,7 @@ export function RunsPage() {
               <button onClick={() => act.mutate({ id: run.id, action: 'resume' })}>{t('runs.resume')}</button>
             )}
             {canAct && LIVE.includes(run.status) && (
-              <button className="danger" onClick={() => act.mutate({ id: run.id, action: 'cancel' })}>
+              <button className="danger" onClick={() => cancel(run)}>
                 {t('runs.cancel')}
               </button>
             )}
