@@ -41,6 +41,51 @@ describe('plan preview: what a launch will do, before it is done', () => {
     await wecom.stop();
   });
 
+  it('warns before a launch of other runs ahead in the same groups, of a piece they got this week, of steps already due, and of an empty audience', async () => {
+    const channelId = (await ChannelFactory.create(t, 'console')).id;
+    const tag = `warn-${Date.now()}`;
+    const [first, second] = [
+      await GroupFactory.create(t, channelId, { tags: [tag], quietHours: null, minGapMinutes: 'off' }),
+      await GroupFactory.create(t, channelId, { tags: [tag], quietHours: null, minGapMinutes: 'off' }),
+    ];
+    const [sentPiece, laterPiece] = await publishedPieces(t.as(await createKey(t, 'editor')), ['这周发过', '以后再发']);
+    // The first group got one piece just now; another run still has a post ahead in both.
+    const earlier = await CampaignFactory.create(planner, [sentPiece], [{ after: 'PT0S' }]);
+    const sent = await planner
+      .post(`/v1/campaigns/${earlier.id}/runs`)
+      .send({ audience: { groupIds: [first.id] } })
+      .expect(201);
+    await waitForPosts(planner, sent.body.id, (posts) => posts.every((p) => p.status === 'sent'));
+    const ahead = await CampaignFactory.create(planner, [laterPiece], [{ day: 5, at: '10:00' }]);
+    await planner
+      .post(`/v1/campaigns/${ahead.id}/runs`)
+      .send({ audience: { tags: [tag] } })
+      .expect(201);
+
+    const campaign = await CampaignFactory.create(
+      planner,
+      [sentPiece, laterPiece],
+      [{ after: 'PT0S' }, { day: 1, at: '09:00' }],
+    );
+    const startAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const plan = await planner
+      .post(`/v1/campaigns/${campaign.id}/plan`)
+      .send({ audience: { tags: [tag] }, startAt, catchUp: 'spread' })
+      .expect(200);
+    const byCode = Object.fromEntries((plan.body.summary.warnings as { code: string }[]).map((w) => [w.code, w]));
+    expect(byCode.overlap).toMatchObject({ groups: 2, posts: 2, runs: 1 });
+    expect(byCode.recently_sent).toMatchObject({ groups: 1 });
+    expect(byCode.overdue).toMatchObject({ groups: 2, posts: 4 });
+    expect(byCode.no_groups).toBeUndefined();
+    expect(second.id).toBeDefined();
+
+    const empty = await planner
+      .post(`/v1/campaigns/${campaign.id}/plan`)
+      .send({ audience: { tags: [`nobody-${Date.now()}`] } })
+      .expect(200);
+    expect(empty.body.summary.warnings).toEqual([expect.objectContaining({ code: 'no_groups', groups: 0 })]);
+  });
+
   it('predicts each post’s send time within seconds of the real one, names the rule that moved it, and writes nothing', async () => {
     const channelId = (await ChannelFactory.create(t, 'wecom', { config: { baseUrl: wecom.url, format: 'text' } })).id;
     const tag = `plan-${Date.now()}`;

@@ -14,7 +14,7 @@ import { Prediction, SimPost, simulate } from '../policy/simulate';
 import { PostHistory } from '../posts/post-history.service';
 import { RendererService } from '../templates/renderer.service';
 import { CampaignsService } from './campaigns.service';
-import { LaunchRunDto, PlanDto, PlanEntryDto } from './dto/campaign.dto';
+import { LaunchRunDto, PlanDto, PlanEntryDto, PlanWarningDto } from './dto/campaign.dto';
 import { Run } from './run.entity';
 import { RunEntry, RunSource } from './run-entry.service';
 import { turns } from '../common/yielding';
@@ -32,6 +32,8 @@ const PLANNED = '~plan';
 const HISTORY_MS = 2 * 86_400_000;
 /** The longest receive-cap window, a month, reaches at most this far back. */
 const CAP_HISTORY_MS = 31 * 86_400_000;
+/** A piece a group got within this many days is worth a second look before it goes again. */
+export const RECENT_DAYS = 7;
 /** How a plan's summary names what moved or skipped a post; a code not named here is named by its reason. */
 const RULE_NAMES: Partial<Record<HoldCode | SkipCode, string>> = {
   before_start: 'before the start',
@@ -97,6 +99,8 @@ export class PlanPreview {
       targets.filter((t) => capOf(t) !== null).map((t) => t.group.id),
       new Date(now.getTime() - CAP_HISTORY_MS),
     );
+    const pieces = [...new Set(planned.flatMap((p) => (p.contentId ? [p.contentId] : [])))];
+    const got = await this.history.lastReceived(ids, pieces, now);
     const rules = await this.runRules(ahead.map((p) => p.runId));
     const ours: RunRules = {
       blackoutMode: dto.blackoutMode ?? 'shift',
@@ -173,7 +177,8 @@ export class PlanPreview {
           causes.push({ groupId: group.id, postKey: `${group.id}:${post.step}`, why });
       }
     }
-    return { summary: summarize(entries, causes, new Map(groups.map((g) => [g.id, g.timezone]))), entries };
+    const summary = summarize(entries, causes, new Map(groups.map((g) => [g.id, g.timezone])));
+    return { summary: { ...summary, warnings: warnings(groups.length, entries, ahead, got, now) }, entries };
   }
 
   /** Rendered for this group as its channel will send it: a template that cannot render, a size the provider splits at. */
@@ -227,7 +232,56 @@ interface Cause {
   why: Because<HoldCode | SkipCode>;
 }
 
-function summarize(entries: PlanEntryDto[], causes: Cause[], zones: Map<string, string>): PlanDto['summary'] {
+/**
+ * What an operator should accept before launching: no group at all, groups another run still has
+ * posts ahead in, groups that got one of these pieces in the last week, steps already due.
+ */
+function warnings(
+  groups: number,
+  entries: PlanEntryDto[],
+  ahead: { groupId: string; runId: string | null }[],
+  got: Map<string, Map<string, Date>>,
+  now: Date,
+): PlanWarningDto[] {
+  const found: PlanWarningDto[] = [];
+  if (groups === 0)
+    found.push({ code: 'no_groups', groups: 0, posts: 0, message: 'the audience holds no active group' });
+  const others = ahead.filter((p) => p.runId !== null);
+  if (others.length > 0) {
+    const runs = new Set(others.map((p) => p.runId)).size;
+    found.push({
+      code: 'overlap',
+      groups: new Set(others.map((p) => p.groupId)).size,
+      posts: others.length,
+      runs,
+      message: `${runs} other run(s) still have posts to go to these groups`,
+    });
+  }
+  const since = now.getTime() - RECENT_DAYS * 86_400_000;
+  const recent = [...got].filter(([, pieces]) => [...pieces.values()].some((at) => at.getTime() >= since));
+  if (recent.length > 0)
+    found.push({
+      code: 'recently_sent',
+      groups: recent.length,
+      posts: 0,
+      message: `groups that got one of these pieces in the last ${RECENT_DAYS} days`,
+    });
+  const overdue = entries.filter((e) => e.dueAt < now);
+  if (overdue.length > 0)
+    found.push({
+      code: 'overdue',
+      groups: new Set(overdue.map((e) => e.groupId)).size,
+      posts: overdue.length,
+      message: 'steps already due at launch',
+    });
+  return found;
+}
+
+function summarize(
+  entries: PlanEntryDto[],
+  causes: Cause[],
+  zones: Map<string, string>,
+): Omit<PlanDto['summary'], 'warnings'> {
   const perDay: Record<string, number> = {};
   const movedBy = new Map<string, Set<string>>();
   let last: Date | null = null;

@@ -287,6 +287,24 @@ export class PlanEntryDto {
   problems: string[];
 }
 
+export const PLAN_WARNINGS = ['no_groups', 'overlap', 'recently_sent', 'overdue'] as const;
+
+/** Something to accept before launching, and how many groups and posts it concerns. */
+export class PlanWarningDto {
+  /**
+   * no_groups: the audience holds no active group; overlap: other runs still have posts to go to
+   * these groups; recently_sent: groups got one of these pieces in the last 7 days; overdue: steps
+   * already due at launch.
+   */
+  @ApiProperty({ enum: PLAN_WARNINGS })
+  code: (typeof PLAN_WARNINGS)[number];
+  groups: number;
+  posts: number;
+  /** overlap: how many other runs. */
+  runs?: number;
+  message: string;
+}
+
 export class PlanSummaryDto {
   posts: number;
   groups: number;
@@ -305,6 +323,7 @@ export class PlanSummaryDto {
    * groups have had their share of mass messages for the month, week or day.
    */
   heldByReceiveCap: number;
+  warnings: PlanWarningDto[];
 }
 
 /** A page of the audience's groups (in id order) to plan, when the whole would be more posts than one plan holds. */
