@@ -51,6 +51,18 @@ const ROUTES: { method: 'get' | 'post' | 'patch' | 'delete'; path: string; roles
   { method: 'post', path: `/v1/groups/${GROUP}/pause`, roles: ['admin', 'planner'], body: {} },
   { method: 'post', path: `/v1/groups/${GROUP}/resume`, roles: ['admin', 'planner'] },
   { method: 'get', path: '/v1/posts/owners', roles: READERS },
+  {
+    method: 'post',
+    path: '/v1/posts/00000000-0000-4000-8000-000000000000/reschedule',
+    roles: ['admin', 'planner'],
+    body: {},
+  },
+  {
+    method: 'post',
+    path: '/v1/runs/00000000-0000-4000-8000-000000000000/steps/0/reschedule',
+    roles: ['admin', 'planner'],
+    body: {},
+  },
   { method: 'post', path: '/v1/conversions', roles: ['admin', 'integration'], body: {} },
   { method: 'get', path: `/v1/content/${PIECE}/stats`, roles: ANY },
 ];

@@ -134,7 +134,8 @@ describe('requests generated from the OpenAPI document', () => {
     op.path
       .replace('{id}', ids[op.path.split('/')[2]] ?? EXAMPLE_IDS.post)
       .replace('{revision}', '1')
-      .replace('{owner}', 'zhangsan');
+      .replace('{owner}', 'zhangsan')
+      .replace('{step}', '0');
 
   /** Query parameters the document calls valid, each optional one present or not. */
   const validQuery = (op: Operation) =>

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RescheduleController } from './reschedule.controller';
+import { Reschedules } from './reschedules.service';
 import { ProvidersModule } from '../providers/providers.module';
 import { GroupsModule } from '../groups/groups.module';
 import { LinksModule } from '../links/links.module';
@@ -16,6 +18,7 @@ import { Confirmations } from './confirmations.service';
 /** Sending one post: claim, policy, render, adapter, outcome; reading back what external consumers and WeCom's owners did. */
 @Module({
   imports: [ProvidersModule, GroupsModule, LinksModule, PolicyModule, PostsModule],
+  controllers: [RescheduleController],
   providers: [
     DeliveryService,
     SendPreparation,
@@ -25,6 +28,7 @@ import { Confirmations } from './confirmations.service';
     ExternalQueues,
     OutageBacklog,
     Confirmations,
+    Reschedules,
   ],
   exports: [DeliveryService, ExternalQueues, OutageBacklog, Confirmations],
 })

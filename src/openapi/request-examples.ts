@@ -37,6 +37,8 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   PublishContentDto: { revision: 1, version: 1 },
   PreviewContentDto: { format: 'markdown', group: { name: '上海宝妈 1 群', timezone: 'Asia/Shanghai' } },
   ChannelPreviewQuery: { groupId: GROUP_ID, channelIds: [CHANNEL_ID] },
+  ReschedulePostDto: { dueAt: '2026-11-24T10:00:00+08:00' },
+  RescheduleStepDto: { byMinutes: 60 },
   DraftPreviewDto: {
     kind: 'goodnight_poster',
     title: '晚安海报',

@@ -49,6 +49,14 @@ export class PostsService {
     });
   }
 
+  /** The posts of one step of a run that have not started sending: what moving the step moves. */
+  async unsentOfStep(runId: string, step: number): Promise<Post[]> {
+    return this.posts.find({
+      where: { runId, step, status: In([PostStatus.Scheduled, PostStatus.Queued]) },
+      order: { dueAt: 'ASC', groupId: 'ASC' },
+    });
+  }
+
   /** When and why a post was held back, oldest first. */
   async deferrals(id: string): Promise<PostDeferral[]> {
     return this.deferralRows.find({ where: { postId: id }, order: { deferredAt: 'ASC', id: 'ASC' } });

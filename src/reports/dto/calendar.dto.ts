@@ -40,6 +40,9 @@ export class CalendarEntryDto {
   postId: string | null;
   runId: string | null;
   routineId: string | null;
+  /** A run's post: its step (0 for the first); null for a routine's. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  step: number | null;
   stage: string;
   /** When it is due, and its local date and time in the group's zone. */
   dueAt: Date;
