@@ -142,6 +142,25 @@ describe('groups', () => {
       expect(await countGroups()).toBe(before);
     });
 
+    it('checks a whole import without writing it: counts, and every bad row named', async () => {
+      const before = await countGroups();
+      const body: Record<string, unknown>[] = rows(50).map((row, i) => ({
+        ...row,
+        name: `试导入 ${i}`,
+        address: `dry-${Date.now()}-${i}`,
+      }));
+      const dry = await t.admin.post('/v1/groups/bulk').send({ groups: body, dryRun: true }).expect(200);
+      expect(dry.body).toEqual({ dryRun: true, count: 50, created: 50, updated: 0, unchanged: 0, groups: [] });
+      body[7] = { ...body[7], timezone: 'Moon/Base' };
+      body[31] = { ...body[31], name: '' };
+      const bad = await t.admin
+        .post('/v1/groups/bulk')
+        .send({ groups: body, dryRun: true, mode: 'upsert' })
+        .expect(400);
+      expect(fieldsOf(bad.body)).toEqual(['groups[31].name', 'groups[7].timezone']);
+      expect(await countGroups()).toBe(before);
+    });
+
     it('imports 5,000 groups in one request', async () => {
       const response = await t.admin
         .post('/v1/groups/bulk')

@@ -60,6 +60,13 @@ export class GroupImportService {
     }
     const created = rows.filter((r) => !r.existing);
     const updated = rows.filter((r) => r.existing && projection(r.existing) !== projection(r.group));
+    const counts = {
+      count: rows.length,
+      created: created.length,
+      updated: updated.length,
+      unchanged: rows.length - created.length - updated.length,
+    };
+    if (dto.dryRun) return { dryRun: true, ...counts, groups: [] };
     await inTransaction(this.dataSource, async (manager) => {
       await this.writer.insert(
         manager,
@@ -73,10 +80,7 @@ export class GroupImportService {
     const stored = await this.dataSource.getRepository(Group).findBy({ id: In(updated.map((r) => r.group.id)) });
     const fresh = new Map(stored.map((g) => [g.id, g]));
     return {
-      count: rows.length,
-      created: created.length,
-      updated: updated.length,
-      unchanged: rows.length - created.length - updated.length,
+      ...counts,
       groups: await mapYielding(rows, (r): CreatedGroupDto => ({
         ...groupView(fresh.get(r.group.id) ?? r.existing ?? r.group),
         ...(r.generatedSecret ? { signingSecret: r.generatedSecret } : {}),

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { Principal } from '../auth/roles';
@@ -41,14 +42,17 @@ export class GroupsController {
   /**
    * Up to 5,000 groups, all or none; a 400 lists every bad row by index and field. `mode: "upsert"`
    * updates the groups that rows match (by externalId, else by chat) and counts created, updated
-   * and unchanged; in the default `insert` mode such a row is a 409 naming the group.
+   * and unchanged; in the default `insert` mode such a row is a 409 naming the group. With
+   * `dryRun` the same checks and counts come back with 200, and nothing is written.
    */
   @Post('bulk')
   @ApiBody({ type: BulkImportGroupsDto })
   @ApiCreatedResponse({ type: BulkImportResultDto })
+  @ApiOkResponse({ type: BulkImportResultDto, description: 'a dry run: what an import would do' })
   @ApiErrors(400, 409, 413)
-  async bulkImport(@Body() body: unknown): Promise<StreamableFile> {
+  async bulkImport(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const { groups, ...counts } = await this.importer.import(body);
+    if (counts.dryRun) response.status(200);
     return streamedJson(counts, 'groups', groups);
   }
 

@@ -5,6 +5,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -143,6 +144,11 @@ export class BulkImportGroupsDto {
   @Omittable()
   @IsIn(IMPORT_MODES)
   mode?: ImportMode;
+
+  /** Check every row and count what would be created, updated and unchanged; write nothing (groups is then empty). */
+  @Omittable()
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export class ListGroupsQuery extends PageQuery {
@@ -239,6 +245,8 @@ export class GroupPageDto {
 }
 
 export class BulkImportResultDto {
+  /** True when nothing was written: the counts are what an import would do. */
+  dryRun?: boolean;
   count: number;
   created: number;
   updated: number;
