@@ -19,6 +19,7 @@ import { Me, MeContext, PageName, pagesFor } from './session';
 const LOADERS: Record<PageName, () => Promise<ComponentType>> = {
   calendar: () => import('./pages/CalendarPage').then((m) => m.CalendarPage),
   runs: () => import('./pages/RunsPage').then((m) => m.RunsPage),
+  campaigns: () => import('./pages/CampaignsPage').then((m) => m.CampaignsPage),
   plan: () => import('./pages/PlanPage').then((m) => m.PlanPage),
   inbox: () => import('./pages/InboxPage').then((m) => m.InboxPage),
   content: () => import('./pages/ContentPage').then((m) => m.ContentPage),

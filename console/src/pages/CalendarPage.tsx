@@ -1,13 +1,16 @@
-import type { DatesSetArg, EventClickArg, EventInput } from '@fullcalendar/core';
+import type { DatesSetArg, EventClickArg, EventDropArg, EventInput } from '@fullcalendar/core';
+import interactionPlugin from '@fullcalendar/interaction';
 import zhCn from '@fullcalendar/core/locales/zh-cn';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import listPlugin from '@fullcalendar/list';
 import FullCalendar from '@fullcalendar/react';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Group, api, useTags } from '../api';
+import { ApiError, Group, api, post, useTags } from '../api';
+import { Modal } from '../dialog';
+import { useCanAct } from '../session';
 import { GroupPicker } from '../GroupPicker';
 import { PostDetail } from '../PostDetail';
 import { colour, shownStatus } from '../status';
@@ -17,6 +20,7 @@ interface Entry {
   postId: string | null;
   runId: string | null;
   routineId: string | null;
+  step: number | null;
   stage: string;
   dueAt: string;
   localDate: string;
@@ -33,7 +37,9 @@ interface CalendarGroup {
   days: { date: string; entries: Entry[] }[];
 }
 
-const PLUGINS = [dayGridPlugin, timeGridPlugin, listPlugin];
+const PLUGINS = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin];
+/** A post still waiting can be dragged to another time; one on its way or done cannot. */
+const MOVABLE = new Set(['scheduled', 'queued', 'deferred']);
 const LOCALES = [zhCn];
 const TOOLBAR = { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek' };
 /** On a phone a week is a list: seven columns of 50 px cannot be read. */
@@ -85,6 +91,88 @@ async function calendar(from: Date, to: Date, filter: { groupId: string; tag: st
   return [...byGroup.values()];
 }
 
+interface Move {
+  entry: Entry & { group: CalendarGroup };
+  /** The new local date and time, as the operator dropped it. */
+  to: string;
+  byMinutes: number;
+  revert: () => void;
+}
+
+/**
+ * Asks where a dragged post goes: this group only, or its whole step for every group of the run.
+ * A time that breaks a group's rules comes back with the reason and can be kept on purpose.
+ */
+function MoveDialog({ move, onDone }: { move: Move; onDone: (moved: boolean) => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [refused, setRefused] = useState<{ scope: 'post' | 'step'; reasons: string[] } | null>(null);
+  const act = useMutation({
+    mutationFn: ({ scope, force }: { scope: 'post' | 'step'; force: boolean }) =>
+      scope === 'post'
+        ? post(`/v1/posts/${move.entry.postId}/reschedule`, {
+            dueAt: new Date(Date.parse(move.entry.dueAt) + move.byMinutes * 60_000).toISOString(),
+            force,
+          })
+        : post(`/v1/runs/${move.entry.runId}/steps/${move.entry.step}/reschedule`, {
+            byMinutes: move.byMinutes,
+            force,
+          }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['calendar'] });
+      onDone(true);
+    },
+    onError: (error, { scope }) => {
+      if (error instanceof ApiError && error.status === 422)
+        setRefused({ scope, reasons: error.body?.details?.map((d) => d.message) ?? [error.message] });
+    },
+  });
+  const cancel = () => {
+    move.revert();
+    onDone(false);
+  };
+  return (
+    <Modal label={t('move.title')} onClose={cancel} className="confirm move-dialog">
+      <h2>{t('move.title')}</h2>
+      <p>{t('move.body', { group: move.entry.group.name, to: move.to.replace('T', ' ') })}</p>
+      {refused && (
+        <div className="notice" role="alert">
+          <p>{t('move.refused')}</p>
+          <ul>
+            {refused.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {act.error && !(act.error instanceof ApiError && act.error.status === 422) && (
+        <p className="error">{t('error', { message: act.error.message })}</p>
+      )}
+      <div className="actions">
+        <button className="secondary" data-autofocus onClick={cancel}>
+          {t('dialog.back')}
+        </button>
+        {refused ? (
+          <button disabled={act.isPending} onClick={() => act.mutate({ scope: refused.scope, force: true })}>
+            {t('move.force')}
+          </button>
+        ) : (
+          <>
+            <button disabled={act.isPending} onClick={() => act.mutate({ scope: 'post', force: false })}>
+              {t('move.onlyThis')}
+            </button>
+            {move.entry.runId && move.entry.step !== null && (
+              <button disabled={act.isPending} onClick={() => act.mutate({ scope: 'step', force: false })}>
+                {t('move.wholeStep')}
+              </button>
+            )}
+          </>
+        )}
+      </div>
+    </Modal>
+  );
+}
+
 /**
  * 群日历: each post or routine slot on its group's local day and time, coloured by status, with
  * its stage and title; a click opens the post.
@@ -95,6 +183,8 @@ export function CalendarPage() {
   const [chosen, setChosen] = useState<{ group: Pick<Group, 'id' | 'name'> | null; tag: string } | null>(null);
   const [open, setOpen] = useState<{ id: string; group: { name: string; timezone: string } } | null>(null);
   const phone = usePhone();
+  const canAct = useCanAct();
+  const [moving, setMoving] = useState<Move | null>(null);
   const tags = useTags();
   // The calendar is asked for one group or one tag at a time (or both: the group, if it has the tag);
   // the first tag until the operator picks.
@@ -126,14 +216,22 @@ export function CalendarPage() {
               end: endOf(entry.localDate, entry.localTime),
               backgroundColor: colour(status),
               borderColor: colour(status),
+              startEditable: canAct && entry.postId !== null && MOVABLE.has(status),
+              durationEditable: false,
               extendedProps: { ...entry, status, group },
             };
           }),
         ),
     );
-  }, [entries.data, range, t]);
+  }, [entries.data, range, t, canAct]);
 
   const buttonText = useMemo(() => ({ month: t('month'), week: t('week') }), [t]);
+  const onDrop = (arg: EventDropArg) => {
+    const entry = arg.event.extendedProps as Entry & { group: CalendarGroup };
+    const byMinutes = Math.round((arg.delta.days * 86_400_000 + arg.delta.milliseconds) / 60_000);
+    if (byMinutes === 0) return arg.revert();
+    setMoving({ entry, to: arg.event.startStr.slice(0, 16), byMinutes, revert: arg.revert });
+  };
   const onClick = (arg: EventClickArg) => {
     const { postId, group } = arg.event.extendedProps as Entry & { group: CalendarGroup };
     if (postId) setOpen({ id: postId, group });
@@ -203,6 +301,11 @@ export function CalendarPage() {
           )
         }
         eventClick={onClick}
+        eventDrop={onDrop}
+        snapDuration="00:15"
+        scrollTime="08:00"
+        slotMinTime="06:00"
+        slotMaxTime="24:00"
         // The class follows the status as it changes; the element (and what eventDidMount wrote) stays.
         eventClassNames={(arg) => [`status-${(arg.event.extendedProps as Entry).status}`]}
         eventDidMount={(arg) => {
@@ -215,6 +318,7 @@ export function CalendarPage() {
         dayMaxEvents={12}
         height="auto"
       />
+      {moving && <MoveDialog move={moving} onDone={() => setMoving(null)} />}
       {open && <PostDetail id={open.id} group={open.group} onClose={() => setOpen(null)} />}
     </section>
   );

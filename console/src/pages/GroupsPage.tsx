@@ -3,7 +3,8 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Group, Page, api, post, useTags } from '../api';
 import { useConfirm } from '../dialog';
-import { useCanAct } from '../session';
+import { useCanAct, useMe } from '../session';
+import { GroupImport } from './GroupImport';
 import { colour } from '../status';
 
 const PAGE_SIZE = 50;
@@ -37,6 +38,8 @@ export function GroupsPage() {
     onSettled: () => client.invalidateQueries({ queryKey: ['groups'] }),
   });
   const [ask, dialog] = useConfirm();
+  const isAdmin = useMe().role === 'admin';
+  const [importing, setImporting] = useState(false);
   // The reason typed in the pause dialog, read when the operator confirms.
   const reasonRef = useRef('');
   const filter = (set: (value: string) => void) => (value: string) => {
@@ -74,7 +77,13 @@ export function GroupsPage() {
           </select>
         </label>
         <span className="muted">{t('groups.count', { n: groups.data?.total ?? 0 })}</span>
+        {isAdmin && !importing && (
+          <button name="import" className="secondary" onClick={() => setImporting(true)}>
+            {t('import.open')}
+          </button>
+        )}
       </div>
+      {importing && <GroupImport onClose={() => setImporting(false)} />}
       {groups.isLoading && <p>{t('loading')}</p>}
       {act.error && <p className="error">{t('error', { message: act.error.message })}</p>}
       {groups.data?.items.length === 0 && <p className="muted">{t('groups.none')}</p>}

@@ -27,6 +27,7 @@ interface Plan {
     groupsMovedBy: Record<string, number>;
     withProblems: number;
     heldByReceiveCap: number;
+    warnings: { code: string; groups: number; posts: number; runs?: number }[];
   };
   entries: Entry[];
 }
@@ -76,6 +77,9 @@ export function PlanPage() {
     const s = plan.summary;
     const moved = Object.entries(s.groupsMovedBy);
     const accept = [
+      ...s.warnings
+        .filter((w) => w.code !== 'no_groups')
+        .map((w) => t(`plan.warning.${w.code}`, { groups: w.groups, posts: w.posts, runs: w.runs })),
       ...moved.map(([rule, n]) => t('plan.acceptMoved', { rule, groups: n })),
       ...(s.skipped > 0 ? [t('plan.acceptSkipped', { posts: s.skipped })] : []),
       ...(s.withProblems > 0 ? [t('plan.acceptProblems', { posts: s.withProblems })] : []),
