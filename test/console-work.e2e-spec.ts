@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { DateTime } from 'luxon';
-import { rmSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import ical, { type VEvent } from 'node-ical';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
@@ -195,6 +197,48 @@ describe('the console as the operator’s workplace', () => {
     await context.close();
   });
 
+  it('builds a five-stage campaign, warned before saving when a stage goes back', async () => {
+    const titles = ['破冰红包', '成分科普', '痛点清单', '买家秀', '限时下单'];
+    for (const title of titles) {
+      const piece = await ContentFactory.create(editor, 'custom', { title, fields: { text: title } });
+      await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+    }
+    const { page, context } = await signIn(keys.planner, { hash: '#/campaigns' });
+    const task = new ConsoleTask(page, 'campaign');
+    await task.click('button[name=newCampaign]');
+    await page.fill('.campaign-form input[name=name]', '冬季保湿五步');
+    const stages = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) await task.click('button[name=addStep]');
+      await page.selectOption(`select[name=stage-${i}]`, stages[i]);
+      await page.click(`input[name=piece-${i}]`);
+      await page.fill(`input[name=piece-${i}]`, titles[i]);
+      await task.click(page.locator(`[data-picker="piece-${i}"] .options button`, { hasText: titles[i] }));
+      await page.fill(`input[name=day-${i}]`, String(i));
+      await page.fill(`input[name=at-${i}]`, '20:00');
+    }
+    // Step 4 moved above step 3 puts a stage back: said before saving, and saving waits.
+    await task.click(page.locator('li.step[data-step="4"] button[aria-label="上移"]'));
+    await page.locator('.problems li', { hasText: '阶段不能倒退' }).waitFor();
+    expect(await page.locator('.campaign-form button[type=submit]').isDisabled()).toBe(true);
+    await task.click(page.locator('li.step[data-step="3"] button[aria-label="下移"]'));
+    await page.locator('.problems').waitFor({ state: 'detached' });
+    await task.click('.campaign-form button[type=submit]');
+    await page.locator('tr[data-campaign="冬季保湿五步"]').waitFor();
+    await page.locator('.campaign-runs').waitFor();
+    await task.done();
+    const campaigns = (await planner.get('/v1/campaigns').expect(200)).body as {
+      name: string;
+      steps: { stage: string; timing: object }[];
+    }[];
+    const made = campaigns.find((c) => c.name === '冬季保湿五步')!;
+    expect(made.steps.map((s) => s.stage)).toEqual(stages);
+    expect(made.steps.map((s) => s.timing)).toEqual(stages.map((_, i) => ({ day: i, at: '20:00' })));
+    const validation = await planner.post(`/v1/campaigns/${(made as unknown as { id: string }).id}/validate`).send({});
+    expect(validation.body).toMatchObject({ valid: true });
+    await context.close();
+  });
+
   describe('a run', () => {
     let campaignId = '';
     beforeAll(async () => {
@@ -383,6 +427,64 @@ describe('the console as the operator’s workplace', () => {
     const imported = (await admin.get('/v1/groups?tag=导入&pageSize=100').expect(200)).body;
     expect(imported.total).toBe(50);
     expect(imported.items[0]).toMatchObject({ name: '导入群 00', timezone: ZONE, tags: ['导入', '新群'] });
+    await context.close();
+  });
+
+  it('exports the week on the calendar as Excel and iCal, which read back with the same posts', async () => {
+    const { page, context } = await signIn(keys.planner, { hash: '#/calendar' });
+    const task = new ConsoleTask(page, 'export');
+    await page.selectOption('select[name=tag]', '拖动');
+    await task.click('.fc-timeGridWeek-button');
+    if ((await page.locator(`td.fc-timegrid-col[data-date="${tomorrow}"]`).count()) === 0)
+      await task.click('.fc-next-button');
+    await page.locator('.fc-event[data-group="拖动群"]').waitFor();
+    const saved = async (format: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), task.click(`button[name=export-${format}]`)]);
+      expect(file.suggestedFilename()).toMatch(new RegExp(`^群日历-\\d{4}-\\d{2}-\\d{2}\\.${format}$`));
+      return readFileSync((await file.path())!);
+    };
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await saved('xlsx'));
+    const rows = book
+      .getWorksheet('群日历')!
+      .getSheetValues()
+      .slice(2)
+      .map((row) => (row as unknown[]).slice(1, 7));
+    expect(rows).toEqual([['拖动群', tomorrow, '10:00', ZONE, '激活', '拖动的消息']]);
+    const events = Object.values(ical.sync.parseICS((await saved('ics')).toString('utf8'))).filter(
+      (e) => e?.type === 'VEVENT',
+    ) as VEvent[];
+    const [post] = (await planner.get('/v1/posts?pageSize=100').expect(200)).body.items.filter(
+      (p: { groupId: string; dueAt: string }) => events.some((e) => e.uid === (p as unknown as { id: string }).id),
+    ) as { id: string; dueAt: string }[];
+    expect(events).toHaveLength(1);
+    expect(events[0].start.getTime()).toBe(Date.parse(post.dueAt));
+    await task.done();
+    await context.close();
+  });
+
+  it('blacks out the Spring Festival preset for a tag, its 调休 working Saturday left open, and says when a year is not known yet', async () => {
+    const { page, context } = await signIn(keys.planner, { hash: '#/groups' });
+    const task = new ConsoleTask(page, 'holidays');
+    await task.click('button[name=holidays]');
+    // A year the library does not have yet says so and offers the shopping peaks only.
+    await page.selectOption('select[name=holidayYear]', '2027');
+    const known = (await planner.get('/v1/holidays?year=2027').expect(200)).body.statutoryKnown as boolean;
+    if (!known) await page.locator('.holidays .notice', { hasText: '还没有 2027 年' }).waitFor();
+    await page.selectOption('select[name=holidayYear]', '2026');
+    const spring = page.locator('li[data-preset="spring_festival_2026"]');
+    await spring.locator('text=调休上班：2026-02-14、2026-02-28').waitFor();
+    await task.click(spring.locator('input[type=checkbox]'));
+    await page.selectOption('select[name=holidayTag]', '华东');
+    await task.click('button[name=applyHolidays]');
+    await page.locator('.holidays p.ok', { hasText: '已为 150 个社群' }).waitFor();
+    await task.done();
+    const [group] = (await planner.get('/v1/groups?tag=华东&pageSize=1').expect(200)).body.items as {
+      blackoutDates: string[];
+    }[];
+    expect(group.blackoutDates).toEqual(expect.arrayContaining(['2026-02-15', '2026-02-17', '2026-02-23']));
+    expect(group.blackoutDates).not.toContain('2026-02-14');
+    expect(group.blackoutDates).not.toContain('2026-02-28');
     await context.close();
   });
 

@@ -236,3 +236,73 @@ describe('groups', () => {
     });
   });
 });
+
+describe('holiday presets', () => {
+  let t: TestApp;
+  let planner: RequestWith;
+  beforeAll(async () => {
+    t = await createTestApp();
+    planner = t.as(await createKey(t, 'planner'));
+  });
+  afterAll(() => t.close());
+
+  it('lists a year’s statutory holidays with their 调休 working days from the library, and the shopping peaks', async () => {
+    const year = (await planner.get('/v1/holidays?year=2026').expect(200)).body;
+    expect(year.statutoryKnown).toBe(true);
+    expect(year.presets.find((p: { name: string }) => p.name === '春节')).toMatchObject({
+      id: 'spring_festival_2026',
+      holidays: expect.arrayContaining(['2026-02-15', '2026-02-23']),
+      workdays: ['2026-02-14', '2026-02-28'],
+    });
+    const far = (await planner.get('/v1/holidays?year=2099').expect(200)).body;
+    expect(far).toMatchObject({ statutoryKnown: false });
+    expect(far.presets.map((p: { name: string }) => p.name)).toEqual(['618', '双11', '双12']);
+    expect(fieldsOf((await planner.get('/v1/holidays?year=soon').expect(400)).body)).toEqual(['year']);
+  });
+
+  it('blacks out a preset’s days off for a tag’s groups and leaves its 调休 working Saturday open, once', async () => {
+    const channelId = (await ChannelFactory.create(t, 'console')).id;
+    const tag = `holiday-${Date.now()}`;
+    const own = await GroupFactory.create(t, channelId, { tags: [tag], blackoutDates: ['2026-03-08'] });
+    await GroupFactory.create(t, channelId, { tags: [tag] });
+    const applied = await planner
+      .post('/v1/holidays/apply')
+      .send({ presets: ['spring_festival_2026'], tag })
+      .expect(200);
+    expect(applied.body).toMatchObject({ groups: 2, unchanged: 0 });
+    const group = (await planner.get(`/v1/groups/${own.id}`).expect(200)).body;
+    expect(group.blackoutDates).toEqual([
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
+      '2026-02-23',
+      '2026-03-08',
+    ]);
+    expect(group.blackoutDates).not.toContain('2026-02-14');
+    const again = await planner
+      .post('/v1/holidays/apply')
+      .send({ presets: ['spring_festival_2026'], tag })
+      .expect(200);
+    expect(again.body).toMatchObject({ groups: 0, unchanged: 2 });
+    const bad = await planner
+      .post('/v1/holidays/apply')
+      .send({ presets: ['christmas_2026'], tag })
+      .expect(400);
+    expect(fieldsOf(bad.body)).toEqual(['presets[0]']);
+    expect(
+      fieldsOf(
+        (
+          await planner
+            .post('/v1/holidays/apply')
+            .send({ presets: ['double11_2026'] })
+            .expect(400)
+        ).body,
+      ),
+    ).toEqual(['tag']);
+  });
+});

@@ -95,6 +95,25 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
 export const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
   api<T>(path, { method: 'POST', body, headers });
 
+/** Fetches a file the API makes (an export) with this tab's key and hands it to the browser to save. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const key = session.key();
+  const response = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new ApiError(response.status, body.message ?? response.statusText);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const named = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = named ? decodeURIComponent(named) : fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
 /** One key per intended action: a second click of the same launch is the same launch. */
 export const idempotencyKey = () => crypto.randomUUID();
 

@@ -204,6 +204,7 @@ const zh = {
     add_msg_template: '群发任务',
     link: '链接卡片',
   },
+  calendar: { export: { xlsx: '导出 Excel', ics: '导出 iCal（日历订阅文件）' } },
   move: {
     title: '改到新的时间？',
     body: '把「{{group}}」的这条消息改到 {{to}}（该群当地时间）。',
@@ -211,6 +212,17 @@ const zh = {
     wholeStep: '这一步所有群一起改',
     refused: '这个时间不符合群的发送规则：',
     force: '仍然改到这个时间（到时仍按规则顺延）',
+  },
+  holidays: {
+    open: '节假日免发',
+    title: '节假日免发',
+    year: '年份',
+    unknownYear: '节假日库还没有 {{year}} 年的法定假日安排（国务院通常在前一年年底公布），只能先选购物节。',
+    off: '{{from}} 至 {{to}} 放假 {{n}} 天',
+    workdays: '调休上班：{{days}}（照常发送）',
+    forTag: '用于标签',
+    apply: '设为免发日期',
+    applied: '已为 {{groups}} 个社群加上 {{n}} 个免发日期（{{unchanged}} 个已有，不变）。',
   },
   import: {
     open: '从 CSV 导入',
@@ -542,6 +554,7 @@ const en: typeof zh = {
     add_msg_template: 'mass-message task',
     link: 'link card',
   },
+  calendar: { export: { xlsx: 'Export Excel', ics: 'Export iCal' } },
   move: {
     title: 'Move to a new time?',
     body: 'Move this post to “{{group}}” to {{to}} (the group’s local time).',
@@ -549,6 +562,18 @@ const en: typeof zh = {
     wholeStep: 'The whole step, every group',
     refused: 'This time breaks the group’s rules:',
     force: 'Keep this time (the rules still hold it when it goes)',
+  },
+  holidays: {
+    open: 'Holidays off',
+    title: 'Holidays off',
+    year: 'Year',
+    unknownYear:
+      'The holiday library has no statutory schedule for {{year}} yet (it is published late in the year before); only the shopping peaks.',
+    off: '{{from}} to {{to}}, {{n}} days off',
+    workdays: 'make-up working days: {{days}} (posts go)',
+    forTag: 'For the tag',
+    apply: 'Black these days out',
+    applied: '{{n}} dates blacked out for {{groups}} groups ({{unchanged}} had them already).',
   },
   import: {
     open: 'Import from CSV',

@@ -129,6 +129,13 @@ export class GroupWriter {
     await manager.update(Group, { id: In(ids) }, { status: 'archived', dismissedAt: at, pausedReason: reason });
   }
 
+  /** Each group's own blackout dates replaced, in one transaction (holiday presets added to them). */
+  async setBlackoutDates(rows: { id: string; blackoutDates: string[] }[]): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      for (const row of rows) await manager.update(Group, { id: row.id }, { blackoutDates: row.blackoutDates });
+    });
+  }
+
   /** What a provider's event says of one group's members (a WeCom member joined or left). */
   async setMemberCount(id: string, memberCount: number): Promise<void> {
     await this.groups.update({ id }, { memberCount });

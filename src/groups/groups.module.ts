@@ -19,10 +19,12 @@ import { GroupSyncs } from './sync/group-syncs.service';
 import { ProviderEvent } from './sync/provider-event.entity';
 import { WecomCallbacks } from './sync/wecom-callbacks.service';
 import { WecomCallbacksController } from './sync/wecom-callbacks.controller';
+import { HolidaysController } from './holidays.controller';
+import { HolidayBlackouts } from './holiday-blackouts.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, Group, GroupTag, GroupSync, ProviderEvent]), ProvidersModule],
-  controllers: [ChannelsController, GroupsController, WecomCallbacksController],
+  controllers: [ChannelsController, GroupsController, WecomCallbacksController, HolidaysController],
   providers: [
     ChannelsService,
     GroupsService,
@@ -34,6 +36,7 @@ import { WecomCallbacksController } from './sync/wecom-callbacks.controller';
     CustomerGroupSync,
     GroupSyncs,
     WecomCallbacks,
+    HolidayBlackouts,
   ],
   exports: [ChannelsService, GroupDirectory, GroupWriter, GroupSyncs],
 })

@@ -37,6 +37,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   PublishContentDto: { revision: 1, version: 1 },
   PreviewContentDto: { format: 'markdown', group: { name: '上海宝妈 1 群', timezone: 'Asia/Shanghai' } },
   ChannelPreviewQuery: { groupId: GROUP_ID, channelIds: [CHANNEL_ID] },
+  ApplyHolidaysDto: { presets: ['spring_festival_2026', 'double11_2026'], tag: '宝妈' },
   ReschedulePostDto: { dueAt: '2026-11-24T10:00:00+08:00' },
   RescheduleStepDto: { byMinutes: 60 },
   DraftPreviewDto: {

@@ -13,6 +13,7 @@ import { RoutinesModule } from '../routines/routines.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
+import { CalendarExport } from './calendar-export.service';
 import { ChannelPreviewController } from './channel-preview.controller';
 import { FunnelController } from './funnels.controller';
 import { FunnelService } from './funnel.service';
@@ -52,6 +53,6 @@ import { OwnersReport } from './owners.service';
     ChannelPreviewController,
     OwnersController,
   ],
-  providers: [CalendarService, RunBoard, RunProgress, FunnelService, OwnersReport],
+  providers: [CalendarService, CalendarExport, RunBoard, RunProgress, FunnelService, OwnersReport],
 })
 export class ReportsModule {}

@@ -8,7 +8,7 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, Group, api, post, useTags } from '../api';
+import { ApiError, Group, api, download, post, useTags } from '../api';
 import { Modal } from '../dialog';
 import { useCanAct } from '../session';
 import { GroupPicker } from '../GroupPicker';
@@ -179,12 +179,13 @@ function MoveDialog({ move, onDone }: { move: Move; onDone: (moved: boolean) => 
  */
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
-  const [range, setRange] = useState<{ start: Date; end: Date } | null>(null);
+  const [range, setRange] = useState<{ start: Date; end: Date; current: { start: Date; end: Date } } | null>(null);
   const [chosen, setChosen] = useState<{ group: Pick<Group, 'id' | 'name'> | null; tag: string } | null>(null);
   const [open, setOpen] = useState<{ id: string; group: { name: string; timezone: string } } | null>(null);
   const phone = usePhone();
   const canAct = useCanAct();
   const [moving, setMoving] = useState<Move | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
   const tags = useTags();
   // The calendar is asked for one group or one tag at a time (or both: the group, if it has the tag);
   // the first tag until the operator picks.
@@ -275,6 +276,36 @@ export function CalendarPage() {
           ))}
         </ul>
       </div>
+      {filtered && range && (
+        <div className="toolbar exports">
+          {(['xlsx', 'ics'] as const).map((format) => (
+            <button
+              key={format}
+              className="secondary"
+              name={`export-${format}`}
+              onClick={() => {
+                // The days the view shows as each group lives them: a day wider in instants, cut by local date.
+                const [start, end] = [range.current.start, range.current.end];
+                const query = new URLSearchParams({
+                  from: new Date(start.getTime() - DAY_MS).toISOString(),
+                  to: new Date(Math.min(end.getTime() + DAY_MS, start.getTime() + 30 * DAY_MS)).toISOString(),
+                  fromDate: start.toISOString().slice(0, 10),
+                  toDate: new Date(end.getTime() - 1).toISOString().slice(0, 10),
+                  format,
+                });
+                if (filter.groupId) query.set('groupId', filter.groupId);
+                if (filter.tag) query.set('tag', filter.tag);
+                download(`/v1/calendar/export?${query}`, `calendar.${format}`).catch((e: Error) =>
+                  setExportError(e.message),
+                );
+              }}
+            >
+              {t(`calendar.export.${format}`)}
+            </button>
+          ))}
+          {exportError && <span className="error">{t('error', { message: exportError })}</span>}
+        </div>
+      )}
       {tags.data && !filtered && <p className="muted">{t('filter.pick')}</p>}
       {entries.data?.length === 0 && choice.group && choice.tag && (
         <p className="notice" role="status">
@@ -297,7 +328,7 @@ export function CalendarPage() {
           setRange((old) =>
             old?.start.getTime() === arg.start.getTime() && old.end.getTime() === arg.end.getTime()
               ? old
-              : { start: arg.start, end: arg.end },
+              : { start: arg.start, end: arg.end, current: { start: arg.view.currentStart, end: arg.view.currentEnd } },
           )
         }
         eventClick={onClick}

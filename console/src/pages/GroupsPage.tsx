@@ -5,6 +5,7 @@ import { Group, Page, api, post, useTags } from '../api';
 import { useConfirm } from '../dialog';
 import { useCanAct, useMe } from '../session';
 import { GroupImport } from './GroupImport';
+import { HolidayPresets } from './HolidayPresets';
 import { colour } from '../status';
 
 const PAGE_SIZE = 50;
@@ -40,6 +41,7 @@ export function GroupsPage() {
   const [ask, dialog] = useConfirm();
   const isAdmin = useMe().role === 'admin';
   const [importing, setImporting] = useState(false);
+  const [holidays, setHolidays] = useState(false);
   // The reason typed in the pause dialog, read when the operator confirms.
   const reasonRef = useRef('');
   const filter = (set: (value: string) => void) => (value: string) => {
@@ -82,8 +84,14 @@ export function GroupsPage() {
             {t('import.open')}
           </button>
         )}
+        {canAct && !holidays && (
+          <button name="holidays" className="secondary" onClick={() => setHolidays(true)}>
+            {t('holidays.open')}
+          </button>
+        )}
       </div>
       {importing && <GroupImport onClose={() => setImporting(false)} />}
+      {holidays && <HolidayPresets onClose={() => setHolidays(false)} />}
       {groups.isLoading && <p>{t('loading')}</p>}
       {act.error && <p className="error">{t('error', { message: act.error.message })}</p>}
       {groups.data?.items.length === 0 && <p className="muted">{t('groups.none')}</p>}

@@ -1,6 +1,8 @@
 import { PageNumber, PageSize } from '../../common/page.dto';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { IsIn, IsUUID, Matches } from 'class-validator';
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 import { IsInstant } from '../../common/instant.decorator';
 import { TagFilter } from '../../common/tags.decorator';
 import { Omittable } from '../../common/omittable.decorator';
@@ -33,6 +35,24 @@ export class CalendarQuery extends TimelineQuery {
   /** Groups per page. */
   @PageSize(200, 50)
   pageSize: number = 50;
+}
+
+export const EXPORT_FORMATS = ['xlsx', 'ics'] as const;
+
+export class CalendarExportQuery extends OmitType(CalendarQuery, ['page', 'pageSize'] as const) {
+  /** xlsx: a sheet, one row per post in each group's local time; ics: an iCalendar file. */
+  @IsIn(EXPORT_FORMATS)
+  format: (typeof EXPORT_FORMATS)[number];
+
+  /** Only the entries on or after this local date (YYYY-MM-DD) in their group's zone: a week as each group lives it. */
+  @Omittable()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  fromDate?: string;
+
+  /** Only the entries on or before this local date (YYYY-MM-DD) in their group's zone. */
+  @Omittable()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  toDate?: string;
 }
 
 export class CalendarEntryDto {
