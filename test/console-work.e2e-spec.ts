@@ -12,6 +12,7 @@ import { ConsoleTask } from './support/console-tasks';
 import { CampaignFactory, ChannelFactory, ContentFactory, GroupFactory, createKey } from './support/factories';
 import { eventually } from './support/poll';
 import { PictureServer, gradientPng } from './support/providers/pictures';
+import { FakeWecomCustomer } from './support/providers/wecom-customer';
 import { SwitchableProxy } from './support/switchable-proxy';
 import { RequestWith, TestApp, createTestApp } from './support/test-app';
 
@@ -488,6 +489,54 @@ describe('the console as the operator’s workplace', () => {
     await context.close();
   });
 
+  it('shows each owner what waits for their confirmation, since when, and reminds them now', async () => {
+    const fake = new FakeWecomCustomer('ww-corp-console', 'corp-secret-console-0123');
+    await fake.start();
+    try {
+      const customer = await ChannelFactory.create(t, 'wecom_customer_group', {
+        name: '客户群',
+        config: { baseUrl: fake.url },
+        credentials: { corpId: fake.corpId, corpSecret: fake.corpSecret },
+      });
+      const owned = async (chatId: string, sender: string) =>
+        GroupFactory.create(t, customer.id, {
+          name: `客户群 ${chatId.slice(-2)}`,
+          address: { chatId, sender },
+          tags: ['客户群'],
+          quietHours: 'off',
+          minGapMinutes: 'off',
+        });
+      await owned('wrConsoleChat01', 'zhangsan');
+      await owned('wrConsoleChat02', 'zhangsan');
+      await owned('wrConsoleChat03', 'lisi');
+      const piece = await ContentFactory.create(editor, 'custom', { title: '客户群通知', fields: { text: '通知' } });
+      await editor.post(`/v1/content/${piece.id}/publish`).send({}).expect(200);
+      const campaign = await CampaignFactory.create(planner, [piece.id], [{ after: 'PT0S' }], { name: '客户群群发' });
+      await planner
+        .post(`/v1/campaigns/${campaign.id}/runs`)
+        .send({ audience: { tags: ['客户群'] } })
+        .expect(201);
+      await eventually(async () => {
+        const owners = (await planner.get('/v1/owners').expect(200)).body.items as { owner: string; waiting: number }[];
+        return owners.filter((o) => o.waiting === 1).length === 2 ? true : undefined;
+      }, 30_000);
+      const { page, context } = await signIn(keys.planner, { hash: '#/owners' });
+      const task = new ConsoleTask(page, 'owners');
+      const row = page.locator('tr[data-owner="zhangsan"]');
+      await row.locator('td', { hasText: '分钟' }).first().waitFor();
+      await task.click(row.locator('button[name=remind]'));
+      await page.locator('.confirm', { hasText: '提醒 zhangsan 确认 1 个待发的群发任务' }).waitFor();
+      await task.click('.confirm button:has-text("确认提醒")');
+      await page.locator('p.ok', { hasText: '已提醒 1 个任务' }).waitFor();
+      await task.done();
+      const tasks = fake.tasks.filter((x) => x.sender === 'zhangsan');
+      expect(tasks.map((x) => x.reminders)).toEqual([1]);
+      await context.close();
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it('signs a tab out when its key is revoked, and a valid key from the same address still gets in', async () => {
     const doomed = (await admin.post('/v1/api-keys').send({ name: '将被撤销', role: 'viewer' }).expect(201)).body as {
       id: string;
@@ -527,6 +576,8 @@ describe('the console as the operator’s workplace', () => {
     for (const [hash, ready] of [
       ['calendar', '.fc-daygrid-day'],
       ['runs', 'article.run'],
+      ['campaigns', 'tr[data-campaign]'],
+      ['owners', 'tr[data-owner]'],
       ['plan', 'select[name=campaign] option >> nth=1'],
       ['inbox', 'section'],
       ['content', '.pieces li'],

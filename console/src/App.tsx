@@ -22,6 +22,7 @@ const LOADERS: Record<PageName, () => Promise<ComponentType>> = {
   campaigns: () => import('./pages/CampaignsPage').then((m) => m.CampaignsPage),
   plan: () => import('./pages/PlanPage').then((m) => m.PlanPage),
   inbox: () => import('./pages/InboxPage').then((m) => m.InboxPage),
+  owners: () => import('./pages/OwnersPage').then((m) => m.OwnersPage),
   content: () => import('./pages/ContentPage').then((m) => m.ContentPage),
   routines: () => import('./pages/RoutinesPage').then((m) => m.RoutinesPage),
   groups: () => import('./pages/GroupsPage').then((m) => m.GroupsPage),

@@ -31,12 +31,13 @@ export function useCanSeeGroups(): boolean {
   return useMe().role !== 'editor';
 }
 
-export type PageName = 'calendar' | 'runs' | 'campaigns' | 'plan' | 'inbox' | 'content' | 'routines' | 'groups';
+export type PageName =
+  'calendar' | 'runs' | 'campaigns' | 'plan' | 'inbox' | 'owners' | 'content' | 'routines' | 'groups';
 
 /** The pages a role can use: each page calls only routes the role may call. */
 export function pagesFor(role: Role): PageName[] {
   if (role === 'editor') return ['content'];
-  if (role === 'viewer') return ['calendar', 'runs', 'campaigns', 'inbox', 'content', 'routines', 'groups'];
+  if (role === 'viewer') return ['calendar', 'runs', 'campaigns', 'inbox', 'owners', 'content', 'routines', 'groups'];
   if (role === 'integration') return [];
-  return ['calendar', 'runs', 'campaigns', 'plan', 'inbox', 'content', 'routines', 'groups'];
+  return ['calendar', 'runs', 'campaigns', 'plan', 'inbox', 'owners', 'content', 'routines', 'groups'];
 }
