@@ -537,6 +537,50 @@ describe('the console as the operator’s workplace', () => {
     }
   });
 
+  it('edits a group’s tags and rules beside the global ones it follows, and the global rules themselves', async () => {
+    const before = (await planner.get('/v1/policies').expect(200)).body;
+    const group = await GroupFactory.create(t, channelId, {
+      name: '规则群',
+      tags: ['规则'],
+      quietHours: null,
+      minGapMinutes: null,
+    });
+    const { page, context } = await signIn(keys.planner, { hash: '#/groups' });
+    const task = new ConsoleTask(page, 'group-rules');
+    await page.fill('input[name=q]', '规则群');
+    const row = page.locator('tr[data-group="规则群"]');
+    await row.locator('td', { hasText: '全局：' }).first().waitFor();
+    await task.click(row.locator('button[name=editGroup]'));
+    const dialog = page.locator('.group-editor');
+    await dialog.locator('select[name=quietHours-mode] option', { hasText: '沿用全局' }).waitFor({ state: 'attached' });
+    await page.fill('.group-editor input[name=tags]', '规则，晚睡');
+    await page.selectOption('.group-editor select[name=quietHours-mode]', 'own');
+    await page.fill('.group-editor input[name=quietFrom]', '21:00');
+    await page.fill('.group-editor input[name=quietTo]', '09:00');
+    await page.selectOption('.group-editor select[name=minGapMinutes-mode]', 'own');
+    await page.fill('.group-editor input[name=minGapMinutes]', '30');
+    await page.selectOption('.group-editor select[name=dailyCap-mode]', 'off');
+    await task.click('.group-editor button[name=saveGroup]');
+    await dialog.waitFor({ state: 'detached' });
+    await row.locator('td', { hasText: '21:00-09:00' }).waitFor();
+    expect((await planner.get(`/v1/groups/${group.id}`).expect(200)).body).toMatchObject({
+      tags: ['规则', '晚睡'],
+      quietHours: '21:00-09:00',
+      minGapMinutes: 30,
+      dailyCap: 'off',
+      promoCap: null,
+    });
+    await task.click('button[name=globalPolicy]');
+    await page.selectOption('.global-policy select[name=dailyCap-mode]', 'own');
+    await page.fill('.global-policy input[name=dailyCap]', '4');
+    await task.click('button[name=saveGlobal]');
+    await page.locator('.global-policy p.ok').waitFor();
+    await task.done();
+    expect((await planner.get('/v1/policies').expect(200)).body.dailyCap).toBe(4);
+    await planner.put('/v1/policies').send(before).expect(200);
+    await context.close();
+  });
+
   it('signs a tab out when its key is revoked, and a valid key from the same address still gets in', async () => {
     const doomed = (await admin.post('/v1/api-keys').send({ name: '将被撤销', role: 'viewer' }).expect(201)).body as {
       id: string;

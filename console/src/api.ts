@@ -205,7 +205,7 @@ export interface Group {
   consecutiveFailures: number;
   tags: string[];
   quietHours: string | null;
-  minGapMinutes: number | null;
-  dailyCap: number | null;
-  promoCap: number | null;
+  minGapMinutes: number | 'off' | null;
+  dailyCap: number | 'off' | null;
+  promoCap: number | 'off' | null;
 }

@@ -6,6 +6,8 @@ import { useConfirm } from '../dialog';
 import { useCanAct, useMe } from '../session';
 import { GroupImport } from './GroupImport';
 import { HolidayPresets } from './HolidayPresets';
+import { GlobalPolicy, GroupEditor } from './GroupEditor';
+import { Rules, ruleText } from './PolicyFields';
 import { colour } from '../status';
 
 const PAGE_SIZE = 50;
@@ -42,6 +44,14 @@ export function GroupsPage() {
   const isAdmin = useMe().role === 'admin';
   const [importing, setImporting] = useState(false);
   const [holidays, setHolidays] = useState(false);
+  const [editing, setEditing] = useState<Group | null>(null);
+  const [globalOpen, setGlobalOpen] = useState(false);
+  const global = useQuery({ queryKey: ['policy'], queryFn: () => api<Rules>('/v1/policies') });
+  /** A group's own rule, or the global one it follows, said as such. */
+  const rule = (field: keyof Rules, own: string | number | null) =>
+    own === null
+      ? t('groups.inheritedValue', { value: global.data ? ruleText(field, global.data[field], t) : '…' })
+      : ruleText(field, own, t);
   // The reason typed in the pause dialog, read when the operator confirms.
   const reasonRef = useRef('');
   const filter = (set: (value: string) => void) => (value: string) => {
@@ -84,6 +94,11 @@ export function GroupsPage() {
             {t('import.open')}
           </button>
         )}
+        {canAct && !globalOpen && (
+          <button name="globalPolicy" className="secondary" onClick={() => setGlobalOpen(true)}>
+            {t('policy.globalTitle')}
+          </button>
+        )}
         {canAct && !holidays && (
           <button name="holidays" className="secondary" onClick={() => setHolidays(true)}>
             {t('holidays.open')}
@@ -92,6 +107,16 @@ export function GroupsPage() {
       </div>
       {importing && <GroupImport onClose={() => setImporting(false)} />}
       {holidays && <HolidayPresets onClose={() => setHolidays(false)} />}
+      {globalOpen && <GlobalPolicy onClose={() => setGlobalOpen(false)} />}
+      {editing && (
+        <GroupEditor
+          group={editing}
+          onClose={(saved) => {
+            setEditing(null);
+            if (saved) void client.invalidateQueries({ queryKey: ['groups'] });
+          }}
+        />
+      )}
       {groups.isLoading && <p>{t('loading')}</p>}
       {act.error && <p className="error">{t('error', { message: act.error.message })}</p>}
       {groups.data?.items.length === 0 && <p className="muted">{t('groups.none')}</p>}
@@ -123,12 +148,17 @@ export function GroupsPage() {
                   </span>
                 </td>
                 <td>{g.tags.join('、')}</td>
-                <td>{g.quietHours === 'off' ? t('groups.off') : (g.quietHours ?? t('groups.inherited'))}</td>
-                <td>{g.minGapMinutes === null ? t('groups.inherited') : String(g.minGapMinutes)}</td>
-                <td>{g.dailyCap === null ? t('groups.inherited') : String(g.dailyCap)}</td>
+                <td>{rule('quietHours', g.quietHours)}</td>
+                <td>{rule('minGapMinutes', g.minGapMinutes)}</td>
+                <td>{rule('dailyCap', g.dailyCap)}</td>
                 <td>{g.consecutiveFailures}</td>
                 <td className="reason">{g.pausedReason}</td>
-                <td>
+                <td className="row-actions">
+                  {canAct && (
+                    <button className="link" name="editGroup" onClick={() => setEditing(g)}>
+                      {t('edit')}
+                    </button>
+                  )}
                   {canAct && g.status === 'paused' && (
                     <button className="link" onClick={() => act.mutate({ id: g.id, action: 'resume' })}>
                       {t('groups.resume')}
