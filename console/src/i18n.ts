@@ -228,6 +228,16 @@ const zh = {
     link: '链接卡片',
   },
   calendar: { export: { xlsx: '导出 Excel', ics: '导出 iCal（日历订阅文件）' } },
+  oneOff: {
+    title: '在这里安排一条消息',
+    body: '{{date}} 发给 {{to}}，按各群当地时间。',
+    tag: '标签「{{tag}}」的所有社群',
+    piece: '内容',
+    past: '这一天已经过去了。',
+    confirm: '安排发送',
+    campaignName: '单发 · {{title}} · {{date}} {{time}}',
+  },
+  slot: { title: '日常安排', piece: '将发送', none: '（还没有可发的内容）', toRoutines: '去「日常」查看' },
   move: {
     title: '改到新的时间？',
     body: '把「{{group}}」的这条消息改到 {{to}}（该群当地时间）。',
@@ -625,6 +635,16 @@ const en: typeof zh = {
     link: 'link card',
   },
   calendar: { export: { xlsx: 'Export Excel', ics: 'Export iCal' } },
+  oneOff: {
+    title: 'Plan a post here',
+    body: 'On {{date}} to {{to}}, in each group’s local time.',
+    tag: 'every group tagged “{{tag}}”',
+    piece: 'Piece',
+    past: 'This day is past.',
+    confirm: 'Plan it',
+    campaignName: 'One-off · {{title}} · {{date}} {{time}}',
+  },
+  slot: { title: 'Routine slot', piece: 'Sends', none: '(nothing to send yet)', toRoutines: 'See Routines' },
   move: {
     title: 'Move to a new time?',
     body: 'Move this post to “{{group}}” to {{to}} (the group’s local time).',

@@ -1,4 +1,5 @@
 import type { DatesSetArg, EventClickArg, EventDropArg, EventInput } from '@fullcalendar/core';
+import type { DateClickArg } from '@fullcalendar/interaction';
 import interactionPlugin from '@fullcalendar/interaction';
 import zhCn from '@fullcalendar/core/locales/zh-cn';
 import dayGridPlugin from '@fullcalendar/daygrid';
@@ -8,7 +9,8 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, Group, api, download, post, useTags } from '../api';
+import { ApiError, Group, api, download, idempotencyKey, post, useTags } from '../api';
+import { PieceSummary, PiecePicker } from '../PiecePicker';
 import { Modal } from '../dialog';
 import { useCanAct } from '../session';
 import { GroupPicker } from '../GroupPicker';
@@ -173,6 +175,127 @@ function MoveDialog({ move, onDone }: { move: Move; onDone: (moved: boolean) => 
   );
 }
 
+const STAGES = ['activate', 'educate', 'trigger_need', 'trigger_emotion', 'close'];
+
+/** Whole days from today (the viewer's) to a local date: a run's day N, as each group counts it. */
+function daysFromToday(date: string): number {
+  const today = new Date();
+  const local = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - local) / DAY_MS);
+}
+
+/**
+ * A post planned from an empty slot: one piece, on that day at that time in each group's own zone,
+ * to the group or tag the calendar shows. Made as a one-step campaign and launched once.
+ */
+function OneOffDialog({
+  slot,
+  audience,
+  onDone,
+}: {
+  slot: { date: string; time: string };
+  audience: { group: Pick<Group, 'id' | 'name'> | null; tag: string };
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [piece, setPiece] = useState<PieceSummary | null>(null);
+  const [time, setTime] = useState(slot.time);
+  const [stage, setStage] = useState('educate');
+  const [key] = useState(idempotencyKey);
+  const day = daysFromToday(slot.date);
+  const plan = useMutation({
+    mutationFn: async () => {
+      const campaign = await post<{ id: string }>('/v1/campaigns', {
+        name: t('oneOff.campaignName', { title: piece!.title, date: slot.date, time }),
+        steps: [{ stage, contentId: piece!.id, timing: { day, at: time } }],
+      });
+      return post(
+        `/v1/campaigns/${campaign.id}/runs`,
+        { audience: audience.group ? { groupIds: [audience.group.id] } : { tags: [audience.tag] } },
+        { 'Idempotency-Key': key },
+      );
+    },
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['calendar'] });
+      onDone();
+    },
+  });
+  const past = day < 0;
+  return (
+    <Modal label={t('oneOff.title')} onClose={onDone} className="confirm one-off">
+      <h2>{t('oneOff.title')}</h2>
+      <p>
+        {t('oneOff.body', {
+          date: slot.date,
+          to: audience.group ? audience.group.name : t('oneOff.tag', { tag: audience.tag }),
+        })}
+      </p>
+      <div className="editor-form plain-form">
+        <label>
+          {t('routines.at')}
+          <input name="oneOffTime" type="time" value={time} onChange={(e) => setTime(e.target.value)} />
+          <span className="hint">{t('routines.localTime')}</span>
+        </label>
+        <label>
+          {t('campaigns.stage')}
+          <select name="oneOffStage" value={stage} onChange={(e) => setStage(e.target.value)}>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {t(`stage.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('oneOff.piece')}
+          <PiecePicker piece={piece} onChange={setPiece} name="oneOffPiece" />
+        </label>
+      </div>
+      {past && <p className="error">{t('oneOff.past')}</p>}
+      {plan.error && <p className="error">{t('error', { message: plan.error.message })}</p>}
+      <div className="actions">
+        <button className="secondary" data-autofocus onClick={onDone}>
+          {t('dialog.back')}
+        </button>
+        <button name="planOneOff" disabled={!piece || past || plan.isPending} onClick={() => plan.mutate()}>
+          {t('oneOff.confirm')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** A routine's slot not made into a post yet: what it will send, or why nothing. */
+function SlotDialog({ entry, onClose }: { entry: Entry & { group: CalendarGroup }; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal label={t('slot.title')} onClose={onClose} className="confirm slot">
+      <h2>{t('slot.title')}</h2>
+      <dl>
+        <dt>{t('post.group')}</dt>
+        <dd>{entry.group.name}</dd>
+        <dt>{t('post.due')}</dt>
+        <dd>{twoZones(entry.dueAt, entry.group.timezone)}</dd>
+        <dt>{t('slot.piece')}</dt>
+        <dd>{entry.title ?? t('slot.none')}</dd>
+        {entry.reason && (
+          <>
+            <dt>{t('post.reason')}</dt>
+            <dd className="reason">{entry.reason}</dd>
+          </>
+        )}
+      </dl>
+      <div className="actions">
+        <a href="#/routines">{t('slot.toRoutines')}</a>
+        <button className="secondary" data-autofocus onClick={onClose}>
+          {t('post.close')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
 /**
  * 群日历: each post or routine slot on its group's local day and time, coloured by status, with
  * its stage and title; a click opens the post.
@@ -186,6 +309,8 @@ export function CalendarPage() {
   const canAct = useCanAct();
   const [moving, setMoving] = useState<Move | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
+  const [oneOff, setOneOff] = useState<{ date: string; time: string } | null>(null);
+  const [slot, setSlot] = useState<(Entry & { group: CalendarGroup }) | null>(null);
   const tags = useTags();
   // The calendar is asked for one group or one tag at a time (or both: the group, if it has the tag);
   // the first tag until the operator picks.
@@ -234,8 +359,14 @@ export function CalendarPage() {
     setMoving({ entry, to: arg.event.startStr.slice(0, 16), byMinutes, revert: arg.revert });
   };
   const onClick = (arg: EventClickArg) => {
-    const { postId, group } = arg.event.extendedProps as Entry & { group: CalendarGroup };
-    if (postId) setOpen({ id: postId, group });
+    const entry = arg.event.extendedProps as Entry & { group: CalendarGroup };
+    if (entry.postId) setOpen({ id: entry.postId, group: entry.group });
+    else setSlot(entry);
+  };
+  const onDateClick = (arg: DateClickArg) => {
+    if (!canAct || !filtered) return;
+    const [date, time] = arg.dateStr.split('T');
+    setOneOff({ date, time: time ? time.slice(0, 5) : '10:00' });
   };
 
   return (
@@ -333,6 +464,7 @@ export function CalendarPage() {
         }
         eventClick={onClick}
         eventDrop={onDrop}
+        dateClick={onDateClick}
         snapDuration="00:15"
         scrollTime="08:00"
         slotMinTime="06:00"
@@ -349,6 +481,8 @@ export function CalendarPage() {
         dayMaxEvents={12}
         height="auto"
       />
+      {oneOff && <OneOffDialog slot={oneOff} audience={choice} onDone={() => setOneOff(null)} />}
+      {slot && <SlotDialog entry={slot} onClose={() => setSlot(null)} />}
       {moving && <MoveDialog move={moving} onDone={() => setMoving(null)} />}
       {open && <PostDetail id={open.id} group={open.group} onClose={() => setOpen(null)} />}
     </section>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError, Page, api, post } from '../api';
 import { useConfirm } from '../dialog';
+import { PieceSummary, PiecePicker } from '../PiecePicker';
 import { FieldErrors, fieldError } from '../FieldErrors';
 import { useCanAct } from '../session';
 import { colour } from '../status';
@@ -26,12 +27,6 @@ interface Campaign {
   status: 'draft' | 'active' | 'archived';
   allowDirectClose: boolean;
   steps: Step[];
-}
-
-interface PieceSummary {
-  id: string;
-  title: string;
-  kind: string;
 }
 
 /** A step as the builder edits it: the timing as the operator types it (day and time, or hours and minutes after). */
@@ -102,70 +97,6 @@ export function stepProblems(steps: DraftStep[], allowDirectClose: boolean, t: T
 }
 
 const minutes = (at: string) => Number(at.slice(0, 2)) * 60 + Number(at.slice(3, 5));
-
-/** Published pieces by title: the operator types, a click picks. */
-function PiecePicker({
-  piece,
-  onChange,
-  name,
-}: {
-  piece: PieceSummary | null;
-  onChange: (p: PieceSummary) => void;
-  name: string;
-}) {
-  const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [open, setOpen] = useState(false);
-  const found = useQuery({
-    queryKey: ['content', 'published', q],
-    queryFn: () =>
-      api<Page<PieceSummary>>(
-        `/v1/content?status=published&pageSize=20${q.trim() ? `&q=${encodeURIComponent(q.trim())}` : ''}`,
-      ),
-    enabled: open,
-  });
-  return (
-    <div className="picker" data-picker={name}>
-      {piece && !open ? (
-        <button type="button" className="link chosen-piece" onClick={() => setOpen(true)}>
-          {piece.title}
-        </button>
-      ) : (
-        <input
-          name={name}
-          autoComplete="off"
-          placeholder={t('campaigns.searchPiece')}
-          value={q}
-          autoFocus={piece !== null}
-          onFocus={() => setOpen(true)}
-          onBlur={() => setTimeout(() => setOpen(false), 150)}
-          onChange={(e) => setQ(e.target.value)}
-        />
-      )}
-      {open && found.data && (
-        <ul className="options" role="listbox">
-          {found.data.items.length === 0 && <li className="muted">{t('campaigns.noPiece')}</li>}
-          {found.data.items.map((p) => (
-            <li key={p.id} role="option" aria-selected={piece?.id === p.id}>
-              <button
-                type="button"
-                className="link"
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
-                  onChange(p);
-                  setOpen(false);
-                  setQ('');
-                }}
-              >
-                {p.title}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
 
 function Builder({ campaign, onSaved }: { campaign: Campaign | null; onSaved: (c: Campaign) => void }) {
   const { t } = useTranslation();
