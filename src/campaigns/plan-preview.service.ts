@@ -33,7 +33,7 @@ const HISTORY_MS = 2 * 86_400_000;
 /** The longest receive-cap window, a month, reaches at most this far back. */
 const CAP_HISTORY_MS = 31 * 86_400_000;
 /** A piece a group got within this many days is worth a second look before it goes again. */
-export const RECENT_DAYS = 7;
+const RECENT_DAYS = 7;
 /** How a plan's summary names what moved or skipped a post; a code not named here is named by its reason. */
 const RULE_NAMES: Partial<Record<HoldCode | SkipCode, string>> = {
   before_start: 'before the start',

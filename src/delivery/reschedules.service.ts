@@ -6,6 +6,7 @@ import { PoliciesService } from '../policy/policies.service';
 import { effectivePolicy, localDay, quietHoursEnd } from '../policy/policy';
 import { PostOperatorActs } from '../posts/lifecycle/operator-acts.service';
 import { Post } from '../posts/post.entity';
+import { PostStatus } from '../posts/post-status';
 import { PostsService } from '../posts/posts.service';
 import { RescheduleWarningDto, RescheduledDto } from './dto/reschedule.dto';
 
@@ -28,7 +29,7 @@ export class Reschedules {
 
   async post(id: string, dueAt: Date, force: boolean, now = new Date()): Promise<RescheduledDto> {
     const post = await this.posts.find(id);
-    if (post.status !== 'scheduled' && post.status !== 'queued') {
+    if (post.status !== PostStatus.Scheduled && post.status !== PostStatus.Queued) {
       throw DomainError.conflict(`post ${id} is ${post.status}: only a scheduled or queued post can move`);
     }
     return this.move([{ post, dueAt }], force, now);

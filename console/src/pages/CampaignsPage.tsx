@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { ApiError, Page, api, post } from '../api';
+import { ApiError, api, post } from '../api';
 import { useConfirm } from '../dialog';
 import { PieceSummary, PiecePicker } from '../PiecePicker';
 import { FieldErrors, fieldError } from '../FieldErrors';

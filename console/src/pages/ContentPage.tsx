@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Pager } from '../Pager';
 import { Page, api } from '../api';
 import { ContentEditor, Kind, Piece } from '../content/ContentEditor';
 import { useCanWrite } from '../session';
@@ -107,19 +108,7 @@ export function ContentPage() {
             </li>
           ))}
         </ul>
-        {pages > 1 && (
-          <div className="toolbar">
-            <button className="link" disabled={page <= 1} onClick={() => setPage(page - 1)} aria-label={t('previous')}>
-              ‹
-            </button>
-            <span>
-              {page} / {pages}
-            </span>
-            <button className="link" disabled={page >= pages} onClick={() => setPage(page + 1)} aria-label={t('next')}>
-              ›
-            </button>
-          </div>
-        )}
+        <Pager page={page} pages={pages} onPage={setPage} />
       </aside>
       <div className="editor-area">
         {!open && <p className="muted">{t('content.choose')}</p>}

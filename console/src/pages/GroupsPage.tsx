@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Pager, TagOptions } from '../Pager';
 import { Group, Page, api, post, useTags } from '../api';
 import { useConfirm } from '../dialog';
 import { useCanAct, useMe } from '../session';
@@ -70,11 +71,7 @@ export function GroupsPage() {
           {t('filter.tag')}
           <select name="tag" value={tag} onChange={(e) => filter(setTag)(e.target.value)}>
             <option value="">{t('filter.all')}</option>
-            {tags.data?.map((x) => (
-              <option key={x.tag} value={x.tag}>
-                {x.tag}（{x.groups}）
-              </option>
-            ))}
+            <TagOptions tags={tags.data} />
           </select>
         </label>
         <label>
@@ -193,19 +190,7 @@ export function GroupsPage() {
           </tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <div className="toolbar pager">
-          <button className="link" disabled={page <= 1} onClick={() => setPage(page - 1)} aria-label={t('previous')}>
-            ‹
-          </button>
-          <span>
-            {page} / {pages}
-          </span>
-          <button className="link" disabled={page >= pages} onClick={() => setPage(page + 1)} aria-label={t('next')}>
-            ›
-          </button>
-        </div>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, post, useTags } from '../api';
+import { TagOptions } from '../Pager';
 
 interface Preset {
   id: string;
@@ -71,11 +72,7 @@ export function HolidayPresets({ onClose }: { onClose: () => void }) {
         {t('holidays.forTag')}
         <select name="holidayTag" value={tag} onChange={(e) => setTag(e.target.value)}>
           <option value="" />
-          {tags.data?.map((x) => (
-            <option key={x.tag} value={x.tag}>
-              {x.tag}（{x.groups}）
-            </option>
-          ))}
+          <TagOptions tags={tags.data} />
         </select>
       </label>
       {apply.data && (
