@@ -20,7 +20,7 @@ import { PostOutcomes } from '../posts/lifecycle/post-outcomes.service';
  * together, their jobs held meanwhile rather than taking their posts back and forth (the first
  * settles them; a post it gives back is woken at once).
  */
-const GATHER_WAIT_MS = 2000;
+const GATHER_WAIT_MS = 5000;
 const GATHER_MAX_MS = 30_000;
 const GATHER_POLL_MS = 50;
 /** A post that went along in a message that failed for a while tries again on its own after this. */
