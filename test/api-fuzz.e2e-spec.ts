@@ -337,6 +337,7 @@ describe('API fuzzing: generated requests to every route', () => {
         'kinds',
         'channels',
         'groups',
+        'holidays',
         'campaigns',
         'runs',
         'routines',
