@@ -675,6 +675,7 @@ describe('the console as the operator’s workplace', () => {
       ['content', '.pieces li'],
       ['routines', 'tr[data-routine]'],
       ['groups', 'tr[data-group]'],
+      ['channels', 'tr[data-channel]'],
     ])
       await timeLoad(page, hash, ready);
     await page.goto(`${proxy.url}/console/#/groups`);
@@ -725,5 +726,48 @@ describe('the console as the operator’s workplace', () => {
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(phone.page, 'phone-content');
     await phone.context.close();
+  });
+  it('creates a channel with write-only secrets, test-sends on one, and stops it behind a confirmation', async () => {
+    const { page, context } = await signIn(t.config.adminApiKey!, { hash: '#/channels' });
+    const task = new ConsoleTask(page, 'channels');
+    await task.click('button[name=newChannel]');
+    await page.fill('input[name=channelName]', '电报频道');
+    await page.selectOption('select[name=channelType]', 'telegram');
+    await page.fill('input[name=credential-botToken]', '123456789:AAHfake-token_for_console_0123456');
+    await task.click('button[name=createChannel]');
+    const row = page.locator('tr[data-channel="电报频道"]');
+    await row.waitFor();
+    expect(await row.textContent()).not.toContain('AAHfake');
+    expect(await row.textContent()).toContain('3456');
+    const channels = (await admin.get('/v1/channels').expect(200)).body as {
+      name: string;
+      credentials: Record<string, string>;
+    }[];
+    expect(channels.find((c) => c.name === '电报频道')!.credentials.botToken).toMatch(/^…/);
+
+    const consoleRow = page.locator('tr[data-channel="控制台频道"]');
+    await task.click(consoleRow.locator('button[name=testSend]'));
+    await page.fill('[data-picker="testGroup"] input', '社群 0001');
+    await task.click(page.locator('[data-picker="testGroup"] .options button', { hasText: '社群 0001' }));
+    await task.click('button[name=sendTest]');
+    await page.locator('.test-send [data-outcome="ok"]', { hasText: '已发送' }).waitFor();
+
+    await task.click(consoleRow.locator('button[name=disable]'));
+    await page.fill('.confirm input[name=disableReason]', '机器人更换中');
+    await task.click('.confirm button:has-text("确认停用")');
+    await page.locator('tr[data-channel="控制台频道"][data-status="disabled"]').waitFor();
+    const stopped = (
+      (await admin.get('/v1/channels').expect(200)).body as {
+        id: string;
+        name: string;
+        status: string;
+        disabledReason: string;
+      }[]
+    ).find((c) => c.name === '控制台频道')!;
+    expect(stopped).toMatchObject({ status: 'disabled', disabledReason: '机器人更换中' });
+    await task.click(page.locator('tr[data-channel="控制台频道"] button[name=enable]'));
+    await page.locator('tr[data-channel="控制台频道"][data-status="active"]').waitFor();
+    await task.done();
+    await context.close();
   });
 });

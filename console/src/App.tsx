@@ -26,6 +26,7 @@ const LOADERS: Record<PageName, () => Promise<ComponentType>> = {
   content: () => import('./pages/ContentPage').then((m) => m.ContentPage),
   routines: () => import('./pages/RoutinesPage').then((m) => m.RoutinesPage),
   groups: () => import('./pages/GroupsPage').then((m) => m.GroupsPage),
+  channels: () => import('./pages/ChannelsPage').then((m) => m.ChannelsPage),
 };
 
 /** A page's chunk, fetched again a few times before the page says it could not load. */

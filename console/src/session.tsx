@@ -32,12 +32,13 @@ export function useCanSeeGroups(): boolean {
 }
 
 export type PageName =
-  'calendar' | 'runs' | 'campaigns' | 'plan' | 'inbox' | 'owners' | 'content' | 'routines' | 'groups';
+  'calendar' | 'runs' | 'campaigns' | 'plan' | 'inbox' | 'owners' | 'content' | 'routines' | 'groups' | 'channels';
 
 /** The pages a role can use: each page calls only routes the role may call. */
 export function pagesFor(role: Role): PageName[] {
   if (role === 'editor') return ['content'];
-  if (role === 'viewer') return ['calendar', 'runs', 'campaigns', 'inbox', 'owners', 'content', 'routines', 'groups'];
+  if (role === 'viewer')
+    return ['calendar', 'runs', 'campaigns', 'inbox', 'owners', 'content', 'routines', 'groups', 'channels'];
   if (role === 'integration') return [];
-  return ['calendar', 'runs', 'campaigns', 'plan', 'inbox', 'owners', 'content', 'routines', 'groups'];
+  return ['calendar', 'runs', 'campaigns', 'plan', 'inbox', 'owners', 'content', 'routines', 'groups', 'channels'];
 }
