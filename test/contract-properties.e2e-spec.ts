@@ -53,6 +53,9 @@ const RULES_IN_WORDS = [
   /give code or postId/, // an order names its post one way
   /^groupId: give groupId or tag/, // a calendar shows one group or one tag
   /^id: a \w+ channel cannot list its groups/, // only a WeCom customer-group channel lists its groups
+  /^presets\[\d+\]: no preset /, // presets are the year's own, listed by GET /v1/holidays
+  /^tag: give tag, groupIds or both/, // a holiday preset is applied to groups named one way or both
+  /would be due in the past/, // a post moves only forward of now
 ];
 
 /** Operations the generated requests leave alone: they remove what the others use. */
