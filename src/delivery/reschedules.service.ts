@@ -63,12 +63,13 @@ export class Reschedules {
       ]);
     }
     const global = await this.policies.current();
-    const warnings: RescheduleWarningDto[] = [];
-    for (const { post, dueAt } of moves) {
-      const { group } = await this.directory.deliveryTarget(post.groupId);
+    // Asked together, the groups of a step of 1,000 are read in one batch, not one query each.
+    const targets = await Promise.all(moves.map(({ post }) => this.directory.deliveryTarget(post.groupId)));
+    const warnings: RescheduleWarningDto[] = moves.flatMap(({ dueAt }, i) => {
+      const { group } = targets[i];
       const reason = ruleBroken(effectivePolicy(group, global), group.timezone, dueAt);
-      if (reason) warnings.push({ groupId: group.id, groupName: group.name, reason });
-    }
+      return reason ? [{ groupId: group.id, groupName: group.name, reason }] : [];
+    });
     if (warnings.length > 0 && !force) {
       throw new DomainError(
         'unprocessable',

@@ -28,9 +28,12 @@ export class HolidayBlackouts {
       throw DomainError.invalid([{ field: 'tag', message: 'give tag, groupIds or both' }]);
     }
     const dates = new Set<string>();
+    // A year's presets are read from the library day by day: once per year asked, not once per preset.
+    const years = new Map<number, ReturnType<typeof holidayPresets>>();
+    const ofYear = (year: number) => years.get(year) ?? years.set(year, holidayPresets(year)).get(year)!;
     dto.presets.forEach((id, i) => {
       const year = Number(/_(\d{4})$/.exec(id)?.[1]);
-      const preset = year ? holidayPresets(year).find((p) => p.id === id) : undefined;
+      const preset = year ? ofYear(year).find((p) => p.id === id) : undefined;
       if (!preset)
         throw DomainError.invalid([{ field: `presets[${i}]`, message: `no preset ${id}; see GET /v1/holidays?year=` }]);
       preset.holidays.forEach((d) => dates.add(d));
