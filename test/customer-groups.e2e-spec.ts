@@ -397,6 +397,8 @@ describe('WeCom customer groups: mass messages their owners confirm', () => {
     expect((await planner.post('/v1/owners/wuyi/remind').expect(200)).body).toEqual({ reminded: 1, spent: 0 });
     expect(waitingTask.reminders).toBe(before + 1);
     await planner.post(`/v1/runs/${waiting.runId}/cancel`).send({}).expect(200);
-    await planner.post(`/v1/runs/${late.runId}/cancel`).send({}).expect(200);
+    // The late task was confirmed: its run may have finished already (409), or still be closing.
+    const closed = await planner.post(`/v1/runs/${late.runId}/cancel`).send({});
+    expect([200, 409]).toContain(closed.status);
   });
 });
